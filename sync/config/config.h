@@ -1,0 +1,74 @@
+// config/kiosk.toml, read by the kiosk and by kiosk-sync alike. A bad file
+// gives a ConfigError that names the key, never a half-read config.
+#pragma once
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace odr {
+
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(const std::string& key, const std::string& message)
+      : std::runtime_error(key.empty() ? message : key + ": " + message), key(key) {}
+  std::string key;
+};
+
+// A business a shopper can complain about: the mall itself or a tenant.
+struct Business {
+  std::string id;  // short config key, e.g. "mall", "t-3f-12"
+  std::string name;
+  std::string name_en;
+  std::string credit_code;
+  std::string address;
+  std::string region_code;
+  std::string booth;
+};
+
+struct CategoryEntry {
+  std::string code;  // sent as category.code
+  std::string kind;  // goods or service
+  std::string name_zh;
+  std::string name_en;
+};
+
+struct GatewayConfig {
+  std::string base_url;       // empty: offline, capture only
+  std::string key_file;       // base64 of the 32-byte secret
+  std::string ca_file;        // empty: the system's CA bundle
+  std::string pinned_pubkey;  // optional: "sha256//BASE64", as curl takes it
+  std::string client_cert;    // optional mutual TLS
+  std::string client_key;
+  int connect_timeout_s = 10;
+  int request_timeout_s = 60;
+  int poll_interval_s = 30;  // how often to pull /updates when idle
+};
+
+struct KioskConfig {
+  std::string config_path;  // where it was read from; relative paths below resolve against its folder
+  std::string kiosk_id = "kiosk-dev";
+  std::string ticket_prefix = "A01";
+  std::string data_dir = "data";  // the SQLite store, rime user data, logs
+  std::string database;           // default: data_dir/odr-kiosk.db
+  std::string default_locale = "zh-CN";
+  std::string notice_version = "2026-11";
+  int tz_offset_minutes = 480;
+  int idle_timeout_s = 90;
+  int idle_countdown_s = 30;
+  int staff_timeout_s = 180;
+  int deadline_working_days = 10;
+  int retention_days = 1095;  // personal data purged after this
+  std::string export_dir = "/media/usb";
+  std::string staff_file;     // default: data_dir/staff.json
+  std::string workdays_dir;   // default: the config folder's workdays/
+  std::vector<std::string> fonts;  // tried in order
+  std::string icon_font;
+  GatewayConfig gateway;
+  std::vector<Business> businesses;
+  std::vector<CategoryEntry> categories;
+};
+
+// Reads and checks the file; relative paths become absolute.
+KioskConfig load_config(const std::string& path);
+
+}  // namespace odr

@@ -1,0 +1,66 @@
+// Field rules of the protocol page, checked before anything is saved (the
+// kiosk) and again on arrival (platform-sim). Each broken rule is one
+// FieldError with a stable code, naming the field by its wire path
+// (e.g. "consumer.phone"), with a message a shopper understands.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "complaint.h"
+
+namespace odr {
+
+// Stable error codes (never renamed: tests, logs and translations key on them).
+namespace err {
+inline constexpr const char* required = "required";
+inline constexpr const char* too_short = "too_short";
+inline constexpr const char* too_long = "too_long";
+inline constexpr const char* bad_utf8 = "bad_utf8";
+inline constexpr const char* control_chars = "control_chars";
+inline constexpr const char* bad_phone = "bad_phone";
+inline constexpr const char* bad_credit_code = "bad_credit_code";
+inline constexpr const char* bad_region_code = "bad_region_code";
+inline constexpr const char* bad_date = "bad_date";
+inline constexpr const char* future_date = "future_date";
+inline constexpr const char* bad_time = "bad_time";
+inline constexpr const char* bad_amount = "bad_amount";
+inline constexpr const char* amount_too_large = "amount_too_large";
+inline constexpr const char* bad_choice = "bad_choice";  // a value not in the allowed list
+inline constexpr const char* bad_id = "bad_id";
+inline constexpr const char* consent_missing = "consent_missing";
+inline constexpr const char* bad_score = "bad_score";
+}  // namespace err
+
+// Amounts above this (1,000,000 yuan) are typing mistakes, not complaints.
+inline constexpr int64_t kMaxAmountFen = 100'000'000;
+
+struct FieldError {
+  std::string field;  // wire path, e.g. "consumer.phone", "demand.types"
+  std::string code;   // one of err::*
+};
+
+struct ValidationContext {
+  int64_t now_unix_s = 0;       // 0: the system clock
+  int tz_offset_minutes = 480;  // Asia/Shanghai
+  // Category codes the kiosk offers; empty: any non-empty code is accepted
+  // (the platform does not know each kiosk's list).
+  std::vector<std::string> category_codes;
+};
+
+// Checks what the shopper or staff entered. With require_identity, id,
+// ticket, kiosk_id and created_at must be present and well-formed too (as
+// on the wire); without it they are the store's to fill in.
+std::vector<FieldError> validate_complaint(const Complaint& c, const ValidationContext& ctx,
+                                           bool require_identity = false);
+std::vector<FieldError> validate_event(const Event& e, const ValidationContext& ctx, bool require_identity = false);
+
+// Single-field rules, shared with the kiosk's as-you-type checks.
+bool is_valid_mobile(const std::string& phone);
+bool is_valid_credit_code(const std::string& code);  // GB 32100-2015 incl. check character
+bool is_valid_kiosk_id(const std::string& id);
+
+// A message for the shopper, in "zh-CN" or "en" (anything else: English).
+std::string error_message(const FieldError& e, const std::string& locale);
+
+}  // namespace odr

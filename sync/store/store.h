@@ -1,0 +1,162 @@
+// The local store: one SQLite file that makes "a submitted complaint is
+// never lost" true. Everything that must happen together happens in one
+// transaction: the complaint (or event), its outbox item, its audit record.
+//
+// Data flow: screen -> model -> Store::submit_complaint -> outbox ->
+// sync engine (claim / mark_delivered) -> gateway, and back through
+// apply_updates.
+//
+// A Store is used from one thread at a time; another thread or process opens
+// its own Store on the same file (WAL, busy timeout, BEGIN IMMEDIATE claims).
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/complaint.h"
+#include "model/validate.h"
+
+struct sqlite3;
+
+namespace odr {
+
+class StoreError : public std::runtime_error {
+ public:
+  enum class Kind {
+    invalid,      // the complaint or event broke a field rule: see fields
+    disk_full,    // SQLITE_FULL
+    read_only,    // file or folder not writable
+    busy,         // locked by another process beyond the busy timeout
+    corrupt,      // damaged file: never overwritten
+    too_new,      // made by a newer version of this program: never overwritten
+    not_found,    // no such complaint / item
+    io,           // anything else from SQLite
+  };
+  StoreError(Kind kind, const std::string& message, std::vector<FieldError> fields = {})
+      : std::runtime_error(message), kind(kind), fields(std::move(fields)) {}
+  Kind kind;
+  std::vector<FieldError> fields;
+};
+
+struct StoreOptions {
+  std::string kiosk_id = "kiosk-dev";
+  std::string ticket_prefix = "A01";  // printed first on every ticket: A01-261128-0042
+  int tz_offset_minutes = 480;        // ticket days and date checks in Asia/Shanghai
+  int busy_timeout_ms = 5000;
+  std::vector<std::string> category_codes;  // empty: any code
+  std::function<int64_t()> clock_ms;        // empty: the system clock (tests inject one)
+};
+
+struct SubmitResult {
+  std::string id;      // the complaint's UUIDv7
+  std::string ticket;  // for the consumer: A01-261128-0042
+};
+
+enum class OutboxKind { complaint, event };
+enum class OutboxState { pending, in_flight, delivered, held };
+const char* to_string(OutboxKind k);
+const char* to_string(OutboxState s);
+
+struct OutboxItem {
+  int64_t seq = 0;  // the outbox's own order: the order things happened
+  OutboxKind kind = OutboxKind::complaint;
+  std::string ref_id;        // the complaint's or event's id
+  std::string complaint_id;  // for events: their complaint; for complaints: ref_id
+  std::string payload;       // the JSON object to send (COMPLAINT or EVENT)
+  OutboxState state = OutboxState::pending;
+  int attempts = 0;
+  int64_t not_before_ms = 0;  // backoff: not claimable before this
+  std::string lease_owner;
+  int64_t lease_until_ms = 0;
+  std::string case_no;     // when delivered (complaints)
+  std::string last_error;  // why held, or the last transient failure
+};
+
+struct OutboxCounts {
+  int64_t pending = 0, in_flight = 0, delivered = 0, held = 0;
+};
+
+struct AuditVerifyResult {
+  bool ok = true;
+  int64_t records = 0;
+  int64_t first_broken = 0;  // the seq of the first record that does not verify
+  std::string problem;
+};
+
+class Store {
+ public:
+  // Opens or creates the file and migrates it to the current schema.
+  // Throws StoreError (too_new, corrupt, read_only, ...) and leaves the file as it was.
+  explicit Store(const std::string& path, StoreOptions options = {});
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  static int schema_version();  // the version this build writes
+
+  // --- writes from the kiosk --------------------------------------------
+  // Validates, fills id / ticket / kiosk_id / created_at where empty, and in
+  // ONE transaction stores the complaint, allocates the ticket, queues an
+  // outbox item and appends an audit record. Returns only after the commit.
+  SubmitResult submit_complaint(Complaint c);
+  // Same for an event; fills id and at where empty. Returns the event id.
+  std::string record_event(Event e, std::string_view audit_actor = "");
+
+  // --- the outbox, for the sync engine ----------------------------------
+  // Claims up to max items in seq order, leased to owner until now+lease_ms.
+  // Complaints: pending ones (and in-flight ones whose lease expired).
+  // Events: only those whose complaint is delivered and that have no earlier
+  // undelivered event of the same complaint.
+  std::vector<OutboxItem> claim(OutboxKind kind, size_t max, std::string_view owner, int64_t lease_ms);
+  void mark_delivered(int64_t seq, std::string_view case_no);  // complaints: case_no; events: ""
+  void mark_held(int64_t seq, std::string_view reason);
+  // Back to pending after a transient failure, not claimable before not_before_ms.
+  void release(int64_t seq, std::string_view error, int64_t not_before_ms);
+  int64_t retry_held();  // held -> pending; returns how many
+  OutboxCounts outbox_counts();
+  std::vector<OutboxItem> outbox_items(OutboxState state, size_t limit = 1000);
+  int64_t next_due_ms();  // earliest not_before_ms of pending items (0 if none)
+
+  // --- updates from the platform ----------------------------------------
+  // Applies in order (case number, platform status, timeline) and then stores
+  // next_cursor, all in one transaction. Unknown complaint ids are skipped.
+  void apply_updates(const std::vector<PlatformUpdate>& updates, const std::optional<std::string>& next_cursor);
+  std::optional<std::string> updates_cursor();
+  void clear_updates_cursor();  // after 410: start again from the beginning
+
+  // --- shared sync status (the kiosk and kiosk-sync both read it) --------
+  void set_state(std::string_view key, std::string_view value);
+  std::optional<std::string> state(std::string_view key);
+
+  // --- reads -------------------------------------------------------------
+  std::optional<Complaint> complaint(const std::string& id);
+  std::optional<Complaint> complaint_by_ticket(const std::string& ticket);
+
+  // --- the audit log -----------------------------------------------------
+  // Append-only, hash-chained: each record holds SHA-256(prev hash || content).
+  void append_audit(std::string_view actor, std::string_view action, std::string_view detail);
+  AuditVerifyResult verify_audit();
+
+  // --- personal data -----------------------------------------------------
+  // Blanks consumer name, phone, address and description of complaints
+  // created before cutoff_ms whose delivery is done; returns how many.
+  int64_t purge_personal_data(int64_t cutoff_ms);
+
+  // For sibling modules in sync/ (reports, staff accounts) that run their own
+  // SQL on the same connection. UI code never calls this.
+  sqlite3* handle() { return db_; }
+  const StoreOptions& options() const { return options_; }
+  int64_t now_ms() const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  StoreOptions options_;
+  std::string path_;
+};
+
+}  // namespace odr
