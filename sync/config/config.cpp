@@ -1,0 +1,203 @@
+#include "config.h"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+#include <set>
+
+#include "model/validate.h"
+
+namespace fs = std::filesystem;
+
+namespace odr {
+namespace {
+
+// Reads one optional value of type T at "table.key", with a type check that
+// names the key. Missing keys keep the default.
+template <typename T>
+void read(const toml::table& root, const std::string& dotted, T& out) {
+  toml::node_view<const toml::node> node = root.at_path(dotted);
+  if (!node) return;
+  if constexpr (std::is_same_v<T, int>) {
+    auto v = node.value<int64_t>();
+    if (!v || !node.is_integer()) throw ConfigError(dotted, "must be a whole number");
+    if (*v < INT32_MIN || *v > INT32_MAX) throw ConfigError(dotted, "is out of range");
+    out = static_cast<int>(*v);
+  } else {
+    if (!node.is_string()) throw ConfigError(dotted, "must be a string in quotes");
+    out = *node.value<std::string>();
+  }
+}
+
+std::string str(const toml::table& t, const std::string& prefix, const char* key, bool required) {
+  const toml::node* n = t.get(key);
+  std::string where = prefix + "." + key;
+  if (!n) {
+    if (required) throw ConfigError(where, "is missing");
+    return {};
+  }
+  if (!n->is_string()) throw ConfigError(where, "must be a string in quotes");
+  std::string v = *n->value<std::string>();
+  if (required && v.empty()) throw ConfigError(where, "must not be empty");
+  return v;
+}
+
+void require_positive(const std::string& key, int v, int max) {
+  if (v <= 0 || v > max) throw ConfigError(key, "must be between 1 and " + std::to_string(max));
+}
+
+// Relative paths in the file are relative to the file's folder, so a config
+// works wherever the kiosk is started from.
+std::string resolve(const fs::path& base, const std::string& p) {
+  if (p.empty()) return p;
+  fs::path path(p);
+  if (path.is_absolute()) return path.lexically_normal().string();
+  return (base / path).lexically_normal().string();
+}
+
+}  // namespace
+
+KioskConfig load_config(const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw ConfigError("", path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " +
+                              std::string(e.description()));
+  }
+
+  KioskConfig c;
+  c.config_path = fs::absolute(path).lexically_normal().string();
+  fs::path base = fs::path(c.config_path).parent_path();
+
+  read(root, "kiosk.id", c.kiosk_id);
+  read(root, "kiosk.ticket_prefix", c.ticket_prefix);
+  read(root, "kiosk.data_dir", c.data_dir);
+  read(root, "kiosk.database", c.database);
+  read(root, "kiosk.default_locale", c.default_locale);
+  read(root, "kiosk.notice_version", c.notice_version);
+  read(root, "kiosk.timezone_offset_minutes", c.tz_offset_minutes);
+  read(root, "idle.timeout_s", c.idle_timeout_s);
+  read(root, "idle.countdown_s", c.idle_countdown_s);
+  read(root, "idle.staff_timeout_s", c.staff_timeout_s);
+  read(root, "odr.deadline_working_days", c.deadline_working_days);
+  read(root, "odr.retention_days", c.retention_days);
+  read(root, "odr.workdays_dir", c.workdays_dir);
+  read(root, "export.dir", c.export_dir);
+  read(root, "staff.file", c.staff_file);
+  read(root, "fonts.icons", c.icon_font);
+  read(root, "gateway.base_url", c.gateway.base_url);
+  read(root, "gateway.key_file", c.gateway.key_file);
+  read(root, "gateway.ca_file", c.gateway.ca_file);
+  read(root, "gateway.pinned_pubkey", c.gateway.pinned_pubkey);
+  read(root, "gateway.client_cert", c.gateway.client_cert);
+  read(root, "gateway.client_key", c.gateway.client_key);
+  read(root, "gateway.connect_timeout_s", c.gateway.connect_timeout_s);
+  read(root, "gateway.request_timeout_s", c.gateway.request_timeout_s);
+  read(root, "gateway.poll_interval_s", c.gateway.poll_interval_s);
+
+  if (auto fonts = root.at_path("fonts.text")) {
+    const toml::array* arr = fonts.as_array();
+    if (!arr) throw ConfigError("fonts.text", "must be a list of font file paths");
+    for (const auto& f : *arr) {
+      if (!f.is_string()) throw ConfigError("fonts.text", "must be a list of font file paths");
+      c.fonts.push_back(*f.value<std::string>());
+    }
+  }
+
+  // --- checks, each naming its key ---------------------------------------
+  if (!is_valid_kiosk_id(c.kiosk_id)) throw ConfigError("kiosk.id", "must be 1 to 64 of A-Z a-z 0-9 - _");
+  if (c.ticket_prefix.empty() || c.ticket_prefix.size() > 4)
+    throw ConfigError("kiosk.ticket_prefix", "must be 1 to 4 letters or digits");
+  for (char ch : c.ticket_prefix)
+    if (!std::isalnum(static_cast<unsigned char>(ch)))
+      throw ConfigError("kiosk.ticket_prefix", "must be 1 to 4 letters or digits");
+  if (c.default_locale != "zh-CN" && c.default_locale != "en")
+    throw ConfigError("kiosk.default_locale", "must be \"zh-CN\" or \"en\"");
+  if (c.tz_offset_minutes < -14 * 60 || c.tz_offset_minutes > 14 * 60)
+    throw ConfigError("kiosk.timezone_offset_minutes", "must be between -840 and 840");
+  require_positive("idle.timeout_s", c.idle_timeout_s, 3600);
+  require_positive("idle.countdown_s", c.idle_countdown_s, 600);
+  require_positive("idle.staff_timeout_s", c.staff_timeout_s, 3600);
+  require_positive("odr.deadline_working_days", c.deadline_working_days, 365);
+  require_positive("odr.retention_days", c.retention_days, 36500);
+  require_positive("gateway.connect_timeout_s", c.gateway.connect_timeout_s, 600);
+  require_positive("gateway.request_timeout_s", c.gateway.request_timeout_s, 3600);
+  require_positive("gateway.poll_interval_s", c.gateway.poll_interval_s, 86400);
+  if (!c.gateway.base_url.empty()) {
+    if (c.gateway.base_url.rfind("https://", 0) != 0)
+      throw ConfigError("gateway.base_url", "must start with https:// (the gateway is only spoken to over TLS)");
+    while (!c.gateway.base_url.empty() && c.gateway.base_url.back() == '/') c.gateway.base_url.pop_back();
+    if (c.gateway.key_file.empty()) throw ConfigError("gateway.key_file", "is needed when gateway.base_url is set");
+  }
+  if (!c.gateway.pinned_pubkey.empty() && c.gateway.pinned_pubkey.rfind("sha256//", 0) != 0)
+    throw ConfigError("gateway.pinned_pubkey", "must look like sha256//BASE64");
+  if (c.gateway.client_cert.empty() != c.gateway.client_key.empty())
+    throw ConfigError("gateway.client_key", "client_cert and client_key go together");
+
+  // --- businesses ----------------------------------------------------------
+  std::set<std::string> ids;
+  if (auto list = root["business"]) {
+    const toml::array* arr = list.as_array();
+    if (!arr) throw ConfigError("business", "must be a list of [[business]] tables");
+    for (size_t i = 0; i < arr->size(); ++i) {
+      std::string where = "business[" + std::to_string(i + 1) + "]";
+      const toml::table* t = (*arr)[i].as_table();
+      if (!t) throw ConfigError(where, "must be a [[business]] table");
+      Business b;
+      b.id = str(*t, where, "id", true);
+      b.name = str(*t, where, "name", true);
+      b.name_en = str(*t, where, "name_en", false);
+      b.credit_code = str(*t, where, "credit_code", true);
+      b.address = str(*t, where, "address", true);
+      b.region_code = str(*t, where, "region_code", true);
+      b.booth = str(*t, where, "booth", false);
+      if (!ids.insert(b.id).second) throw ConfigError(where + ".id", "\"" + b.id + "\" is used twice");
+      if (!is_valid_credit_code(b.credit_code))
+        throw ConfigError(where + ".credit_code", "is not a valid unified social credit code (check character)");
+      if (b.region_code.size() != 6 || b.region_code.find_first_not_of("0123456789") != std::string::npos)
+        throw ConfigError(where + ".region_code", "must be 6 digits");
+      if (b.name_en.empty()) b.name_en = b.name;
+      c.businesses.push_back(std::move(b));
+    }
+  }
+  if (c.businesses.empty()) throw ConfigError("business", "at least one [[business]] is needed (the mall itself)");
+
+  // --- categories ----------------------------------------------------------
+  std::set<std::string> codes;
+  if (auto list = root["category"]) {
+    const toml::array* arr = list.as_array();
+    if (!arr) throw ConfigError("category", "must be a list of [[category]] tables");
+    for (size_t i = 0; i < arr->size(); ++i) {
+      std::string where = "category[" + std::to_string(i + 1) + "]";
+      const toml::table* t = (*arr)[i].as_table();
+      if (!t) throw ConfigError(where, "must be a [[category]] table");
+      CategoryEntry e;
+      e.code = str(*t, where, "code", true);
+      e.kind = str(*t, where, "kind", true);
+      e.name_zh = str(*t, where, "zh", true);
+      e.name_en = str(*t, where, "en", true);
+      if (e.kind != "goods" && e.kind != "service") throw ConfigError(where + ".kind", "must be \"goods\" or \"service\"");
+      if (!codes.insert(e.code).second) throw ConfigError(where + ".code", "\"" + e.code + "\" is used twice");
+      c.categories.push_back(std::move(e));
+    }
+  }
+  if (c.categories.empty()) throw ConfigError("category", "at least one [[category]] is needed");
+
+  // --- paths ---------------------------------------------------------------
+  c.data_dir = resolve(base, c.data_dir);
+  c.database = c.database.empty() ? (fs::path(c.data_dir) / "odr-kiosk.db").string() : resolve(base, c.database);
+  c.staff_file = c.staff_file.empty() ? (fs::path(c.data_dir) / "staff.json").string() : resolve(base, c.staff_file);
+  c.workdays_dir = c.workdays_dir.empty() ? (base / "workdays").string() : resolve(base, c.workdays_dir);
+  c.export_dir = resolve(base, c.export_dir);
+  c.icon_font = resolve(base, c.icon_font);
+  for (auto& f : c.fonts) f = resolve(base, f);
+  c.gateway.key_file = resolve(base, c.gateway.key_file);
+  c.gateway.ca_file = resolve(base, c.gateway.ca_file);
+  c.gateway.client_cert = resolve(base, c.gateway.client_cert);
+  c.gateway.client_key = resolve(base, c.gateway.client_key);
+  return c;
+}
+
+}  // namespace odr
