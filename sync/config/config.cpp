@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
+#include <cstdint>
 #include <filesystem>
 #include <set>
 
