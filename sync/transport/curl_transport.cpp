@@ -1,0 +1,271 @@
+// The libcurl transport. One easy handle inside one multi handle, reused for
+// every request so the connection (and its TLS session) stays open between
+// batches. The multi handle is there for one reason: curl_multi_wakeup lets
+// abort() interrupt a transfer that is waiting on a dead network at once,
+// instead of at the next progress tick.
+#include <curl/curl.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <mutex>
+
+#include "transport/transport.h"
+
+namespace odr {
+
+const char* to_string(TransportError e) {
+  switch (e) {
+    case TransportError::none: return "none";
+    case TransportError::connect: return "connect";
+    case TransportError::timeout: return "timeout";
+    case TransportError::tls: return "tls";
+    case TransportError::aborted: return "aborted";
+    case TransportError::other: return "other";
+  }
+  return "other";
+}
+
+std::string HttpResponse::header(std::string_view name) const {
+  std::string key(name);
+  for (char& c : key) c = (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+  auto it = headers.find(key);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+namespace {
+
+TransportError classify(CURLcode code) {
+  switch (int(code)) {
+    case CURLE_OK: return TransportError::none;
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT: return TransportError::connect;
+    case CURLE_OPERATION_TIMEDOUT: return TransportError::timeout;
+    case CURLE_ABORTED_BY_CALLBACK: return TransportError::aborted;
+    case 35:  // CURLE_SSL_CONNECT_ERROR
+    case 51:  // older curl: peer certificate / host name
+    case 53:  // CURLE_SSL_ENGINE_NOTFOUND
+    case 54:  // CURLE_SSL_ENGINE_SETFAILED
+    case 58:  // CURLE_SSL_CERTPROBLEM (client cert)
+    case 59:  // CURLE_SSL_CIPHER
+    case 60:  // CURLE_PEER_FAILED_VERIFICATION
+    case 64:  // CURLE_USE_SSL_FAILED
+    case 66:  // CURLE_SSL_ENGINE_INITFAILED
+    case 77:  // CURLE_SSL_CACERT_BADFILE
+    case 80:  // CURLE_SSL_SHUTDOWN_FAILED
+    case 82:  // CURLE_SSL_CRL_BADFILE
+    case 83:  // CURLE_SSL_ISSUER_ERROR
+    case 90:  // CURLE_SSL_PINNEDPUBKEYNOTMATCH
+    case 91:  // CURLE_SSL_INVALIDCERTSTATUS
+    case 98:  // CURLE_SSL_CLIENTCERT
+      return TransportError::tls;
+    default: return TransportError::other;
+  }
+}
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+class CurlTransport final : public Transport {
+ public:
+  explicit CurlTransport(const TransportOptions& options) : options_(options) {
+    global_init();
+    multi_ = curl_multi_init();
+    easy_ = curl_easy_init();
+    error_buf_[0] = 0;
+    set_fixed_options();
+  }
+  ~CurlTransport() override {
+    if (easy_) curl_easy_cleanup(easy_);
+    if (multi_) curl_multi_cleanup(multi_);
+  }
+
+  HttpResponse send(const HttpRequest& request) override;
+
+  void abort() override {
+    aborting_.store(true);
+    if (multi_) curl_multi_wakeup(multi_);
+  }
+  void resume() override { aborting_.store(false); }
+
+ private:
+  void set_fixed_options();
+  static size_t on_body(char* data, size_t size, size_t n, void* self);
+  static size_t on_header(char* data, size_t size, size_t n, void* self);
+  static int on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+
+  TransportOptions options_;
+  CURLM* multi_ = nullptr;
+  CURL* easy_ = nullptr;
+  std::atomic<bool> aborting_{false};
+  char error_buf_[CURL_ERROR_SIZE];
+  HttpResponse* current_ = nullptr;  // the response being filled by callbacks
+  bool too_large_ = false;
+};
+
+void CurlTransport::set_fixed_options() {
+  if (!easy_) return;
+  CURL* h = easy_;
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // we run on threads
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buf_);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &CurlTransport::on_body);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, this);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &CurlTransport::on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, this);
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &CurlTransport::on_progress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, this);
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding curl can undo (gzip, deflate, ...)
+  curl_easy_setopt(h, CURLOPT_HTTP_VERSION, long(options_.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1));
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect is an answer, not a place to send signed data
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, long(options_.connect_timeout_s));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT, long(options_.request_timeout_s));
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_limit_bytes_s);
+  curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, long(options_.low_speed_time_s));
+  // TLS: always verified. There is deliberately no option to turn this off.
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(h, CURLOPT_SSLVERSION, long(CURL_SSLVERSION_TLSv1_2));
+  if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (!options_.pinned_pubkey.empty()) curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, options_.pinned_pubkey.c_str());
+  if (!options_.client_cert.empty()) curl_easy_setopt(h, CURLOPT_SSLCERT, options_.client_cert.c_str());
+  if (!options_.client_key.empty()) curl_easy_setopt(h, CURLOPT_SSLKEY, options_.client_key.c_str());
+}
+
+size_t CurlTransport::on_body(char* data, size_t size, size_t n, void* p) {
+  auto* self = static_cast<CurlTransport*>(p);
+  size_t len = size * n;
+  if (self->current_->body.size() + len > self->options_.max_response_bytes) {
+    self->too_large_ = true;
+    return CURL_WRITEFUNC_ERROR;
+  }
+  self->current_->body.append(data, len);
+  return len;
+}
+
+size_t CurlTransport::on_header(char* data, size_t size, size_t n, void* p) {
+  auto* self = static_cast<CurlTransport*>(p);
+  size_t len = size * n;
+  std::string_view line(data, len);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  // A new status line (after 100 Continue or a 1xx) starts a fresh header set.
+  if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
+    self->current_->headers.clear();
+    return len;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return len;
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  self->current_->headers[name] = std::string(value);
+  return len;
+}
+
+int CurlTransport::on_progress(void* p, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* self = static_cast<CurlTransport*>(p);
+  return self->aborting_.load() ? 1 : 0;
+}
+
+HttpResponse CurlTransport::send(const HttpRequest& request) {
+  HttpResponse resp;
+  auto t0 = std::chrono::steady_clock::now();
+  if (!easy_ || !multi_) {
+    resp.error = TransportError::other;
+    resp.error_message = "libcurl could not be initialised";
+    return resp;
+  }
+  if (aborting_.load()) {
+    resp.error = TransportError::aborted;
+    resp.error_message = "aborted";
+    return resp;
+  }
+  current_ = &resp;
+  too_large_ = false;
+  error_buf_[0] = 0;
+  CURL* h = easy_;
+  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  if (request.method == "GET") {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);
+  } else {
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method == "POST" ? nullptr : request.method.c_str());
+  }
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  // No "Expect: 100-continue" round trip before large bodies.
+  headers = curl_slist_append(headers, "Expect:");
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+
+  CURLcode result = CURLE_OK;
+  bool done = false;
+  if (curl_multi_add_handle(multi_, h) != CURLM_OK) {
+    result = CURLE_FAILED_INIT;
+    done = true;
+  }
+  bool aborted = false;
+  while (!done) {
+    int running = 0;
+    if (curl_multi_perform(multi_, &running) != CURLM_OK) {
+      result = CURLE_FAILED_INIT;
+      break;
+    }
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+      if (msg->msg == CURLMSG_DONE && msg->easy_handle == h) {
+        result = msg->data.result;
+        done = true;
+      }
+    }
+    if (done) break;
+    if (aborting_.load()) {
+      aborted = true;
+      break;
+    }
+    curl_multi_poll(multi_, nullptr, 0, 200, nullptr);
+  }
+  curl_multi_remove_handle(multi_, h);  // keeps the idle connection in the multi's pool
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
+  curl_slist_free_all(headers);
+  current_ = nullptr;
+
+  resp.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (aborted) result = CURLE_ABORTED_BY_CALLBACK;
+  if (result == CURLE_OK) {
+    long status = 0, version = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(h, CURLINFO_HTTP_VERSION, &version);
+    resp.status = int(status);
+    resp.http_version = version == CURL_HTTP_VERSION_2_0 ? 20 : 11;
+    return resp;
+  }
+  resp.status = 0;
+  resp.body.clear();
+  resp.headers.clear();
+  resp.error = too_large_ ? TransportError::other : classify(result);
+  std::string detail = error_buf_[0] ? std::string(error_buf_) : std::string(curl_easy_strerror(result));
+  if (too_large_) detail = "answer larger than " + std::to_string(options_.max_response_bytes) + " bytes";
+  if (resp.error == TransportError::aborted) detail = "aborted";
+  resp.error_message = std::string(to_string(resp.error)) + ": " + detail + " (curl " + std::to_string(int(result)) + ")";
+  return resp;
+}
+
+}  // namespace
+
+std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options) {
+  return std::make_unique<CurlTransport>(options);
+}
+
+}  // namespace odr

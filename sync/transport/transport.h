@@ -1,0 +1,91 @@
+// The HTTP(S) exchange under the sync engine: one request in, one response
+// out. Swappable (tests and the benchmark's naive client make their own), but
+// the product uses CurlTransport. Nothing here knows the protocol: signing
+// and message shapes live in protocol/ and engine/.
+#pragma once
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace odr {
+
+// Why no HTTP answer was read. An HTTP error status is NOT a transport error.
+enum class TransportError {
+  none,     // a complete HTTP response was read
+  connect,  // could not resolve or connect
+  timeout,  // connect, total or low-speed time-out
+  tls,      // certificate chain, host name, pinned key, handshake
+  aborted,  // abort() was called
+  other,    // reset, cut connection, garbled HTTP, too large, ...
+};
+const char* to_string(TransportError e);
+
+struct HttpRequest {
+  std::string method = "GET";  // GET or POST (anything else goes as a custom method)
+  std::string url;             // absolute: https://host:port/path?query
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  // sent as-is; Content-Type and Content-Encoding are the caller's headers
+};
+
+struct HttpResponse {
+  int status = 0;                              // 0 when error != none
+  std::map<std::string, std::string> headers;  // names lowercased; last value wins
+  std::string body;                            // decoded (gzip undone)
+  TransportError error = TransportError::none;
+  std::string error_message;  // for logs and staff: never holds request data
+  long http_version = 0;      // 11 or 2 (20), for the curious
+  double seconds = 0;         // wall time of the exchange
+
+  bool ok() const { return error == TransportError::none; }
+  // Lowercase name; "" when absent.
+  std::string header(std::string_view name) const;
+};
+
+struct TransportOptions {
+  std::string ca_file;        // empty: the system's CA bundle
+  std::string pinned_pubkey;  // "sha256//BASE64" (curl's form); empty: no pin
+  std::string client_cert;    // PEM, for mutual TLS; empty: none
+  std::string client_key;
+  int connect_timeout_s = 10;
+  int request_timeout_s = 60;          // the whole exchange
+  long low_speed_limit_bytes_s = 64;   // slower than this ...
+  int low_speed_time_s = 20;           // ... for this long: timeout
+  size_t max_response_bytes = 32u << 20;  // a larger answer is garbage: error other
+  bool http2 = true;                   // offer h2 over TLS; HTTP/1.1 otherwise
+  // TLS verification has no switch: it is always on.
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  // Blocks until the answer is read or the exchange failed. Never throws.
+  virtual HttpResponse send(const HttpRequest& request) = 0;
+  // Thread-safe: makes an in-flight send() return promptly with
+  // TransportError::aborted, and every later one too, until resume().
+  virtual void abort() = 0;
+  virtual void resume() = 0;
+};
+
+// One reused libcurl easy handle: keep-alive across calls, HTTP/2 when the
+// server offers it, gzip answers, time-outs and prompt abort.
+std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options);
+
+// gzip (RFC 1952) of data, for request bodies the caller decides to compress.
+// Throws std::runtime_error only when zlib fails (out of memory).
+std::string gzip_compress(std::string_view data, int level = 6);
+// For tests and the sim's side of things; returns false on a malformed stream.
+bool gzip_decompress(std::string_view data, std::string& out);
+
+// Splits "https://host:port/odr/v1/" into origin "https://host:port" and the
+// path prefix "/odr/v1" (no trailing slash). False when not an https:// URL
+// (plain http is refused: the protocol is HTTPS only).
+bool split_base_url(const std::string& base_url, std::string& origin, std::string& path_prefix);
+
+// RFC 3986 percent-encoding of everything but the unreserved characters.
+std::string percent_encode(std::string_view s);
+
+}  // namespace odr
