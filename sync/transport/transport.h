@@ -1,7 +1,8 @@
 // The HTTP(S) exchange under the sync engine: one request in, one response
 // out. Swappable (tests and the benchmark's naive client make their own), but
-// the product uses CurlTransport. Nothing here knows the protocol: signing
-// and message shapes live in protocol/ and engine/.
+// the product uses CurlTransport. Nothing here knows the protocol: signing,
+// gzip request bodies (signed as sent, so compressed before signing) and
+// message shapes live in protocol/ and engine/.
 #pragma once
 #include <cstddef>
 #include <map>
@@ -73,19 +74,5 @@ class Transport {
 // One reused libcurl easy handle: keep-alive across calls, HTTP/2 when the
 // server offers it, gzip answers, time-outs and prompt abort.
 std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options);
-
-// gzip (RFC 1952) of data, for request bodies the caller decides to compress.
-// Throws std::runtime_error only when zlib fails (out of memory).
-std::string gzip_compress(std::string_view data, int level = 6);
-// For tests and the sim's side of things; returns false on a malformed stream.
-bool gzip_decompress(std::string_view data, std::string& out);
-
-// Splits "https://host:port/odr/v1/" into origin "https://host:port" and the
-// path prefix "/odr/v1" (no trailing slash). False when not an https:// URL
-// (plain http is refused: the protocol is HTTPS only).
-bool split_base_url(const std::string& base_url, std::string& origin, std::string& path_prefix);
-
-// RFC 3986 percent-encoding of everything but the unreserved characters.
-std::string percent_encode(std::string_view s);
 
 }  // namespace odr
