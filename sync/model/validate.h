@@ -30,6 +30,7 @@ inline constexpr const char* bad_choice = "bad_choice";  // a value not in the a
 inline constexpr const char* bad_id = "bad_id";
 inline constexpr const char* consent_missing = "consent_missing";
 inline constexpr const char* bad_score = "bad_score";
+inline constexpr const char* not_allowed = "not_allowed";  // a field that must be absent (e.g. staff_id on satisfaction)
 }  // namespace err
 
 // Amounts above this (1,000,000 yuan) are typing mistakes, not complaints.
@@ -59,6 +60,14 @@ std::vector<FieldError> validate_event(const Event& e, const ValidationContext& 
 bool is_valid_mobile(const std::string& phone);
 bool is_valid_credit_code(const std::string& code);  // GB 32100-2015 incl. check character
 bool is_valid_kiosk_id(const std::string& id);
+
+// Length rule of a text field in code points, by wire path (e.g.
+// "consumer.name" -> {1, 50}); {0, 0} for fields without one. The kiosk's
+// inputs use it to stop typing at the limit.
+struct LengthLimits {
+  size_t min = 0, max = 0;
+};
+LengthLimits field_length_limits(const std::string& field);
 
 // A message for the shopper, in "zh-CN" or "en" (anything else: English).
 std::string error_message(const FieldError& e, const std::string& locale);
