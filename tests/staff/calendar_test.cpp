@@ -21,7 +21,7 @@ int64_t D(const char* s) {
 
 std::string source_dir() {
   const char* s = std::getenv("ODR_SOURCE_DIR");
-  return s ? s : ".";
+  return s ? s : ODR_SOURCE_DIR_BUILT;
 }
 
 class CalendarTest : public ::testing::Test {
