@@ -1,0 +1,627 @@
+#include "engine/engine.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <unordered_map>
+
+#include "engine/sync_state.h"
+#include "protocol/messages.h"
+#include "protocol/signing.h"
+#include "util/crypto.h"
+#include "util/time.h"
+
+namespace odr {
+
+// ---------------------------------------------------------------------------
+// Config
+
+std::string store_path_from_config(const KioskConfig& c) {
+  if (!c.database.empty()) return c.database;
+  return c.data_dir + "/odr-kiosk.db";
+}
+
+StoreOptions store_options_from_config(const KioskConfig& c) {
+  StoreOptions o;
+  o.kiosk_id = c.kiosk_id;
+  o.ticket_prefix = c.ticket_prefix;
+  o.tz_offset_minutes = c.tz_offset_minutes;
+  for (const CategoryEntry& e : c.categories) o.category_codes.push_back(e.code);
+  return o;
+}
+
+SyncOptions sync_options_from_config(const KioskConfig& c) {
+  SyncOptions o;
+  o.store_path = store_path_from_config(c);
+  o.store = store_options_from_config(c);
+  o.base_url = c.gateway.base_url;
+  o.kiosk_id = c.kiosk_id;
+  if (c.gateway.base_url.empty()) throw ConfigError("gateway.base_url", "empty: this kiosk is set to capture offline only");
+  if (c.gateway.key_file.empty()) throw ConfigError("gateway.key_file", "needed to sign requests to the gateway");
+  o.key = load_key_file(c.gateway.key_file);
+  o.transport.ca_file = c.gateway.ca_file;
+  o.transport.pinned_pubkey = c.gateway.pinned_pubkey;
+  o.transport.client_cert = c.gateway.client_cert;
+  o.transport.client_key = c.gateway.client_key;
+  o.transport.connect_timeout_s = c.gateway.connect_timeout_s;
+  o.transport.request_timeout_s = c.gateway.request_timeout_s;
+  o.poll_interval_ms = int64_t(c.gateway.poll_interval_s) * 1000;
+  return o;
+}
+
+// ---------------------------------------------------------------------------
+// How an answer is treated: one verdict per row of the protocol's error table.
+
+struct SyncEngine::Outcome {
+  enum Verdict {
+    ok,            // 2xx: read the body
+    clock_skew,    // 401 clock_skew: fix the offset, retry once at once
+    fatal,         // other 401, 404, redirects: stop syncing, alert staff
+    split,         // 413: halve the batch
+    slow_down,     // 429/503: wait Retry-After (or back off when absent)
+    transient,     // 5xx, time-outs, resets, TLS, garbage: back off
+    client_fault,  // 400, other 4xx: hold the items, alert staff, no hot retry
+    gone,          // 410: start the updates again without a cursor
+    aborted,       // stop() was called
+  } verdict = transient;
+  std::string error;                  // one line for logs and status
+  std::string code;                   // the error body's code, when it had one
+  std::optional<int64_t> wait_ms;     // slow_down with Retry-After
+  std::optional<int64_t> server_time; // clock_skew
+  bool tls = false;
+};
+
+SyncEngine::Outcome SyncEngine::classify(const HttpResponse& r) {
+  Outcome o;
+  if (!r.ok()) {
+    o.verdict = r.error == TransportError::aborted ? Outcome::aborted : Outcome::transient;
+    o.tls = r.error == TransportError::tls;
+    o.error = r.error_message;
+    return o;
+  }
+  int s = r.status;
+  if (s >= 200 && s < 300) {
+    o.verdict = Outcome::ok;
+    return o;
+  }
+  std::optional<ErrorBody> eb = parse_error_body(r.body);
+  if (eb) o.code = eb->code;
+  // The gateway's message may echo what it received: keep only the code in logs.
+  o.error = "HTTP " + std::to_string(s) + (eb ? " " + eb->code : std::string(" (no error body)"));
+  if (s == 401) {
+    if (eb && eb->code == auth_err::clock_skew) {
+      o.verdict = Outcome::clock_skew;
+      o.server_time = eb->server_time;
+      if (!o.server_time) o.server_time = parse_http_date(r.header("date"));
+      if (!o.server_time) o.verdict = Outcome::transient;  // skewed, but by how much is unknown
+      return o;
+    }
+    o.verdict = Outcome::fatal;
+    return o;
+  }
+  if (s == 404 || (s >= 300 && s < 400)) {
+    o.verdict = Outcome::fatal;
+    if (s != 404) o.error += ": redirected, check gateway.base_url";
+    return o;
+  }
+  if (s == 410) {
+    o.verdict = Outcome::gone;
+    return o;
+  }
+  if (s == 413) {
+    o.verdict = Outcome::split;
+    return o;
+  }
+  if (s == 429 || s == 503) {
+    o.verdict = Outcome::slow_down;
+    o.wait_ms = retry_after_ms(r.header("retry-after"), r.header("date"), now_unix_s(), clock_offset_s_.load());
+    return o;
+  }
+  if (s >= 400 && s < 500) {
+    o.verdict = Outcome::client_fault;
+    if (eb && !eb->message.empty()) o.error += ": " + eb->message.substr(0, 200);
+    return o;
+  }
+  o.verdict = Outcome::transient;  // 5xx, and 1xx which no server should send
+  return o;
+}
+
+// ---------------------------------------------------------------------------
+
+SyncEngine::SyncEngine(SyncOptions options, std::unique_ptr<Transport> transport)
+    : options_(std::move(options)), transport_(std::move(transport)) {
+  if (!split_base_url(options_.base_url, origin_, base_path_) || origin_.rfind("https://", 0) != 0)
+    throw std::invalid_argument("gateway.base_url must be an https:// URL");
+  if (!transport_) transport_ = make_curl_transport(options_.transport);
+  if (options_.owner.empty()) options_.owner = "sync-" + std::to_string(getpid()) + "-" + random_hex(4);
+  if (options_.lease_ms <= 0) options_.lease_ms = int64_t(options_.transport.request_timeout_s) * 1000 + 60'000;
+  complaint_limit_ = std::clamp<size_t>(options_.max_complaints_per_batch, 1, kMaxComplaintsPerBatch);
+  event_limit_ = std::clamp<size_t>(options_.max_events_per_batch, 1, kMaxEventsPerBatch);
+  body_limit_ = std::clamp<size_t>(options_.max_body_bytes, 1024, kMaxBodyBytes);
+  store_ = std::make_unique<Store>(options_.store_path, options_.store);
+  if (std::optional<std::string> v = store_->state(sync_key::clock_offset_s)) {
+    try {
+      clock_offset_s_ = std::stoll(*v);
+    } catch (...) {
+      clock_offset_s_ = 0;
+    }
+  }
+  // A fresh start tries again: the key file or base URL may have been fixed.
+  if (store_->state(sync_key::stopped).value_or("") != "") store_->set_state(sync_key::stopped, "");
+}
+
+SyncEngine::~SyncEngine() {
+  stop();
+  wipe(options_.key);
+}
+
+int64_t SyncEngine::now_ms() const { return now_unix_ms(); }
+
+void SyncEngine::log(const std::string& line) {
+  if (options_.log) {
+    options_.log(line);
+    return;
+  }
+  std::string out = format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes) + " sync " + line + "\n";
+  fwrite(out.data(), 1, out.size(), stderr);
+}
+
+HttpResponse SyncEngine::exchange(const std::string& method, const std::string& target, const std::string& body,
+                                  bool sign) {
+  HttpRequest req;
+  req.method = method;
+  req.url = origin_ + target;
+  req.headers.push_back({"Accept", "application/json"});
+  if (method != "GET") {
+    req.headers.push_back({"Content-Type", "application/json"});
+    if (options_.gzip_above_bytes > 0 && body.size() > options_.gzip_above_bytes) {
+      req.body = gzip_compress(body);
+      req.headers.push_back({"Content-Encoding", "gzip"});
+    } else {
+      req.body = body;
+    }
+  }
+  if (sign) {
+    // Signed over the bytes as sent (compressed if so), at the corrected time.
+    SignedHeaders h = sign_request(options_.kiosk_id, options_.key, method, target, req.body,
+                                   now_unix_s() + clock_offset_s_.load());
+    for (auto& kv : h.list()) req.headers.push_back(std::move(kv));
+  }
+  HttpResponse r = transport_->send(req);
+  if (r.ok()) {
+    set_reachable(true);
+    if (r.error == TransportError::none && r.status > 0) drop_alert(sync_alert::tls);
+  } else if (r.error != TransportError::aborted) {
+    set_reachable(false);
+  }
+  return r;
+}
+
+void SyncEngine::learn_offset(int64_t server_time_s, const char* source) {
+  int64_t measured = server_time_s - now_unix_s();
+  if (measured >= -1 && measured <= 1) measured = 0;  // the clocks agree within the resolution of a second
+  int64_t old = clock_offset_s_.load();
+  if (std::llabs(measured - old) < 2) return;
+  clock_offset_s_ = measured;
+  store_->set_state(sync_key::clock_offset_s, std::to_string(measured));
+  log(std::string("clock offset=") + std::to_string(measured) + "s was=" + std::to_string(old) + "s source=" + source);
+}
+
+void SyncEngine::set_reachable(bool reachable) {
+  if (reachable_ == reachable) return;
+  reachable_ = reachable;
+  store_->set_state(sync_key::reachable, reachable ? "1" : "0");
+  store_->set_state(sync_key::reachable_at, format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
+}
+
+void SyncEngine::record_success() {
+  store_->set_state(sync_key::last_success, format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
+}
+
+void SyncEngine::record_error(const std::string& error) {
+  store_->set_state(sync_key::last_error, error);
+  store_->set_state(sync_key::last_error_at, format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
+}
+
+void SyncEngine::raise_alert(const char* code, const std::string& message) {
+  set_sync_alert(*store_, code, message, now_unix_s(), options_.store.tz_offset_minutes);
+  std::string mark = std::string("|") + code + "|";
+  if (alerts_written_.find(mark) == std::string::npos) alerts_written_ += mark;
+  log(std::string("alert ") + code);
+}
+
+void SyncEngine::drop_alert(const char* code) {
+  std::string mark = std::string("|") + code + "|";
+  size_t at = alerts_written_.find(mark);
+  // Also clears an alert left by another process or an earlier run, once.
+  if (at == std::string::npos) {
+    std::string seen = std::string("|seen-") + code + "|";
+    if (alerts_written_.find(seen) != std::string::npos) return;
+    alerts_written_ += seen;
+  } else {
+    alerts_written_.erase(at, mark.size());
+  }
+  clear_sync_alert(*store_, code);
+}
+
+void SyncEngine::release_all(std::vector<OutboxItem>& items, size_t begin, size_t end, const std::string& why,
+                             int64_t not_before) {
+  for (size_t i = begin; i < end; ++i) store_->release(items[i].seq, why, not_before);
+}
+
+// A failure of the exchange as a whole. Everything here ends the pass: the
+// next try waits for a backoff, a Retry-After, or (fatal) a restart.
+SyncEngine::Step SyncEngine::on_failure(const Outcome& o, SyncReport& report, const std::string& what) {
+  report.error = what + ": " + o.error;
+  if (o.verdict == Outcome::aborted) {
+    report.aborted = true;
+    return Step::stop_pass;
+  }
+  if (o.verdict == Outcome::fatal) {
+    stopped_ = true;
+    report.stopped = true;
+    const char* code = o.error.rfind("HTTP 401", 0) == 0 ? sync_alert::auth : sync_alert::not_found;
+    std::string msg = code == sync_alert::auth
+                          ? "the gateway refused this kiosk (" + o.error + "): check kiosk id and key file"
+                          : "the gateway answered " + o.error + ": check gateway.base_url";
+    store_->set_state(sync_key::stopped, msg);
+    raise_alert(code, msg);
+    record_error(report.error);
+    log("stopped " + what + " error=\"" + o.error + "\"");
+    return Step::stop_pass;
+  }
+  ++failures_;
+  int64_t delay = backoff_delay_ms(options_.backoff, failures_);
+  if (o.verdict == Outcome::slow_down && o.wait_ms) delay = std::min(*o.wait_ms, options_.max_wait_ms);
+  if (o.verdict == Outcome::slow_down && o.wait_ms && *o.wait_ms == 0)
+    delay = backoff_delay_ms(options_.backoff, failures_);  // "now" again and again would be a hot loop
+  backoff_until_ms_ = now_ms() + delay;
+  report.failed = true;
+  report.backoff_until_ms = backoff_until_ms_;
+  if (o.tls)
+    raise_alert(sync_alert::tls, "the gateway's certificate did not verify (" + o.error +
+                                     "): a renewed certificate or an attack; nothing was sent");
+  record_error(report.error);
+  log(what + " fail error=\"" + o.error + "\" retry_in_ms=" + std::to_string(delay) +
+      " failures=" + std::to_string(failures_));
+  return Step::stop_pass;
+}
+
+// ---------------------------------------------------------------------------
+// Delivery
+
+SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
+  const bool complaints = kind == OutboxKind::complaint;
+  const char* array = complaints ? "complaints" : "events";
+  const size_t envelope = make_batch_body(array, {}).size();
+  while (!stopping_.load()) {
+    size_t claim_max = complaints ? kMaxComplaintsPerBatch : kMaxEventsPerBatch;
+    std::vector<OutboxItem> items = store_->claim(kind, claim_max, options_.owner, options_.lease_ms);
+    if (items.empty()) return Step::ok;
+    std::vector<size_t> sizes;
+    sizes.reserve(items.size());
+    for (const OutboxItem& it : items) sizes.push_back(it.payload.size());
+    size_t limit = complaints ? complaint_limit_ : event_limit_;
+    std::vector<BatchRange> plan = plan_batches(sizes, limit, body_limit_, envelope);
+    for (size_t p = 0; p < plan.size(); ++p) {
+      const BatchRange& r = plan[p];
+      Step step = Step::ok;
+      if (r.too_large) {
+        store_->mark_held(items[r.begin].seq, "larger than the protocol's 1 MiB body limit on its own");
+        ++report.held;
+        raise_alert(sync_alert::held, "an item is too large to send");
+        log(std::string("held kind=") + to_string(kind) + " seq=" + std::to_string(items[r.begin].seq) + " reason=too_large");
+      } else {
+        step = send_items(kind, items, r.begin, r.end, report);
+      }
+      if (step == Step::stop_pass || stopping_.load()) {
+        // Claimed but not sent: back to pending, due when the backoff ends.
+        int64_t due = std::max(backoff_until_ms_, now_ms());
+        if (p + 1 < plan.size()) release_all(items, plan[p + 1].begin, items.size(), "not sent: an earlier batch failed", due);
+        return Step::stop_pass;
+      }
+    }
+  }
+  return Step::stop_pass;
+}
+
+SyncEngine::Step SyncEngine::send_items(OutboxKind kind, std::vector<OutboxItem>& items, size_t begin, size_t end,
+                                        SyncReport& report) {
+  const bool complaints = kind == OutboxKind::complaint;
+  const char* what = complaints ? "deliver" : "events";
+  std::vector<std::string> payloads;
+  payloads.reserve(end - begin);
+  for (size_t i = begin; i < end; ++i) payloads.push_back(items[i].payload);
+  std::string body = make_batch_body(complaints ? "complaints" : "events", payloads);
+  payloads.clear();
+  const std::string target = base_path_ + (complaints ? kComplaintsBatchPath : kEventsBatchPath);
+
+  auto t0 = std::chrono::steady_clock::now();
+  HttpResponse r = exchange("POST", target, body, true);
+  ++report.requests;
+  Outcome o = classify(r);
+  if (o.verdict == Outcome::clock_skew) {
+    learn_offset(*o.server_time, "clock_skew");
+    r = exchange("POST", target, body, true);  // once, at once
+    ++report.requests;
+    o = classify(r);
+    if (o.verdict == Outcome::clock_skew) o.verdict = Outcome::transient;
+  }
+  const size_t n = end - begin;
+  switch (o.verdict) {
+    case Outcome::ok: break;
+    case Outcome::split: {
+      if (n == 1) {
+        store_->mark_held(items[begin].seq, "the gateway refused it as too large (413 " + o.code + ")");
+        ++report.held;
+        raise_alert(sync_alert::held, "an item is too large for the gateway (413)");
+        log(std::string(what) + " held seq=" + std::to_string(items[begin].seq) + " reason=413");
+        return Step::ok;
+      }
+      // Learn the smaller limit so later batches do not hit the wall again.
+      if (o.code == wire_err::too_many_items) {
+        size_t& limit = complaints ? complaint_limit_ : event_limit_;
+        limit = std::max<size_t>(1, std::min(limit, (n + 1) / 2));
+      } else {
+        body_limit_ = std::max<size_t>(1024, std::min(body_limit_, body.size() / 2 + 1));
+      }
+      auto [a, b] = split_batch(BatchRange{begin, end, false});
+      log(std::string(what) + " split items=" + std::to_string(n) + " into=" + std::to_string(a.size()) + "+" +
+          std::to_string(b.size()) + " code=" + (o.code.empty() ? "none" : o.code));
+      if (send_items(kind, items, a.begin, a.end, report) == Step::stop_pass) {
+        release_all(items, b.begin, b.end, "not sent: an earlier batch failed", std::max(backoff_until_ms_, now_ms()));
+        return Step::stop_pass;
+      }
+      return send_items(kind, items, b.begin, b.end, report);
+    }
+    case Outcome::client_fault: {
+      for (size_t i = begin; i < end; ++i) store_->mark_held(items[i].seq, "the gateway refused the request: " + o.error);
+      report.held += int64_t(n);
+      raise_alert(sync_alert::held, std::to_string(n) + " item(s) held: the gateway answered " + o.error);
+      log(std::string(what) + " held items=" + std::to_string(n) + " error=\"" + o.error.substr(0, o.error.find(':')) + "\"");
+      Outcome slow = o;  // no hot retry: the next batch waits for a backoff
+      slow.verdict = Outcome::transient;
+      ++failures_;
+      backoff_until_ms_ = now_ms() + backoff_delay_ms(options_.backoff, failures_);
+      report.backoff_until_ms = backoff_until_ms_;
+      record_error(std::string(what) + ": " + o.error);
+      return Step::stop_pass;
+    }
+    case Outcome::gone:  // 410 on a batch means nothing sensible: treat as transient
+    default: {
+      if (o.verdict == Outcome::gone) o.verdict = Outcome::transient;
+      Step s = on_failure(o, report, what);
+      release_all(items, begin, end, o.error, o.verdict == Outcome::fatal || o.verdict == Outcome::aborted
+                                                  ? now_ms()
+                                                  : backoff_until_ms_);
+      return s;
+    }
+  }
+
+  // 2xx: one result per item. Nothing is marked delivered unless the answer says so for that id.
+  BatchAnswer answer;
+  std::string why;
+  if (!parse_batch_answer(r.body, answer, why)) {
+    Outcome g;
+    g.verdict = Outcome::transient;
+    g.error = "HTTP " + std::to_string(r.status) + " with an unreadable body (" + why + ")";
+    Step s = on_failure(g, report, what);
+    release_all(items, begin, end, g.error, backoff_until_ms_);
+    return s;
+  }
+  std::unordered_map<std::string, const ItemResult*> by_id;
+  for (const ItemResult& res : answer.results) by_id.emplace(res.id, &res);
+  size_t delivered = 0, held = 0, unanswered = 0;
+  for (size_t i = begin; i < end; ++i) {
+    OutboxItem& it = items[i];
+    size_t k = i - begin;
+    const ItemResult* res = nullptr;
+    if (k < answer.results.size() && answer.results[k].id == it.ref_id) res = &answer.results[k];
+    else if (auto f = by_id.find(it.ref_id); f != by_id.end()) res = f->second;
+    if (res && res->delivered()) {
+      store_->mark_delivered(it.seq, complaints ? res->case_no : std::string());
+      ++delivered;
+    } else if (res && res->status == item_status::rejected) {
+      std::string reason = "rejected by the gateway: " + (res->error.code.empty() ? std::string("no code") : res->error.code);
+      if (!res->error.field.empty()) reason += " " + res->error.field;
+      if (!res->error.message.empty()) reason += ": " + res->error.message.substr(0, 300);
+      store_->mark_held(it.seq, reason);
+      ++held;
+      log(std::string(what) + " held seq=" + std::to_string(it.seq) + " code=" + res->error.code +
+          (res->error.field.empty() ? "" : " field=" + res->error.field));
+    } else {
+      store_->release(it.seq, "no result for this item in the answer", now_ms());
+      ++unanswered;
+    }
+  }
+  long ms = long(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  if (complaints) report.complaints_delivered += int64_t(delivered);
+  else report.events_delivered += int64_t(delivered);
+  report.held += int64_t(held);
+  if (held) raise_alert(sync_alert::held, std::to_string(held) + " item(s) rejected by the gateway and held");
+  log(std::string(what) + " ok items=" + std::to_string(n) + " delivered=" + std::to_string(delivered) +
+      (held ? " held=" + std::to_string(held) : "") + (unanswered ? " unanswered=" + std::to_string(unanswered) : "") +
+      " bytes=" + std::to_string(body.size()) + " ms=" + std::to_string(ms));
+  if (unanswered) {
+    Outcome g;
+    g.verdict = Outcome::transient;
+    g.error = std::to_string(unanswered) + " item(s) missing from the answer";
+    return on_failure(g, report, what);
+  }
+  failures_ = 0;
+  return Step::ok;
+}
+
+// ---------------------------------------------------------------------------
+// Updates
+
+SyncEngine::Step SyncEngine::pull_updates(SyncReport& report) {
+  std::optional<std::string> cursor = store_->updates_cursor();
+  bool restarted = false, skew_retried = false;
+  for (int page = 0; page < 10'000 && !stopping_.load(); ++page) {
+    std::string target = updates_target(base_path_, cursor.value_or(""), options_.updates_limit);
+    HttpResponse r = exchange("GET", target, "", true);
+    ++report.requests;
+    Outcome o = classify(r);
+    if (o.verdict == Outcome::clock_skew && !skew_retried) {
+      skew_retried = true;
+      learn_offset(*o.server_time, "clock_skew");
+      --page;
+      continue;
+    }
+    if (o.verdict == Outcome::gone && !restarted) {
+      restarted = true;
+      store_->clear_updates_cursor();
+      cursor.reset();
+      log("updates gone: starting again without a cursor");
+      continue;
+    }
+    if (o.verdict != Outcome::ok) {
+      if (o.verdict == Outcome::client_fault || o.verdict == Outcome::split || o.verdict == Outcome::gone ||
+          o.verdict == Outcome::clock_skew)
+        o.verdict = Outcome::transient;  // nothing to hold: back off, never a hot loop
+      return on_failure(o, report, "updates");
+    }
+    UpdatesAnswer a;
+    std::string why;
+    if (!parse_updates_answer(r.body, a, why)) {
+      Outcome g;
+      g.verdict = Outcome::transient;
+      g.error = "HTTP " + std::to_string(r.status) + " with an unreadable body (" + why + ")";
+      return on_failure(g, report, "updates");
+    }
+    store_->apply_updates(a.updates, a.next_cursor);
+    report.updates_applied += int64_t(a.updates.size());
+    if (!a.updates.empty()) log("updates ok applied=" + std::to_string(a.updates.size()) + (a.more ? " more" : ""));
+    bool progressed = !a.updates.empty() || a.next_cursor != cursor.value_or("");
+    cursor = a.next_cursor;
+    if (!a.more || !progressed) break;  // "more" without progress would loop for ever
+  }
+  failures_ = 0;
+  return Step::ok;
+}
+
+// ---------------------------------------------------------------------------
+// Passes
+
+bool SyncEngine::check_health() {
+  HttpResponse r = exchange("GET", base_path_ + kHealthPath, "", false);
+  if (!r.ok()) {
+    if (r.error == TransportError::tls)
+      raise_alert(sync_alert::tls, "the gateway's certificate did not verify (" + r.error_message + ")");
+    log("health fail error=\"" + r.error_message + "\"");
+    return false;
+  }
+  HealthAnswer h;
+  std::string why;
+  if (r.status != 200 || !parse_health_answer(r.body, h, why)) {
+    log("health fail status=" + std::to_string(r.status));
+    return false;
+  }
+  store_->set_state(sync_key::server_time, std::to_string(h.server_time));
+  learn_offset(h.server_time, "health");
+  return true;
+}
+
+SyncReport SyncEngine::pass(bool poll) {
+  SyncReport report;
+  try {
+    if (poll) check_health();
+    if (deliver(OutboxKind::complaint, report) == Step::ok && !stopping_.load() &&
+        deliver(OutboxKind::event, report) == Step::ok && poll && !stopping_.load())
+      pull_updates(report);
+    if (stopping_.load()) report.aborted = true;
+    if (!report.failed && !report.stopped && !report.aborted) {
+      if (report.requests > 0) record_success();
+      drop_alert(sync_alert::auth);
+      drop_alert(sync_alert::not_found);
+      if (store_->outbox_counts().held == 0) drop_alert(sync_alert::held);
+    }
+  } catch (const std::exception& e) {
+    // The store said no (busy, disk full, ...). Anything claimed stays leased
+    // and comes back when the lease runs out; the gateway dedups on id.
+    Outcome o;
+    o.verdict = Outcome::transient;
+    o.error = std::string("local store: ") + e.what();
+    on_failure(o, report, "store");
+  }
+  return report;
+}
+
+SyncReport SyncEngine::run_once() {
+  stopped_ = false;
+  return pass(true);
+}
+
+void SyncEngine::start() {
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  transport_->resume();
+  thread_ = std::thread([this] { thread_main(); });
+}
+
+void SyncEngine::wake() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  woken_ = true;
+  cv_.notify_all();
+}
+
+void SyncEngine::stop() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    cv_.notify_all();
+  }
+  transport_->abort();
+  thread_.join();
+  transport_->resume();
+  stopping_ = false;
+}
+
+void SyncEngine::thread_main() {
+  log("start owner=" + options_.owner);
+  int64_t next_poll = 0;
+  int64_t stopped_until = 0;
+  while (!stopping_.load()) {
+    int64_t now = now_ms();
+    int64_t wake_at;
+    if (stopped_ && stopped_until == 0) stopped_until = now + options_.stopped_retry_ms;
+    if (stopped_ && now >= stopped_until) {
+      stopped_ = false;  // try again, rarely: someone may have fixed the key or the URL
+      stopped_until = 0;
+    }
+    if (stopped_) {
+      wake_at = stopped_until;
+    } else if (now < backoff_until_ms_) {
+      wake_at = backoff_until_ms_;
+    } else {
+      bool poll = now >= next_poll;
+      SyncReport rep = pass(poll);
+      if (poll) next_poll = now_ms() + options_.poll_interval_ms;
+      now = now_ms();
+      wake_at = next_poll;
+      if (backoff_until_ms_ > now) wake_at = std::min(wake_at, backoff_until_ms_);
+      if (!rep.failed && !rep.stopped) {
+        try {
+          int64_t due = store_->next_due_ms();
+          if (due > 0) wake_at = std::min(wake_at, std::max(due, now + 10));
+        } catch (const std::exception&) {
+        }
+      }
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    int64_t wait_ms = std::max<int64_t>(0, wake_at - now_ms());
+    cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_.load() || woken_; });
+    if (woken_) {
+      woken_ = false;
+      // A wake does not cut a backoff or a stop short: that would let a busy
+      // kiosk turn a 503 storm into a request per submitted complaint.
+    }
+  }
+  log("stop");
+}
+
+}  // namespace odr

@@ -1,0 +1,145 @@
+// The sync engine: delivers the outbox to the ODR gateway and pulls the
+// platform's updates back, following odr-sync-v1.md to the letter.
+//
+//   outbox --claim--> batches --signed POST--> gateway
+//          <--mark_delivered / mark_held / release (with backoff)--
+//   gateway --GET /updates--> Store::apply_updates (cursor after the updates)
+//
+// Runs two ways over the same code: run_once() on the caller's thread
+// (kiosk-sync once), or a background thread (start / wake / stop) inside the
+// kiosk or `kiosk-sync run`. It has its own Store connection on the store
+// file, so the kiosk and kiosk-sync can run at once: the store's leases keep
+// them from sending the same item at the same time, and the gateway's
+// idempotency on id makes a second copy harmless anyway.
+//
+// Never logs personal data or the key: log lines carry counts, codes, times.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "config/config.h"
+#include "engine/retry.h"
+#include "store/store.h"
+#include "transport/transport.h"
+
+namespace odr {
+
+struct SyncOptions {
+  std::string store_path;
+  StoreOptions store;
+  std::string base_url;  // https://host[:port]/path
+  std::string kiosk_id;
+  std::string key;  // raw 32 bytes; the engine wipes its copy when destroyed
+  TransportOptions transport;
+  BackoffPolicy backoff;                    // 1 s doubling to 5 min (tests shrink it)
+  int64_t poll_interval_ms = 30'000;        // /health and /updates when idle
+  int64_t stopped_retry_ms = 3'600'000;     // after a 401/404 the background loop tries again this rarely
+  int64_t max_wait_ms = 3'600'000;          // a Retry-After longer than this is cut to it
+  int64_t lease_ms = 0;                     // 0: request time-out + 60 s
+  size_t max_complaints_per_batch = 100;    // the protocol's limits
+  size_t max_events_per_batch = 500;
+  size_t max_body_bytes = 1024 * 1024;
+  size_t gzip_above_bytes = 0;              // > 0: gzip request bodies larger than this
+  int updates_limit = 100;
+  std::string owner;                        // lease owner; empty: "sync-<pid>-<random>"
+  // One log line (no newline). Empty: stderr with a time stamp in front.
+  std::function<void(const std::string&)> log;
+};
+
+// The store file, store options and sync options of a kiosk config. The key
+// file is read here: throws KeyError (protocol/signing.h) or ConfigError.
+std::string store_path_from_config(const KioskConfig& config);
+StoreOptions store_options_from_config(const KioskConfig& config);
+SyncOptions sync_options_from_config(const KioskConfig& config);
+
+// What one pass did.
+struct SyncReport {
+  int64_t complaints_delivered = 0;  // accepted + duplicate
+  int64_t events_delivered = 0;
+  int64_t held = 0;                  // rejected or 4xx during this pass
+  int64_t updates_applied = 0;
+  int64_t requests = 0;
+  bool failed = false;   // a transient failure: items stay pending, retried after backoff_until_ms
+  bool stopped = false;  // 401/404: syncing stopped, staff alerted
+  bool aborted = false;  // stop() during the pass
+  std::string error;     // the last failure, for the operator
+  int64_t backoff_until_ms = 0;
+  bool ok() const { return !failed && !stopped && !aborted && held == 0; }
+};
+
+class SyncEngine {
+ public:
+  // transport: empty makes a CurlTransport from options.transport.
+  // Throws StoreError when the store cannot be opened, std::invalid_argument
+  // when the base URL is not https://.
+  explicit SyncEngine(SyncOptions options, std::unique_ptr<Transport> transport = nullptr);
+  ~SyncEngine();  // stops the thread
+  SyncEngine(const SyncEngine&) = delete;
+  SyncEngine& operator=(const SyncEngine&) = delete;
+
+  // One pass on the caller's thread: /health, complaints, events, updates.
+  // Not while the background thread runs. Honours nothing but stop(): a
+  // backoff from an earlier pass is the caller's to respect.
+  SyncReport run_once();
+  // GET /health: records reachable, server time and clock offset. True when it answered 200.
+  bool check_health();
+
+  // The background thread.
+  void start();
+  void wake();  // something new in the outbox: deliver now (unless backing off)
+  void stop();  // aborts an in-flight transfer; returns when the thread has ended
+  bool running() const { return thread_.joinable(); }
+
+  int64_t clock_offset_s() const { return clock_offset_s_.load(); }
+
+ private:
+  enum class Step { ok, stop_pass };
+  struct Outcome;
+  struct Range;
+
+  void thread_main();
+  SyncReport pass(bool poll);
+  Step deliver(OutboxKind kind, SyncReport& report);
+  Step send_items(OutboxKind kind, std::vector<OutboxItem>& items, size_t begin, size_t end, SyncReport& report);
+  Step pull_updates(SyncReport& report);
+  HttpResponse exchange(const std::string& method, const std::string& target, const std::string& body, bool sign);
+  Outcome classify(const HttpResponse& resp);
+  Step on_failure(const Outcome& o, SyncReport& report, const std::string& what);
+  void release_all(std::vector<OutboxItem>& items, size_t begin, size_t end, const std::string& why, int64_t not_before);
+  void learn_offset(int64_t server_time_s, const char* source);
+  void set_reachable(bool reachable);
+  void record_success();
+  void record_error(const std::string& error);
+  void raise_alert(const char* code, const std::string& message);
+  void drop_alert(const char* code);
+  void log(const std::string& line);
+  int64_t now_ms() const;
+
+  SyncOptions options_;
+  std::unique_ptr<Transport> transport_;
+  std::unique_ptr<Store> store_;
+  std::string origin_, base_path_;
+
+  std::atomic<int64_t> clock_offset_s_{0};
+  int failures_ = 0;               // consecutive transient failures: the backoff exponent
+  int64_t backoff_until_ms_ = 0;   // no request before this
+  bool stopped_ = false;           // 401/404 seen
+  size_t complaint_limit_, event_limit_, body_limit_;  // lowered by 413s
+  std::optional<bool> reachable_;  // last written, to write only changes
+  std::string alerts_written_;     // which alert codes are set (avoids rewriting)
+
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool woken_ = false;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace odr

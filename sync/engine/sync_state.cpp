@@ -1,0 +1,52 @@
+#include "engine/sync_state.h"
+
+#include "util/time.h"
+
+namespace odr {
+
+static std::string alert_key(std::string_view code) { return "sync.alert." + std::string(code); }
+
+void set_sync_alert(Store& store, std::string_view code, std::string_view message, int64_t now_s, int tz_offset_minutes) {
+  store.set_state(alert_key(code), format_rfc3339(now_s, tz_offset_minutes) + " " + std::string(message));
+}
+
+void clear_sync_alert(Store& store, std::string_view code) {
+  std::optional<std::string> v = store.state(alert_key(code));
+  if (v && !v->empty()) store.set_state(alert_key(code), "");
+}
+
+SyncStatus read_sync_status(Store& store) {
+  SyncStatus s;
+  s.counts = store.outbox_counts();
+  s.last_success = store.state(sync_key::last_success).value_or("");
+  s.last_error = store.state(sync_key::last_error).value_or("");
+  s.last_error_at = store.state(sync_key::last_error_at).value_or("");
+  try {
+    s.clock_offset_s = std::stoll(store.state(sync_key::clock_offset_s).value_or("0"));
+  } catch (...) {
+    s.clock_offset_s = 0;
+  }
+  std::string r = store.state(sync_key::reachable).value_or("");
+  if (r == "1") s.reachable = true;
+  if (r == "0") s.reachable = false;
+  s.reachable_at = store.state(sync_key::reachable_at).value_or("");
+  try {
+    std::string t = store.state(sync_key::server_time).value_or("");
+    if (!t.empty()) s.server_time = std::stoll(t);
+  } catch (...) {
+  }
+  s.stopped = store.state(sync_key::stopped).value_or("");
+  for (const std::string& code : sync_alert_codes()) {
+    std::string v = store.state(alert_key(code)).value_or("");
+    if (v.empty()) continue;
+    size_t sp = v.find(' ');
+    SyncAlert a;
+    a.code = code;
+    a.at = sp == std::string::npos ? std::string() : v.substr(0, sp);
+    a.message = sp == std::string::npos ? v : v.substr(sp + 1);
+    s.alerts.push_back(std::move(a));
+  }
+  return s;
+}
+
+}  // namespace odr
