@@ -1,2 +1,968 @@
-// The store: being written (issue 2); definitions follow in the next commit.
+// The local store. One SQLite file in WAL mode with synchronous=FULL: a
+// COMMIT that returned is on the disk. Every write runs in BEGIN IMMEDIATE,
+// so two processes on the same file take turns (busy timeout) instead of
+// failing half-way, and a failure rolls everything back: no partial rows.
+//
+// Schema (current version, see kMigrations for how each table came to be):
+//   complaints       one row per complaint: the full wire JSON plus the
+//                    columns lists and searches need (ticket, created_ms,
+//                    phone_last4, status = our local handling state,
+//                    case_no, platform_status).
+//   events           one row per event, wire JSON plus complaint_id / type.
+//   ticket_counters  last number handed out per (prefix, local day).
+//   outbox           what still has to reach the platform; payload is the
+//                    complaint's or event's JSON.
+//   audit            append-only hash chain (no personal data in it).
+//   platform_updates the platform's timeline per complaint (GET /updates).
+//   sync_state       key/value status shared by the kiosk and kiosk-sync.
 #include "store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "model/json.h"
+#include "util/crypto.h"
+#include "util/time.h"
+#include "util/uuid.h"
+
+namespace odr {
+
+namespace {
+
+constexpr int kSchemaVersion = 3;
+constexpr int kApplicationId = 0x4F445231;  // "ODR1": marks the file as ours
+const std::string kZeroHash(64, '0');       // prev_hash of the first audit record
+
+// Schema history: kMigrations[n] takes a file from version n to n+1, in one
+// transaction. Never edit a step that has shipped; append a new one.
+const char* const kMigrations[] = {
+    // v1: complaints, events, tickets, outbox, audit.
+    R"sql(
+PRAGMA application_id = 1329877553;
+CREATE TABLE complaints (
+  id          TEXT PRIMARY KEY,
+  ticket      TEXT NOT NULL UNIQUE,
+  kiosk_id    TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  phone_last4 TEXT NOT NULL DEFAULT '',
+  status      TEXT NOT NULL DEFAULT 'new',
+  case_no     TEXT NOT NULL DEFAULT '',
+  purged      INTEGER NOT NULL DEFAULT 0,
+  json        TEXT NOT NULL
+);
+CREATE INDEX complaints_created ON complaints(created_ms);
+CREATE INDEX complaints_phone ON complaints(phone_last4);
+CREATE INDEX complaints_status ON complaints(status, created_ms);
+CREATE TABLE events (
+  id           TEXT PRIMARY KEY,
+  complaint_id TEXT NOT NULL REFERENCES complaints(id),
+  type         TEXT NOT NULL,
+  at           TEXT NOT NULL,
+  at_ms        INTEGER NOT NULL,
+  staff_id     TEXT NOT NULL DEFAULT '',
+  json         TEXT NOT NULL
+);
+CREATE INDEX events_complaint ON events(complaint_id, at_ms);
+CREATE TABLE ticket_counters (
+  prefix TEXT NOT NULL,
+  day    TEXT NOT NULL,
+  last   INTEGER NOT NULL,
+  PRIMARY KEY (prefix, day)
+);
+CREATE TABLE outbox (
+  seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind           TEXT NOT NULL CHECK (kind IN ('complaint', 'event')),
+  ref_id         TEXT NOT NULL UNIQUE,
+  complaint_id   TEXT NOT NULL REFERENCES complaints(id),
+  state          TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'in_flight', 'delivered', 'held')),
+  attempts       INTEGER NOT NULL DEFAULT 0,
+  not_before_ms  INTEGER NOT NULL DEFAULT 0,
+  lease_owner    TEXT NOT NULL DEFAULT '',
+  lease_until_ms INTEGER NOT NULL DEFAULT 0,
+  case_no        TEXT NOT NULL DEFAULT '',
+  last_error     TEXT NOT NULL DEFAULT '',
+  created_ms     INTEGER NOT NULL,
+  delivered_ms   INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX outbox_state ON outbox(kind, state, seq);
+CREATE INDEX outbox_complaint ON outbox(complaint_id, kind, seq);
+CREATE TABLE audit (
+  seq       INTEGER PRIMARY KEY,
+  at_ms     INTEGER NOT NULL,
+  actor     TEXT NOT NULL,
+  action    TEXT NOT NULL,
+  detail    TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL
+);
+)sql",
+    // v2: what the platform did with each complaint (its timeline).
+    R"sql(
+CREATE TABLE platform_updates (
+  id           INTEGER PRIMARY KEY,
+  complaint_id TEXT NOT NULL REFERENCES complaints(id),
+  case_no      TEXT NOT NULL DEFAULT '',
+  status       TEXT NOT NULL,
+  at           TEXT NOT NULL,
+  at_ms        INTEGER NOT NULL,
+  note         TEXT NOT NULL DEFAULT '',
+  received_ms  INTEGER NOT NULL,
+  UNIQUE (complaint_id, status, at, note)
+);
+CREATE INDEX platform_updates_complaint ON platform_updates(complaint_id, at_ms);
+ALTER TABLE complaints ADD COLUMN platform_status TEXT NOT NULL DEFAULT '';
+ALTER TABLE complaints ADD COLUMN platform_at_ms INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // v3: shared sync status (cursor, last contact, ...), and the audit log
+    // refuses UPDATE and DELETE (the hash chain catches whoever drops these).
+    R"sql(
+CREATE TABLE sync_state (
+  key        TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql",
+};
+static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
+
+StoreError::Kind kind_of(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_FULL: return StoreError::Kind::disk_full;
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_CANTOPEN: return StoreError::Kind::read_only;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return StoreError::Kind::busy;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return StoreError::Kind::corrupt;
+    default: return StoreError::Kind::io;
+  }
+}
+
+const char* what_it_means(StoreError::Kind k) {
+  switch (k) {
+    case StoreError::Kind::disk_full: return "the disk is full; nothing was saved";
+    case StoreError::Kind::read_only: return "the complaint store cannot be written (read-only file or folder); nothing was saved";
+    case StoreError::Kind::busy: return "the complaint store is busy in another program; nothing was saved, try again";
+    case StoreError::Kind::corrupt: return "the complaint store file is damaged; it was left as it is";
+    default: return "the complaint store failed";
+  }
+}
+
+[[noreturn]] void fail(sqlite3* db, int rc, const std::string& doing) {
+  StoreError::Kind k = kind_of(rc);
+  std::string msg = std::string(what_it_means(k)) + " (" + doing + ": " + sqlite3_errstr(rc);
+  if (db && sqlite3_errcode(db) == rc) msg += std::string(", ") + sqlite3_errmsg(db);
+  msg += ")";
+  throw StoreError(k, msg);
+}
+
+void exec(sqlite3* db, const char* sql) {
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) fail(db, rc, std::string(sql).substr(0, 40));
+}
+
+// Prepared statements by their SQL text (always a string literal here).
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3* db) : db_(db) {}
+  ~StatementCache() {
+    for (auto& [sql, stmt] : map_) sqlite3_finalize(stmt);
+  }
+  sqlite3_stmt* get(const char* sql) {
+    auto it = map_.find(sql);
+    if (it != map_.end()) return it->second;
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+    if (rc != SQLITE_OK) fail(db_, rc, "prepare");
+    map_.emplace(sql, s);
+    return s;
+  }
+
+ private:
+  sqlite3* db_;
+  std::unordered_map<const char*, sqlite3_stmt*> map_;
+};
+
+// One use of a cached statement: bind, step, read; reset when done.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, StatementCache& cache, const char* sql) : db_(db), s_(cache.get(sql)) {}
+  ~Stmt() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& bind(int i, int64_t v) {
+    check(sqlite3_bind_int64(s_, i, v));
+    return *this;
+  }
+  Stmt& bind(int i, std::string_view v) {
+    check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+
+  // True while there is a row.
+  bool step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(db_, rc, std::string("step: ") + std::string(sqlite3_sql(s_)).substr(0, 40));
+  }
+  void run() {
+    while (step()) {
+    }
+  }
+  int64_t i64(int col) { return sqlite3_column_int64(s_, col); }
+  bool null(int col) { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+  std::string text(int col) {
+    const unsigned char* t = sqlite3_column_text(s_, col);
+    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s_, col)))
+             : std::string();
+  }
+
+ private:
+  void check(int rc) {
+    if (rc != SQLITE_OK) fail(db_, rc, "bind");
+  }
+  sqlite3* db_;
+  sqlite3_stmt* s_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; anything else (an exception) rolls back.
+class Tx {
+ public:
+  explicit Tx(sqlite3* db, bool immediate = true) : db_(db) { exec(db_, immediate ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  ~Tx() {
+    if (!done_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  Tx(const Tx&) = delete;
+  Tx& operator=(const Tx&) = delete;
+  void commit() {
+    exec(db_, "COMMIT");
+    done_ = true;
+  }
+
+ private:
+  sqlite3* db_;
+  bool done_ = false;
+};
+
+int pragma_int(sqlite3* db, const char* sql) {
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
+  if (rc != SQLITE_OK) fail(db, rc, sql);
+  rc = sqlite3_step(s);
+  int v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+  sqlite3_finalize(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(db, rc, sql);
+  return v;
+}
+
+std::string pragma_text(sqlite3* db, const char* sql) {
+  sqlite3_stmt* s = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
+  if (rc != SQLITE_OK) fail(db, rc, sql);
+  rc = sqlite3_step(s);
+  std::string v;
+  if (rc == SQLITE_ROW && sqlite3_column_text(s, 0)) v = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+  sqlite3_finalize(s);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(db, rc, sql);
+  return v;
+}
+
+// The hashed content of an audit record: every field length-prefixed, so no
+// two different records hash the same text.
+std::string audit_hash(const std::string& prev_hash, int64_t seq, int64_t at_ms, std::string_view actor,
+                       std::string_view action, std::string_view detail) {
+  std::string content = prev_hash;
+  content += '\n' + std::to_string(seq) + '\n' + std::to_string(at_ms);
+  for (std::string_view part : {actor, action, detail}) {
+    content += '\n' + std::to_string(part.size()) + ':';
+    content.append(part);
+  }
+  return sha256_hex(content);
+}
+
+// The audit log must never hold personal data. Callers log ids and tickets;
+// as a last guard, anything shaped like a mainland mobile number is masked.
+std::string scrub(std::string_view detail) {
+  std::string out(detail);
+  size_t i = 0;
+  while (i < out.size()) {
+    if (out[i] < '0' || out[i] > '9') {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < out.size() && out[j] >= '0' && out[j] <= '9') ++j;
+    if (j - i == 11 && is_valid_mobile(out.substr(i, 11))) out.replace(i + 3, 4, "****");
+    i = j;
+  }
+  return out;
+}
+
+void append_audit_in_tx(sqlite3* db, StatementCache& cache, int64_t now_ms, std::string_view actor,
+                        std::string_view action, std::string_view detail) {
+  int64_t seq = 1;
+  std::string prev = kZeroHash;
+  {
+    Stmt last(db, cache, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+    if (last.step()) {
+      seq = last.i64(0) + 1;
+      prev = last.text(1);
+    }
+  }
+  std::string clean = scrub(detail);
+  std::string hash = audit_hash(prev, seq, now_ms, actor, action, clean);
+  Stmt ins(db, cache,
+           "INSERT INTO audit (seq, at_ms, actor, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, seq).bind(2, now_ms).bind(3, actor).bind(4, action).bind(5, clean).bind(6, prev).bind(7, hash).run();
+}
+
+std::string invalid_summary(const char* what, const std::vector<FieldError>& errors) {
+  std::string msg = std::string(what) + " not saved: ";
+  for (size_t i = 0; i < errors.size(); ++i) msg += (i ? ", " : "") + errors[i].field + " " + errors[i].code;
+  return msg;
+}
+
+// PREFIX-YYMMDD-NNNN: short enough to read aloud at the desk.
+std::string format_ticket(const std::string& prefix, const std::string& day, int64_t n) {
+  char num[24];
+  std::snprintf(num, sizeof num, "%04lld", static_cast<long long>(n));
+  return prefix + "-" + day.substr(2, 2) + day.substr(5, 2) + day.substr(8, 2) + "-" + num;
+}
+
+bool is_ticket_prefix(const std::string& p) {
+  if (p.empty() || p.size() > 8) return false;
+  for (char c : p)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  return true;
+}
+
+// Our handling state of a complaint, as the staff list shows it.
+const char* local_status_after(const std::string& event_type) {
+  if (event_type == "first_response") return "in_progress";
+  if (event_type == "settled") return "settled";
+  if (event_type == "not_settled") return "not_settled";
+  if (event_type == "withdrawn") return "withdrawn";
+  return nullptr;  // compensation_prepaid, satisfaction: no change
+}
+
+OutboxState state_from(const std::string& s) {
+  if (s == "in_flight") return OutboxState::in_flight;
+  if (s == "delivered") return OutboxState::delivered;
+  if (s == "held") return OutboxState::held;
+  return OutboxState::pending;
+}
+
+#define OUTBOX_COLUMNS                                                                                             \
+  "o.seq, o.kind, o.ref_id, o.complaint_id, COALESCE(c.json, e.json, ''), o.state, o.attempts, o.not_before_ms, " \
+  "o.lease_owner, o.lease_until_ms, o.case_no, o.last_error FROM outbox o "                                       \
+  "LEFT JOIN complaints c ON o.kind = 'complaint' AND c.id = o.ref_id "                                           \
+  "LEFT JOIN events e ON o.kind = 'event' AND e.id = o.ref_id "
+
+OutboxItem read_item(Stmt& q) {
+  OutboxItem it;
+  it.seq = q.i64(0);
+  it.kind = q.text(1) == "event" ? OutboxKind::event : OutboxKind::complaint;
+  it.ref_id = q.text(2);
+  it.complaint_id = q.text(3);
+  it.payload = q.text(4);
+  it.state = state_from(q.text(5));
+  it.attempts = static_cast<int>(q.i64(6));
+  it.not_before_ms = q.i64(7);
+  it.lease_owner = q.text(8);
+  it.lease_until_ms = q.i64(9);
+  it.case_no = q.text(10);
+  it.last_error = q.text(11);
+  return it;
+}
+
+std::optional<Complaint> parse_complaint(const std::string& text) {
+  Complaint c;
+  try {
+    from_json(nlohmann::json::parse(text), c);
+  } catch (const nlohmann::json::exception& e) {
+    throw StoreError(StoreError::Kind::corrupt, std::string("a stored complaint cannot be read: ") + e.what());
+  }
+  return c;
+}
+
+}  // namespace
+
+struct Store::Statements {
+  explicit Statements(sqlite3* db) : cache(db) {}
+  StatementCache cache;
+};
+
+const char* to_string(OutboxKind k) { return k == OutboxKind::event ? "event" : "complaint"; }
+
+const char* to_string(OutboxState s) {
+  switch (s) {
+    case OutboxState::in_flight: return "in_flight";
+    case OutboxState::delivered: return "delivered";
+    case OutboxState::held: return "held";
+    default: return "pending";
+  }
+}
+
+int Store::schema_version() { return kSchemaVersion; }
+
+int64_t Store::now_ms() const { return options_.clock_ms ? options_.clock_ms() : now_unix_ms(); }
+
+Store::Store(const std::string& path, StoreOptions options) : options_(std::move(options)), path_(path) {
+  if (!is_valid_kiosk_id(options_.kiosk_id))
+    throw StoreError(StoreError::Kind::invalid, "kiosk_id must be 1 to 64 of A-Z a-z 0-9 - _",
+                     {{"kiosk_id", err::bad_id}});
+  if (!is_ticket_prefix(options_.ticket_prefix))
+    throw StoreError(StoreError::Kind::invalid, "ticket_prefix must be 1 to 8 of A-Z 0-9", {{"ticket", err::bad_id}});
+
+  int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = sqlite3_errstr(rc);
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    // Cannot open: a missing folder is a setup mistake, an unwritable one is read_only.
+    std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
+    struct stat st {};
+    if (rc == SQLITE_CANTOPEN && (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
+      throw StoreError(StoreError::Kind::io, "the folder of the complaint store does not exist: " + dir);
+    throw StoreError(kind_of(rc), std::string(what_it_means(kind_of(rc))) + " (open " + path + ": " + msg + ")");
+  }
+  try {
+    stmts_ = std::make_unique<Statements>(db_);
+    open_checked();
+    migrate();
+  } catch (...) {
+    stmts_.reset();
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+Store::~Store() {
+  stmts_.reset();
+  if (db_) sqlite3_close_v2(db_);
+}
+
+// Everything that could find the file damaged, foreign or too new is read
+// only: nothing is written before all of it passed.
+void Store::open_checked() {
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
+
+  int version = 0;
+  try {
+    version = pragma_int(db_, "PRAGMA user_version");
+  } catch (const StoreError& e) {
+    if (e.kind == StoreError::Kind::corrupt)
+      throw StoreError(StoreError::Kind::corrupt, "the complaint store file is damaged or not a database; it was left as it is");
+    throw;
+  }
+  if (version > kSchemaVersion)
+    throw StoreError(StoreError::Kind::too_new,
+                     "the complaint store was made by a newer version of this program (schema " +
+                         std::to_string(version) + ", this program knows up to " + std::to_string(kSchemaVersion) +
+                         "); it was left as it is: install the newer version");
+  if (version > 0 && pragma_int(db_, "PRAGMA application_id") != kApplicationId)
+    throw StoreError(StoreError::Kind::corrupt, "the file is an SQLite database of another program, not a complaint store; it was left as it is");
+  if (version == 0 && pragma_int(db_, "SELECT count(*) FROM sqlite_master") > 0)
+    throw StoreError(StoreError::Kind::corrupt, "the file is an SQLite database of another program, not a complaint store; it was left as it is");
+  if (version > 0) {
+    std::string check;
+    try {
+      check = pragma_text(db_, "PRAGMA quick_check");
+    } catch (const StoreError&) {
+      check = "unreadable";
+    }
+    if (check != "ok")
+      throw StoreError(StoreError::Kind::corrupt,
+                       "the complaint store file is damaged (" + check + "); it was left as it is");
+  }
+  if (sqlite3_db_readonly(db_, "main") == 1)
+    throw StoreError(StoreError::Kind::read_only,
+                     "the complaint store file cannot be written (read-only); nothing can be saved: " + path_);
+
+  std::string mode = pragma_text(db_, "PRAGMA journal_mode = WAL");
+  if (mode != "wal") throw StoreError(StoreError::Kind::io, "the complaint store cannot use WAL mode (got " + mode + ")");
+  exec(db_, "PRAGMA synchronous = FULL");  // a returned commit survives a power cut
+  exec(db_, "PRAGMA foreign_keys = ON");
+  exec(db_, "PRAGMA secure_delete = ON");  // purged personal data does not linger in free pages
+}
+
+void Store::migrate() {
+  for (;;) {
+    Tx tx(db_);
+    // Read again inside the transaction: another process may have migrated.
+    int version = pragma_int(db_, "PRAGMA user_version");
+    if (version > kSchemaVersion)
+      throw StoreError(StoreError::Kind::too_new, "the complaint store was upgraded by a newer version meanwhile");
+    if (version == kSchemaVersion) {
+      tx.commit();
+      return;
+    }
+    exec(db_, kMigrations[version]);
+    std::string set = "PRAGMA user_version = " + std::to_string(version + 1);
+    exec(db_, set.c_str());
+    tx.commit();
+  }
+}
+
+SubmitResult Store::submit_complaint(Complaint c) {
+  const int64_t now = now_ms();
+  const int64_t now_s = now / 1000;
+  int64_t created_ms = now;
+  if (c.kiosk_id.empty()) c.kiosk_id = options_.kiosk_id;
+  if (c.created_at.empty()) c.created_at = format_rfc3339(now_s, options_.tz_offset_minutes);
+  else if (auto t = parse_rfc3339(c.created_at)) created_ms = *t * 1000;
+  if (c.id.empty()) c.id = uuid_v7(now);
+
+  ValidationContext ctx;
+  ctx.now_unix_s = now_s;
+  ctx.tz_offset_minutes = options_.tz_offset_minutes;
+  ctx.category_codes = options_.category_codes;
+  std::vector<FieldError> errors = validate_complaint(c, ctx, false);
+  if (!errors.empty()) throw StoreError(StoreError::Kind::invalid, invalid_summary("complaint", errors), errors);
+
+  StatementCache& sc = stmts_->cache;
+  Tx tx(db_);
+  {
+    // Submitting the same id again (a retry after an error) gives the same ticket.
+    std::optional<std::string> existing;
+    {
+      Stmt q(db_, sc, "SELECT ticket FROM complaints WHERE id = ?");
+      q.bind(1, c.id);
+      if (q.step()) existing = q.text(0);
+    }
+    if (existing) {
+      tx.commit();
+      return {c.id, *existing};
+    }
+  }
+  if (c.ticket.empty()) {
+    const std::string day = local_date(now_s, options_.tz_offset_minutes);
+    for (;;) {
+      int64_t n = 0;
+      {
+        Stmt next(db_, sc,
+                  "INSERT INTO ticket_counters (prefix, day, last) VALUES (?, ?, 1) "
+                  "ON CONFLICT (prefix, day) DO UPDATE SET last = last + 1 RETURNING last");
+        next.bind(1, options_.ticket_prefix).bind(2, day);
+        if (next.step()) n = next.i64(0);
+        next.run();
+      }
+      c.ticket = format_ticket(options_.ticket_prefix, day, n);
+      // Never hand out a number that is on the books already (e.g. a file
+      // restored from a backup with older counters).
+      Stmt taken(db_, sc, "SELECT 1 FROM complaints WHERE ticket = ?");
+      taken.bind(1, c.ticket);
+      if (!taken.step()) break;
+    }
+  } else {
+    Stmt taken(db_, sc, "SELECT 1 FROM complaints WHERE ticket = ?");
+    taken.bind(1, c.ticket);
+    if (taken.step())
+      throw StoreError(StoreError::Kind::invalid, "complaint not saved: ticket already used", {{"ticket", err::bad_id}});
+  }
+
+  nlohmann::json j = c;
+  const std::string payload = j.dump();
+  const std::string& phone = c.consumer.phone;
+  Stmt ins(db_, sc,
+           "INSERT INTO complaints (id, ticket, kiosk_id, created_at, created_ms, phone_last4, json) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, c.id)
+      .bind(2, c.ticket)
+      .bind(3, c.kiosk_id)
+      .bind(4, c.created_at)
+      .bind(5, created_ms)
+      .bind(6, phone.size() >= 4 ? phone.substr(phone.size() - 4) : phone)
+      .bind(7, payload)
+      .run();
+  Stmt out(db_, sc, "INSERT INTO outbox (kind, ref_id, complaint_id, created_ms) VALUES ('complaint', ?, ?, ?)");
+  out.bind(1, c.id).bind(2, c.id).bind(3, now).run();
+  append_audit_in_tx(db_, sc, now, c.channel == "staff_assisted" ? "staff" : "consumer", "complaint.submit",
+                     "id=" + c.id + " ticket=" + c.ticket);
+  tx.commit();
+  return {c.id, c.ticket};
+}
+
+std::string Store::record_event(Event e, std::string_view audit_actor) {
+  const int64_t now = now_ms();
+  if (e.id.empty()) e.id = uuid_v7(now);
+  if (e.at.empty()) e.at = format_rfc3339(now / 1000, options_.tz_offset_minutes);
+  ValidationContext ctx;
+  ctx.now_unix_s = now / 1000;
+  ctx.tz_offset_minutes = options_.tz_offset_minutes;
+  std::vector<FieldError> errors = validate_event(e, ctx, false);
+  if (!errors.empty()) throw StoreError(StoreError::Kind::invalid, invalid_summary("event", errors), errors);
+  const int64_t at_ms = parse_rfc3339(e.at).value_or(now / 1000) * 1000;
+
+  StatementCache& sc = stmts_->cache;
+  Tx tx(db_);
+  bool exists = false;
+  {
+    Stmt q(db_, sc, "SELECT 1 FROM events WHERE id = ?");
+    q.bind(1, e.id);
+    exists = q.step();
+  }
+  if (exists) {
+    tx.commit();
+    return e.id;
+  }
+  std::string ticket;
+  {
+    Stmt q(db_, sc, "SELECT ticket FROM complaints WHERE id = ?");
+    q.bind(1, e.complaint_id);
+    if (!q.step()) throw StoreError(StoreError::Kind::not_found, "event not saved: no such complaint " + e.complaint_id);
+    ticket = q.text(0);
+  }
+  nlohmann::json j = e;
+  Stmt ins(db_, sc,
+           "INSERT INTO events (id, complaint_id, type, at, at_ms, staff_id, json) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, e.id).bind(2, e.complaint_id).bind(3, e.type).bind(4, e.at).bind(5, at_ms).bind(6, e.staff_id)
+      .bind(7, j.dump())
+      .run();
+  Stmt out(db_, sc, "INSERT INTO outbox (kind, ref_id, complaint_id, created_ms) VALUES ('event', ?, ?, ?)");
+  out.bind(1, e.id).bind(2, e.complaint_id).bind(3, now).run();
+  if (const char* status = local_status_after(e.type)) {
+    Stmt up(db_, sc, "UPDATE complaints SET status = ? WHERE id = ?");
+    up.bind(1, status).bind(2, e.complaint_id).run();
+  }
+  std::string actor = !audit_actor.empty() ? std::string(audit_actor)
+                      : !e.staff_id.empty() ? "staff:" + e.staff_id
+                                            : std::string("consumer");
+  append_audit_in_tx(db_, sc, now, actor, "event." + e.type,
+                     "id=" + e.id + " complaint=" + e.complaint_id + " ticket=" + ticket);
+  tx.commit();
+  return e.id;
+}
+
+std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_view owner, int64_t lease_ms) {
+  std::vector<OutboxItem> items;
+  if (max == 0) return items;
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  Tx tx(db_);
+  std::vector<int64_t> seqs;
+  {
+    // Claimable: pending and due, or in flight with a lease that ran out (its
+    // sender died). Events wait for their complaint and for earlier events.
+    Stmt q(db_, sc,
+           kind == OutboxKind::complaint
+               ? "SELECT seq FROM outbox o WHERE kind = 'complaint' AND "
+                 "((state = 'pending' AND not_before_ms <= ?1) OR (state = 'in_flight' AND lease_until_ms <= ?1)) "
+                 "ORDER BY seq LIMIT ?2"
+               : "SELECT seq FROM outbox o WHERE kind = 'event' AND "
+                 "((state = 'pending' AND not_before_ms <= ?1) OR (state = 'in_flight' AND lease_until_ms <= ?1)) "
+                 "AND EXISTS (SELECT 1 FROM outbox c WHERE c.kind = 'complaint' AND c.ref_id = o.complaint_id "
+                 "            AND c.state = 'delivered') "
+                 "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.complaint_id = o.complaint_id AND p.kind = 'event' "
+                 "                AND p.seq < o.seq AND p.state <> 'delivered') "
+                 "ORDER BY seq LIMIT ?2");
+    q.bind(1, now).bind(2, static_cast<int64_t>(max));
+    while (q.step()) seqs.push_back(q.i64(0));
+  }
+  for (int64_t seq : seqs) {
+    Stmt up(db_, sc,
+            "UPDATE outbox SET state = 'in_flight', lease_owner = ?, lease_until_ms = ?, attempts = attempts + 1 "
+            "WHERE seq = ?");
+    up.bind(1, owner).bind(2, now + lease_ms).bind(3, seq).run();
+    Stmt q(db_, sc, "SELECT " OUTBOX_COLUMNS "WHERE o.seq = ?");
+    q.bind(1, seq);
+    if (q.step()) items.push_back(read_item(q));
+  }
+  tx.commit();
+  return items;
+}
+
+void Store::mark_delivered(int64_t seq, std::string_view case_no) {
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  Tx tx(db_);
+  std::string kind, ref_id, state;
+  {
+    Stmt q(db_, sc, "SELECT kind, ref_id, state FROM outbox WHERE seq = ?");
+    q.bind(1, seq);
+    if (!q.step()) throw StoreError(StoreError::Kind::not_found, "no outbox item " + std::to_string(seq));
+    kind = q.text(0);
+    ref_id = q.text(1);
+    state = q.text(2);
+  }
+  if (state == "delivered") {  // a second answer for the same item: nothing new
+    tx.commit();
+    return;
+  }
+  Stmt up(db_, sc,
+          "UPDATE outbox SET state = 'delivered', case_no = ?, lease_owner = '', lease_until_ms = 0, "
+          "last_error = '', delivered_ms = ? WHERE seq = ?");
+  up.bind(1, case_no).bind(2, now).bind(3, seq).run();
+  if (kind == "complaint" && !case_no.empty()) {
+    Stmt c(db_, sc, "UPDATE complaints SET case_no = ? WHERE id = ?");
+    c.bind(1, case_no).bind(2, ref_id).run();
+  }
+  std::string detail = "seq=" + std::to_string(seq) + " " + kind + "=" + ref_id;
+  if (!case_no.empty()) detail += " case_no=" + std::string(case_no);
+  append_audit_in_tx(db_, sc, now, "sync", "outbox.delivered", detail);
+  tx.commit();
+}
+
+void Store::mark_held(int64_t seq, std::string_view reason) {
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  Tx tx(db_);
+  std::string kind, ref_id, state;
+  {
+    Stmt q(db_, sc, "SELECT kind, ref_id, state FROM outbox WHERE seq = ?");
+    q.bind(1, seq);
+    if (!q.step()) throw StoreError(StoreError::Kind::not_found, "no outbox item " + std::to_string(seq));
+    kind = q.text(0);
+    ref_id = q.text(1);
+    state = q.text(2);
+  }
+  if (state == "delivered") {  // the platform has it; a late rejection of a retry changes nothing
+    tx.commit();
+    return;
+  }
+  Stmt up(db_, sc,
+          "UPDATE outbox SET state = 'held', last_error = ?, lease_owner = '', lease_until_ms = 0 WHERE seq = ?");
+  up.bind(1, reason).bind(2, seq).run();
+  // The reason may quote what was typed: it stays in the outbox, not in the audit log.
+  append_audit_in_tx(db_, sc, now, "sync", "outbox.held", "seq=" + std::to_string(seq) + " " + kind + "=" + ref_id);
+  tx.commit();
+}
+
+void Store::release(int64_t seq, std::string_view error, int64_t not_before_ms) {
+  StatementCache& sc = stmts_->cache;
+  Tx tx(db_);
+  {
+    Stmt q(db_, sc, "SELECT 1 FROM outbox WHERE seq = ?");
+    q.bind(1, seq);
+    if (!q.step()) throw StoreError(StoreError::Kind::not_found, "no outbox item " + std::to_string(seq));
+  }
+  // Only an item still in flight goes back: a delivered or held one stays.
+  Stmt up(db_, sc,
+          "UPDATE outbox SET state = 'pending', last_error = ?, not_before_ms = ?, lease_owner = '', "
+          "lease_until_ms = 0 WHERE seq = ? AND state = 'in_flight'");
+  up.bind(1, error).bind(2, not_before_ms).bind(3, seq).run();
+  tx.commit();
+}
+
+int64_t Store::retry_held() {
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  Tx tx(db_);
+  Stmt up(db_, sc, "UPDATE outbox SET state = 'pending', not_before_ms = 0 WHERE state = 'held'");
+  up.run();
+  int64_t n = sqlite3_changes64(db_);
+  if (n > 0) append_audit_in_tx(db_, sc, now, "staff", "outbox.retry_held", "count=" + std::to_string(n));
+  tx.commit();
+  return n;
+}
+
+OutboxCounts Store::outbox_counts() {
+  OutboxCounts counts;
+  Stmt q(db_, stmts_->cache, "SELECT state, count(*) FROM outbox GROUP BY state");
+  while (q.step()) {
+    std::string s = q.text(0);
+    int64_t n = q.i64(1);
+    if (s == "pending") counts.pending = n;
+    else if (s == "in_flight") counts.in_flight = n;
+    else if (s == "delivered") counts.delivered = n;
+    else if (s == "held") counts.held = n;
+  }
+  return counts;
+}
+
+std::vector<OutboxItem> Store::outbox_items(OutboxState state, size_t limit) {
+  std::vector<OutboxItem> items;
+  Stmt q(db_, stmts_->cache, "SELECT " OUTBOX_COLUMNS "WHERE o.state = ? ORDER BY o.seq LIMIT ?");
+  q.bind(1, to_string(state)).bind(2, static_cast<int64_t>(limit));
+  while (q.step()) items.push_back(read_item(q));
+  return items;
+}
+
+int64_t Store::next_due_ms() {
+  Stmt q(db_, stmts_->cache, "SELECT min(not_before_ms) FROM outbox WHERE state = 'pending'");
+  return q.step() && !q.null(0) ? q.i64(0) : 0;
+}
+
+void Store::apply_updates(const std::vector<PlatformUpdate>& updates, const std::optional<std::string>& next_cursor) {
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  Tx tx(db_);
+  int64_t applied = 0;
+  for (const PlatformUpdate& u : updates) {
+    int64_t platform_at_ms = 0;
+    {
+      Stmt q(db_, sc, "SELECT platform_at_ms FROM complaints WHERE id = ?");
+      q.bind(1, u.complaint_id);
+      if (!q.step()) continue;  // not ours (or purged long ago): skip
+      platform_at_ms = q.i64(0);
+    }
+    const int64_t at_ms = parse_rfc3339(u.at).value_or(0) * 1000;
+    // The same update twice (after a 410 restart) is one timeline entry.
+    Stmt ins(db_, sc,
+             "INSERT OR IGNORE INTO platform_updates (complaint_id, case_no, status, at, at_ms, note, received_ms) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, u.complaint_id).bind(2, u.case_no).bind(3, u.status).bind(4, u.at).bind(5, at_ms).bind(6, u.note)
+        .bind(7, now)
+        .run();
+    if (sqlite3_changes64(db_) > 0) ++applied;
+    if (at_ms >= platform_at_ms) {  // an older update replayed does not turn the status back
+      Stmt up(db_, sc, "UPDATE complaints SET platform_status = ?, platform_at_ms = ? WHERE id = ?");
+      up.bind(1, u.status).bind(2, at_ms).bind(3, u.complaint_id).run();
+    }
+    if (!u.case_no.empty()) {
+      Stmt c(db_, sc, "UPDATE complaints SET case_no = ? WHERE id = ? AND case_no = ''");
+      c.bind(1, u.case_no).bind(2, u.complaint_id).run();
+    }
+  }
+  if (next_cursor) {
+    Stmt s(db_, sc,
+           "INSERT INTO sync_state (key, value, updated_ms) VALUES ('updates_cursor', ?, ?) "
+           "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms");
+    s.bind(1, *next_cursor).bind(2, now).run();
+  }
+  if (applied > 0) append_audit_in_tx(db_, sc, now, "sync", "updates.apply", "count=" + std::to_string(applied));
+  tx.commit();
+}
+
+std::optional<std::string> Store::updates_cursor() { return state("updates_cursor"); }
+
+void Store::clear_updates_cursor() {
+  Stmt s(db_, stmts_->cache, "DELETE FROM sync_state WHERE key = 'updates_cursor'");
+  s.run();
+}
+
+void Store::set_state(std::string_view key, std::string_view value) {
+  Stmt s(db_, stmts_->cache,
+         "INSERT INTO sync_state (key, value, updated_ms) VALUES (?, ?, ?) "
+         "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms");
+  s.bind(1, key).bind(2, value).bind(3, now_ms()).run();
+}
+
+std::optional<std::string> Store::state(std::string_view key) {
+  Stmt q(db_, stmts_->cache, "SELECT value FROM sync_state WHERE key = ?");
+  q.bind(1, key);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+std::optional<Complaint> Store::complaint(const std::string& id) {
+  std::string text;
+  {
+    Stmt q(db_, stmts_->cache, "SELECT json FROM complaints WHERE id = ?");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    text = q.text(0);
+  }
+  return parse_complaint(text);
+}
+
+std::optional<Complaint> Store::complaint_by_ticket(const std::string& ticket) {
+  std::string text;
+  {
+    Stmt q(db_, stmts_->cache, "SELECT json FROM complaints WHERE ticket = ?");
+    q.bind(1, ticket);
+    if (!q.step()) return std::nullopt;
+    text = q.text(0);
+  }
+  return parse_complaint(text);
+}
+
+void Store::append_audit(std::string_view actor, std::string_view action, std::string_view detail) {
+  const int64_t now = now_ms();
+  Tx tx(db_);
+  append_audit_in_tx(db_, stmts_->cache, now, actor, action, detail);
+  tx.commit();
+}
+
+AuditVerifyResult Store::verify_audit() {
+  AuditVerifyResult r;
+  Tx tx(db_, /*immediate=*/false);  // one consistent snapshot
+  Stmt q(db_, stmts_->cache, "SELECT seq, at_ms, actor, action, detail, prev_hash, hash FROM audit ORDER BY seq");
+  std::string prev = kZeroHash;
+  int64_t expected_seq = 1;
+  while (q.step()) {
+    ++r.records;
+    if (!r.ok) continue;
+    int64_t seq = q.i64(0);
+    std::string prev_hash = q.text(5), hash = q.text(6);
+    std::string problem;
+    if (seq != expected_seq)
+      problem = "record " + std::to_string(expected_seq) + (seq > expected_seq ? " is missing" : " is out of order");
+    else if (prev_hash != prev)
+      problem = "its previous-record hash does not match the record before it";
+    else if (audit_hash(prev_hash, seq, q.i64(1), q.text(2), q.text(3), q.text(4)) != hash)
+      problem = "its content does not match its hash (edited)";
+    if (!problem.empty()) {
+      r.ok = false;
+      r.first_broken = seq;
+      r.problem = "audit record " + std::to_string(seq) + ": " + problem;
+    }
+    prev = hash;
+    expected_seq = seq + 1;
+  }
+  return r;
+}
+
+int64_t Store::purge_personal_data(int64_t cutoff_ms) {
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  Tx tx(db_);
+  std::vector<std::pair<std::string, std::string>> rows;
+  {
+    Stmt q(db_, sc,
+           "SELECT c.id, c.json FROM complaints c WHERE c.created_ms < ? AND c.purged = 0 "
+           "AND EXISTS (SELECT 1 FROM outbox o WHERE o.kind = 'complaint' AND o.ref_id = c.id "
+           "            AND o.state = 'delivered') "
+           "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.complaint_id = c.id AND e.kind = 'event' "
+           "                AND e.state <> 'delivered')");
+    q.bind(1, cutoff_ms);
+    while (q.step()) rows.emplace_back(q.text(0), q.text(1));
+  }
+  for (auto& [id, text] : rows) {
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception&) {
+      j = nlohmann::json::object();  // unreadable: drop it all rather than keep it
+    }
+    if (j.contains("consumer") && j["consumer"].is_object()) {
+      j["consumer"]["name"] = "";
+      j["consumer"]["phone"] = "";
+      j["consumer"]["address"] = "";
+    }
+    j["description"] = "";
+    wipe(text);
+    Stmt up(db_, sc, "UPDATE complaints SET json = ?, phone_last4 = '', purged = 1 WHERE id = ?");
+    up.bind(1, j.dump()).bind(2, id).run();
+  }
+  if (!rows.empty())
+    append_audit_in_tx(db_, sc, now, "system", "personal_data.purge",
+                       "count=" + std::to_string(rows.size()) + " before_ms=" + std::to_string(cutoff_ms));
+  tx.commit();
+  // Old page images in the WAL still hold the data: fold them in now (best
+  // effort; a reader in another process may hold some back until later).
+  if (!rows.empty()) sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  return static_cast<int64_t>(rows.size());
+}
+
+}  // namespace odr

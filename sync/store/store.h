@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -154,7 +155,12 @@ class Store {
   int64_t now_ms() const;
 
  private:
+  struct Statements;  // prepared statements, kept for the life of the connection
+  void open_checked();
+  void migrate();
+
   sqlite3* db_ = nullptr;
+  std::unique_ptr<Statements> stmts_;
   StoreOptions options_;
   std::string path_;
 };
