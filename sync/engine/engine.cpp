@@ -148,7 +148,12 @@ SyncEngine::SyncEngine(SyncOptions options, std::unique_ptr<Transport> transport
       clock_offset_s_ = 0;
     }
   }
-  // A fresh start tries again: the key file or base URL may have been fixed.
+}
+
+// A fresh run tries again: the key file or base URL may have been fixed.
+// (Not in the constructor: `kiosk-sync status` makes an engine too.)
+void SyncEngine::clear_stopped() {
+  stopped_ = false;
   if (store_->state(sync_key::stopped).value_or("") != "") store_->set_state(sync_key::stopped, "");
 }
 
@@ -551,7 +556,10 @@ SyncReport SyncEngine::pass(bool poll) {
 }
 
 SyncReport SyncEngine::run_once() {
-  stopped_ = false;
+  try {
+    clear_stopped();
+  } catch (const std::exception&) {
+  }
   return pass(true);
 }
 
@@ -583,6 +591,10 @@ void SyncEngine::stop() {
 
 void SyncEngine::thread_main() {
   log("start owner=" + options_.owner);
+  try {
+    clear_stopped();
+  } catch (const std::exception&) {
+  }
   int64_t next_poll = 0;
   int64_t stopped_until = 0;
   while (!stopping_.load()) {

@@ -105,6 +105,7 @@ class SyncEngine {
   struct Range;
 
   void thread_main();
+  void clear_stopped();
   SyncReport pass(bool poll);
   Step deliver(OutboxKind kind, SyncReport& report);
   Step send_items(OutboxKind kind, std::vector<OutboxItem>& items, size_t begin, size_t end, SyncReport& report);
