@@ -1,0 +1,119 @@
+// Handwriting by zinnia with the tegaki Simplified Chinese model (the 6,763
+// characters of GB2312). Opening maps the model (~10 ms); one classification
+// takes a few ms, so it runs on the UI thread after each stroke.
+//
+// What we filter (GB2312 holds radical forms as characters, and zinnia
+// offers them for partial or pad-filling shapes):
+//  - anything that is not one Han ideograph (CJK Radicals Supplement,
+//    Kangxi Radicals U+2E80..U+2FDF, CJK Strokes U+31C0.., symbols);
+//  - kComponentOnly: radical forms nobody writes alone (亻 氵 扌 讠 宀 ...)
+//    and the single strokes 丨 丶 丿, which turn up for unfinished characters;
+//  - 囗 (the enclosure radical) becomes 口: a square that fills the pad comes
+//    back as 囗, and the shopper means 口.
+// Rare but real characters (隹, 豸) stay: they are words in a dictionary.
+#include <zinnia.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <string_view>
+
+#include "input/ime.h"
+#include "util/utf8.h"
+
+namespace odr::input {
+namespace {
+
+constexpr std::string_view kComponentOnly =
+    "亻冫冖讠刂勹匚卩阝廴彳彡忄扌氵犭纟艹辶饣钅礻衤宀疒夂攵灬丬冂凵亠彐廾厶丨丶丿虍尢肀";
+constexpr char32_t kEnclosure = U'囗';
+constexpr char kMouth[] = "口";
+
+bool is_han(char32_t c) {
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x3134F) ||
+         (c >= 0xF900 && c <= 0xFAFF);
+}
+
+bool is_component_only(char32_t c) {
+  size_t i = 0;
+  while (i < kComponentOnly.size())
+    if (next_codepoint(kComponentOnly, i) == c) return true;
+  return false;
+}
+
+// The text a shopper would mean by this result, or "" to drop it.
+std::string meant(std::string_view value) {
+  size_t i = 0;
+  const char32_t c = next_codepoint(value, i);
+  if (i != value.size() || !is_han(c) || is_component_only(c)) return {};
+  if (c == kEnclosure) return kMouth;
+  return std::string(value);
+}
+
+class ZinniaHandwriting final : public HandwritingInput {
+ public:
+  explicit ZinniaHandwriting(std::unique_ptr<zinnia::Recognizer> recognizer) : recognizer_(std::move(recognizer)) {}
+
+  bool ready() const override { return true; }
+
+  std::vector<std::string> recognize(const std::vector<Stroke>& strokes, float pad_width, float pad_height,
+                                     size_t max_candidates) const override {
+    std::vector<std::string> out;
+    if (max_candidates == 0 || !(pad_width >= 1) || !(pad_height >= 1)) return out;
+    const int width = static_cast<int>(std::lround(pad_width));
+    const int height = static_cast<int>(std::lround(pad_height));
+    std::unique_ptr<zinnia::Character> character(zinnia::Character::create());
+    character->set_width(static_cast<size_t>(width));
+    character->set_height(static_cast<size_t>(height));
+    size_t id = 0;
+    for (const Stroke& stroke : strokes) {
+      int last_x = -1, last_y = -1;
+      size_t points = 0;
+      for (const InkPoint& p : stroke) {
+        if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
+        // A finger can slide off the pad while drawing: keep it on the edge.
+        const int x = std::clamp(static_cast<int>(std::lround(p.x)), 0, width - 1);
+        const int y = std::clamp(static_cast<int>(std::lround(p.y)), 0, height - 1);
+        if (x == last_x && y == last_y) continue;
+        character->add(id, x, y);
+        last_x = x;
+        last_y = y;
+        ++points;
+      }
+      if (points > 0) ++id;
+    }
+    if (id > 0) {
+      // Ask for more than needed: filtering drops some.
+      std::unique_ptr<zinnia::Result> result(recognizer_->classify(*character, max_candidates * 2 + 16));
+      for (size_t i = 0; result && i < result->size() && out.size() < max_candidates; ++i) {
+        std::string text = meant(result->value(i));
+        if (!text.empty() && std::find(out.begin(), out.end(), text) == out.end()) out.push_back(std::move(text));
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<zinnia::Recognizer> recognizer_;
+};
+
+}  // namespace
+
+std::unique_ptr<HandwritingInput> make_handwriting_input(const InputOptions& options, std::string* error) {
+  std::string ignored;
+  if (!error) error = &ignored;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(options.zinnia_model, ec)) {
+    *error = "handwriting: zinnia model missing: " + options.zinnia_model +
+             " (install tegaki-zinnia-simplified-chinese)";
+    return nullptr;
+  }
+  std::unique_ptr<zinnia::Recognizer> recognizer(zinnia::Recognizer::create());
+  if (!recognizer->open(options.zinnia_model.c_str())) {
+    *error = "handwriting: cannot open " + options.zinnia_model + ": " + recognizer->what();
+    return nullptr;
+  }
+  return std::make_unique<ZinniaHandwriting>(std::move(recognizer));
+}
+
+}  // namespace odr::input
