@@ -15,6 +15,7 @@
 // Punctuation is ours, not rime's punctuator: rime opens menus for some keys
 // (、 《 ～) and pages on '.' while composing; a touch keyboard wants one key,
 // one mark.
+#include <dlfcn.h>
 #include <rime_api.h>
 
 #include <atomic>
@@ -179,6 +180,11 @@ class RimePinyin final : public PinyinInput {
       if (!g_rime_logging_set_up) {
         api_->setup(&traits);
         g_rime_logging_set_up = true;
+        // rime also copies every warning to stderr (alsologtostderr), a dozen
+        // "nonexistent config file" lines per start; the files in log_dir are
+        // enough, and errors still reach stderr. glog's headers are not a
+        // dependency of ours, so the flag is found by its (stable) symbol.
+        if (auto* also = static_cast<bool*>(dlsym(RTLD_DEFAULT, "_ZN3fLB21FLAGS_alsologtostderrE"))) *also = false;
       }
     }
     api_->initialize(&traits);

@@ -1,0 +1,179 @@
+// Benchmark of the Chinese input engines, as the shopper feels them:
+//   tap -> candidates     one key into rime and the new candidate page
+//   stroke -> candidates  zinnia over all strokes so far, after each stroke
+// plus rime's deploy (cold and warm), reset, and zinnia's model open.
+// Targets (issue 5): tap <= 30 ms, stroke <= 50 ms.
+// Usage: bench_input [--smoke] [--dir SCRATCH]
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "input/ime.h"
+#include "strokes.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace odr::input;
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+struct Figures {
+  std::vector<double> ms;
+  double at(double q) const {
+    std::vector<double> s = ms;
+    std::sort(s.begin(), s.end());
+    size_t i = static_cast<size_t>(q * static_cast<double>(s.size() - 1) + 0.5);
+    return s[std::min(i, s.size() - 1)];
+  }
+  void print(const char* name, double target) const {
+    if (ms.empty()) return;
+    const double p99 = at(0.99);
+    std::printf("%-28s n=%-6zu median %7.3f ms  p99 %7.3f ms  max %7.3f ms  target <= %.0f ms: %s\n", name, ms.size(),
+                at(0.5), p99, at(1.0), target, p99 <= target ? "met" : "MISSED");
+  }
+};
+
+double deploy(const fs::path& user, const fs::path& log, std::unique_ptr<PinyinInput>* out) {
+  InputOptions options;
+  options.user_data_dir = user.string();
+  options.log_dir = log.string();
+  std::string error;
+  const auto t0 = Clock::now();
+  auto ime = make_pinyin_input(options, &error);
+  if (!ime) {
+    std::fprintf(stderr, "bench_input: %s\n", error.c_str());
+    std::exit(1);
+  }
+  while (!ime->ready() && !ime->failed()) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  const double ms = ms_since(t0);
+  if (ime->failed()) {
+    std::fprintf(stderr, "bench_input: rime failed to deploy\n");
+    std::exit(1);
+  }
+  *out = std::move(ime);
+  return ms;
+}
+
+// Words a shopper might type in a complaint, as pinyin.
+const char* const kWords[] = {
+    "xiaofei", "tuihuo", "tuikuan", "zhiliang", "wenti", "shangpin", "jiage", "qizha", "fuwu", "taidu",
+    "shouhou", "weixiu", "fapiao", "dingdan", "peichang", "xiaofeizhe", "quanyi", "shangchang", "yifu", "shouji",
+    "women", "maile", "yijian", "dongxi", "zuotian", "huaile", "bugei", "tui", "qian", "xiwang",
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool smoke = false;
+  fs::path dir = fs::temp_directory_path() / ("odr-bench-input-" + std::to_string(getpid()));
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--smoke")) {
+      smoke = true;
+    } else if (!std::strcmp(argv[i], "--dir") && i + 1 < argc) {
+      dir = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: bench_input [--smoke] [--dir SCRATCH]\n");
+      return 2;
+    }
+  }
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const int rounds = smoke ? 1 : 20;
+
+  // --- rime ---
+  std::unique_ptr<PinyinInput> ime;
+  const double cold = deploy(dir / "rime", dir / "log", &ime);
+  ime.reset();
+  const double warm = deploy(dir / "rime", dir / "log", &ime);
+  std::printf("rime deploy: fresh user folder %.1f ms, deployed folder %.1f ms (background thread)\n", cold, warm);
+
+  Figures tap, commit, page, reset;
+  size_t committed = 0;
+  for (int r = 0; r < rounds; ++r) {
+    for (const char* word : kWords) {
+      for (const char* k = word; *k; ++k) {
+        const auto t0 = Clock::now();
+        ime->press(*k);
+        const Composition c = ime->composition();  // what the candidate bar draws
+        tap.ms.push_back(ms_since(t0));
+        if (c.candidates.empty()) {
+          std::fprintf(stderr, "bench_input: no candidates for %s\n", word);
+          return 1;
+        }
+      }
+      auto t0 = Clock::now();
+      ime->change_page(+1);
+      (void)ime->composition();
+      page.ms.push_back(ms_since(t0));
+      ime->change_page(-1);
+      t0 = Clock::now();
+      committed += ime->press(' ').size();
+      (void)ime->composition();
+      commit.ms.push_back(ms_since(t0));
+    }
+    const auto t0 = Clock::now();
+    ime->reset();
+    reset.ms.push_back(ms_since(t0));
+  }
+  if (committed == 0) return 1;
+  tap.print("tap -> candidates", 30);
+  page.print("page -> candidates", 30);
+  commit.print("space -> commit", 30);
+  reset.print("reset (new shopper)", 30);
+  ime.reset();
+
+  // --- zinnia ---
+  InputOptions options;
+  std::string error;
+  auto t0 = Clock::now();
+  auto hw = make_handwriting_input(options, &error);
+  const double open_ms = ms_since(t0);
+  if (!hw) {
+    std::fprintf(stderr, "bench_input: %s\n", error.c_str());
+    return 1;
+  }
+  std::printf("zinnia model open: %.1f ms\n", open_ms);
+  // A 480x480 pad (large-text keyboard); the simple characters plus scribbles
+  // of up to 16 strokes, which cost zinnia the most.
+  const float w = 480, h = 480;
+  std::vector<std::vector<Stroke>> characters;
+  for (auto& written : odr::input::testing::simple_characters(w, h)) characters.push_back(written.strokes);
+  std::mt19937 rng(12315);
+  std::uniform_real_distribution<float> u(0.05f, 0.95f);
+  for (int n = 0; n < (smoke ? 2 : 20); ++n) {
+    std::vector<Stroke> scribble;
+    for (int s = 0; s < 16; ++s)
+      scribble.push_back(odr::input::testing::line(w, h, u(rng), u(rng), u(rng), u(rng), 12 + s % 20));
+    characters.push_back(scribble);
+  }
+  Figures stroke;
+  size_t offered = 0;
+  for (int r = 0; r < (smoke ? 1 : 5); ++r) {
+    for (const auto& strokes : characters) {
+      std::vector<Stroke> drawn;
+      for (const auto& s : strokes) {
+        drawn.push_back(s);
+        t0 = Clock::now();
+        offered += hw->recognize(drawn, w, h, 10).size();
+        stroke.ms.push_back(ms_since(t0));
+      }
+    }
+  }
+  if (offered == 0) return 1;
+  stroke.print("stroke -> candidates", 50);
+
+  fs::remove_all(dir);
+  return 0;
+}
