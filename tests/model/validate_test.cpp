@@ -349,8 +349,12 @@ TEST(Messages, EveryCodeForEveryFieldReadsLikeASentence) {
         std::string m = error_message({f, code}, loc);
         EXPECT_GT(m.size(), 8u) << f << " " << code;
         // No wire paths or codes on screen (plain words like "id" may appear inside words).
-        if (std::string(f).find_first_of("._") != std::string::npos) EXPECT_EQ(m.find(f), std::string::npos) << m;
-        if (std::string(code).find('_') != std::string::npos) EXPECT_EQ(m.find(code), std::string::npos) << m;
+        if (std::string(f).find_first_of("._") != std::string::npos) {
+          EXPECT_EQ(m.find(f), std::string::npos) << m;
+        }
+        if (std::string(code).find('_') != std::string::npos) {
+          EXPECT_EQ(m.find(code), std::string::npos) << m;
+        }
       }
 }
 
