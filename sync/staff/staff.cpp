@@ -1,0 +1,265 @@
+#include "staff/staff.h"
+
+#include <argon2.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "store/store.h"
+#include "util/crypto.h"
+#include "util/utf8.h"
+
+namespace odr {
+
+namespace fs = std::filesystem;
+
+bool is_valid_staff_id(std::string_view id) {
+  if (id.empty() || id.size() > 32) return false;
+  for (char c : id)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+      return false;
+  return true;
+}
+
+bool is_valid_pin(std::string_view pin) {
+  if (pin.size() < 4 || pin.size() > 12) return false;
+  for (char c : pin)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+std::string hash_pin(std::string_view pin, const PinHashCost& cost) {
+  if (!is_valid_pin(pin)) throw StaffError("a PIN is 4 to 12 digits");
+  unsigned char salt[16];
+  random_bytes(salt, sizeof salt);
+  const size_t hash_len = 32;
+  std::string encoded(argon2_encodedlen(cost.t_cost, cost.m_cost_kib, cost.parallelism, sizeof salt, hash_len,
+                                        Argon2_id),
+                      '\0');
+  int rc = argon2id_hash_encoded(cost.t_cost, cost.m_cost_kib, cost.parallelism, pin.data(), pin.size(), salt,
+                                 sizeof salt, hash_len, encoded.data(), encoded.size());
+  if (rc != ARGON2_OK) throw StaffError(std::string("PIN hashing failed: ") + argon2_error_message(rc));
+  encoded.resize(std::strlen(encoded.c_str()));
+  return encoded;
+}
+
+bool verify_pin(std::string_view pin, const std::string& pin_hash) {
+  if (pin_hash.rfind("$argon2id$", 0) != 0) return false;
+  return argon2id_verify(pin_hash.c_str(), pin.data(), pin.size()) == ARGON2_OK;
+}
+
+// --- the accounts file ----------------------------------------------------
+
+std::vector<StaffAccount> load_staff(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return {};
+    throw StaffError(path + ": cannot be read");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(ss.str());
+  } catch (const nlohmann::json::exception& e) {
+    throw StaffError(path + ": not valid JSON (" + e.what() + ")");
+  }
+  if (!j.is_object() || !j.contains("staff") || !j["staff"].is_array())
+    throw StaffError(path + ": missing array \"staff\"");
+  std::vector<StaffAccount> out;
+  size_t i = 0;
+  for (const auto& s : j["staff"]) {
+    const std::string where = path + ": staff[" + std::to_string(i++) + "]";
+    if (!s.is_object()) throw StaffError(where + ": not an object");
+    StaffAccount a;
+    try {
+      a.id = s.at("id").get<std::string>();
+      a.name = s.at("name").get<std::string>();
+      a.pin_hash = s.at("pin_hash").get<std::string>();
+      a.disabled = s.value("disabled", false);
+      a.created_at = s.value("created_at", std::string());
+    } catch (const nlohmann::json::exception& e) {
+      throw StaffError(where + ": " + e.what());
+    }
+    if (!is_valid_staff_id(a.id)) throw StaffError(where + ": bad id");
+    if (find_staff(out, a.id)) throw StaffError(where + ": id " + a.id + " appears twice");
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+static void throw_errno(const std::string& what) { throw StaffError(what + ": " + std::strerror(errno)); }
+
+void save_staff(const std::string& path, const std::vector<StaffAccount>& accounts) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& a : accounts) {
+    nlohmann::json s = {{"id", a.id}, {"name", a.name}, {"pin_hash", a.pin_hash}, {"disabled", a.disabled}};
+    if (!a.created_at.empty()) s["created_at"] = a.created_at;
+    list.push_back(std::move(s));
+  }
+  const std::string text = nlohmann::json{{"format", "odr-staff-v1"}, {"staff", list}}.dump(2) + "\n";
+
+  fs::path target(path);
+  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::string tmpl = (dir / (target.filename().string() + ".tmp.XXXXXX")).string();
+  int fd = mkstemp(tmpl.data());
+  if (fd < 0) throw_errno(dir.string() + ": cannot write the staff file");
+  auto fail = [&](const std::string& what) {
+    int saved = errno;
+    close(fd);
+    unlink(tmpl.c_str());
+    errno = saved;
+    throw_errno(what);
+  };
+  if (fchmod(fd, 0600) != 0) fail(tmpl);
+  for (size_t done = 0; done < text.size();) {
+    ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(tmpl);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0) fail(tmpl);
+  if (close(fd) != 0) {
+    unlink(tmpl.c_str());
+    throw_errno(tmpl);
+  }
+  if (rename(tmpl.c_str(), path.c_str()) != 0) {
+    int saved = errno;
+    unlink(tmpl.c_str());
+    errno = saved;
+    throw_errno(path);
+  }
+  // The rename itself is durable only once the folder is synced.
+  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dfd >= 0) {
+    fsync(dfd);
+    close(dfd);
+  }
+}
+
+const StaffAccount* find_staff(const std::vector<StaffAccount>& accounts, std::string_view id) {
+  for (const auto& a : accounts)
+    if (a.id == id) return &a;
+  return nullptr;
+}
+
+// --- lockout --------------------------------------------------------------
+
+static constexpr std::string_view kLockoutKey = "staff.lockout";  // "<failures> <locked_until_ms>"
+
+static LockoutStatus read_lockout(Store& store, const LockoutPolicy& policy) {
+  LockoutStatus s;
+  if (auto v = store.state(kLockoutKey)) {
+    long long failures = 0, until = 0;
+    if (std::sscanf(v->c_str(), "%lld %lld", &failures, &until) == 2) {
+      s.failures = static_cast<int>(failures);
+      s.locked_until_ms = until;
+    }
+  }
+  const int64_t now = store.now_ms();
+  if (s.locked_until_ms > now) {
+    // A clock set far back must not lock staff out for days.
+    if (s.locked_until_ms - now > policy.lock_ms) s.locked_until_ms = now + policy.lock_ms;
+    s.locked = true;
+    s.remaining_ms = s.locked_until_ms - now;
+  } else if (s.locked_until_ms != 0) {
+    s = LockoutStatus{};  // the lock ran out: a fresh set of tries
+  }
+  return s;
+}
+
+static void write_lockout(Store& store, int failures, int64_t locked_until_ms) {
+  store.set_state(kLockoutKey, std::to_string(failures) + " " + std::to_string(locked_until_ms));
+}
+
+LockoutStatus staff_lockout(Store& store, const LockoutPolicy& policy) { return read_lockout(store, policy); }
+
+// Hashing against a fixed hash when the id is unknown keeps the answer time
+// the same, so timing does not tell which ids exist.
+static const std::string& dummy_hash() {
+  static const std::string h = hash_pin("000000");
+  return h;
+}
+
+LoginResult staff_login(Store& store, const std::string& staff_file, std::string_view staff_id, std::string_view pin,
+                        const LockoutPolicy& policy) {
+  LoginResult r;
+  const std::string who = is_valid_staff_id(staff_id) ? std::string(staff_id) : std::string("(invalid id)");
+  LockoutStatus lock = read_lockout(store, policy);
+  if (lock.locked) {
+    r.outcome = LoginOutcome::locked;
+    r.locked_until_ms = lock.locked_until_ms;
+    store.append_audit("kiosk", "staff.login_refused", "id=" + who + " locked");
+    return r;
+  }
+  const auto accounts = load_staff(staff_file);
+  const StaffAccount* a = find_staff(accounts, staff_id);
+  bool ok = false;
+  if (a && !a->disabled) {
+    ok = verify_pin(pin, a->pin_hash);
+  } else {
+    verify_pin(pin, dummy_hash());
+  }
+  if (ok) {
+    write_lockout(store, 0, 0);
+    store.append_audit("staff:" + a->id, "staff.login", "ok");
+    r.outcome = LoginOutcome::ok;
+    r.account = *a;
+    r.account.pin_hash.clear();
+    return r;
+  }
+  const int failures = lock.failures + 1;
+  std::string detail = "id=" + who + " failures=" + std::to_string(failures);
+  if (a && a->disabled) detail += " disabled";
+  if (!a) detail += " unknown";
+  if (failures >= policy.max_failures) {
+    r.outcome = LoginOutcome::locked;
+    r.locked_until_ms = store.now_ms() + policy.lock_ms;
+    write_lockout(store, failures, r.locked_until_ms);
+    store.append_audit("kiosk", "staff.login_failed", detail + " locked");
+  } else {
+    r.outcome = LoginOutcome::wrong_pin;
+    r.attempts_left = policy.max_failures - failures;
+    write_lockout(store, failures, 0);
+    store.append_audit("kiosk", "staff.login_failed", detail);
+  }
+  return r;
+}
+
+StaffSession start_session(const StaffAccount& account, int64_t now_ms, int64_t timeout_ms) {
+  StaffSession s;
+  s.account = account;
+  s.account.pin_hash.clear();
+  s.started_ms = s.last_activity_ms = now_ms;
+  s.timeout_ms = timeout_ms;
+  return s;
+}
+
+void touch_session(StaffSession& s, int64_t now_ms) {
+  if (now_ms > s.last_activity_ms) s.last_activity_ms = now_ms;
+}
+
+bool session_expired(const StaffSession& s, int64_t now_ms) { return now_ms - s.last_activity_ms >= s.timeout_ms; }
+
+int64_t session_remaining_ms(const StaffSession& s, int64_t now_ms) {
+  const int64_t left = s.timeout_ms - (now_ms - s.last_activity_ms);
+  return left > 0 ? left : 0;
+}
+
+void audit_staff_action(Store& store, std::string_view staff_id, std::string_view action, std::string_view detail) {
+  store.append_audit("staff:" + std::string(staff_id), action, detail);
+}
+
+}  // namespace odr
