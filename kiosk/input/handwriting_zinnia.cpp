@@ -4,7 +4,8 @@
 //
 // What we filter (GB2312 holds radical forms as characters, and zinnia
 // offers them for partial or pad-filling shapes):
-//  - anything that is not one Han ideograph (CJK Radicals Supplement,
+//  - anything that is not one Han ideograph ImGui can draw (16-bit: no
+//    Extension B and beyond), such as CJK Radicals Supplement,
 //    Kangxi Radicals U+2E80..U+2FDF, CJK Strokes U+31C0.., symbols);
 //  - kComponentOnly: radical forms nobody writes alone (亻 氵 扌 讠 宀 ...)
 //    and the single strokes 丨 丶 丿, which turn up for unfinished characters;
@@ -29,9 +30,9 @@ constexpr std::string_view kComponentOnly =
 constexpr char32_t kEnclosure = U'囗';
 constexpr char kMouth[] = "口";
 
+// Han ideographs ImGui can draw (16-bit): URO, Extension A, compatibility.
 bool is_han(char32_t c) {
-  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x3134F) ||
-         (c >= 0xF900 && c <= 0xFAFF);
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0xF900 && c <= 0xFAFF);
 }
 
 bool is_component_only(char32_t c) {

@@ -13,7 +13,9 @@ namespace odr::input {
 // What the pinyin engine shows while the shopper is typing a word.
 struct Composition {
   std::string preedit;                  // e.g. "xiao fei", shown above the candidates
-  std::vector<std::string> candidates;  // this page's candidates, best first
+  // This page's candidates, best first. Never a character beyond U+FFFF
+  // (ImGui 1.86 cannot draw them), so a page may hold fewer than asked.
+  std::vector<std::string> candidates;
   int page = 0;
   bool has_prev_page = false;
   bool has_next_page = false;

@@ -24,11 +24,13 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <string_view>
 #include <system_error>
 #include <thread>
 
 #include "input/ime.h"
 #include "util/crypto.h"
+#include "util/utf8.h"
 
 namespace odr::input {
 namespace {
@@ -38,9 +40,6 @@ namespace fs = std::filesystem;
 // X11 keysyms, which rime speaks.
 constexpr int kKeyBackSpace = 0xff08;
 constexpr int kKeyReturn = 0xff0d;
-constexpr int kKeyPageUp = 0xff55;
-constexpr int kKeyPageDown = 0xff56;
-constexpr int kKeySpace = 0x20;
 
 constexpr char kSchema[] = "luna_pinyin_simp";
 
@@ -57,6 +56,16 @@ constexpr PunctuationKey kPunctuation[] = {
 std::mutex g_rime_mutex;
 bool g_rime_in_use = false;
 bool g_rime_logging_set_up = false;
+
+// Dear ImGui 1.86 as Debian builds it draws 16-bit characters only, so a
+// candidate beyond U+FFFF (rare variants from CJK Extension B on, such as
+// 𫔮 among "xian") could never render: we do not offer it.
+bool drawable(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size())
+    if (next_codepoint(text, i) > 0xFFFF) return false;
+  return true;
+}
 
 bool write_if_changed(const fs::path& path, const std::string& text, std::string* error) {
   std::ifstream in(path, std::ios::binary);
@@ -80,8 +89,11 @@ class RimePinyin final : public PinyinInput {
  public:
   enum State { kDeploying, kReady, kFailed };
 
-  RimePinyin(const InputOptions& options)
-      : shared_dir_(options.shared_data_dir), user_dir_(options.user_data_dir), log_dir_(options.log_dir) {
+  explicit RimePinyin(const InputOptions& options)
+      : shared_dir_(options.shared_data_dir),
+        user_dir_(options.user_data_dir),
+        log_dir_(options.log_dir),
+        per_page_(options.candidates_per_page) {
     api_ = rime_get_api();
     deploy_thread_ = std::thread([this] { deploy(); });
   }
@@ -104,21 +116,21 @@ class RimePinyin final : public PinyinInput {
     if (rime && (is_letter || (key == '\'' && composing_))) {
       api_->process_key(session_, key, 0);
       std::string out = take_commit();
-      refresh();
+      refresh(0);
       return out;
     }
     if (key == ' ') return composing_ ? commit_first() : std::string(" ");
     if (key == '\b') {
       if (!composing_) return kDeleteBackward;
       api_->process_key(session_, kKeyBackSpace, 0);
-      refresh();
+      refresh(0);
       return take_commit();
     }
     if (key == '\n') {
       if (!composing_) return "\n";
       api_->process_key(session_, kKeyReturn, 0);  // commits the letters as typed
       std::string out = take_commit();
-      refresh();
+      refresh(0);
       return out;
     }
     if (static_cast<unsigned char>(key) < 0x20 || static_cast<unsigned char>(key) >= 0x7f) return {};
@@ -132,9 +144,9 @@ class RimePinyin final : public PinyinInput {
 
   std::string select(int index_on_page) override {
     if (!composing_ || index_on_page < 0 || index_on_page >= static_cast<int>(shown_.candidates.size())) return {};
-    api_->select_candidate_on_current_page(session_, static_cast<size_t>(index_on_page));
+    api_->select_candidate(session_, rime_index_[static_cast<size_t>(index_on_page)]);
     std::string out = take_commit();
-    refresh();
+    refresh(0);
     return out;
   }
 
@@ -142,8 +154,7 @@ class RimePinyin final : public PinyinInput {
     if (!composing_ || delta == 0) return;
     if (delta < 0 && !shown_.has_prev_page) return;
     if (delta > 0 && !shown_.has_next_page) return;
-    api_->process_key(session_, delta < 0 ? kKeyPageUp : kKeyPageDown, 0);
-    refresh();
+    refresh(shown_.page + (delta < 0 ? -1 : 1));
   }
 
   void reset() override {
@@ -226,27 +237,31 @@ class RimePinyin final : public PinyinInput {
     return out;
   }
 
-  // Commits the highlighted (first) candidate until nothing is left: one
-  // candidate may cover only the first syllables.
+  // Commits the first candidate (of the first page) until nothing is left:
+  // one candidate may cover only the first syllables.
   std::string commit_first() {
     std::string out;
     for (int i = 0; i < 64 && composing_; ++i) {
-      if (shown_.candidates.empty())
-        api_->commit_composition(session_);  // not pinyin: the letters as typed
+      if (shown_.page != 0) refresh(0);
+      if (rime_index_.empty())
+        api_->process_key(session_, kKeyReturn, 0);  // nothing drawable: the letters as typed
       else
-        api_->process_key(session_, kKeySpace, 0);
+        api_->select_candidate(session_, rime_index_[0]);
       out += take_commit();
-      refresh();
+      refresh(0);
     }
     if (composing_) {
-      api_->commit_composition(session_);
+      api_->process_key(session_, kKeyReturn, 0);
       out += take_commit();
-      refresh();
+      refresh(0);
     }
     return out;
   }
 
-  void refresh() {
+  // Reads the composition and the candidates of our page `page`. The pages
+  // are ours, cut from rime's whole list after dropping what cannot be drawn,
+  // so every page is full but the last.
+  void refresh(int page) {
     RimeContext ctx{};
     RIME_STRUCT_INIT(RimeContext, ctx);
     if (!api_->get_context(session_, &ctx)) {
@@ -255,21 +270,38 @@ class RimePinyin final : public PinyinInput {
     }
     composing_ = ctx.composition.length > 0;
     shown_.preedit = ctx.composition.preedit ? ctx.composition.preedit : "";
-    shown_.candidates.resize(static_cast<size_t>(ctx.menu.num_candidates > 0 ? ctx.menu.num_candidates : 0));
-    for (size_t i = 0; i < shown_.candidates.size(); ++i) {
-      const char* text = ctx.menu.candidates[i].text;
-      shown_.candidates[i] = text ? text : "";
-    }
-    shown_.page = ctx.menu.page_no;
-    shown_.has_prev_page = ctx.menu.num_candidates > 0 && ctx.menu.page_no > 0;
-    shown_.has_next_page = ctx.menu.num_candidates > 0 && !ctx.menu.is_last_page;
     api_->free_context(&ctx);
+
+    shown_.candidates.clear();
+    rime_index_.clear();
+    shown_.page = page < 0 ? 0 : page;
+    shown_.has_prev_page = shown_.page > 0;
+    shown_.has_next_page = false;
+    const size_t first = static_cast<size_t>(shown_.page) * static_cast<size_t>(per_page_);
+    size_t drawable_seen = 0;
+    RimeCandidateListIterator it{};
+    if (composing_ && api_->candidate_list_begin(session_, &it)) {
+      while (api_->candidate_list_next(&it)) {
+        if (!it.candidate.text || !drawable(it.candidate.text)) continue;
+        if (drawable_seen >= first + static_cast<size_t>(per_page_)) {
+          shown_.has_next_page = true;
+          break;
+        }
+        if (drawable_seen >= first) {
+          shown_.candidates.emplace_back(it.candidate.text);
+          rime_index_.push_back(static_cast<size_t>(it.index));
+        }
+        ++drawable_seen;
+      }
+      api_->candidate_list_end(&it);
+    }
   }
 
   void wipe_composition() {
     wipe(shown_.preedit);
     for (auto& c : shown_.candidates) wipe(c);
     shown_ = Composition{};
+    rime_index_.clear();
     composing_ = false;
   }
 
@@ -289,12 +321,14 @@ class RimePinyin final : public PinyinInput {
 
   RimeApi* api_ = nullptr;
   const std::string shared_dir_, user_dir_, log_dir_;
+  const int per_page_;
   std::thread deploy_thread_;
   std::atomic<int> state_{kDeploying};
   bool initialized_ = false;  // set on the deploy thread, read after join
   RimeSessionId session_ = 0;
   // The UI thread's view; refreshed after every key so composition() is cheap.
   Composition shown_;
+  std::vector<size_t> rime_index_;  // shown_.candidates[i] is rime's candidate rime_index_[i]
   bool composing_ = false;
   bool double_quote_open_ = false;
   bool single_quote_open_ = false;
@@ -361,9 +395,7 @@ std::unique_ptr<PinyinInput> make_pinyin_input(const InputOptions& options, std:
                         "patch:\n"
                         "  # A public kiosk must not learn: the next shopper would see\n"
                         "  # this shopper's words ranked first.\n"
-                        "  translator/enable_user_dict: false\n"
-                        "  menu/page_size: " +
-                            std::to_string(options.candidates_per_page) + "\n",
+                        "  translator/enable_user_dict: false\n",
                         error))
     return nullptr;
   // A user dictionary left by some earlier configuration holds typed text.

@@ -172,6 +172,45 @@ TEST_F(Pinyin, PagingWorks) {
   EXPECT_EQ(ime_->select(2), second.candidates.at(2));
 }
 
+bool all_bmp(std::string_view s) {
+  // A 4-byte UTF-8 sequence is a character beyond U+FFFF.
+  return std::none_of(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xF8) == 0xF0; });
+}
+
+// rime offers rare characters beyond U+FFFF (𠱞 for "ca", 𫚥 for "ha") that
+// ImGui 1.86 cannot draw: they are dropped and the pages stay full.
+TEST_F(Pinyin, OnlyDrawableCandidatesInFullPages) {
+  for (const char* word : {"ca", "ha", "de", "ri"}) {
+    type(*ime_, word);
+    for (int page = 0; page < 4; ++page) {
+      const Composition c = ime_->composition();
+      ASSERT_EQ(c.page, page) << word;
+      if (c.has_next_page) {
+        EXPECT_EQ(c.candidates.size(), 8u) << word << " page " << page;
+      }
+      for (const auto& text : c.candidates) EXPECT_TRUE(all_bmp(text)) << word << ": " << text;
+      if (!c.has_next_page) break;
+      ime_->change_page(+1);
+    }
+    ime_->reset();
+  }
+  // Selecting after a dropped candidate commits what was shown.
+  type(*ime_, "ca");
+  const auto shown = ime_->composition().candidates;
+  ASSERT_GE(shown.size(), 4u);
+  EXPECT_EQ(ime_->select(3), shown[3]);
+  type(*ime_, "ha");  // 𫚥 and 𡄟 dropped from rime's first page
+  ime_->change_page(+1);
+  const auto second = ime_->composition().candidates;
+  ASSERT_GE(second.size(), 2u);
+  EXPECT_EQ(ime_->select(1), second[1]);
+  // Nothing drawable ("din" offers only 𨈖): the letters stay and commit as typed.
+  type(*ime_, "din");
+  EXPECT_TRUE(ime_->composing());
+  EXPECT_TRUE(ime_->composition().candidates.empty());
+  EXPECT_EQ(ime_->press(' '), "din");
+}
+
 TEST_F(Pinyin, ChinesePunctuation) {
   EXPECT_EQ(ime_->press(','), "，");
   EXPECT_EQ(ime_->press('.'), "。");

@@ -103,15 +103,16 @@ int main(int argc, char** argv) {
   size_t committed = 0;
   for (int r = 0; r < rounds; ++r) {
     for (const char* word : kWords) {
+      Composition c;
       for (const char* k = word; *k; ++k) {
         const auto t0 = Clock::now();
         ime->press(*k);
-        const Composition c = ime->composition();  // what the candidate bar draws
+        c = ime->composition();  // what the candidate bar draws
         tap.ms.push_back(ms_since(t0));
-        if (c.candidates.empty()) {
-          std::fprintf(stderr, "bench_input: no candidates for %s\n", word);
-          return 1;
-        }
+      }
+      if (c.candidates.empty()) {
+        std::fprintf(stderr, "bench_input: no candidates for %s\n", word);
+        return 1;
       }
       auto t0 = Clock::now();
       ime->change_page(+1);
