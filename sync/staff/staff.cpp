@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "staff/atomic_file.h"
 #include "store/store.h"
 #include "util/crypto.h"
 #include "util/utf8.h"
@@ -96,8 +97,6 @@ std::vector<StaffAccount> load_staff(const std::string& path) {
   return out;
 }
 
-static void throw_errno(const std::string& what) { throw StaffError(what + ": " + std::strerror(errno)); }
-
 void save_staff(const std::string& path, const std::vector<StaffAccount>& accounts) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& a : accounts) {
@@ -105,47 +104,10 @@ void save_staff(const std::string& path, const std::vector<StaffAccount>& accoun
     if (!a.created_at.empty()) s["created_at"] = a.created_at;
     list.push_back(std::move(s));
   }
-  const std::string text = nlohmann::json{{"format", "odr-staff-v1"}, {"staff", list}}.dump(2) + "\n";
-
-  fs::path target(path);
-  fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  std::string tmpl = (dir / (target.filename().string() + ".tmp.XXXXXX")).string();
-  int fd = mkstemp(tmpl.data());
-  if (fd < 0) throw_errno(dir.string() + ": cannot write the staff file");
-  auto fail = [&](const std::string& what) {
-    int saved = errno;
-    close(fd);
-    unlink(tmpl.c_str());
-    errno = saved;
-    throw_errno(what);
-  };
-  if (fchmod(fd, 0600) != 0) fail(tmpl);
-  for (size_t done = 0; done < text.size();) {
-    ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail(tmpl);
-    }
-    done += static_cast<size_t>(n);
-  }
-  if (fsync(fd) != 0) fail(tmpl);
-  if (close(fd) != 0) {
-    unlink(tmpl.c_str());
-    throw_errno(tmpl);
-  }
-  if (rename(tmpl.c_str(), path.c_str()) != 0) {
-    int saved = errno;
-    unlink(tmpl.c_str());
-    errno = saved;
-    throw_errno(path);
-  }
-  // The rename itself is durable only once the folder is synced.
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
+  try {
+    write_file_atomic(path, nlohmann::json{{"format", "odr-staff-v1"}, {"staff", list}}.dump(2) + "\n", 0600);
+  } catch (const std::runtime_error& e) {
+    throw StaffError(std::string("staff file not saved: ") + e.what());
   }
 }
 
