@@ -162,7 +162,8 @@ const char* what_it_means(StoreError::Kind k) {
 [[noreturn]] void fail(sqlite3* db, int rc, const std::string& doing) {
   StoreError::Kind k = kind_of(rc);
   std::string msg = std::string(what_it_means(k)) + " (" + doing + ": " + sqlite3_errstr(rc);
-  if (db && sqlite3_errcode(db) == rc) msg += std::string(", ") + sqlite3_errmsg(db);
+  if (db && sqlite3_errcode(db) == rc && std::strcmp(sqlite3_errmsg(db), sqlite3_errstr(rc)) != 0)
+    msg += std::string(", ") + sqlite3_errmsg(db);
   msg += ")";
   throw StoreError(k, msg);
 }

@@ -1,0 +1,228 @@
+// When things go wrong: a file too new or damaged (refused, left as it was),
+// disk full, read-only, locked. A clear error, never partial rows.
+#include <gtest/gtest.h>
+#include <pwd.h>
+#include <sys/stat.h>
+
+#include "helpers.h"
+
+namespace odr::test {
+namespace {
+
+class StoreErrors : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fresh_dir(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    path = dir + "/kiosk.db";
+  }
+  StoreError::Kind open_error(StoreOptions o = {}) {
+    try {
+      Store s(path, o);
+    } catch (const StoreError& e) {
+      message = e.what();
+      return e.kind;
+    }
+    ADD_FAILURE() << "the store opened";
+    return StoreError::Kind::io;
+  }
+  // Rows in every table a submit writes, as one comparable string.
+  std::string row_counts() {
+    return query_text(path,
+                      "SELECT (SELECT count(*) FROM complaints) || '/' || (SELECT count(*) FROM outbox) || '/' || "
+                      "(SELECT count(*) FROM audit) || '/' || (SELECT coalesce(sum(last), 0) FROM ticket_counters)");
+  }
+  std::string dir, path, message;
+  FakeClock clock;
+};
+
+TEST_F(StoreErrors, NewerSchemaIsRefusedAndLeftByteIdentical) {
+  { Store(path, options_with(clock)).submit_complaint(sample_complaint()); }
+  ASSERT_EQ(exec_raw(path, "PRAGMA user_version = 99"), SQLITE_OK);
+  const std::string before = read_bytes(path);
+  EXPECT_EQ(open_error(), StoreError::Kind::too_new);
+  EXPECT_NE(message.find("newer version"), std::string::npos) << message;
+  EXPECT_EQ(read_bytes(path), before);
+  EXPECT_EQ(query_int(path, "PRAGMA user_version"), 99);
+}
+
+TEST_F(StoreErrors, NotADatabaseIsRefusedAndLeftByteIdentical) {
+  std::string text = "This is the shop's price list, not a database.\n";
+  for (int i = 0; i < 200; ++i) text += "line " + std::to_string(i) + " some text\n";
+  write_bytes(path, text);
+  EXPECT_EQ(open_error(), StoreError::Kind::corrupt);
+  EXPECT_NE(message.find("damaged"), std::string::npos) << message;
+  EXPECT_EQ(read_bytes(path), text);
+}
+
+TEST_F(StoreErrors, DamagedPagesAreRefusedAndLeftByteIdentical) {
+  {
+    Store s(path, options_with(clock));
+    ASSERT_EQ(sqlite3_exec(s.handle(), "PRAGMA synchronous = OFF", nullptr, nullptr, nullptr), SQLITE_OK);
+    for (int i = 0; i < 300; ++i) s.submit_complaint(sample_complaint());
+  }
+  std::string bytes = read_bytes(path);
+  ASSERT_GT(bytes.size(), 40u * 4096);
+  for (size_t i = 20 * 4096; i < 20 * 4096 + 3000; ++i) bytes[i] = static_cast<char>(i * 7 + 3);
+  write_bytes(path, bytes);
+  EXPECT_EQ(open_error(), StoreError::Kind::corrupt);
+  EXPECT_EQ(read_bytes(path), bytes);
+}
+
+TEST_F(StoreErrors, TruncatedFileIsRefused) {
+  {
+    Store s(path, options_with(clock));
+    ASSERT_EQ(sqlite3_exec(s.handle(), "PRAGMA synchronous = OFF", nullptr, nullptr, nullptr), SQLITE_OK);
+    for (int i = 0; i < 300; ++i) s.submit_complaint(sample_complaint());
+  }
+  std::string bytes = read_bytes(path).substr(0, 10 * 4096);
+  write_bytes(path, bytes);
+  EXPECT_EQ(open_error(), StoreError::Kind::corrupt);
+  EXPECT_EQ(read_bytes(path), bytes);
+}
+
+TEST_F(StoreErrors, AnotherProgramsDatabaseIsRefusedAndLeftAlone) {
+  ASSERT_EQ(exec_raw(path, "CREATE TABLE songs (title TEXT); INSERT INTO songs VALUES ('x');"), SQLITE_OK);
+  const std::string before = read_bytes(path);
+  EXPECT_EQ(open_error(), StoreError::Kind::corrupt);
+  EXPECT_NE(message.find("another program"), std::string::npos) << message;
+  EXPECT_EQ(read_bytes(path), before);
+}
+
+TEST_F(StoreErrors, DiskFullGivesAClearErrorAndNoPartialRows) {
+  Store s(path, options_with(clock));
+  s.submit_complaint(sample_complaint());
+  // The database may not grow past its current size: the next pages it needs
+  // fail with SQLITE_FULL, as on a full disk.
+  ASSERT_EQ(sqlite3_exec(s.handle(), "PRAGMA max_page_count = 1", nullptr, nullptr, nullptr), SQLITE_OK);
+  Complaint big = sample_complaint();
+  big.description = std::string(1990, 'x') + "很长的描述";
+  int saved = 0;
+  bool full = false;
+  std::string counts_before;
+  for (int i = 0; i < 200 && !full; ++i) {
+    counts_before = row_counts();
+    try {
+      s.submit_complaint(big);
+      ++saved;
+    } catch (const StoreError& e) {
+      ASSERT_EQ(e.kind, StoreError::Kind::disk_full) << e.what();
+      EXPECT_NE(std::string(e.what()).find("disk is full"), std::string::npos) << e.what();
+      full = true;
+    }
+  }
+  ASSERT_TRUE(full) << "max_page_count did not fill the file";
+  EXPECT_EQ(row_counts(), counts_before) << "nothing of the failed submit stayed";
+  EXPECT_EQ(query_text(path, "PRAGMA integrity_check"), "ok");
+  EXPECT_TRUE(s.verify_audit().ok);
+
+  // Space again: the next ticket is the one the failed submit did not get.
+  ASSERT_EQ(sqlite3_exec(s.handle(), "PRAGMA max_page_count = 1073741823", nullptr, nullptr, nullptr), SQLITE_OK);
+  SubmitResult r = s.submit_complaint(big);
+  char want[32];
+  std::snprintf(want, sizeof want, "A01-261128-%04d", saved + 2);
+  EXPECT_EQ(r.ticket, want);
+}
+
+TEST_F(StoreErrors, LockedDatabaseGivesBusyAndNoPartialRows) {
+  StoreOptions o = options_with(clock);
+  o.busy_timeout_ms = 200;
+  Store s(path, o);
+  s.submit_complaint(sample_complaint());
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE; INSERT INTO sync_state VALUES ('x', 'y', 0);", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  const std::string before = row_counts();
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    s.submit_complaint(sample_complaint());
+    ADD_FAILURE() << "submit went through a lock";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind, StoreError::Kind::busy) << e.what();
+  }
+  auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(waited, std::chrono::milliseconds(150)) << "the busy timeout was used";
+  EXPECT_THROW(s.claim(OutboxKind::complaint, 1, "w", 1000), StoreError);
+  sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(other);
+  EXPECT_EQ(row_counts(), before);
+  EXPECT_EQ(s.submit_complaint(sample_complaint()).ticket, "A01-261128-0002");
+}
+
+TEST_F(StoreErrors, WritesRefusedByTheFileGiveReadOnlyAndNoPartialRows) {
+  Store s(path, options_with(clock));
+  s.submit_complaint(sample_complaint());
+  const std::string before = row_counts();
+  // SQLITE_READONLY on the write path, as when the disk is remounted read-only.
+  ASSERT_EQ(sqlite3_exec(s.handle(), "PRAGMA query_only = ON", nullptr, nullptr, nullptr), SQLITE_OK);
+  try {
+    s.submit_complaint(sample_complaint());
+    ADD_FAILURE();
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind, StoreError::Kind::read_only) << e.what();
+    EXPECT_NE(std::string(e.what()).find("nothing was saved"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(row_counts(), before);
+}
+
+// Runs f in a child process as an unprivileged user when we are root (root
+// ignores file modes). Returns the child's exit code, or -1 when it cannot.
+int as_unprivileged(const std::function<int()>& f) {
+  if (::geteuid() != 0) return f();
+  passwd* nobody = ::getpwnam("nobody");
+  if (!nobody) return -1;
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::setgid(nobody->pw_gid) != 0 || ::setuid(nobody->pw_uid) != 0) ::_exit(98);
+    ::_exit(f());
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 99;
+}
+
+int read_only_code(const std::string& path) {
+  try {
+    Store s(path);
+    s.submit_complaint(sample_complaint());
+    return 1;  // it wrote
+  } catch (const StoreError& e) {
+    std::fprintf(stderr, "as expected: %s\n", e.what());
+    return e.kind == StoreError::Kind::read_only ? 0 : 2;
+  } catch (...) {
+    return 3;
+  }
+}
+
+TEST_F(StoreErrors, ReadOnlyFileIsRefusedAtOpen) {
+  { Store(path, options_with(clock)).submit_complaint(sample_complaint()); }
+  ASSERT_EQ(::chmod(dir.c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(path.c_str(), 0444), 0);
+  const std::string before = read_bytes(path);
+  int code = as_unprivileged([&] { return read_only_code(path); });
+  if (code == 98 || code == -1) GTEST_SKIP() << "cannot drop root privileges here";
+  EXPECT_EQ(code, 0) << "1: it wrote, 2: other error kind, 3: crashed";
+  EXPECT_EQ(read_bytes(path), before);
+}
+
+TEST_F(StoreErrors, ReadOnlyFolderIsRefusedAtCreate) {
+  ASSERT_EQ(::chmod(dir.c_str(), 0555), 0);
+  int code = as_unprivileged([&] { return read_only_code(path); });
+  ::chmod(dir.c_str(), 0755);
+  if (code == 98 || code == -1) GTEST_SKIP() << "cannot drop root privileges here";
+  EXPECT_EQ(code, 0) << "1: it wrote, 2: other error kind, 3: crashed";
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST_F(StoreErrors, MissingFolderIsAClearError) {
+  try {
+    Store s(dir + "/no/such/folder/kiosk.db");
+    FAIL();
+  } catch (const StoreError& e) {
+    EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace odr::test
