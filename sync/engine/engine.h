@@ -46,7 +46,7 @@ struct SyncOptions {
   size_t max_complaints_per_batch = 100;    // the protocol's limits
   size_t max_events_per_batch = 500;
   size_t max_body_bytes = 1024 * 1024;
-  size_t gzip_above_bytes = 0;              // > 0: gzip request bodies larger than this
+  size_t gzip_above_bytes = 16 * 1024;      // gzip request bodies larger than this (0: never)
   int updates_limit = 100;
   std::string owner;                        // lease owner; empty: "sync-<pid>-<random>"
   // One log line (no newline). Empty: stderr with a time stamp in front.

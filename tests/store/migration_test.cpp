@@ -26,9 +26,6 @@ CREATE TABLE complaints (
   purged      INTEGER NOT NULL DEFAULT 0,
   json        TEXT NOT NULL
 );
-CREATE INDEX complaints_created ON complaints(created_ms);
-CREATE INDEX complaints_phone ON complaints(phone_last4);
-CREATE INDEX complaints_status ON complaints(status, created_ms);
 CREATE TABLE events (
   id           TEXT PRIMARY KEY,
   complaint_id TEXT NOT NULL REFERENCES complaints(id),
@@ -44,11 +41,11 @@ CREATE TABLE ticket_counters (
   day    TEXT NOT NULL,
   last   INTEGER NOT NULL,
   PRIMARY KEY (prefix, day)
-);
+) WITHOUT ROWID;
 CREATE TABLE outbox (
-  seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq            INTEGER PRIMARY KEY,
   kind           TEXT NOT NULL CHECK (kind IN ('complaint', 'event')),
-  ref_id         TEXT NOT NULL UNIQUE,
+  ref_id         TEXT NOT NULL,
   complaint_id   TEXT NOT NULL REFERENCES complaints(id),
   state          TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'in_flight', 'delivered', 'held')),
   attempts       INTEGER NOT NULL DEFAULT 0,
