@@ -8,11 +8,6 @@
 //                    columns lists and searches need (ticket, created_ms,
 //                    phone_last4, status = our local handling state,
 //                    case_no, platform_status). rowid order is submit order.
-//
-// Every b-tree a submit touches is one more page image written and synced
-// per commit, so the submit path carries only the indexes it needs (ids,
-// ticket, outbox order); staff searches scan, which at a desk's volume
-// (tens of complaints a day) takes milliseconds.
 //   events           one row per event, wire JSON plus complaint_id / type.
 //   ticket_counters  last number handed out per (prefix, local day).
 //   outbox           what still has to reach the platform; payload is the
@@ -20,6 +15,11 @@
 //   audit            append-only hash chain (no personal data in it).
 //   platform_updates the platform's timeline per complaint (GET /updates).
 //   sync_state       key/value status shared by the kiosk and kiosk-sync.
+//
+// Every b-tree a submit touches is one more page image written and synced
+// per commit, so the submit path carries only the indexes it needs (ids,
+// ticket, outbox order); staff searches scan, which at a desk's volume
+// (tens of complaints a day) takes milliseconds.
 #include "store.h"
 
 #include <sqlite3.h>
@@ -502,10 +502,6 @@ void Store::open_checked() {
     throw StoreError(StoreError::Kind::read_only,
                      "the complaint store file cannot be written (read-only); nothing can be saved: " + path_);
 
-  if (version == 0 && std::getenv("ODR_PAGE_SIZE")) {
-    std::string ps = std::string("PRAGMA page_size = ") + std::getenv("ODR_PAGE_SIZE");
-    exec(db_, ps.c_str());
-  }
   std::string mode = pragma_text(db_, "PRAGMA journal_mode = WAL");
   if (mode != "wal") throw StoreError(StoreError::Kind::io, "the complaint store cannot use WAL mode (got " + mode + ")");
   exec(db_, "PRAGMA synchronous = FULL");  // a returned commit survives a power cut
