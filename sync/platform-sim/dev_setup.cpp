@@ -164,8 +164,13 @@ Cert make_certificate(EVP_PKEY* key, const std::string& cn, X509* issuer, EVP_PK
 
 std::string san_of(const std::vector<std::string>& dns, const std::vector<std::string>& ips) {
   std::string s;
-  for (const auto& d : dns) s += (s.empty() ? "" : ",") + std::string("DNS:") + d;
-  for (const auto& i : ips) s += (s.empty() ? "" : ",") + std::string("IP:") + i;
+  auto add = [&s](const char* kind, const std::string& value) {
+    if (!s.empty()) s += ',';
+    s += kind;
+    s += value;
+  };
+  for (const auto& d : dns) add("DNS:", d);
+  for (const auto& i : ips) add("IP:", i);
   return s;
 }
 
