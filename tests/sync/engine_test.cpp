@@ -1,0 +1,558 @@
+// The sync engine against the real platform-sim over HTTPS on 127.0.0.1 with
+// the dev CA: every row of the protocol's error table, seen from the kiosk
+// (local store) and from the gateway (its own records and request counts).
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <set>
+
+#include "engine/sync_state.h"
+#include "sim_harness.h"
+
+using namespace odr;
+using namespace odr::test;
+using nlohmann::json;
+
+namespace {
+
+struct Local {
+  std::string case_no, platform_status;
+};
+
+// What the kiosk's store says per complaint id (read straight from the file).
+std::map<std::string, Local> local_complaints(Store& store) {
+  std::map<std::string, Local> m;
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(store.handle(), "SELECT id, COALESCE(case_no,''), COALESCE(platform_status,'') FROM complaints",
+                     -1, &s, nullptr);
+  while (sqlite3_step(s) == SQLITE_ROW)
+    m[reinterpret_cast<const char*>(sqlite3_column_text(s, 0))] = {
+        reinterpret_cast<const char*>(sqlite3_column_text(s, 1)),
+        reinterpret_cast<const char*>(sqlite3_column_text(s, 2))};
+  sqlite3_finalize(s);
+  return m;
+}
+
+// (complaint_id, event type) in the order the gateway stored them.
+std::vector<std::pair<std::string, std::string>> gateway_events(const std::string& sim_db) {
+  std::vector<std::pair<std::string, std::string>> v;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(sim_db.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return v;
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, "SELECT complaint_id, type FROM events ORDER BY rowid", -1, &s, nullptr);
+  while (s && sqlite3_step(s) == SQLITE_ROW)
+    v.push_back({reinterpret_cast<const char*>(sqlite3_column_text(s, 0)),
+                 reinterpret_cast<const char*>(sqlite3_column_text(s, 1))});
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+std::vector<std::string> submit(Store& store, int n, int first = 0) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i) ids.push_back(store.submit_complaint(valid_complaint(first + i)).id);
+  return ids;
+}
+
+// Runs passes until nothing is pending or in flight (bounded).
+void drain(SyncEngine& engine, Store& store, int max_passes = 200) {
+  for (int i = 0; i < max_passes; ++i) {
+    OutboxCounts c = store.outbox_counts();
+    if (c.pending == 0 && c.in_flight == 0) return;
+    SyncReport r = engine.run_once();
+    if (r.failed) std::this_thread::sleep_for(std::chrono::milliseconds(std::max<int64_t>(0, r.backoff_until_ms - now_unix_ms()) + 5));
+  }
+}
+
+bool wait_for(const std::function<bool()>& cond, int timeout_ms) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < until) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return cond();
+}
+
+// No log line may carry what a shopper typed.
+void expect_no_personal_data(const LogSink& log, int n) {
+  for (const std::string& line : log.snapshot()) {
+    EXPECT_EQ(line.find("测试顾客"), std::string::npos) << line;
+    EXPECT_EQ(line.find("北京东路"), std::string::npos) << line;
+    EXPECT_EQ(line.find("过期"), std::string::npos) << line;
+    for (int i = 0; i < n; ++i) EXPECT_EQ(line.find(valid_complaint(i).consumer.phone), std::string::npos) << line;
+  }
+}
+
+class SyncTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fresh_dir(::testing::UnitTest::GetInstance()->current_test_info()->name());
+    store_path = dir + "/kiosk.db";
+    store = std::make_unique<Store>(store_path, store_options());
+  }
+  void start_sim(const std::vector<std::string>& extra = {}) { sim.start(dir + "/sim", extra, shared_dev()); }
+  // One CA and kiosk key for the whole run: dev-setup costs a few key generations.
+  static std::string shared_dev() {
+    static std::string dev = dev_setup(fresh_dir("sync-dev"));
+    return dev;
+  }
+  std::unique_ptr<SyncEngine> make_engine(SyncOptions o) {
+    o.log = log.fn();
+    return std::make_unique<SyncEngine>(std::move(o));
+  }
+  std::unique_ptr<SyncEngine> make_engine() { return make_engine(engine_options(sim, store_path)); }
+  std::string state(const char* key) { return store->state(key).value_or(""); }
+
+  std::string dir, store_path;
+  std::unique_ptr<Store> store;
+  Sim sim;
+  LogSink log;
+};
+
+TEST_F(SyncTest, HappyPathComplaintsAndEventsArriveOnceInOrderAndUpdatesComeBack) {
+  start_sim({"--accept-after-ms", "100", "--mediate-after-ms", "200", "--finish-after-ms", "300"});
+  const int n = 25;
+  std::vector<std::string> ids = submit(*store, n);
+  // Each complaint gets two staff events, recorded in order.
+  std::vector<std::pair<std::string, std::string>> local_events;
+  for (const std::string& id : ids) {
+    for (const char* type : {"first_response", "settled"}) {
+      store->record_event(staff_event(id, type), "staff-001");
+      local_events.push_back({id, type});
+    }
+  }
+  auto engine = make_engine();
+  SyncReport r = engine->run_once();
+  // Events wait for their complaint; the store's gate may take a second round for the later ones.
+  drain(*engine, *store);
+  EXPECT_FALSE(r.failed) << r.error;
+  OutboxCounts c = store->outbox_counts();
+  EXPECT_EQ(c.delivered, n + 2 * n);
+  EXPECT_EQ(c.pending + c.in_flight + c.held, 0);
+
+  std::map<std::string, std::string> on_gateway = sim.complaints();
+  ASSERT_EQ(on_gateway.size(), size_t(n));
+  auto local = local_complaints(*store);
+  for (const std::string& id : ids) {
+    ASSERT_TRUE(on_gateway.count(id)) << id;
+    EXPECT_FALSE(on_gateway[id].empty());
+    EXPECT_EQ(local[id].case_no, on_gateway[id]) << "the kiosk keeps the platform's case number";
+  }
+  // Per complaint, the gateway got the events in the order they happened.
+  auto remote_events = gateway_events(sim.dir + "/sim.db");
+  ASSERT_EQ(remote_events.size(), local_events.size());
+  std::map<std::string, std::vector<std::string>> local_by, remote_by;
+  for (auto& [cid, t] : local_events) local_by[cid].push_back(t);
+  for (auto& [cid, t] : remote_events) remote_by[cid].push_back(t);
+  EXPECT_EQ(local_by, remote_by);
+
+  // The sim moves the cases along; later passes pull the updates in.
+  auto finished = [&] {
+    local = local_complaints(*store);
+    for (const std::string& id : ids)
+      if (local[id].platform_status != "settled" && local[id].platform_status != "not_settled") return false;
+    return true;
+  };
+  for (int i = 0; i < 50 && !finished(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    SyncReport u = engine->run_once();
+    EXPECT_FALSE(u.failed) << u.error;
+  }
+  EXPECT_TRUE(finished()) << "every case reached its end status on the kiosk";
+  EXPECT_TRUE(store->updates_cursor().has_value());
+  EXPECT_FALSE(state(sync_key::last_success).empty());
+  EXPECT_EQ(state(sync_key::reachable), "1");
+  EXPECT_GE(log.count_containing("deliver ok"), 1u);
+  expect_no_personal_data(log, n);
+}
+
+TEST_F(SyncTest, CursorForgottenByTheGatewayStartsOverHarmlessly) {
+  start_sim({"--accept-after-ms", "50", "--mediate-after-ms", "100", "--finish-after-ms", "150"});
+  std::vector<std::string> ids = submit(*store, 5);
+  auto engine = make_engine();
+  engine->run_once();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  engine->run_once();
+  auto before = local_complaints(*store);
+  ASSERT_TRUE(store->updates_cursor().has_value());
+  sim.call("POST", "/_sim/forget-cursors", "{}");
+  SyncReport r = engine->run_once();
+  EXPECT_FALSE(r.failed) << r.error;
+  EXPECT_EQ(sim.count("/updates", "410"), 1);
+  EXPECT_EQ(log.count_containing("updates gone"), 1u);
+  EXPECT_GE(r.updates_applied, 5) << "started again from the beginning";
+  auto after = local_complaints(*store);
+  for (const std::string& id : ids) EXPECT_EQ(after[id].platform_status, before[id].platform_status);
+}
+
+TEST_F(SyncTest, LostAcknowledgementsStillGiveExactlyOnce) {
+  start_sim({"--drop-after-store", "0.5", "--seed", "7"});
+  const int n = 60;
+  std::vector<std::string> ids = submit(*store, n);
+  SyncOptions o = engine_options(sim, store_path);
+  o.max_complaints_per_batch = 10;  // more requests, more dropped answers
+  auto engine = make_engine(o);
+  drain(*engine, *store, 400);
+  OutboxCounts c = store->outbox_counts();
+  EXPECT_EQ(c.delivered, n);
+  EXPECT_EQ(c.pending + c.in_flight + c.held, 0);
+  EXPECT_GT(sim.count("/complaints:batch", "dropped"), 0) << "the fault must have happened";
+  std::map<std::string, std::string> on_gateway = sim.complaints();
+  EXPECT_EQ(on_gateway.size(), size_t(n)) << "each complaint exactly once on the gateway";
+  auto local = local_complaints(*store);
+  for (const std::string& id : ids) EXPECT_EQ(local[id].case_no, on_gateway[id]);
+}
+
+TEST_F(SyncTest, RetryAfterSecondsIsWaitedOut) {
+  start_sim({"--fail-429", "1", "--retry-after-seconds", "1"});
+  submit(*store, 3);
+  auto engine = make_engine();
+  auto t0 = std::chrono::steady_clock::now();
+  engine->start();
+  // The first try meets the 429; then the gateway recovers.
+  ASSERT_TRUE(wait_for([&] { return sim.count("/complaints:batch", "429") >= 1; }, 5000));
+  sim.faults({{"fail_429", 0}});
+  ASSERT_TRUE(wait_for([&] { return store->outbox_counts().delivered == 3; }, 10000));
+  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  engine->stop();
+  EXPECT_GE(waited, 0.9) << "Retry-After: 1 means a second, not the 20 ms test backoff";
+  EXPECT_EQ(sim.count("/complaints:batch", "429"), 1) << "no retry before Retry-After";
+  EXPECT_EQ(sim.count("/complaints:batch", "200"), 1);
+}
+
+TEST_F(SyncTest, RetryAfterHttpDateIsMeasuredOnTheServersClock) {
+  // The gateway's clock is an hour ahead. Its Retry-After date is 2 s after
+  // its own now: measured against the kiosk's clock it would be an hour.
+  start_sim({"--fail-429", "1", "--retry-after-seconds", "2", "--retry-after-date", "--clock-skew-s", "3600"});
+  submit(*store, 3);
+  auto engine = make_engine();
+  auto t0 = std::chrono::steady_clock::now();
+  engine->start();
+  ASSERT_TRUE(wait_for([&] { return sim.count("/complaints:batch", "429") >= 1; }, 5000));
+  sim.faults({{"fail_429", 0}});
+  ASSERT_TRUE(wait_for([&] { return store->outbox_counts().delivered == 3; }, 10000)) << "waited an hour?";
+  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  engine->stop();
+  EXPECT_GE(waited, 0.9);  // a date has whole seconds: 2 s means 1 to 2 s from now
+  EXPECT_EQ(sim.count("/complaints:batch", "429"), 1);
+  EXPECT_NEAR(double(engine->clock_offset_s()), 3600.0, 2.0);
+}
+
+TEST_F(SyncTest, ServiceUnavailableStormBacksOffWithoutAHotLoop) {
+  start_sim({"--fail-503", "1"});
+  submit(*store, 5);
+  SyncOptions o = engine_options(sim, store_path);
+  o.backoff = {100, 800};
+  auto engine = make_engine(o);
+  engine->start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+  int64_t during = sim.count_all("/complaints:batch");
+  EXPECT_EQ(store->outbox_counts().delivered, 0);
+  // Full jitter from 100 ms doubling to 800 ms over 3 s: about a dozen tries.
+  // A hot loop would make thousands.
+  EXPECT_GE(during, 3) << "it does keep trying";
+  EXPECT_LE(during, 30) << "requests in 3 s of 503s";
+  EXPECT_EQ(store->outbox_counts().held, 0) << "a 503 never holds an item";
+  sim.faults({{"fail_503", 0}});
+  EXPECT_TRUE(wait_for([&] { return store->outbox_counts().delivered == 5; }, 5000));
+  engine->stop();
+  EXPECT_GE(log.count_containing("deliver fail"), 3u);
+}
+
+TEST_F(SyncTest, TooManyItemsSplitsTheBatch) {
+  start_sim({"--max-batch", "7"});
+  std::vector<std::string> ids = submit(*store, 30);
+  auto engine = make_engine();
+  SyncReport r = engine->run_once();
+  EXPECT_FALSE(r.failed) << r.error;
+  EXPECT_EQ(store->outbox_counts().delivered, 30);
+  EXPECT_GE(sim.count("/complaints:batch", "413"), 1);
+  EXPECT_EQ(sim.complaints().size(), 30u);
+  EXPECT_GE(log.count_containing("split"), 1u);
+}
+
+TEST_F(SyncTest, BodyTooLargeSplitsTheBatch) {
+  start_sim({"--max-body-bytes", "6000"});
+  submit(*store, 20);
+  SyncOptions o = engine_options(sim, store_path);
+  o.gzip_above_bytes = 0;  // the limit is on the bytes as sent
+  auto engine = make_engine(o);
+  SyncReport r = engine->run_once();
+  EXPECT_FALSE(r.failed) << r.error;
+  EXPECT_EQ(store->outbox_counts().delivered, 20);
+  EXPECT_GE(sim.count("/complaints:batch", "413"), 1);
+  EXPECT_EQ(sim.complaints().size(), 20u);
+}
+
+TEST_F(SyncTest, GzipRequestBodiesAreSignedAsSent) {
+  start_sim();
+  submit(*store, 40);
+  SyncOptions o = engine_options(sim, store_path);
+  o.gzip_above_bytes = 100;
+  auto engine = make_engine(o);
+  SyncReport r = engine->run_once();
+  EXPECT_FALSE(r.failed) << r.error;
+  EXPECT_EQ(store->outbox_counts().delivered, 40);
+  EXPECT_EQ(sim.complaints().size(), 40u);
+}
+
+TEST_F(SyncTest, ClockSkewIsCorrectedAndRetriedOnce) {
+  start_sim();
+  auto engine = make_engine();
+  engine->start();  // the first pass checks /health while the clocks agree
+  ASSERT_TRUE(wait_for([&] { return sim.count("/health", "200") >= 1; }, 5000));
+  ASSERT_TRUE(wait_for([&] { return state(sync_key::last_success) != "" || sim.count_all("/updates") >= 1; }, 5000));
+  EXPECT_EQ(engine->clock_offset_s(), 0);
+  sim.faults({{"clock_skew_s", -1000}});  // now the gateway's clock is 1000 s behind
+  submit(*store, 4);
+  engine->wake();  // a delivery pass: no /health first, so the 401 clock_skew is what teaches the offset
+  ASSERT_TRUE(wait_for([&] { return store->outbox_counts().delivered == 4; }, 5000));
+  engine->stop();
+  EXPECT_EQ(sim.count("/complaints:batch", "401"), 1) << "one clock_skew, then signed with corrected time";
+  EXPECT_EQ(sim.count("/complaints:batch", "200"), 1) << "retried at once, once";
+  EXPECT_NEAR(double(engine->clock_offset_s()), -1000.0, 2.0);
+  EXPECT_NEAR(std::stod(state(sync_key::clock_offset_s)), -1000.0, 2.0) << "kept for status and the next run";
+  EXPECT_EQ(log.count_containing("clock offset"), 1u);
+}
+
+TEST_F(SyncTest, BadKeyStopsSyncingAndAlertsStaff) {
+  start_sim();
+  submit(*store, 3);
+  SyncOptions o = engine_options(sim, store_path);
+  o.key = std::string(32, 'x');  // not this kiosk's key
+  auto engine = make_engine(o);
+  SyncReport r = engine->run_once();
+  EXPECT_TRUE(r.stopped);
+  EXPECT_EQ(store->outbox_counts().pending, 3) << "kept, not held, not lost";
+  EXPECT_EQ(store->outbox_counts().held, 0);
+  SyncStatus s = read_sync_status(*store);
+  EXPECT_FALSE(s.stopped.empty());
+  ASSERT_FALSE(s.alerts.empty());
+  EXPECT_EQ(s.alerts[0].code, "auth");
+  EXPECT_NE(s.alerts[0].message.find("bad_signature"), std::string::npos) << s.alerts[0].message;
+  // In the background it does not try again and again.
+  engine->start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  engine->stop();
+  EXPECT_LE(sim.count("/complaints:batch", "401"), 2);
+  // The key itself is never logged.
+  for (const std::string& line : log.snapshot()) EXPECT_EQ(line.find("xxxxxxxx"), std::string::npos);
+}
+
+TEST_F(SyncTest, UnknownKioskStopsAndWrongBaseUrlStops) {
+  start_sim();
+  submit(*store, 2);
+  {
+    SyncOptions o = engine_options(sim, store_path);
+    o.kiosk_id = "kiosk-nobody";
+    auto engine = make_engine(o);
+    SyncReport r = engine->run_once();
+    EXPECT_TRUE(r.stopped);
+    EXPECT_NE(r.error.find("unknown_kiosk"), std::string::npos) << r.error;
+  }
+  {
+    SyncOptions o = engine_options(sim, store_path);
+    o.base_url = sim.origin() + "/odr/v0";
+    auto engine = make_engine(o);
+    SyncReport r = engine->run_once();
+    EXPECT_TRUE(r.stopped);
+    EXPECT_NE(r.error.find("404"), std::string::npos) << r.error;
+    SyncStatus s = read_sync_status(*store);
+    bool not_found = false;
+    for (const auto& a : s.alerts) not_found |= a.code == "not_found";
+    EXPECT_TRUE(not_found);
+  }
+  EXPECT_EQ(store->outbox_counts().pending, 2);
+  // Fixed config: the next run delivers and clears the stop and the alerts.
+  auto engine = make_engine();
+  SyncReport r = engine->run_once();
+  EXPECT_TRUE(r.ok()) << r.error;
+  SyncStatus s = read_sync_status(*store);
+  EXPECT_TRUE(s.stopped.empty());
+  EXPECT_TRUE(s.alerts.empty());
+  EXPECT_EQ(s.counts.delivered, 2);
+}
+
+TEST_F(SyncTest, RejectedItemsAreHeldWhileTheOthersDeliver) {
+  start_sim();
+  // Another install of the same kiosk (a wiped disk) already used ticket -0001.
+  {
+    std::string other_path = dir + "/old-install.db";
+    Store other(other_path, store_options());
+    other.submit_complaint(valid_complaint(900));
+    SyncOptions o = engine_options(sim, other_path);
+    auto e = make_engine(o);
+    ASSERT_TRUE(e->run_once().ok());
+  }
+  std::vector<std::string> ids = submit(*store, 6);  // the first one reuses that ticket
+  // And the gateway disagrees with the kiosk about one field of another.
+  sqlite3_exec(store->handle(),
+               ("UPDATE complaints SET json = json_set(json, '$.consumer.phone', '12345') WHERE id = '" + ids[3] + "'")
+                   .c_str(),
+               nullptr, nullptr, nullptr);
+  auto engine = make_engine();
+  SyncReport r = engine->run_once();
+  EXPECT_EQ(r.held, 2);
+  OutboxCounts c = store->outbox_counts();
+  EXPECT_EQ(c.delivered, 4);
+  EXPECT_EQ(c.held, 2);
+  std::vector<OutboxItem> held = store->outbox_items(OutboxState::held);
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_EQ(held[0].ref_id, ids[0]);
+  EXPECT_NE(held[0].last_error.find("ticket_conflict"), std::string::npos) << held[0].last_error;
+  EXPECT_EQ(held[1].ref_id, ids[3]);
+  EXPECT_NE(held[1].last_error.find("consumer.phone"), std::string::npos) << held[1].last_error;
+  SyncStatus s = read_sync_status(*store);
+  ASSERT_EQ(s.alerts.size(), 1u);
+  EXPECT_EQ(s.alerts[0].code, "held");
+  // A held item is not retried by itself.
+  engine->run_once();
+  EXPECT_EQ(sim.count_all("/complaints:batch"), 2);
+  expect_no_personal_data(log, 6);
+}
+
+TEST_F(SyncTest, GarbageAnswersNeverMarkAnythingDelivered) {
+  start_sim({"--garbage", "1", "--garbage-kind", "mixed", "--seed", "3"});
+  submit(*store, 8);
+  auto engine = make_engine();
+  for (int i = 0; i < 8; ++i) {
+    SyncReport r = engine->run_once();
+    EXPECT_TRUE(r.failed);
+    EXPECT_EQ(store->outbox_counts().delivered, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::max<int64_t>(0, r.backoff_until_ms - now_unix_ms()) + 5));
+  }
+  EXPECT_EQ(store->outbox_counts().pending, 8);
+  EXPECT_EQ(store->outbox_counts().held, 0);
+  sim.faults({{"garbage", 0}});
+  drain(*engine, *store);
+  EXPECT_EQ(store->outbox_counts().delivered, 8);
+  EXPECT_EQ(sim.complaints().size(), 8u);
+}
+
+TEST_F(SyncTest, StopAbortsAnInFlightTransferPromptly) {
+  start_sim({"--latency-ms", "3000"});
+  submit(*store, 2);
+  auto engine = make_engine();
+  engine->start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // /health is slow too: it is in flight now
+  auto t0 = std::chrono::steady_clock::now();
+  engine->stop();
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(took, 1.0) << "stop() must not wait for the network";
+  OutboxCounts c = store->outbox_counts();
+  EXPECT_EQ(c.pending + c.in_flight, 2);
+}
+
+TEST_F(SyncTest, WakeDeliversAtOnce) {
+  start_sim();
+  auto engine = make_engine();
+  engine->start();
+  ASSERT_TRUE(wait_for([&] { return sim.count_all("/updates") >= 1; }, 5000));  // idle now, next poll in a minute
+  submit(*store, 1);
+  auto t0 = std::chrono::steady_clock::now();
+  engine->wake();
+  ASSERT_TRUE(wait_for([&] { return store->outbox_counts().delivered == 1; }, 3000));
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  engine->stop();
+  EXPECT_LT(took, 2.0);
+}
+
+TEST_F(SyncTest, GatewayDownIsTransientAndReported) {
+  start_sim();
+  int port = sim.port;
+  sim.stop();  // nothing listens there now
+  submit(*store, 2);
+  SyncOptions o = engine_options(sim, store_path);
+  o.base_url = "https://127.0.0.1:" + std::to_string(port) + "/odr/v1";
+  auto engine = make_engine(o);
+  SyncReport r = engine->run_once();
+  EXPECT_TRUE(r.failed);
+  EXPECT_FALSE(r.stopped);
+  EXPECT_NE(r.error.find("connect"), std::string::npos) << r.error;
+  EXPECT_EQ(store->outbox_counts().pending, 2);
+  EXPECT_EQ(state(sync_key::reachable), "0");
+  EXPECT_FALSE(state(sync_key::last_error).empty());
+}
+
+// --- TLS ----------------------------------------------------------------------
+
+class TlsTest : public SyncTest {
+ protected:
+  void expect_tls_failure(SyncOptions o, const std::string& what) {
+    submit(*store, 2);
+    auto engine = make_engine(std::move(o));
+    SyncReport r = engine->run_once();
+    EXPECT_TRUE(r.failed) << what;
+    EXPECT_NE(r.error.find("tls"), std::string::npos) << what << ": " << r.error;
+    EXPECT_EQ(store->outbox_counts().delivered, 0) << what;
+    EXPECT_EQ(store->outbox_counts().pending, 2) << what;
+    EXPECT_EQ(sim.count_all("/complaints:batch"), 0) << what << ": nothing may be sent over that connection";
+    SyncStatus s = read_sync_status(*store);
+    bool tls_alert = false;
+    for (const auto& a : s.alerts) tls_alert |= a.code == "tls";
+    EXPECT_TRUE(tls_alert) << what;
+  }
+};
+
+TEST_F(TlsTest, UnknownCa) {
+  start_sim();
+  std::string other = dev_setup(dir + "/other");  // a different CA
+  SyncOptions o = engine_options(sim, store_path);
+  o.transport.ca_file = other + "/ca.pem";
+  expect_tls_failure(o, "unknown CA");
+}
+
+TEST_F(TlsTest, WrongHostName) {
+  // The gateway's certificate (from the right CA) is for localhost only; the
+  // kiosk dials 127.0.0.1. (The test reads the sim's stats as localhost.)
+  std::string dev = shared_dev();
+  std::string prefix = dir + "/wrong-host";
+  std::filesystem::create_directories(dir);
+  ASSERT_EQ(run_program({bin_dir() + "/platform-sim", "make-cert", "--ca-dir", dev, "--out", prefix, "--dns",
+                         "localhost"},
+                        dir + "/make-cert.log"),
+            0)
+      << read_file(dir + "/make-cert.log");
+  sim.admin_host = "localhost";
+  start_sim({"--cert", prefix + ".pem", "--key", prefix + ".key"});
+  expect_tls_failure(engine_options(sim, store_path), "wrong host name");
+}
+
+TEST_F(TlsTest, PinnedKeyMismatchAndMatch) {
+  start_sim();
+  std::string other = dev_setup(dir + "/other");
+  SyncOptions o = engine_options(sim, store_path);
+  o.transport.pinned_pubkey = read_file(other + "/server.pin");
+  while (!o.transport.pinned_pubkey.empty() && std::isspace((unsigned char)o.transport.pinned_pubkey.back()))
+    o.transport.pinned_pubkey.pop_back();
+  expect_tls_failure(o, "pinned key mismatch");
+  // The right pin works, and clears the alert.
+  SyncOptions good = engine_options(sim, store_path);
+  good.transport.pinned_pubkey = read_file(sim.dev + "/server.pin");
+  while (!good.transport.pinned_pubkey.empty() && std::isspace((unsigned char)good.transport.pinned_pubkey.back()))
+    good.transport.pinned_pubkey.pop_back();
+  auto engine = make_engine(good);
+  EXPECT_TRUE(engine->run_once().ok());
+  EXPECT_EQ(store->outbox_counts().delivered, 2);
+  EXPECT_TRUE(read_sync_status(*store).alerts.empty());
+}
+
+TEST_F(TlsTest, ClientCertificateWhenTheGatewayAsks) {
+  start_sim({"--client-ca", shared_dev() + "/ca.pem"});
+  submit(*store, 1);
+  {
+    auto engine = make_engine();  // no client certificate
+    SyncReport r = engine->run_once();
+    EXPECT_TRUE(r.failed);
+    EXPECT_EQ(store->outbox_counts().delivered, 0);
+  }
+  SyncOptions o = engine_options(sim, store_path);
+  o.transport.client_cert = sim.dev + "/client.pem";
+  o.transport.client_key = sim.dev + "/client.key";
+  auto engine = make_engine(o);
+  SyncReport r = engine->run_once();
+  EXPECT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(store->outbox_counts().delivered, 1);
+}
+
+}  // namespace
