@@ -469,6 +469,8 @@ Store::~Store() {
 void Store::open_checked() {
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
+  // Closing after a failed check must not fold a left-over WAL into the file.
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
 
   int version = 0;
   try {
@@ -507,6 +509,7 @@ void Store::open_checked() {
   exec(db_, "PRAGMA synchronous = FULL");  // a returned commit survives a power cut
   exec(db_, "PRAGMA foreign_keys = ON");
   exec(db_, "PRAGMA secure_delete = ON");  // purged personal data does not linger in free pages
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
 }
 
 void Store::migrate() {

@@ -45,6 +45,27 @@ TEST_F(StoreErrors, NewerSchemaIsRefusedAndLeftByteIdentical) {
   EXPECT_EQ(query_int(path, "PRAGMA user_version"), 99);
 }
 
+TEST_F(StoreErrors, NewerSchemaWithALeftOverWalIsLeftAsItWas) {
+  // A newer kiosk crashed: its last commits are still in the WAL.
+  const std::string crashed = dir + "/crashed.db";
+  { Store(path, options_with(clock)).submit_complaint(sample_complaint()); }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = 99;"
+                             "CREATE TABLE newer_things (x); INSERT INTO newer_things VALUES (1);",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  std::filesystem::copy_file(path, crashed);
+  std::filesystem::copy_file(path + "-wal", crashed + "-wal");
+  sqlite3_close(db);
+  const std::string db_before = read_bytes(crashed), wal_before = read_bytes(crashed + "-wal");
+  ASSERT_GT(wal_before.size(), 0u);
+  path = crashed;
+  EXPECT_EQ(open_error(), StoreError::Kind::too_new);
+  EXPECT_EQ(read_bytes(crashed), db_before);
+  EXPECT_EQ(read_bytes(crashed + "-wal"), wal_before);
+}
+
 TEST_F(StoreErrors, NotADatabaseIsRefusedAndLeftByteIdentical) {
   std::string text = "This is the shop's price list, not a database.\n";
   for (int i = 0; i < 200; ++i) text += "line " + std::to_string(i) + " some text\n";
