@@ -241,6 +241,9 @@ TEST_F(SimTest, HealthNeedsNoSignatureAndTellsTheServersClock) {
   // Also through the name the certificate holds.
   Reply byname = http("GET", sim_->base_url("localhost") + "/health", "", {}, tls_);
   EXPECT_EQ(byname.status, 200) << curl_easy_strerror(byname.code);
+  // SIGTERM stops it cleanly (under ASan this also means: no leaks).
+  EXPECT_EQ(sim_->stop(), 0) << sim_->log();
+  EXPECT_NE(sim_->log().find("platform-sim: stopped"), std::string::npos);
 }
 
 TEST_F(SimTest, UnknownPathsAndMethodsGiveJsonErrors) {
@@ -862,6 +865,7 @@ TEST_F(SimTest, DropAfterStoreLosesOnlyTheAnswer) {
   set_faults({{"drop_after_store", 1}});
   EXPECT_NE(post_events({event(c["id"])}).code, CURLE_OK);
   EXPECT_EQ(stats()["events"], 1);
+  EXPECT_EQ(sim_->stop(), 0) << sim_->log();
 }
 
 TEST_F(SimTest, GarbageAnswersAreNotJsonAndStoreNothing) {
