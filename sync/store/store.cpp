@@ -18,8 +18,9 @@
 //
 // Every b-tree a submit touches is one more page image written and synced
 // per commit, so the submit path carries only the indexes it needs (ids,
-// ticket, outbox order); staff searches scan, which at a desk's volume
-// (tens of complaints a day) takes milliseconds.
+// ticket, outbox by state and by ref_id); staff searches scan complaints,
+// which at a desk's volume (tens a day) takes milliseconds. Undelivered
+// outbox items are few, so "earlier undelivered events" walks outbox_state.
 #include "store.h"
 
 #include <sqlite3.h>
@@ -94,8 +95,8 @@ CREATE TABLE outbox (
   created_ms     INTEGER NOT NULL,
   delivered_ms   INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX outbox_state ON outbox(kind, state, seq);
-CREATE INDEX outbox_complaint ON outbox(complaint_id, kind, seq);
+CREATE INDEX outbox_state ON outbox(state, kind, seq);
+CREATE INDEX outbox_ref ON outbox(ref_id);
 CREATE TABLE audit (
   seq       INTEGER PRIMARY KEY,
   at_ms     INTEGER NOT NULL,
@@ -677,10 +678,10 @@ std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_vi
                  "ORDER BY seq LIMIT ?2"
                : "SELECT seq FROM outbox o WHERE kind = 'event' AND "
                  "((state = 'pending' AND not_before_ms <= ?1) OR (state = 'in_flight' AND lease_until_ms <= ?1)) "
-                 "AND EXISTS (SELECT 1 FROM outbox c WHERE c.complaint_id = o.complaint_id AND c.kind = 'complaint' "
+                 "AND EXISTS (SELECT 1 FROM outbox c WHERE c.ref_id = o.complaint_id AND c.kind = 'complaint' "
                  "            AND c.state = 'delivered') "
-                 "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.complaint_id = o.complaint_id AND p.kind = 'event' "
-                 "                AND p.seq < o.seq AND p.state <> 'delivered') "
+                 "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state IN ('pending', 'in_flight', 'held') "
+                 "                AND p.kind = 'event' AND p.complaint_id = o.complaint_id AND p.seq < o.seq) "
                  "ORDER BY seq LIMIT ?2");
     q.bind(1, now).bind(2, static_cast<int64_t>(max));
     while (q.step()) seqs.push_back(q.i64(0));
@@ -937,10 +938,10 @@ int64_t Store::purge_personal_data(int64_t cutoff_ms) {
   {
     Stmt q(db_, sc,
            "SELECT c.id, c.json FROM complaints c WHERE c.created_ms < ? AND c.purged = 0 "
-           "AND EXISTS (SELECT 1 FROM outbox o WHERE o.complaint_id = c.id AND o.kind = 'complaint' "
+           "AND EXISTS (SELECT 1 FROM outbox o WHERE o.ref_id = c.id AND o.kind = 'complaint' "
            "            AND o.state = 'delivered') "
-           "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.complaint_id = c.id AND e.kind = 'event' "
-           "                AND e.state <> 'delivered')");
+           "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state IN ('pending', 'in_flight', 'held') "
+           "                AND e.kind = 'event' AND e.complaint_id = c.id)");
     q.bind(1, cutoff_ms);
     while (q.step()) rows.emplace_back(q.text(0), q.text(1));
   }

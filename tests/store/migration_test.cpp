@@ -57,8 +57,8 @@ CREATE TABLE outbox (
   created_ms     INTEGER NOT NULL,
   delivered_ms   INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX outbox_state ON outbox(kind, state, seq);
-CREATE INDEX outbox_complaint ON outbox(complaint_id, kind, seq);
+CREATE INDEX outbox_state ON outbox(state, kind, seq);
+CREATE INDEX outbox_ref ON outbox(ref_id);
 CREATE TABLE audit (
   seq       INTEGER PRIMARY KEY,
   at_ms     INTEGER NOT NULL,
