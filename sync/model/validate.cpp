@@ -119,7 +119,11 @@ struct Checker {
       if (required) add(field, err::required);
       return;
     }
-    if (!is_uuid(value)) add(field, err::bad_id);
+    // The protocol takes UUIDs of version 4 or 7 with the RFC 9562 variant.
+    char version = value.size() == 36 ? value[14] : 0, variant = value.size() == 36 ? value[19] : 0;
+    bool rfc_variant = variant == '8' || variant == '9' || variant == 'a' || variant == 'b' || variant == 'A' ||
+                       variant == 'B';
+    if (!is_uuid(value) || (version != '4' && version != '7') || !rfc_variant) add(field, err::bad_id);
   }
 };
 

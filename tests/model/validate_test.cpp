@@ -56,6 +56,10 @@ const ComplaintCase kComplaintCases[] = {
     // identity: filled by the store; when present it must be well-formed
     {"id_v7", [](Complaint& c) { c.id = "0193a0b4-7c1d-7a3e-8f00-123456789abc"; }, ""},
     {"id_bad", [](Complaint& c) { c.id = "not-a-uuid"; }, "id:bad_id"},
+    {"id_v4", [](Complaint& c) { c.id = "3f2b8c1e-9d4a-4b6f-a1c2-0e9f8d7c6b5a"; }, ""},
+    {"id_v1", [](Complaint& c) { c.id = "3f2b8c1e-9d4a-1b6f-a1c2-0e9f8d7c6b5a"; }, "id:bad_id"},
+    {"id_bad_variant", [](Complaint& c) { c.id = "0193a0b4-7c1d-7a3e-cf00-123456789abc"; }, "id:bad_id"},
+    {"id_nil", [](Complaint& c) { c.id = "00000000-0000-0000-0000-000000000000"; }, "id:bad_id"},
     {"kiosk_bad", [](Complaint& c) { c.kiosk_id = "kiosk 1"; }, "kiosk_id:bad_id"},
     {"created_bad", [](Complaint& c) { c.created_at = "2026-11-28 10:00"; }, "created_at:bad_time"},
     {"channel_staff", [](Complaint& c) { c.channel = "staff_assisted"; }, ""},
