@@ -448,7 +448,8 @@ SyncEngine::Step SyncEngine::send_items(OutboxKind kind, std::vector<OutboxItem>
   if (held) raise_alert(sync_alert::held, std::to_string(held) + " item(s) rejected by the gateway and held");
   log(std::string(what) + " ok items=" + std::to_string(n) + " delivered=" + std::to_string(delivered) +
       (held ? " held=" + std::to_string(held) : "") + (unanswered ? " unanswered=" + std::to_string(unanswered) : "") +
-      " bytes=" + std::to_string(body.size()) + " ms=" + std::to_string(ms));
+      " bytes=" + std::to_string(body.size()) + " ms=" + std::to_string(ms) +
+      " http_ms=" + std::to_string(long(r.seconds * 1000)));
   if (unanswered) {
     Outcome g;
     g.verdict = Outcome::transient;
@@ -561,6 +562,14 @@ SyncReport SyncEngine::run_once() {
   } catch (const std::exception&) {
   }
   return pass(true);
+}
+
+SyncReport SyncEngine::deliver_pending() {
+  try {
+    clear_stopped();
+  } catch (const std::exception&) {
+  }
+  return pass(false);
 }
 
 void SyncEngine::start() {

@@ -88,6 +88,8 @@ class SyncEngine {
   // Not while the background thread runs. Honours nothing but stop(): a
   // backoff from an earlier pass is the caller's to respect.
   SyncReport run_once();
+  // Only the outbox (complaints, then events): no /health, no /updates.
+  SyncReport deliver_pending();
   // GET /health: records reachable, server time and clock offset. True when it answered 200.
   bool check_health();
 
