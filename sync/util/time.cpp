@@ -42,7 +42,7 @@ std::string format_rfc3339(int64_t unix_s, int offset_minutes) {
   int64_t secs = local - days * 86400;
   int y; unsigned m, d;
   civil_from_days(days, y, m, d);
-  char buf[40];
+  char buf[96];  // room for any int, so -O3 sees no truncation
   int off = offset_minutes < 0 ? -offset_minutes : offset_minutes;
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", y, m, d, static_cast<int>(secs / 3600),
                 static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60), offset_minutes < 0 ? '-' : '+',
@@ -79,7 +79,7 @@ std::optional<int64_t> parse_date(const std::string& s) {
 std::string format_date(int64_t days) {
   int y; unsigned m, d;
   civil_from_days(days, y, m, d);
-  char buf[16];
+  char buf[48];  // room for any int, so -O3 sees no truncation
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
   return buf;
 }
