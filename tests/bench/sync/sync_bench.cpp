@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
     sim.start(dir + "/sim-engine", {"--accept-after-ms", "-1"}, dev);
     SyncOptions o = engine_options(sim, store_path);
     if (!std::getenv("ODR_BENCH_LOG")) o.log = [](const std::string&) {};
+    if (std::getenv("ODR_BENCH_NOGZIP")) o.gzip_above_bytes = 0;
     SyncEngine engine(o);
     t0 = std::chrono::steady_clock::now();
     SyncReport r = engine.deliver_pending();
