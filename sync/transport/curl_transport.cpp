@@ -256,6 +256,10 @@ HttpResponse CurlTransport::send(const HttpRequest& request) {
   resp.headers.clear();
   resp.error = too_large_ ? TransportError::other : classify(result);
   std::string detail = error_buf_[0] ? std::string(error_buf_) : std::string(curl_easy_strerror(result));
+  // With TLS 1.3 a refused client certificate arrives as an alert after the
+  // handshake, so curl reports a receive error: it is still a TLS failure.
+  if (resp.error == TransportError::other && detail.find("SSL routines") != std::string::npos)
+    resp.error = TransportError::tls;
   if (too_large_) detail = "answer larger than " + std::to_string(options_.max_response_bytes) + " bytes";
   if (resp.error == TransportError::aborted) detail = "aborted";
   resp.error_message = std::string(to_string(resp.error)) + ": " + detail + " (curl " + std::to_string(int(result)) + ")";
