@@ -180,8 +180,8 @@ void SyncEngine::log(const std::string& line) {
   fwrite(out.data(), 1, out.size(), stderr);
 }
 
-HttpResponse SyncEngine::exchange(const std::string& method, const std::string& target, const std::string& body,
-                                  bool sign) {
+HttpRequest SyncEngine::make_request(const std::string& method, const std::string& target, const std::string& body,
+                                     bool sign) {
   HttpRequest req;
   req.method = method;
   req.url = origin_ + target;
@@ -201,13 +201,22 @@ HttpResponse SyncEngine::exchange(const std::string& method, const std::string& 
                                    now_unix_s() + clock_offset_s_.load());
     for (auto& kv : h.list()) req.headers.push_back(std::move(kv));
   }
-  HttpResponse r = transport_->send(req);
+  return req;
+}
+
+void SyncEngine::note_answer(const HttpResponse& r) {
   if (r.ok()) {
     set_reachable(true);
-    if (r.error == TransportError::none && r.status > 0) drop_alert(sync_alert::tls);
+    drop_alert(sync_alert::tls);  // a verified exchange: the certificate is fine again
   } else if (r.error != TransportError::aborted) {
     set_reachable(false);
   }
+}
+
+HttpResponse SyncEngine::exchange(const std::string& method, const std::string& target, const std::string& body,
+                                  bool sign) {
+  HttpResponse r = transport_->send(make_request(method, target, body, sign));
+  note_answer(r);
   return r;
 }
 
@@ -304,72 +313,163 @@ SyncEngine::Step SyncEngine::on_failure(const Outcome& o, SyncReport& report, co
 // ---------------------------------------------------------------------------
 // Delivery
 
-SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
-  const bool complaints = kind == OutboxKind::complaint;
-  const char* array = complaints ? "complaints" : "events";
-  const size_t envelope = make_batch_body(array, {}).size();
-  while (!stopping_.load()) {
-    size_t claim_max = complaints ? kMaxComplaintsPerBatch : kMaxEventsPerBatch;
-    std::vector<OutboxItem> items = store_->claim(kind, claim_max, options_.owner, options_.lease_ms);
-    if (items.empty()) return Step::ok;
-    std::vector<size_t> sizes;
-    sizes.reserve(items.size());
-    for (const OutboxItem& it : items) sizes.push_back(it.payload.size());
-    size_t limit = complaints ? complaint_limit_ : event_limit_;
-    std::vector<BatchRange> plan = plan_batches(sizes, limit, body_limit_, envelope);
-    for (size_t p = 0; p < plan.size(); ++p) {
-      const BatchRange& r = plan[p];
-      Step step = Step::ok;
-      if (r.too_large) {
-        store_->mark_held(items[r.begin].seq, "larger than the protocol's 1 MiB body limit on its own");
-        ++report.held;
-        raise_alert(sync_alert::held, "an item is too large to send");
-        log(std::string("held kind=") + to_string(kind) + " seq=" + std::to_string(items[r.begin].seq) + " reason=too_large");
-      } else {
-        step = send_items(kind, items, r.begin, r.end, report);
-      }
-      if (step == Step::stop_pass || stopping_.load()) {
-        // Claimed but not sent: back to pending, due when the backoff ends.
-        int64_t due = std::max(backoff_until_ms_, now_ms());
-        if (p + 1 < plan.size()) release_all(items, plan[p + 1].begin, items.size(), "not sent: an earlier batch failed", due);
-        return Step::stop_pass;
-      }
-    }
-  }
-  return Step::stop_pass;
-}
+// A batch on its way: a run of claimed items and the body made of them.
+struct SyncEngine::Batch {
+  std::shared_ptr<std::vector<OutboxItem>> items;
+  size_t begin = 0, end = 0;
+  std::string body;
+  std::chrono::steady_clock::time_point t0;
+  size_t size() const { return end - begin; }
+};
 
-SyncEngine::Step SyncEngine::send_items(OutboxKind kind, std::vector<OutboxItem>& items, size_t begin, size_t end,
-                                        SyncReport& report) {
-  const bool complaints = kind == OutboxKind::complaint;
-  const char* what = complaints ? "deliver" : "events";
+std::string SyncEngine::batch_body(OutboxKind kind, const std::vector<OutboxItem>& items, size_t begin, size_t end) {
   std::vector<std::string> payloads;
   payloads.reserve(end - begin);
   for (size_t i = begin; i < end; ++i) payloads.push_back(items[i].payload);
-  std::string body = make_batch_body(complaints ? "complaints" : "events", payloads);
-  payloads.clear();
-  const std::string target = base_path_ + (complaints ? kComplaintsBatchPath : kEventsBatchPath);
+  return make_batch_body(kind == OutboxKind::complaint ? "complaints" : "events", payloads);
+}
 
-  auto t0 = std::chrono::steady_clock::now();
-  HttpResponse r = exchange("POST", target, body, true);
+std::string SyncEngine::batch_target(OutboxKind kind) const {
+  return base_path_ + (kind == OutboxKind::complaint ? kComplaintsBatchPath : kEventsBatchPath);
+}
+
+// Pipelined: while the gateway works on one batch, the next is claimed and
+// built, and it is sent before the answer to the first is written to the
+// store. One connection, at most one request on it at a time.
+SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
+  const bool complaints = kind == OutboxKind::complaint;
+  const size_t envelope = make_batch_body(complaints ? "complaints" : "events", {}).size();
+  std::shared_ptr<std::vector<OutboxItem>> claimed;
+  std::vector<BatchRange> plan;
+  size_t next_range = 0;
+
+  auto next_batch = [&]() -> std::optional<Batch> {
+    while (!stopping_.load()) {
+      if (next_range < plan.size()) {
+        const BatchRange r = plan[next_range++];
+        if (r.too_large) {
+          store_->mark_held((*claimed)[r.begin].seq, "larger than the protocol's 1 MiB body limit on its own");
+          ++report.held;
+          raise_alert(sync_alert::held, "an item is too large to send");
+          log(std::string("held kind=") + to_string(kind) + " seq=" + std::to_string((*claimed)[r.begin].seq) +
+              " reason=too_large");
+          continue;
+        }
+        Batch b{claimed, r.begin, r.end, batch_body(kind, *claimed, r.begin, r.end), {}};
+        return b;
+      }
+      size_t claim_max = complaints ? kMaxComplaintsPerBatch : kMaxEventsPerBatch;
+      auto items = std::make_shared<std::vector<OutboxItem>>(
+          store_->claim(kind, claim_max, options_.owner, options_.lease_ms));
+      if (items->empty()) return std::nullopt;
+      std::vector<size_t> sizes;
+      sizes.reserve(items->size());
+      for (const OutboxItem& it : *items) sizes.push_back(it.payload.size());
+      plan = plan_batches(sizes, complaints ? complaint_limit_ : event_limit_, body_limit_, envelope);
+      claimed = std::move(items);
+      next_range = 0;
+    }
+    return std::nullopt;
+  };
+  // Claimed but not sent: back to pending, due when the backoff ends.
+  auto release_unsent = [&](std::optional<Batch>& b) {
+    int64_t due = std::max(backoff_until_ms_, now_ms());
+    if (b) release_all(*b->items, b->begin, b->end, "not sent: an earlier batch failed", due);
+    b.reset();
+    for (; next_range < plan.size(); ++next_range)
+      release_all(*claimed, plan[next_range].begin, plan[next_range].end, "not sent: an earlier batch failed", due);
+  };
+  auto launch = [&](Batch& b) {
+    b.t0 = std::chrono::steady_clock::now();
+    transport_->start(make_request("POST", batch_target(kind), b.body, true));
+  };
+
+  std::optional<Batch> cur = next_batch();
+  if (!cur) return stopping_.load() ? Step::stop_pass : Step::ok;
+  launch(*cur);
+  while (true) {
+    std::optional<Batch> nxt = next_batch();  // while the gateway works on cur
+    HttpResponse r = transport_->finish();
+    note_answer(r);
+    ++report.requests;
+    Outcome o = classify(r);
+    BatchAnswer answer;
+    std::string why;
+    bool good = o.verdict == Outcome::ok && parse_batch_answer(r.body, answer, why);
+    bool started = false;
+    if (good && nxt && !stopping_.load()) {
+      launch(*nxt);  // before the store work for cur
+      started = true;
+    }
+    Step step = good ? apply_results(kind, *cur, answer, r.seconds, report) : handle_answer(kind, *cur, r, o, why, true, report);
+    if (step == Step::ok && !started && nxt && !stopping_.load()) {
+      launch(*nxt);
+      started = true;
+    }
+    if (step == Step::stop_pass || stopping_.load()) {
+      if (started) {  // its answer is on the way: read it, it may deliver
+        HttpResponse r2 = transport_->finish();
+        note_answer(r2);
+        ++report.requests;
+        Outcome o2 = classify(r2);
+        BatchAnswer a2;
+        std::string why2;
+        if (o2.verdict == Outcome::ok && parse_batch_answer(r2.body, a2, why2)) apply_results(kind, *nxt, a2, r2.seconds, report);
+        else handle_answer(kind, *nxt, r2, o2, why2, false, report);
+        nxt.reset();
+      }
+      release_unsent(nxt);
+      return Step::stop_pass;
+    }
+    if (!started) {
+      nxt = next_batch();  // the claim may find more now (new submits, or nothing was left before)
+      if (!nxt) return stopping_.load() ? Step::stop_pass : Step::ok;
+      launch(*nxt);
+    }
+    cur = std::move(nxt);
+  }
+}
+
+// A batch sent on its own and waited for (the halves after a 413, a retry after clock_skew).
+SyncEngine::Step SyncEngine::send_items(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items,
+                                        size_t begin, size_t end, SyncReport& report) {
+  Batch b{items, begin, end, batch_body(kind, *items, begin, end), std::chrono::steady_clock::now()};
+  HttpResponse r = exchange("POST", batch_target(kind), b.body, true);
   ++report.requests;
   Outcome o = classify(r);
-  if (o.verdict == Outcome::clock_skew) {
+  BatchAnswer answer;
+  std::string why;
+  if (o.verdict == Outcome::ok && parse_batch_answer(r.body, answer, why))
+    return apply_results(kind, b, answer, r.seconds, report);
+  return handle_answer(kind, b, r, o, why, true, report);
+}
+
+// Every answer but a readable 2xx: the error table, row by row.
+SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const HttpResponse& r, Outcome o,
+                                           const std::string& why, bool may_retry, SyncReport& report) {
+  const bool complaints = kind == OutboxKind::complaint;
+  const char* what = complaints ? "deliver" : "events";
+  std::vector<OutboxItem>& items = *b.items;
+  const size_t n = b.size();
+  if (o.verdict == Outcome::clock_skew && may_retry) {
     learn_offset(*o.server_time, "clock_skew");
-    r = exchange("POST", target, body, true);  // once, at once
+    HttpResponse again = exchange("POST", batch_target(kind), b.body, true);  // once, at once
     ++report.requests;
-    o = classify(r);
-    if (o.verdict == Outcome::clock_skew) o.verdict = Outcome::transient;
+    Outcome o2 = classify(again);
+    BatchAnswer answer;
+    std::string why2;
+    if (o2.verdict == Outcome::ok && parse_batch_answer(again.body, answer, why2))
+      return apply_results(kind, b, answer, again.seconds, report);
+    if (o2.verdict == Outcome::clock_skew) o2.verdict = Outcome::transient;
+    return handle_answer(kind, b, again, o2, why2, false, report);
   }
-  const size_t n = end - begin;
   switch (o.verdict) {
-    case Outcome::ok: break;
     case Outcome::split: {
       if (n == 1) {
-        store_->mark_held(items[begin].seq, "the gateway refused it as too large (413 " + o.code + ")");
+        store_->mark_held(items[b.begin].seq, "the gateway refused it as too large (413 " + o.code + ")");
         ++report.held;
         raise_alert(sync_alert::held, "an item is too large for the gateway (413)");
-        log(std::string(what) + " held seq=" + std::to_string(items[begin].seq) + " reason=413");
+        log(std::string(what) + " held seq=" + std::to_string(items[b.begin].seq) + " reason=413");
         return Step::ok;
       }
       // Learn the smaller limit so later batches do not hit the wall again.
@@ -377,58 +477,59 @@ SyncEngine::Step SyncEngine::send_items(OutboxKind kind, std::vector<OutboxItem>
         size_t& limit = complaints ? complaint_limit_ : event_limit_;
         limit = std::max<size_t>(1, std::min(limit, (n + 1) / 2));
       } else {
-        body_limit_ = std::max<size_t>(1024, std::min(body_limit_, body.size() / 2 + 1));
+        body_limit_ = std::max<size_t>(1024, std::min(body_limit_, b.body.size() / 2 + 1));
       }
-      auto [a, b] = split_batch(BatchRange{begin, end, false});
-      log(std::string(what) + " split items=" + std::to_string(n) + " into=" + std::to_string(a.size()) + "+" +
-          std::to_string(b.size()) + " code=" + (o.code.empty() ? "none" : o.code));
-      if (send_items(kind, items, a.begin, a.end, report) == Step::stop_pass) {
-        release_all(items, b.begin, b.end, "not sent: an earlier batch failed", std::max(backoff_until_ms_, now_ms()));
+      auto [x, y] = split_batch(BatchRange{b.begin, b.end, false});
+      log(std::string(what) + " split items=" + std::to_string(n) + " into=" + std::to_string(x.size()) + "+" +
+          std::to_string(y.size()) + " code=" + (o.code.empty() ? "none" : o.code));
+      if (send_items(kind, b.items, x.begin, x.end, report) == Step::stop_pass) {
+        release_all(items, y.begin, y.end, "not sent: an earlier batch failed", std::max(backoff_until_ms_, now_ms()));
         return Step::stop_pass;
       }
-      return send_items(kind, items, b.begin, b.end, report);
+      return send_items(kind, b.items, y.begin, y.end, report);
     }
     case Outcome::client_fault: {
-      for (size_t i = begin; i < end; ++i) store_->mark_held(items[i].seq, "the gateway refused the request: " + o.error);
+      for (size_t i = b.begin; i < b.end; ++i) store_->mark_held(items[i].seq, "the gateway refused the request: " + o.error);
       report.held += int64_t(n);
       raise_alert(sync_alert::held, std::to_string(n) + " item(s) held: the gateway answered " + o.error);
       log(std::string(what) + " held items=" + std::to_string(n) + " error=\"" + o.error.substr(0, o.error.find(':')) + "\"");
-      Outcome slow = o;  // no hot retry: the next batch waits for a backoff
-      slow.verdict = Outcome::transient;
+      // No hot retry: the next batch waits for a backoff.
       ++failures_;
       backoff_until_ms_ = now_ms() + backoff_delay_ms(options_.backoff, failures_);
       report.backoff_until_ms = backoff_until_ms_;
       record_error(std::string(what) + ": " + o.error);
       return Step::stop_pass;
     }
-    case Outcome::gone:  // 410 on a batch means nothing sensible: treat as transient
-    default: {
-      if (o.verdict == Outcome::gone) o.verdict = Outcome::transient;
-      Step s = on_failure(o, report, what);
-      release_all(items, begin, end, o.error, o.verdict == Outcome::fatal || o.verdict == Outcome::aborted
-                                                  ? now_ms()
-                                                  : backoff_until_ms_);
-      return s;
+    case Outcome::ok: {  // 2xx with a body that is not the answer: nothing is marked delivered
+      o.verdict = Outcome::transient;
+      o.error = "HTTP " + std::to_string(r.status) + " with an unreadable body (" + why + ")";
+      break;
     }
+    case Outcome::gone:  // 410 on a batch means nothing sensible: treat as transient
+    case Outcome::clock_skew:
+      o.verdict = Outcome::transient;
+      break;
+    default: break;
   }
+  Step s = on_failure(o, report, what);
+  release_all(items, b.begin, b.end, o.error,
+              o.verdict == Outcome::fatal || o.verdict == Outcome::aborted ? now_ms() : backoff_until_ms_);
+  return s;
+}
 
-  // 2xx: one result per item. Nothing is marked delivered unless the answer says so for that id.
-  BatchAnswer answer;
-  std::string why;
-  if (!parse_batch_answer(r.body, answer, why)) {
-    Outcome g;
-    g.verdict = Outcome::transient;
-    g.error = "HTTP " + std::to_string(r.status) + " with an unreadable body (" + why + ")";
-    Step s = on_failure(g, report, what);
-    release_all(items, begin, end, g.error, backoff_until_ms_);
-    return s;
-  }
+// A readable answer: one result per item. Nothing is marked delivered unless
+// the answer says so for that id.
+SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const BatchAnswer& answer, double http_s,
+                                           SyncReport& report) {
+  const bool complaints = kind == OutboxKind::complaint;
+  const char* what = complaints ? "deliver" : "events";
+  std::vector<OutboxItem>& items = *b.items;
   std::unordered_map<std::string, const ItemResult*> by_id;
   for (const ItemResult& res : answer.results) by_id.emplace(res.id, &res);
   size_t delivered = 0, held = 0, unanswered = 0;
-  for (size_t i = begin; i < end; ++i) {
+  for (size_t i = b.begin; i < b.end; ++i) {
     OutboxItem& it = items[i];
-    size_t k = i - begin;
+    size_t k = i - b.begin;
     const ItemResult* res = nullptr;
     if (k < answer.results.size() && answer.results[k].id == it.ref_id) res = &answer.results[k];
     else if (auto f = by_id.find(it.ref_id); f != by_id.end()) res = f->second;
@@ -448,15 +549,15 @@ SyncEngine::Step SyncEngine::send_items(OutboxKind kind, std::vector<OutboxItem>
       ++unanswered;
     }
   }
-  long ms = long(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  long ms = long(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - b.t0).count());
   if (complaints) report.complaints_delivered += int64_t(delivered);
   else report.events_delivered += int64_t(delivered);
   report.held += int64_t(held);
   if (held) raise_alert(sync_alert::held, std::to_string(held) + " item(s) rejected by the gateway and held");
-  log(std::string(what) + " ok items=" + std::to_string(n) + " delivered=" + std::to_string(delivered) +
+  log(std::string(what) + " ok items=" + std::to_string(b.size()) + " delivered=" + std::to_string(delivered) +
       (held ? " held=" + std::to_string(held) : "") + (unanswered ? " unanswered=" + std::to_string(unanswered) : "") +
-      " bytes=" + std::to_string(body.size()) + " ms=" + std::to_string(ms) +
-      " http_ms=" + std::to_string(long(r.seconds * 1000)));
+      " bytes=" + std::to_string(b.body.size()) + " ms=" + std::to_string(ms) +
+      " http_ms=" + std::to_string(long(http_s * 1000)));
   if (unanswered) {
     Outcome g;
     g.verdict = Outcome::transient;

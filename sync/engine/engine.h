@@ -26,6 +26,7 @@
 
 #include "config/config.h"
 #include "engine/retry.h"
+#include "protocol/messages.h"
 #include "store/store.h"
 #include "transport/transport.h"
 
@@ -110,7 +111,16 @@ class SyncEngine {
   void clear_stopped();
   SyncReport pass(bool poll);
   Step deliver(OutboxKind kind, SyncReport& report);
-  Step send_items(OutboxKind kind, std::vector<OutboxItem>& items, size_t begin, size_t end, SyncReport& report);
+  struct Batch;
+  std::string batch_body(OutboxKind kind, const std::vector<OutboxItem>& items, size_t begin, size_t end);
+  std::string batch_target(OutboxKind kind) const;
+  Step send_items(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items, size_t begin, size_t end,
+                  SyncReport& report);
+  Step handle_answer(OutboxKind kind, Batch& b, const HttpResponse& r, Outcome o, const std::string& why,
+                     bool may_retry, SyncReport& report);
+  Step apply_results(OutboxKind kind, Batch& b, const BatchAnswer& answer, double http_s, SyncReport& report);
+  HttpRequest make_request(const std::string& method, const std::string& target, const std::string& body, bool sign);
+  void note_answer(const HttpResponse& r);
   Step pull_updates(SyncReport& report);
   HttpResponse exchange(const std::string& method, const std::string& target, const std::string& body, bool sign);
   Outcome classify(const HttpResponse& resp);

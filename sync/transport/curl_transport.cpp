@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include <atomic>
+#include <utility>
 #include <chrono>
 #include <cstring>
 #include <mutex>
@@ -79,11 +80,18 @@ class CurlTransport final : public Transport {
     set_fixed_options();
   }
   ~CurlTransport() override {
+    if (added_) curl_multi_remove_handle(multi_, easy_);
+    curl_slist_free_all(header_list_);
     if (easy_) curl_easy_cleanup(easy_);
     if (multi_) curl_multi_cleanup(multi_);
   }
 
-  HttpResponse send(const HttpRequest& request) override;
+  HttpResponse send(const HttpRequest& request) override {
+    start(request);
+    return finish();
+  }
+  void start(HttpRequest request) override;
+  HttpResponse finish() override;
 
   void abort() override {
     aborting_.store(true);
@@ -102,7 +110,14 @@ class CurlTransport final : public Transport {
   CURL* easy_ = nullptr;
   std::atomic<bool> aborting_{false};
   char error_buf_[CURL_ERROR_SIZE];
-  HttpResponse* current_ = nullptr;  // the response being filled by callbacks
+  HttpRequest active_;               // the request between start() and finish(): curl reads its body
+  HttpResponse response_;            // filled by the callbacks
+  HttpResponse* current_ = nullptr;  // &response_ while a transfer runs
+  curl_slist* header_list_ = nullptr;
+  bool added_ = false;               // the easy handle is in the multi handle
+  bool done_ = false;
+  CURLcode result_ = CURLE_OK;
+  std::chrono::steady_clock::time_point t0_;
   bool too_large_ = false;
 };
 
@@ -175,74 +190,89 @@ int CurlTransport::on_progress(void* p, curl_off_t, curl_off_t, curl_off_t, curl
   return self->aborting_.load() ? 1 : 0;
 }
 
-HttpResponse CurlTransport::send(const HttpRequest& request) {
+void CurlTransport::start(HttpRequest request) {
+  active_ = std::move(request);
+  response_ = HttpResponse();
+  t0_ = std::chrono::steady_clock::now();
+  done_ = false;
+  added_ = false;
+  result_ = CURLE_OK;
+  if (!easy_ || !multi_ || aborting_.load()) return;  // finish() reports why
+  current_ = &response_;
+  too_large_ = false;
+  error_buf_[0] = 0;
+  CURL* h = easy_;
+  curl_easy_setopt(h, CURLOPT_URL, active_.url.c_str());
+  if (active_.method == "GET") {
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);
+  } else {
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(active_.body.size()));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, active_.body.data());
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, active_.method == "POST" ? nullptr : active_.method.c_str());
+  }
+  for (const auto& [name, value] : active_.headers) header_list_ = curl_slist_append(header_list_, (name + ": " + value).c_str());
+  // No "Expect: 100-continue" round trip before large bodies.
+  header_list_ = curl_slist_append(header_list_, "Expect:");
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list_);
+  if (curl_multi_add_handle(multi_, h) != CURLM_OK) {
+    result_ = CURLE_FAILED_INIT;
+    done_ = true;
+    return;
+  }
+  added_ = true;
+  int running = 0;
+  curl_multi_perform(multi_, &running);  // connect / send as far as it goes now
+}
+
+HttpResponse CurlTransport::finish() {
   HttpResponse resp;
-  auto t0 = std::chrono::steady_clock::now();
   if (!easy_ || !multi_) {
     resp.error = TransportError::other;
     resp.error_message = "libcurl could not be initialised";
     return resp;
   }
-  if (aborting_.load()) {
+  if (!added_ && !done_) {
     resp.error = TransportError::aborted;
     resp.error_message = "aborted";
     return resp;
   }
-  current_ = &resp;
-  too_large_ = false;
-  error_buf_[0] = 0;
   CURL* h = easy_;
-  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-  if (request.method == "GET") {
-    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, nullptr);
-  } else {
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method == "POST" ? nullptr : request.method.c_str());
-  }
-  curl_slist* headers = nullptr;
-  for (const auto& [name, value] : request.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
-  // No "Expect: 100-continue" round trip before large bodies.
-  headers = curl_slist_append(headers, "Expect:");
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-
-  CURLcode result = CURLE_OK;
-  bool done = false;
-  if (curl_multi_add_handle(multi_, h) != CURLM_OK) {
-    result = CURLE_FAILED_INIT;
-    done = true;
-  }
   bool aborted = false;
-  while (!done) {
-    int running = 0;
-    if (curl_multi_perform(multi_, &running) != CURLM_OK) {
-      result = CURLE_FAILED_INIT;
-      break;
-    }
+  while (!done_) {
     int left = 0;
     while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
       if (msg->msg == CURLMSG_DONE && msg->easy_handle == h) {
-        result = msg->data.result;
-        done = true;
+        result_ = msg->data.result;
+        done_ = true;
       }
     }
-    if (done) break;
+    if (done_) break;
     if (aborting_.load()) {
       aborted = true;
       break;
     }
     curl_multi_poll(multi_, nullptr, 0, 200, nullptr);
+    int running = 0;
+    if (curl_multi_perform(multi_, &running) != CURLM_OK) {
+      result_ = CURLE_FAILED_INIT;
+      break;
+    }
   }
-  curl_multi_remove_handle(multi_, h);  // keeps the idle connection in the multi's pool
+  if (added_) curl_multi_remove_handle(multi_, h);  // keeps the idle connection in the multi's pool
+  added_ = false;
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, nullptr);
-  curl_slist_free_all(headers);
+  curl_slist_free_all(header_list_);
+  header_list_ = nullptr;
   current_ = nullptr;
+  resp = std::move(response_);
+  response_ = HttpResponse();
+  active_.body.clear();
 
-  resp.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (aborted) result = CURLE_ABORTED_BY_CALLBACK;
+  resp.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
+  CURLcode result = aborted ? CURLE_ABORTED_BY_CALLBACK : result_;
   if (result == CURLE_OK) {
     long status = 0, version = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

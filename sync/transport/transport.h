@@ -65,10 +65,19 @@ class Transport {
   virtual ~Transport() = default;
   // Blocks until the answer is read or the exchange failed. Never throws.
   virtual HttpResponse send(const HttpRequest& request) = 0;
+  // The same in two steps, so the caller can do local work while the server
+  // works on the request: start() sends it (as far as the socket takes it),
+  // finish() waits for the answer. One exchange at a time; every start()
+  // is followed by one finish(). This default simply defers to send().
+  virtual void start(HttpRequest request) { deferred_ = std::move(request); }
+  virtual HttpResponse finish() { return send(deferred_); }
   // Thread-safe: makes an in-flight send() return promptly with
   // TransportError::aborted, and every later one too, until resume().
   virtual void abort() = 0;
   virtual void resume() = 0;
+
+ private:
+  HttpRequest deferred_;
 };
 
 // One reused libcurl easy handle: keep-alive across calls, HTTP/2 when the
