@@ -1,0 +1,156 @@
+// The shopper's side of the kiosk: one App holds the session (the complaint
+// being entered, the step, language, large text, the idle timer, the focused
+// field and the keyboard) and draws one frame of it with ImGui. It never
+// touches GLFW or GL: the platform layer (kiosk/platform) runs it in a
+// window, the UI test driver (kiosk/testing) in a headless ImGui context.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/draft.h"
+#include "config/config.h"
+#include "i18n/i18n.h"
+#include "input/ime.h"
+#include "store/store.h"
+#include "widgets/calendar.h"
+#include "widgets/fonts.h"
+#include "widgets/hit.h"
+#include "widgets/keyboard.h"
+#include "widgets/text_field.h"
+#include "widgets/theme.h"
+
+namespace odr::kiosk {
+
+struct AppEnv {
+  KioskConfig config;
+  Store* store = nullptr;                  // opened by the caller on the UI thread; null: submit fails politely
+  std::function<int64_t()> clock_ms;       // empty: the system clock (tests inject one)
+  std::function<void()> on_submitted;      // after a complaint is stored (wakes the sync engine)
+  input::PinyinInput* pinyin = nullptr;    // optional engines (kiosk/input)
+  input::HandwritingInput* handwriting = nullptr;
+  bool animate = true;                     // the welcome screen's gentle pulse
+  // A 3-second press in the top-left corner (staff mode lives elsewhere).
+  std::function<void()> on_staff_gesture;
+};
+
+enum class Overlay { none, idle, cancel, calendar, submit_error };
+
+// A field on the current screen, in the order Enter moves through them.
+struct FieldRef {
+  std::string id;    // "field.purchase.item"
+  std::string wire;  // "purchase.item": its error messages
+  std::string* text = nullptr;
+  FieldKind kind = FieldKind::text;
+  size_t max_codepoints = 0;
+};
+
+class App {
+ public:
+  App(AppEnv env, I18n& i18n, FontAtlases& fonts);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // One frame, between ImGui::NewFrame() and ImGui::Render().
+  void frame();
+  // When the app needs a frame although nothing happens (the idle overlay,
+  // its countdown), in the app clock's ms; 0: never.
+  int64_t next_deadline_ms() const;
+  // Something moves: keep drawing frames (the platform caps their rate).
+  bool animating() const { return animating_; }
+  int64_t now_ms() const;
+
+  // --- navigation -----------------------------------------------------------
+  void start();                 // welcome -> first step
+  void go(Step s);              // any step; keeps everything entered
+  void next();                  // to the next step when this one is complete
+  void back();
+  void edit_from_review(Step s);  // review's sections: go there, Next comes back
+  bool submit();                // review -> done; false with submit_error_ set
+  void finish();                // done -> welcome, wiping the session
+  // Ends the session: every buffer overwritten, back to the welcome screen
+  // in the default language.
+  void reset_session();
+
+  // --- settings -------------------------------------------------------------
+  void set_locale(const std::string& locale);
+  void set_large_text(bool on);
+  bool large_text() const { return large_; }
+  const std::string& locale() const { return i18n_.locale(); }
+
+  // --- fields and keyboard --------------------------------------------------
+  // Draws a text field bound to text and registers it for focus and Enter.
+  void field(const FieldRef& ref, TextFieldSpec spec);
+  void focus(const FieldRef& ref);
+  void unfocus();
+  bool has_focus() const { return !focus_.id.empty(); }
+  const FieldRef& focused() const { return focus_; }
+  // Marks a field visited: its message shows from now on.
+  void touch(const std::string& wire) { draft.touched.insert(wire); }
+  bool touched(const std::string& wire) const { return draft.touched.count(wire) > 0; }
+  void touch_step(Step s);
+  // The message for a field of the current step (empty when fine or not visited).
+  std::string message_for(const std::string& wire) const;
+  std::string message_any(const std::string& wire) const;  // regardless of visits
+
+  // --- state the screens read -----------------------------------------------
+  Draft draft;
+  Step step = Step::welcome;
+  Overlay overlay = Overlay::none;
+  bool return_to_review = false;
+  KeyboardState kb;
+  CalendarState cal;
+  SubmitResult submitted;
+  std::string submit_error;  // for the shopper, already translated
+  const AppEnv& env() const { return env_; }
+  const KioskConfig& config() const { return env_.config; }
+  ValidationContext validation_context() const;
+  const std::vector<FieldError>& errors() const { return errors_; }  // of the current step
+  bool step_ok() const { return errors_.empty(); }
+  int64_t idle_left_s() const;  // the countdown on the idle overlay
+  Ui& ui_state() { return ui_; }
+  HitRegistry& hits() { return hits_; }
+  FontAtlases& fonts() { return fonts_; }
+  I18n& i18n() const { return i18n_; }
+  // The rectangle of the screen's content area (below the header and steps,
+  // above the footer and keyboard) for this frame.
+  ImRect content_rect() const { return content_; }
+  // A screen's own hook into the footer: Next's label (empty: "Next").
+  std::string next_label;
+
+  // Staff mode (kiosk/screens/staff_*): while set, it draws instead of the
+  // shopper's screens; it returns false when staff leave.
+  std::function<bool(App&)> takeover;
+
+  // Time spent in the last frame() (app CPU before rendering), for the bench.
+  double last_frame_ms = 0;
+
+ private:
+  void draw_header();
+  void draw_footer();
+  void draw_keyboard();
+  void draw_overlays();
+  void update_idle();
+  void staff_gesture();
+
+  AppEnv env_;
+  I18n& i18n_;
+  FontAtlases& fonts_;
+  Ui ui_;
+  HitRegistry hits_;
+  bool large_ = false;
+  bool animating_ = false;
+  std::vector<FieldError> errors_;
+  FieldRef focus_;
+  std::vector<FieldRef> field_order_;
+  ImRect content_;
+  int64_t last_activity_ms_ = 0;
+  int64_t overlay_since_ms_ = 0;
+  int64_t corner_press_ms_ = -1;
+  bool corner_fired_ = false;
+};
+
+}  // namespace odr::kiosk

@@ -1,0 +1,398 @@
+// odr-kiosk: the touch app. Reads the config, opens the store on this (the
+// UI) thread, starts the sync engine when a gateway is configured, and runs
+// the shopper's screens fullscreen, or the tour (--tour DIR) that writes a
+// PNG of every screen.
+#include <imgui.h>
+#include <signal.h>
+#include <stb/stb_image_write.h>
+#include <time.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "app/app.h"
+#include "app/startup.h"
+#include "app/tour.h"
+#include "config/config.h"
+#include "platform/loop.h"
+#include "platform/window.h"
+#include "testing/driver.h"
+#include "util/time.h"
+#ifdef ODR_HAVE_SYNC
+#include "engine/engine.h"
+#endif
+#ifdef ODR_HAVE_INPUT
+#include "input/ime.h"
+#endif
+
+namespace fs = std::filesystem;
+using namespace odr;
+using namespace odr::kiosk;
+
+namespace {
+
+const char* kUsage =
+    "usage: odr-kiosk [options]\n"
+    "  --config PATH       the kiosk's config (default: $ODR_KIOSK_CONFIG, /etc/odr-kiosk/kiosk.toml,\n"
+    "                      or config/kiosk.toml here)\n"
+    "  --data-dir DIR      where the store and the input engines' data live (overrides the config)\n"
+    "  --windowed WxH      a window of that size instead of fullscreen (development)\n"
+    "  --assets DIR        the folder with i18n/*.po (default: found next to the program)\n"
+    "  --tour DIR          drive every screen and write a PNG of each into DIR, then exit\n"
+    "  --no-animation      no pulse on the welcome screen\n"
+    "  --bench-report FILE write start-up and idle figures as JSON to FILE, then exit\n"
+    "  --bench-seconds N   how long the bench measures idle CPU (default 10)\n";
+
+struct Args {
+  std::string config, data_dir, assets, tour, bench_report;
+  int width = 0, height = 0;
+  bool animate = true;
+  double bench_seconds = 10;
+};
+
+bool parse_args(int argc, char** argv, Args& a, std::string& error) {
+  for (int i = 1; i < argc; ++i) {
+    std::string k = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argc) {
+        error = k + " needs a value";
+        return false;
+      }
+      out = argv[++i];
+      return true;
+    };
+    std::string v;
+    if (k == "--config") {
+      if (!value(a.config)) return false;
+    } else if (k == "--data-dir") {
+      if (!value(a.data_dir)) return false;
+    } else if (k == "--assets") {
+      if (!value(a.assets)) return false;
+    } else if (k == "--tour") {
+      if (!value(a.tour)) return false;
+    } else if (k == "--bench-report") {
+      if (!value(a.bench_report)) return false;
+    } else if (k == "--bench-seconds") {
+      if (!value(v)) return false;
+      a.bench_seconds = atof(v.c_str());
+    } else if (k == "--no-animation") {
+      a.animate = false;
+    } else if (k == "--windowed") {
+      if (!value(v)) return false;
+      if (sscanf(v.c_str(), "%dx%d", &a.width, &a.height) != 2 || a.width < 320 || a.height < 320) {
+        error = "--windowed takes WIDTHxHEIGHT, e.g. 1920x1080";
+        return false;
+      }
+    } else if (k == "--help" || k == "-h") {
+      fputs(kUsage, stdout);
+      exit(0);
+    } else {
+      error = "unknown option " + k;
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string find_config(const std::string& given) {
+  if (!given.empty()) return given;
+  if (const char* env = getenv("ODR_KIOSK_CONFIG")) return env;
+  std::error_code ec;
+  for (const char* p : {"/etc/odr-kiosk/kiosk.toml", "config/kiosk.toml"})
+    if (fs::is_regular_file(p, ec)) return p;
+  return {};
+}
+
+double mono_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+// PSS and RSS in KiB from /proc/self/smaps_rollup.
+void memory_kib(long* pss, long* rss) {
+  *pss = *rss = 0;
+  std::ifstream f("/proc/self/smaps_rollup");
+  std::string key;
+  long v;
+  while (f >> key) {
+    if (key == "Pss:" && f >> v) *pss = v;
+    else if (key == "Rss:" && f >> v) *rss = v;
+  }
+}
+
+bool write_png(const std::string& path, const std::vector<unsigned char>& rgba, int w, int h) {
+  // Opaque: the frame's alpha is whatever blending left there.
+  std::vector<unsigned char> rgb(static_cast<size_t>(w) * h * 3);
+  for (size_t i = 0, j = 0; i < rgba.size(); i += 4, j += 3) {
+    rgb[j] = rgba[i];
+    rgb[j + 1] = rgba[i + 1];
+    rgb[j + 2] = rgba[i + 2];
+  }
+  stbi_write_png_compression_level = 4;
+  return stbi_write_png(path.c_str(), w, h, 3, rgb.data(), w * 3) != 0;
+}
+
+std::atomic<bool> g_quit{false};
+
+// SIGTERM / SIGINT from systemd or the operator: leave cleanly. A thread
+// waits for them so that it can wake the event loop (not signal-safe).
+void start_signal_thread() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread([set] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    g_quit = true;
+    Window::wake();
+  }).detach();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const double t_start = mono_ms();
+  Args args;
+  std::string error;
+  if (!parse_args(argc, argv, args, error)) {
+    fprintf(stderr, "odr-kiosk: %s\n%s", error.c_str(), kUsage);
+    return 2;
+  }
+  start_signal_thread();
+
+  // Config: a mistake names the key.
+  const std::string config_path = find_config(args.config);
+  if (config_path.empty()) {
+    fprintf(stderr, "odr-kiosk: no config file: give --config PATH (an example is config/kiosk.toml)\n");
+    return 2;
+  }
+  KioskConfig config;
+  try {
+    config = load_config(config_path);
+  } catch (const ConfigError& e) {
+    fprintf(stderr, "odr-kiosk: %s: %s\n", config_path.c_str(), e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fprintf(stderr, "odr-kiosk: %s: %s\n", config_path.c_str(), e.what());
+    return 2;
+  }
+  if (!args.data_dir.empty()) {
+    config.data_dir = fs::absolute(args.data_dir).lexically_normal().string();
+    config.database.clear();
+  }
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  if (ec) {
+    fprintf(stderr, "odr-kiosk: data_dir %s: %s\n", config.data_dir.c_str(), ec.message().c_str());
+    return 2;
+  }
+
+  // Words and fonts.
+  const std::string assets = find_assets_dir(args.assets);
+  I18n i18n;
+  if (assets.empty() || !i18n.load(assets, &error)) {
+    fprintf(stderr, "odr-kiosk: translations: %s\n",
+            error.empty() ? "assets/i18n not found (give --assets DIR)" : error.c_str());
+    return 2;
+  }
+  std::unique_ptr<FontAtlases> fonts;
+  try {
+    fonts = make_fonts(config, i18n);
+  } catch (const std::exception& e) {
+    fprintf(stderr, "odr-kiosk: fonts: %s\n", e.what());
+    return 2;
+  }
+
+  // The store, on this thread.
+  std::unique_ptr<Store> store;
+  try {
+    store = std::make_unique<Store>(store_path(config), store_options(config));
+  } catch (const StoreError& e) {
+    fprintf(stderr, "odr-kiosk: store %s: %s\n", store_path(config).c_str(), e.what());
+    return 3;
+  }
+
+  // The window.
+  ImGuiContext* ctx = ImGui::CreateContext(fonts->text_atlas());
+  apply_imgui_style();
+  WindowOptions wo;
+  const bool tour = !args.tour.empty();
+  wo.fullscreen = args.width == 0 && !tour;
+  if (args.width) {
+    wo.width = args.width;
+    wo.height = args.height;
+  }
+  std::unique_ptr<Window> window = Window::open(wo, &error);
+  if (!window) {
+    fprintf(stderr, "odr-kiosk: %s\n", error.c_str());
+    ImGui::DestroyContext(ctx);
+    return 4;
+  }
+  fonts->set_uploader(Window::upload_alpha, Window::release_texture);
+  fonts->set_wake(Window::wake);
+
+  // Chinese input engines, when built and installed.
+#ifdef ODR_HAVE_INPUT
+  input::InputOptions io;
+  io.user_data_dir = (fs::path(config.data_dir) / "rime").string();
+  io.log_dir = (fs::path(config.data_dir) / "logs").string();
+  fs::create_directories(io.log_dir, ec);
+  std::string ime_error;
+  std::unique_ptr<input::PinyinInput> pinyin = input::make_pinyin_input(io, &ime_error);
+  if (!pinyin) fprintf(stderr, "odr-kiosk: pinyin input off: %s\n", ime_error.c_str());
+  std::unique_ptr<input::HandwritingInput> handwriting = input::make_handwriting_input(io, &ime_error);
+  if (!handwriting) fprintf(stderr, "odr-kiosk: handwriting input off: %s\n", ime_error.c_str());
+#endif
+
+  // The sync engine on its own thread, with its own store connection.
+#ifdef ODR_HAVE_SYNC
+  std::unique_ptr<SyncEngine> engine;
+  if (!config.gateway.base_url.empty()) {
+    try {
+      engine = std::make_unique<SyncEngine>(sync_options_from_config(config));
+      engine->start();
+    } catch (const std::exception& e) {
+      fprintf(stderr, "odr-kiosk: sync off: %s (complaints are kept and sent later)\n", e.what());
+      engine.reset();
+    }
+  }
+#endif
+
+  std::atomic<int64_t> clock_offset{0};
+  AppEnv env;
+  env.config = config;
+  env.store = store.get();
+  env.animate = args.animate;
+  env.clock_ms = [&clock_offset] { return now_unix_ms() + clock_offset.load(); };
+#ifdef ODR_HAVE_INPUT
+  env.pinyin = pinyin.get();
+  env.handwriting = handwriting.get();
+#endif
+#ifdef ODR_HAVE_SYNC
+  env.on_submitted = [&engine] {
+    if (engine) engine->wake();
+  };
+#endif
+  App app(std::move(env), i18n, *fonts);
+  fonts->start_full();
+
+  int rc = 0;
+  if (tour) {
+    // The tour: the real window, input from the driver.
+    fs::create_directories(args.tour, ec);
+    window->scripted = true;
+    fonts->wait_idle();  // screenshots with every character
+    auto render = [&](bool swap) {
+      fonts->poll();
+      window->begin_frame();
+      ImGui::NewFrame();
+      app.frame();
+      ImGui::Render();
+      window->end_frame(swap);
+    };
+    Driver d(&app, [&] {
+      window->wait(0);
+      render(true);
+    });
+    TourHooks hooks;
+    int failures = 0;
+    hooks.shot = [&](const std::string& name) {
+      render(false);
+      int w, h;
+      std::vector<unsigned char> px = window->read_pixels(&w, &h);
+      window->swap();
+      std::string path = (fs::path(args.tour) / (name + ".png")).string();
+      if (!write_png(path, px, w, h)) {
+        fprintf(stderr, "odr-kiosk: cannot write %s\n", path.c_str());
+        ++failures;
+      }
+    };
+    hooks.resize = [&](int w, int h) {
+      window->set_size(w, h);
+      d.frames(3);
+    };
+    hooks.advance_clock = [&](int64_t ms) { clock_offset += ms; };
+    try {
+      TourResult r = run_tour(d, hooks);
+      printf("odr-kiosk: tour wrote %d screenshots to %s\n", r.shots - failures, args.tour.c_str());
+      rc = failures ? 1 : 0;
+    } catch (const std::exception& e) {
+      fprintf(stderr, "odr-kiosk: tour failed: %s\n", e.what());
+      rc = 1;
+    }
+  } else {
+    LoopHooks hooks;
+    hooks.frame = [&] { app.frame(); };
+    hooks.now_ms = [&] { return app.now_ms(); };
+    hooks.deadline_ms = [&] { return app.next_deadline_ms(); };
+    hooks.animating = [&] { return app.animating(); };
+    hooks.poll_resources = [&] { return fonts->poll(); };
+    // --bench-report: figures for tests/bench/kiosk, then exit.
+    std::string report;
+    double bench_t0 = 0, bench_cpu0 = 0;
+    bool first = true;
+    std::thread bench_thread;
+    hooks.after_frame = [&] {
+      if (args.bench_report.empty()) return;
+      if (first) {
+        first = false;
+        long pss, rss;
+        memory_kib(&pss, &rss);
+        char buf[512];
+        snprintf(buf, sizeof buf,
+                 "{\"first_frame_mono_ms\": %.3f, \"main_to_first_frame_ms\": %.3f, \"pss_kib_first_frame\": %ld, "
+                 "\"rss_kib_first_frame\": %ld, \"atlas_first_ms\": %.3f",
+                 mono_ms(), mono_ms() - t_start, pss, rss, fonts->stats().first_build_ms);
+        report = buf;
+        bench_thread = std::thread([&] {
+          // Idle figures start once the full atlas is in and the start-up frames are over.
+          while (fonts->busy() || !fonts->full_ready()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          std::this_thread::sleep_for(std::chrono::milliseconds(500));
+          bench_t0 = mono_ms();
+          bench_cpu0 = process_cpu_s();
+          std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(args.bench_seconds * 1000)));
+          const double cpu = process_cpu_s() - bench_cpu0, wall = (mono_ms() - bench_t0) / 1000;
+          long pss, rss;
+          memory_kib(&pss, &rss);
+          const FontStats& fs = fonts->stats();
+          char buf2[768];
+          snprintf(buf2, sizeof buf2,
+                   ", \"atlas_full_ms\": %.3f, \"atlas_text\": \"%dx%d\", \"atlas_display\": \"%dx%d\", "
+                   "\"atlas_glyphs\": %d, \"pss_kib_settled\": %ld, \"rss_kib_settled\": %ld, "
+                   "\"idle_seconds\": %.2f, \"idle_cpu_percent\": %.3f, \"animated\": %s}\n",
+                   fs.full_build_ms, fs.text_w, fs.text_h, fs.display_w, fs.display_h, fs.text_glyphs, pss, rss, wall,
+                   100.0 * cpu / wall, args.animate ? "true" : "false");
+          report += buf2;
+          g_quit = true;
+          Window::wake();
+        });
+      }
+    };
+    LoopStats st = run_loop(*window, hooks, g_quit);
+    if (bench_thread.joinable()) bench_thread.join();
+    if (!args.bench_report.empty()) {
+      std::ofstream out(args.bench_report);
+      out << report;
+      if (report.empty() || report.back() != '\n') rc = 1;
+    }
+    (void)st;
+  }
+
+#ifdef ODR_HAVE_SYNC
+  if (engine) engine->stop();
+#endif
+  app.reset_session();
+  fonts->set_uploader(nullptr, nullptr);
+  window.reset();
+  ImGui::DestroyContext(ctx);
+  return rc;
+}

@@ -1,0 +1,75 @@
+// The thin platform layer: one GLFW window with an OpenGL 3.3 core context,
+// Dear ImGui's OpenGL 3 renderer, and input fed to ImGui by us rather than by
+// the GLFW backend, so that a touch's press and release that arrive in one
+// wake-up still reach ImGui in two frames (ImGui 1.86 samples buttons once
+// per frame and a Button fires on release). Nothing above this layer
+// includes GLFW.
+#pragma once
+#include <imgui.h>
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct GLFWwindow;
+
+namespace odr::kiosk {
+
+struct WindowOptions {
+  bool fullscreen = true;  // on the primary monitor at its current mode
+  int width = 1920, height = 1080;  // windowed mode
+  std::string title = "odr-kiosk";
+};
+
+class Window {
+ public:
+  // nullptr with a message when there is no display or no OpenGL 3.3.
+  static std::unique_ptr<Window> open(const WindowOptions& options, std::string* error);
+  ~Window();
+  Window(const Window&) = delete;
+  Window& operator=(const Window&) = delete;
+
+  ImVec2 size() const;  // framebuffer size in pixels
+  void set_size(int width, int height);  // windowed mode: waits until the framebuffer has it
+
+  // Waits for input up to timeout_s (< 0: until something happens; 0: no wait).
+  void wait(double timeout_s);
+  // Moves queued input into ImGui's io: pointer moves up to and including the
+  // next button change. True when it moved anything.
+  bool feed_input();
+  bool input_pending() const { return !events_.empty(); }
+  // Around ImGui::NewFrame ... ImGui::Render.
+  void begin_frame();
+  void end_frame(bool swap = true);
+  void swap();
+  // The frame just rendered (before swap), RGBA rows top to bottom.
+  std::vector<unsigned char> read_pixels(int* width, int* height) const;
+
+  // Textures for the font atlases: 8-bit alpha shown as white with that alpha.
+  static ImTextureID upload_alpha(const unsigned char* pixels, int width, int height);
+  static void release_texture(ImTextureID tex);
+  // Wakes wait() from any thread.
+  static void wake();
+  // Input from a script (the tour) instead of the window.
+  bool scripted = false;
+
+ private:
+  struct Event {
+    enum Kind { move, button, scroll } kind;
+    double x = 0, y = 0;
+    bool down = false;
+  };
+  Window() = default;
+  static void on_cursor(GLFWwindow* w, double x, double y);
+  static void on_button(GLFWwindow* w, int button, int action, int mods);
+  static void on_scroll(GLFWwindow* w, double dx, double dy);
+  static void on_close(GLFWwindow* w);
+
+  GLFWwindow* window_ = nullptr;
+  std::deque<Event> events_;
+  double last_time_ = 0;
+  float scale_x_ = 1, scale_y_ = 1;  // window to framebuffer
+};
+
+}  // namespace odr::kiosk

@@ -1,0 +1,106 @@
+// 10. Done: the ticket number in large type, a QR code of the ticket and the
+// kiosk, the masked phone, and what happens next.
+#include <algorithm>
+
+#include "screens/screens.h"
+#include "widgets/icons.h"
+#include "widgets/qr.h"
+#include "widgets/widgets.h"
+
+namespace odr::kiosk {
+
+// What the QR code holds: enough for the shopper's phone (or staff) to find the case.
+std::string ticket_qr_text(const std::string& ticket, const std::string& kiosk_id) {
+  return "odr:ticket/" + ticket + "?kiosk=" + kiosk_id;
+}
+
+void screen_done(App& app) {
+  Ui& u = ui();
+  const Palette& p = u.pal;
+  const Metrics& m = u.m;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImRect area = app.content_rect();
+  const bool portrait = u.portrait;
+  const float margin = portrait ? 56 : 96;
+
+  // Left (or top): success, the ticket, the phone.
+  const float left_w = portrait ? area.GetWidth() - 2 * margin : area.GetWidth() * 0.56f - margin;
+  float x = area.Min.x + margin, y = area.Min.y + (portrait ? 56 : 64);
+  ImFont* fx = font(FontRole::icon_xl);
+  const float icon_d = 132;
+  dl->AddCircleFilled(ImVec2(x + icon_d * 0.5f, y + icon_d * 0.5f), icon_d * 0.5f, p.success_soft, 48);
+  ImVec2 is = measure(fx, ICON_CHECK_CIRCLE);
+  draw_text(dl, fx, ImVec2(x + (icon_d - is.x) * 0.5f, y + (icon_d - fx->FontSize) * 0.5f), p.success,
+            ICON_CHECK_CIRCLE);
+  const char* title = tr("done.hero");
+  ImFont* fh = font_for(FontRole::display, title);
+  draw_text(dl, fh, ImVec2(x + icon_d + 32, y + (icon_d - fh->FontSize) * 0.5f), p.text, title);
+  y += icon_d + 40;
+
+  // The ticket card.
+  ImFont* ft = font(FontRole::ticket);
+  const std::string& ticket = app.submitted.ticket;
+  const char* tl = tr("done.ticket_label");
+  ImFont* fb = font(FontRole::body);
+  const float card_h = 56 + line_height(fb) + 8 + ft->FontSize + 24 + line_height(fb) + 40;
+  ImRect card(ImVec2(x, y), ImVec2(x + left_w, y + card_h));
+  draw_card(dl, card, p.surface, 28, true);
+  dl->AddRectFilled(card.Min, ImVec2(card.Min.x + 12, card.Max.y), p.accent, 28, ImDrawFlags_RoundCornersLeft);
+  float cy = card.Min.y + 40;
+  draw_text(dl, font_for(FontRole::body, tl), ImVec2(card.Min.x + 52, cy), p.text_muted, tl);
+  cy += line_height(fb) + 8;
+  hit_add("done.ticket", ImVec2(card.Min.x + 52, cy), ImVec2(card.Min.x + 52 + measure(ft, ticket).x, cy + ft->FontSize),
+          true);
+  draw_text(dl, ft, ImVec2(card.Min.x + 52, cy), p.accent_pressed, ticket);
+  cy += ft->FontSize + 24;
+  std::string phone =
+      trf("done.phone", {{"phone", mask_phone(app.draft.c.consumer.phone)}});
+  draw_text(dl, font_for(FontRole::body, phone), ImVec2(card.Min.x + 52, cy), p.text, phone);
+  y = card.Max.y + 40;
+
+  // What happens next: three numbered lines.
+  const char* next_title = tr("done.next_title");
+  ImFont* ftt = font_for(FontRole::title, next_title);
+  float nx = x, ny = y, nw = left_w;
+  ImRect qr_box;
+  if (portrait) {
+    // The QR code sits between the ticket and the next steps.
+    const float q = 360;
+    qr_box = ImRect(ImVec2(area.GetCenter().x - q * 0.5f, y), ImVec2(area.GetCenter().x + q * 0.5f, y + q));
+    ny = y + q + 100;
+  } else {
+    const float q = std::min(460.0f, area.GetHeight() - 360);
+    float qx = area.Max.x - margin - q;
+    qr_box = ImRect(ImVec2(qx, area.Min.y + 120), ImVec2(qx + q, area.Min.y + 120 + q));
+  }
+  draw_card(dl, ImRect(qr_box.Min.x - 20, qr_box.Min.y - 20, qr_box.Max.x + 20, qr_box.Max.y + 20), p.surface, 28, true);
+  draw_qr(dl, qr_box, ticket_qr_text(ticket, app.config().kiosk_id));
+  hit_add("done.qr", qr_box.Min, qr_box.Max, true);
+  const char* scan = tr("done.scan");
+  ImFont* fs = font_for(FontRole::body, scan);
+  float sw = measure(fs, scan).x;
+  draw_text(dl, fs, ImVec2(qr_box.GetCenter().x - sw * 0.5f, qr_box.Max.y + 36), p.text_muted, scan);
+
+  draw_text(dl, ftt, ImVec2(nx, ny), p.text, next_title);
+  ny += line_height(ftt) + 16;
+  const char* steps[] = {"done.next_1", "done.next_2", "done.next_3"};
+  for (int i = 0; i < 3; ++i) {
+    const float d = 52;
+    dl->AddCircleFilled(ImVec2(nx + d * 0.5f, ny + d * 0.5f), d * 0.5f, p.accent_soft, 32);
+    std::string n = std::to_string(i + 1);
+    draw_text_centered(dl, fb, ImRect(ImVec2(nx, ny), ImVec2(nx + d, ny + d)), p.accent_pressed, n);
+    std::string line = trf(steps[i], {{"days", std::to_string(app.config().deadline_working_days)}});
+    ImFont* fl = font_for(FontRole::body, line);
+    float h = draw_wrapped(dl, fl, ImVec2(nx + d + 20, ny + (d - fl->FontSize) * 0.5f), nw - d - 20, p.text, line);
+    ny += std::max(d, h) + 18;
+  }
+
+  // Finish: back to the welcome screen, wiping everything.
+  const float bw = portrait ? area.GetWidth() - 2 * margin : 520;
+  const float bh = IM_ROUND(112 * m.s);
+  ImRect fin(ImVec2(portrait ? area.Min.x + margin : area.Max.x - margin - bw, area.Max.y - bh - 56),
+             ImVec2(portrait ? area.Max.x - margin : area.Max.x - margin, area.Max.y - 56));
+  if (button("done.finish", fin, tr("done.finish"), ICON_HOME, ButtonStyle::primary)) app.finish();
+}
+
+}  // namespace odr::kiosk

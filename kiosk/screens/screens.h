@@ -1,0 +1,57 @@
+// One function per screen of the shopper's flow, each in its own file, each
+// reading like the screen it draws. Shared pieces (headings, the form
+// column, review sections) are at the bottom.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/app.h"
+
+namespace odr::kiosk {
+
+void screen_welcome(App& app);
+void screen_business(App& app);
+void screen_category(App& app);
+void screen_purchase(App& app);
+void screen_description(App& app);
+void screen_demands(App& app);
+void screen_contact(App& app);
+void screen_privacy(App& app);
+void screen_review(App& app);
+void screen_done(App& app);
+
+void overlay_idle(App& app);
+void overlay_cancel(App& app);
+void overlay_calendar(App& app);
+void overlay_submit_error(App& app);
+
+// --- shared by the screens ----------------------------------------------------
+// Opens the scrolling content area and a centred column at most max_w wide;
+// returns the column's width.
+float content_begin(App& app, float max_w = 1240);
+void content_end();
+// Two fields side by side: the right column starts at the left one's top;
+// end() continues below the taller of the two. In portrait they stack.
+struct SideBySide {
+  explicit SideBySide(float width, bool side);
+  float column_width() const { return half_; }
+  void next();  // to the right column
+  void end();
+
+ private:
+  float width_, half_, indent_ = 0, left_bottom_ = 0;
+  bool side_;
+  ImVec2 origin_;
+};
+// The step's title and the line under it ("<step>.title", "<step>.sub").
+void screen_heading(Step s);
+// A dialog card centred on a dimmed screen; returns its inner rectangle.
+ImRect dialog_begin(const char* id, ImVec2 size);
+void dialog_end();
+// The business's name in the current language.
+std::string business_label(const App& app, const Business& b);
+std::string category_label(const App& app, const std::string& code);
+std::string date_label(const std::string& ymd);  // "2026年11月28日" / "28 November 2026"
+
+}  // namespace odr::kiosk
