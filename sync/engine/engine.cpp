@@ -319,6 +319,7 @@ struct SyncEngine::Batch {
   size_t begin = 0, end = 0;
   std::string body;
   std::chrono::steady_clock::time_point t0;
+  HttpRequest request;  // compressed and signed ahead, while the previous batch is at the gateway
   size_t size() const { return end - begin; }
 };
 
@@ -355,7 +356,8 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
               " reason=too_large");
           continue;
         }
-        Batch b{claimed, r.begin, r.end, batch_body(kind, *claimed, r.begin, r.end), {}};
+        Batch b{claimed, r.begin, r.end, batch_body(kind, *claimed, r.begin, r.end), {}, {}};
+        b.request = make_request("POST", batch_target(kind), b.body, true);
         return b;
       }
       size_t claim_max = complaints ? kMaxComplaintsPerBatch : kMaxEventsPerBatch;
@@ -381,7 +383,7 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
   };
   auto launch = [&](Batch& b) {
     b.t0 = std::chrono::steady_clock::now();
-    transport_->start(make_request("POST", batch_target(kind), b.body, true));
+    transport_->start(std::move(b.request));
   };
 
   std::optional<Batch> cur = next_batch();
@@ -433,7 +435,7 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
 // A batch sent on its own and waited for (the halves after a 413, a retry after clock_skew).
 SyncEngine::Step SyncEngine::send_items(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items,
                                         size_t begin, size_t end, SyncReport& report) {
-  Batch b{items, begin, end, batch_body(kind, *items, begin, end), std::chrono::steady_clock::now()};
+  Batch b{items, begin, end, batch_body(kind, *items, begin, end), std::chrono::steady_clock::now(), {}};
   HttpResponse r = exchange("POST", batch_target(kind), b.body, true);
   ++report.requests;
   Outcome o = classify(r);

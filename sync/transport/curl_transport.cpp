@@ -222,8 +222,22 @@ void CurlTransport::start(HttpRequest request) {
     return;
   }
   added_ = true;
-  int running = 0;
-  curl_multi_perform(multi_, &running);  // connect / send as far as it goes now
+  // Drive the transfer until the request is on the wire (or a short time
+  // passed), so the server works on it while the caller does other things.
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+  while (true) {
+    int running = 0;
+    if (curl_multi_perform(multi_, &running) != CURLM_OK || running == 0) break;
+    curl_off_t sent = 0;
+    curl_easy_getinfo(h, CURLINFO_SIZE_UPLOAD_T, &sent);
+    if (sent >= curl_off_t(active_.body.size()) && (active_.method == "GET" || sent > 0 || active_.body.empty())) {
+      long code = 0;
+      curl_easy_getinfo(h, CURLINFO_REQUEST_SIZE, &code);
+      if (code > 0) break;  // headers (and the whole body) went out
+    }
+    if (aborting_.load() || std::chrono::steady_clock::now() > until) break;
+    curl_multi_poll(multi_, nullptr, 0, 5, nullptr);
+  }
 }
 
 HttpResponse CurlTransport::finish() {
