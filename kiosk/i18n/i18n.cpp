@@ -1,5 +1,8 @@
 #include "i18n/i18n.h"
 
+#include <cstdio>
+#include <utility>
+
 namespace odr::kiosk {
 
 namespace {
@@ -7,7 +10,20 @@ I18n* g_i18n = nullptr;
 }
 
 bool I18n::load(const std::string& assets_dir, std::string* error) {
-  return load_catalog(assets_dir + "/i18n/zh_CN.po", zh_, error) && load_catalog(assets_dir + "/i18n/en.po", en_, error);
+  if (!load_catalog(assets_dir + "/i18n/zh_CN.po", zh_, error) || !load_catalog(assets_dir + "/i18n/en.po", en_, error))
+    return false;
+  // The staff screens' words (helper "staff") have catalogs of their own in
+  // i18n/staff/, merged in when present.
+  for (auto [file, into] : {std::pair{"/i18n/staff/zh_CN.po", &zh_}, std::pair{"/i18n/staff/en.po", &en_}}) {
+    Catalog extra;
+    std::string path = assets_dir + file;
+    if (FILE* f = std::fopen(path.c_str(), "rb")) {
+      std::fclose(f);
+      if (!load_catalog(path, extra, error)) return false;
+      into->strings.insert(extra.strings.begin(), extra.strings.end());
+    }
+  }
+  return true;
 }
 
 void I18n::set_locale(std::string_view locale) { locale_ = locale == "zh-CN" ? "zh-CN" : "en"; }
