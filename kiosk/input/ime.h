@@ -29,7 +29,8 @@ class PinyinInput {
  public:
   virtual ~PinyinInput() = default;
   // False until the background deploy has finished; the keyboard keeps
-  // letters working meanwhile (press() passes every key through as is).
+  // letters working meanwhile (press() returns letters as typed; the other
+  // keys work as below).
   virtual bool ready() const = 0;
   // True when the deploy failed (broken rime data): ready() stays false, and
   // the keyboard should offer ABC and 123 only. The cause went to stderr.
@@ -44,8 +45,9 @@ class PinyinInput {
   //  punctuation , . ? ! : ; " ( ) < > \ ~  returns the Chinese form
   //             (chinese_punctuation()), after committing the first candidate
   //             when composing. Quotes alternate open/close.
-  //  anything else (digits, ASCII symbols): commits the first candidate when
-  //             composing, then returns the key as is.
+  //  any other printable ASCII (digits, symbols): commits the first
+  //             candidate when composing, then returns the key as is.
+  //             Other control characters return nothing.
   // To flush a composition (mode switch, leaving the field) call press(' ')
   // while composing(); reset() throws it away instead.
   virtual std::string press(char key) = 0;
