@@ -1,0 +1,243 @@
+// Staff mode by taps, through the real screens in a headless ImGui context,
+// against a real store and the real platform-sim over HTTPS on 127.0.0.1:
+// log in on the PIN pad, record a first response and a settlement, hand the
+// screen over for a 4-star rating, and find the three events at the gateway
+// in that order. Also: the lockout and the inactivity timeout on screen.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "../sync/sim_harness.h"
+#include "app/startup.h"
+#include "screens/staff_mode.h"
+#include "testing/driver.h"
+#include "util/time.h"
+
+using namespace odr;
+using namespace odr::kiosk;
+namespace fs = std::filesystem;
+
+namespace {
+
+const PinHashCost kTestCost{1, 1024, 1};
+
+// (type, body) of the events the gateway holds, in the order it stored them.
+std::vector<std::pair<std::string, nlohmann::json>> gateway_events(const std::string& sim_db) {
+  std::vector<std::pair<std::string, nlohmann::json>> v;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(sim_db.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return v;
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, "SELECT type, body FROM events ORDER BY rowid", -1, &s, nullptr);
+  while (s && sqlite3_step(s) == SQLITE_ROW)
+    v.push_back({reinterpret_cast<const char*>(sqlite3_column_text(s, 0)),
+                 nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)), nullptr, false)});
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+class StaffUi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* src = getenv("ODR_SOURCE_DIR");
+    config = load_config(std::string(src ? src : ODR_SOURCE_DIR_BUILT) + "/config/kiosk.toml");
+    dir = test::fresh_dir(std::string("staff-ui-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    config.data_dir = dir;
+    config.database = dir + "/odr.db";
+    config.staff_file = dir + "/staff.json";
+    config.export_dir = dir + "/usb";
+    config.staff_timeout_s = 180;
+    config.kiosk_id = "kiosk-dev";  // the id platform-sim dev-setup provisions
+    save_staff(config.staff_file, {{"s01", "Wang Fang", hash_pin("2468", kTestCost), false, ""}});
+    StoreOptions so = store_options(config);
+    so.clock_ms = [this] { return now_ms; };
+    store = std::make_unique<Store>(config.database, so);
+    HeadlessOptions o;
+    o.config = config;
+    o.store = store.get();
+    o.clock_ms = [this] { return now_ms; };
+    d = std::make_unique<HeadlessDriver>(o);
+    StaffModeEnv env;
+    env.store = store.get();
+    std::string warning;
+    env.calendar = load_staff_calendar(config, &warning);
+    EXPECT_TRUE(warning.empty()) << warning;
+    env.wake_sync = [this] { ++wakes; };
+    staff = std::make_unique<StaffMode>(std::move(env));
+  }
+
+  App& app() { return d->app(); }
+  void enter_pin(const std::string& pin) {
+    ASSERT_TRUE(app().has_focus());
+    ASSERT_EQ(app().focused().id, "staff.pin");
+    d->type(pin);
+    d->tap("staff.login.submit");
+  }
+  void log_in() {
+    staff->open(app());
+    d->frames(2);
+    enter_pin("2468");
+    ASSERT_TRUE(staff->logged_in());
+    d->frames(1);
+  }
+
+  int64_t now_ms = now_unix_ms();
+  KioskConfig config;
+  std::string dir;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<HeadlessDriver> d;
+  std::unique_ptr<StaffMode> staff;
+  int wakes = 0;
+};
+
+TEST_F(StaffUi, FirstResponseSettlementAndRatingReachTheGatewayInOrder) {
+  test::Sim sim;
+  sim.start(dir + "/sim");
+  SyncOptions so = test::engine_options(sim, config.database);
+  so.store.clock_ms = [this] { return now_ms; };
+  SyncEngine engine(so);
+  const std::string id = store->submit_complaint(test::valid_complaint(7)).id;
+  const std::string ticket = store->complaint(id)->ticket;
+  ASSERT_TRUE(engine.run_once().ok());
+
+  // The PIN pad: one wrong PIN first (counted), then the right one.
+  staff->open(app());
+  d->frames(2);
+  EXPECT_TRUE(d->visible("staff.login.account.s01"));
+  EXPECT_FALSE(d->visible("welcome.start")) << "staff mode covers the shopper's screen";
+  enter_pin("1357");
+  EXPECT_FALSE(staff->logged_in());
+  EXPECT_EQ(staff_lockout(*store).failures, 1);
+  d->frame();
+  enter_pin("2468");
+  ASSERT_TRUE(staff->logged_in());
+  d->frame();
+  EXPECT_TRUE(d->visible("staff.home.overdue"));
+
+  // The list, the complaint, a first response by phone with a note.
+  d->tap("staff.nav.list");
+  d->reveal("staff.row." + ticket);
+  d->tap("staff.row." + ticket);
+  ASSERT_EQ(staff->screen, StaffScreen::detail);
+  EXPECT_FALSE(d->visible("staff.action.satisfaction")) << "nothing to rate before it is settled";
+  d->tap("staff.action.first_response");
+  d->tap("staff.method.phone");
+  EXPECT_TRUE(d->selected("staff.method.phone"));
+  d->tap("staff.field.note");
+  d->type("Called back");
+  d->tap("kb.hide");
+  d->tap("staff.form.next");
+  EXPECT_TRUE(d->visible("staff.confirm.yes")) << "every action asks for confirmation";
+  d->tap("staff.confirm.yes");
+  EXPECT_EQ(staff->form, StaffForm::none);
+  EXPECT_FALSE(d->visible("staff.action.first_response")) << "a first response is recorded once";
+
+  // Settled: a refund of 12.50 yuan.
+  d->tap("staff.action.settled");
+  EXPECT_TRUE(d->selected("staff.form.outcome.refund")) << "the consumer's demands come preselected";
+  EXPECT_FALSE(d->enabled("staff.form.next")) << "no amount yet";
+  d->tap("staff.field.amount");
+  d->type("12.5");
+  d->tap("kp.done");
+  d->tap("staff.form.next");
+  d->tap("staff.confirm.yes");
+  EXPECT_EQ(staff->form, StaffForm::none);
+
+  // The consumer rates on the big faces; no staff controls while they hold it.
+  d->tap("staff.action.satisfaction");
+  EXPECT_FALSE(d->visible("staff.logout"));
+  EXPECT_FALSE(d->visible("staff.nav.list"));
+  EXPECT_FALSE(d->enabled("staff.rate.submit"));
+  d->tap("staff.rate.4");
+  EXPECT_TRUE(d->selected("staff.rate.4"));
+  d->tap("staff.rate.submit");
+  EXPECT_TRUE(d->visible("staff.handover.back"));
+  d->tap("staff.handover.back");
+  EXPECT_EQ(staff->screen, StaffScreen::detail);
+  EXPECT_TRUE(d->visible("staff.logout"));
+  EXPECT_EQ(wakes, 3) << "each saved action wakes the sync";
+
+  // The engine delivers them; the gateway holds them in the order they happened.
+  for (int i = 0; i < 3 && store->outbox_counts().pending > 0; ++i) engine.deliver_pending();
+  auto events = gateway_events(sim.dir + "/sim.db");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].first, "first_response");
+  EXPECT_EQ(events[0].second["method"], "phone");
+  EXPECT_EQ(events[0].second["staff_id"], "s01");
+  EXPECT_EQ(events[0].second["data"]["note"], "Called back");
+  EXPECT_EQ(events[1].first, "settled");
+  EXPECT_EQ(events[1].second["data"]["amount_fen"], 1250);
+  EXPECT_EQ(events[1].second["data"]["outcomes"], nlohmann::json::array({"refund"}));
+  EXPECT_EQ(events[2].first, "satisfaction");
+  EXPECT_EQ(events[2].second["data"]["score"], 4);
+  EXPECT_FALSE(events[2].second.contains("staff_id")) << "the consumer gives the rating";
+
+  // Log out: back to the shopper's welcome screen, all of it audited.
+  d->tap("staff.logout");
+  EXPECT_FALSE(staff->active());
+  d->frames(2);
+  EXPECT_TRUE(d->visible("welcome.start"));
+  EXPECT_TRUE(store->verify_audit().ok);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(store->handle(), "SELECT actor || ' ' || action FROM audit WHERE actor LIKE '%s01%' ORDER BY seq",
+                     -1, &s, nullptr);
+  std::vector<std::string> trail;
+  while (sqlite3_step(s) == SQLITE_ROW) trail.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  sqlite3_finalize(s);
+  EXPECT_EQ(trail, (std::vector<std::string>{"staff:s01 staff.login", "staff:s01 staff.view",
+                                             "staff:s01 event.first_response", "staff:s01 event.settled",
+                                             "consumer via staff:s01 event.satisfaction", "staff:s01 staff.logout"}));
+}
+
+TEST_F(StaffUi, FiveWrongPinsLockThePinPad) {
+  staff->open(app());
+  d->frames(2);
+  for (int i = 0; i < 5; ++i) {
+    enter_pin("9999");
+    d->frame();
+  }
+  EXPECT_TRUE(staff_lockout(*store).locked);
+  EXPECT_FALSE(d->visible("staff.pin")) << "no PIN pad while locked";
+  EXPECT_FALSE(d->visible("staff.login.submit"));
+  // Leaving and coming back (or a restart) does not clear it.
+  d->tap("staff.login.cancel");
+  EXPECT_FALSE(staff->active());
+  d->frames(2);
+  staff->open(app());
+  d->frames(2);
+  EXPECT_FALSE(d->visible("staff.pin"));
+  // Five minutes later the lock is over; the PIN pad left open meanwhile
+  // has closed by itself (staff_timeout_s).
+  now_ms += 5 * 60 * 1000;
+  d->frames(2);
+  EXPECT_FALSE(staff->active());
+  staff->open(app());
+  d->frames(2);
+  EXPECT_TRUE(d->visible("staff.pin"));
+  enter_pin("2468");
+  EXPECT_TRUE(staff->logged_in());
+}
+
+TEST_F(StaffUi, InactivityEndsStaffModeAndWipesTheDetail) {
+  const std::string id = store->submit_complaint(test::valid_complaint(3)).id;
+  log_in();
+  staff->open_detail(app(), id);
+  d->frames(1);
+  ASSERT_TRUE(staff->detail.has_value());
+  now_ms += 170 * 1000;
+  d->frame();
+  EXPECT_TRUE(staff->active());
+  d->tap("staff.detail.back");  // a tap counts as activity
+  now_ms += 170 * 1000;
+  d->frame();
+  EXPECT_TRUE(staff->active());
+  now_ms += 181 * 1000;  // nobody touched it for longer than staff_timeout_s
+  d->frames(2);
+  EXPECT_FALSE(staff->active());
+  EXPECT_FALSE(staff->detail.has_value());
+  EXPECT_TRUE(d->visible("welcome.start"));
+  EXPECT_FALSE(d->visible("staff.logout"));
+}
+
+}  // namespace
