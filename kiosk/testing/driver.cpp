@@ -189,6 +189,7 @@ HeadlessDriver::HeadlessDriver(HeadlessOptions options) : Driver(nullptr, {}), o
   env.pinyin = options_.pinyin;
   env.handwriting = options_.handwriting;
   env.animate = false;
+  env.on_staff_gesture = options_.on_staff_gesture;
   app_holder_ = std::make_unique<App>(std::move(env), *i18n_, *fonts_);
   app_ = app_holder_.get();
   frame_ = [this] { headless_frame(); };

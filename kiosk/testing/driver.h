@@ -76,6 +76,7 @@ struct HeadlessOptions {
   bool full_fonts = false;                // wait for GB 2312 (slower; the bench)
   input::PinyinInput* pinyin = nullptr;
   input::HandwritingInput* handwriting = nullptr;
+  std::function<void()> on_staff_gesture;  // the 3-second corner press (staff mode's tests)
 };
 
 class HeadlessDriver : public Driver {
