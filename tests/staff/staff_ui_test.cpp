@@ -22,6 +22,13 @@ namespace {
 
 const PinHashCost kTestCost{1, 1024, 1};
 
+// The driver with its raw finger exposed, for a press on a spot with no widget.
+class FingerDriver : public HeadlessDriver {
+ public:
+  using HeadlessDriver::HeadlessDriver;
+  using Driver::mouse;
+};
+
 // (type, body) of the events the gateway holds, in the order it stored them.
 std::vector<std::pair<std::string, nlohmann::json>> gateway_events(const std::string& sim_db) {
   std::vector<std::pair<std::string, nlohmann::json>> v;
@@ -57,7 +64,8 @@ class StaffUi : public ::testing::Test {
     o.config = config;
     o.store = store.get();
     o.clock_ms = [this] { return now_ms; };
-    d = std::make_unique<HeadlessDriver>(o);
+    o.on_staff_gesture = [this] { staff->open(app()); };
+    d = std::make_unique<FingerDriver>(o);
     StaffModeEnv env;
     env.store = store.get();
     std::string warning;
@@ -86,7 +94,7 @@ class StaffUi : public ::testing::Test {
   KioskConfig config;
   std::string dir;
   std::unique_ptr<Store> store;
-  std::unique_ptr<HeadlessDriver> d;
+  std::unique_ptr<FingerDriver> d;
   std::unique_ptr<StaffMode> staff;
   int wakes = 0;
 };
@@ -188,6 +196,29 @@ TEST_F(StaffUi, FirstResponseSettlementAndRatingReachTheGatewayInOrder) {
   EXPECT_EQ(trail, (std::vector<std::string>{"staff:s01 staff.login", "staff:s01 staff.view",
                                              "staff:s01 event.first_response", "staff:s01 event.settled",
                                              "consumer via staff:s01 event.satisfaction", "staff:s01 staff.logout"}));
+}
+
+TEST_F(StaffUi, ThreeSecondsOnTheCornerOpenThePinPad) {
+  d->frames(2);
+  ASSERT_TRUE(d->visible("welcome.start"));
+  // A short touch of the corner does nothing.
+  d->mouse(ImVec2(30, 30), true);
+  d->frame();
+  now_ms += 1500;
+  d->frame();
+  d->mouse(ImVec2(30, 30), false);
+  d->frame();
+  EXPECT_FALSE(staff->active());
+  // Held for three seconds: the PIN pad.
+  d->mouse(ImVec2(30, 30), true);
+  d->frame();
+  now_ms += 3100;
+  d->frame();
+  d->mouse(ImVec2(30, 30), false);
+  d->frames(2);
+  EXPECT_TRUE(staff->active());
+  EXPECT_TRUE(d->visible("staff.pin"));
+  EXPECT_FALSE(d->visible("welcome.start"));
 }
 
 TEST_F(StaffUi, FiveWrongPinsLockThePinPad) {
