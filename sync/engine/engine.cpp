@@ -248,24 +248,12 @@ void SyncEngine::record_error(const std::string& error) {
 
 void SyncEngine::raise_alert(const char* code, const std::string& message) {
   set_sync_alert(*store_, code, message, now_unix_s(), options_.store.tz_offset_minutes);
-  std::string mark = std::string("|") + code + "|";
-  if (alerts_written_.find(mark) == std::string::npos) alerts_written_ += mark;
   log(std::string("alert ") + code);
 }
 
-void SyncEngine::drop_alert(const char* code) {
-  std::string mark = std::string("|") + code + "|";
-  size_t at = alerts_written_.find(mark);
-  // Also clears an alert left by another process or an earlier run, once.
-  if (at == std::string::npos) {
-    std::string seen = std::string("|seen-") + code + "|";
-    if (alerts_written_.find(seen) != std::string::npos) return;
-    alerts_written_ += seen;
-  } else {
-    alerts_written_.erase(at, mark.size());
-  }
-  clear_sync_alert(*store_, code);
-}
+// Clears the alert whoever raised it (this process, the kiosk, kiosk-sync):
+// the exchange that just went through shows the problem is gone.
+void SyncEngine::drop_alert(const char* code) { clear_sync_alert(*store_, code); }
 
 void SyncEngine::release_all(std::vector<OutboxItem>& items, size_t begin, size_t end, const std::string& why,
                              int64_t not_before) {
@@ -649,12 +637,13 @@ SyncReport SyncEngine::pass(bool poll) {
         deliver(OutboxKind::event, report) == Step::ok && poll && !stopping_.load())
       pull_updates(report);
     if (stopping_.load()) report.aborted = true;
-    if (!report.failed && !report.stopped && !report.aborted) {
-      if (report.requests > 0) record_success();
+    if (!report.failed && !report.stopped && !report.aborted && report.requests > 0) {
+      // Signed requests went through: the key, kiosk id and base URL are right.
+      record_success();
       drop_alert(sync_alert::auth);
       drop_alert(sync_alert::not_found);
-      if (store_->outbox_counts().held == 0) drop_alert(sync_alert::held);
     }
+    if (!report.aborted && report.held == 0 && store_->outbox_counts().held == 0) drop_alert(sync_alert::held);
   } catch (const std::exception& e) {
     // The store said no (busy, disk full, ...). Anything claimed stays leased
     // and comes back when the lease runs out; the gateway dedups on id.

@@ -146,7 +146,6 @@ class SyncEngine {
   bool stopped_ = false;           // 401/404 seen
   size_t complaint_limit_, event_limit_, body_limit_;  // lowered by 413s
   std::optional<bool> reachable_;  // last written, to write only changes
-  std::string alerts_written_;     // which alert codes are set (avoids rewriting)
 
   std::thread thread_;
   std::mutex mutex_;

@@ -549,8 +549,10 @@ TEST_F(TlsTest, ClientCertificateWhenTheGatewayAsks) {
   {
     auto engine = make_engine();  // no client certificate
     SyncReport r = engine->run_once();
+    // The server ends the handshake; depending on timing curl sees a TLS
+    // alert or a cut connection. Either way: transient, nothing delivered.
     EXPECT_TRUE(r.failed);
-    EXPECT_NE(r.error.find("tls"), std::string::npos) << r.error;
+    EXPECT_FALSE(r.stopped);
     EXPECT_EQ(store->outbox_counts().delivered, 0);
     wait_out(r);
   }
