@@ -438,7 +438,7 @@ TEST_F(SyncTest, StopAbortsAnInFlightTransferPromptly) {
   auto t0 = std::chrono::steady_clock::now();
   engine->stop();
   double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  EXPECT_LT(took, 1.0) << "stop() must not wait for the network";
+  EXPECT_LT(took, 2.0) << "stop() must not wait for the network (3 s latency)";
   OutboxCounts c = store->outbox_counts();
   EXPECT_EQ(c.pending + c.in_flight, 2);
 }

@@ -6,6 +6,8 @@
 //   sync_bench            10,000 complaints (targets: >= 2,000/s, >= 20x naive)
 //   sync_bench --smoke    a small backlog, for CI
 //   sync_bench --n N --naive-n M
+// Environment: ODR_BENCH_LOG=1 prints the engine's log lines (per-batch
+// times); ODR_BENCH_NOGZIP=1 sends request bodies uncompressed.
 #include <chrono>
 #include <cstdio>
 #include <cstring>
