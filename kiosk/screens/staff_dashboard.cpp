@@ -22,10 +22,10 @@ std::string percent(const std::optional<double>& v) {
 
 std::string minutes_text(const std::optional<double>& v) {
   if (!v) return "—";
-  if (*v < 120) return trf("staff.dash.minutes", {{"n", std::to_string(static_cast<long long>(std::lround(*v)))}});
+  if (*v < 120) return trf("staff.dash.minutes_title", {{"n", std::to_string(static_cast<long long>(std::lround(*v)))}});
   char b[16];
   std::snprintf(b, sizeof b, "%.1f", *v / 60.0);
-  return trf("staff.dash.hours", {{"n", b}});
+  return trf("staff.dash.hours_title", {{"n", b}});
 }
 
 void tile(const ImRect& r, std::string_view value, std::string_view label, std::string_view sub, ImU32 col) {

@@ -216,7 +216,7 @@ void staff_detail(StaffMode& s, App& app) {
   std::erase_if(what, [](const Fact& f) { return f.value.empty(); });
   facts_card(tr("staff.detail.complaint"), what, W);
   space(m.gap * 1.5f);
-  section_title(tr("staff.detail.timeline"));
+  section_title(tr("staff.detail.timeline_title"));
   timeline(d, W, tz);
   staff_content_end();
 }
@@ -316,6 +316,7 @@ void staff_action_form(StaffMode& s, App& app) {
     TextFieldSpec text;
     const bool is_reason = s.form == StaffForm::not_settled;
     text.label = tr(is_reason ? "staff.form.reason" : "staff.form.note");
+    text.hint = tr(is_reason ? "staff.form.reason_hint" : "staff.form.note_hint");
     text.optional = true;
     text.lines = 2;
     if (is_reason)

@@ -50,6 +50,7 @@ void pin_again(StaffMode& s, App& app) {
   TextFieldSpec spec;
   spec.id = "staff.export.pin";
   spec.label = tr("staff.login.pin");
+  spec.hint = tr("staff.login.pin_hint");  // never empty: text_field measures it
   spec.value = dots;
   spec.kind = FieldKind::digits;
   spec.icon = ICON_LOCK;

@@ -52,7 +52,7 @@ void handback(StaffMode& s, App& app) {
 bool thanked(StaffMode& s, App& app, float W) {
   if (!s.handover_done) return false;
   const Palette& p = ui().pal;
-  section_title(tr("staff.handover.thanks"), tr("staff.handover.give_back"));
+  section_title(tr("staff.handover.title"), tr("staff.handover.give_back"));
   ImRect r = take(ImVec2(std::min(W, 600.0f), ui().m.button_h));
   if (button("staff.handover.back", r, tr("staff.handover.back"), ICON_ARROW_BACK, ButtonStyle::secondary) ||
       s.now_ms(app) - s.handover_done_ms >= 4000) {
@@ -93,6 +93,7 @@ void staff_handover_rating(StaffMode& s, App& app) {
   space(m.gap * 1.5f);
   TextFieldSpec spec;
   spec.label = tr("staff.rate.comment");
+  spec.hint = tr("staff.rate.comment_hint");
   spec.optional = true;
   spec.lines = 2;
   app.field({"staff.rate.comment", "", &s.comment, FieldKind::text, 500}, spec);

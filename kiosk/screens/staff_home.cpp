@@ -29,7 +29,7 @@ void staff_home(StaffMode& s, App& app) {
   const Palette& p = ui().pal;
   const Metrics& m = ui().m;
   const float W = staff_content_begin(s, app, "staff.content.home");
-  section_title(trf("staff.home.hello", {{"name", s.session ? s.session->account.name : ""}}), tr("staff.home.sub"));
+  section_title(tr("staff.home.title"), trf("staff.home.hello", {{"name", s.session ? s.session->account.name : ""}}));
 
   const bool two_rows = ui().portrait;
   const int per_row = two_rows ? 2 : 4;

@@ -84,12 +84,18 @@ void staff_login(StaffMode& s, App& app) {
   spec.value = dots;
   spec.kind = FieldKind::digits;
   spec.icon = ICON_LOCK;
-  spec.error = s.login_message;
-  if (text_field(spec, std::min(W, 640.0f))) app.focus(ref);
-  space(m.gap);
-  const char* label = tr("staff.login.submit");
-  ImRect r = take(ImVec2(std::min(W, 640.0f), m.button_h));
-  if (button("staff.login.submit", r, label, ICON_CHECK, ButtonStyle::primary, is_valid_pin(s.pin))) try_login(s, app);
+  // The field and the button side by side, both above the keypad.
+  const float bw = std::min(360.0f, W * 0.4f), fw = W - bw - m.gap;
+  if (text_field(spec, fw)) app.focus(ref);
+  if (const HitRect* box = app.hits().find("staff.pin")) {
+    ImRect r(ImVec2(box->min.x + fw + m.gap, box->max.y - m.field_h), ImVec2(box->min.x + fw + m.gap + bw, box->max.y));
+    if (button("staff.login.submit", r, tr("staff.login.submit"), ICON_CHECK, ButtonStyle::primary, is_valid_pin(s.pin)))
+      try_login(s, app);
+  }
+  if (!s.login_message.empty()) {
+    space(12);
+    message_line(ICON_ERROR_OUTLINE, s.login_message, p.error, W);
+  }
   staff_content_end();
 
   // "Done" on the keypad logs in too.
