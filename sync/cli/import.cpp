@@ -110,7 +110,9 @@ ImportSummary import_complaints(std::istream& in, Store& store, const KioskConfi
 
   std::string line;
   int number = 0;
-  while (std::getline(in, line)) {
+  while (true) {
+    wipe(line);  // the previous line held personal data
+    if (!std::getline(in, line)) break;
     ++number;
     if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a BOM from a spreadsheet export
     if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -168,7 +170,6 @@ ImportSummary import_complaints(std::istream& in, Store& store, const KioskConfi
       }
     }
     wipe(c.consumer.name), wipe(c.consumer.phone), wipe(c.consumer.address), wipe(c.description);
-    wipe(line);
   }
   return sum;
 }
