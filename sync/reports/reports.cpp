@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "model/json.h"
 #include "staff/atomic_file.h"
@@ -77,6 +78,7 @@ struct CalendarContext {
   WorkdayCalendar calendar;
   int working_days;
   int tz_offset_minutes;
+  std::unordered_map<int64_t, int64_t> due_by_day;  // many complaints share a filing day
 };
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
@@ -96,7 +98,10 @@ void sql_due_day(sqlite3_context* ctx, int, sqlite3_value** argv) {
   if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
   auto* c = static_cast<CalendarContext*>(sqlite3_user_data(ctx));
   const int64_t filed = local_day_of_ms(sqlite3_value_int64(argv[0]), c->tz_offset_minutes);
-  sqlite3_result_int64(ctx, add_working_days(c->calendar, filed, c->working_days).day);
+  auto it = c->due_by_day.find(filed);
+  if (it == c->due_by_day.end())
+    it = c->due_by_day.emplace(filed, add_working_days(c->calendar, filed, c->working_days).day).first;
+  sqlite3_result_int64(ctx, it->second);
 }
 
 // The complaints as staff see them: outcome, due date, sync state, and the
@@ -196,12 +201,12 @@ Reports::Reports(Store& store, const WorkdayCalendar& calendar, int deadline_wor
     : store_(store), calendar_(calendar), working_days_(deadline_working_days),
       tz_(store.options().tz_offset_minutes) {
   sqlite3* db = store_.handle();
-  auto* ctx = new CalendarContext{calendar, deadline_working_days, tz_};
+  auto* ctx = new CalendarContext{calendar, deadline_working_days, tz_, {}};
   // SQLite owns ctx from here (and deletes it with the function or the connection).
   int rc = sqlite3_create_function_v2(db, "odr_due_day", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, ctx, sql_due_day,
                                       nullptr, nullptr, [](void* p) { delete static_cast<CalendarContext*>(p); });
   if (rc != SQLITE_OK) fail(db, rc, "odr_due_day");
-  auto* ctx2 = new CalendarContext{{}, deadline_working_days, tz_};
+  auto* ctx2 = new CalendarContext{{}, deadline_working_days, tz_, {}};
   rc = sqlite3_create_function_v2(db, "odr_local_day", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, ctx2, sql_local_day,
                                   nullptr, nullptr, [](void* p) { delete static_cast<CalendarContext*>(p); });
   if (rc != SQLITE_OK) fail(db, rc, "odr_local_day");
@@ -240,21 +245,27 @@ std::vector<ComplaintRow> Reports::list(const ListQuery& lq) {
   while (!search.empty() && search.front() == ' ') search.erase(search.begin());
   const bool four_digits =
       search.size() == 4 && std::all_of(search.begin(), search.end(), [](char c) { return c >= '0' && c <= '9'; });
+  // The inner query picks the rows (cheap columns only); the outer one
+  // fills in the rest for those alone.
   Query q(store_.handle(),
-          "SELECT " ROW_COLUMNS "FROM temp.staff_complaints WHERE "
-          "CASE :filter "
+          "SELECT " ROW_COLUMNS "FROM temp.staff_complaints WHERE id IN ("
+          " SELECT id FROM temp.staff_complaints WHERE "
+          " CASE :filter "
           "  WHEN 'open' THEN outcome = 'open' "
           "  WHEN 'overdue' THEN outcome = 'open' AND due_day < :today "
           "  WHEN 'settled' THEN outcome = 'settled' "
           "  WHEN 'not_settled' THEN outcome = 'not_settled' "
           "  WHEN 'held' THEN held "
           "  ELSE 1 END "
-          "AND (:search = '' "
+          " AND (:search = '' "
           // Four digits: the phone's last four, or the number at the end of a ticket read aloud.
           "  OR (:four AND (phone_last4 = :search OR ticket LIKE '%-' || :search)) "
           "  OR (NOT :four AND (instr(upper(ticket), upper(:search)) > 0 "
           "                     OR (case_no <> '' AND instr(case_no, :search) > 0)))) "
-          "ORDER BY due_day, created_ms, ticket LIMIT :limit");
+          // By deadline: the due date only ever grows with the filing time, so
+          // filing order is deadline order, without the calendar on every row.
+          " ORDER BY created_ms, ticket LIMIT :limit) "
+          "ORDER BY created_ms, ticket");
   const int64_t today = this->today();
   q.bind(":filter", std::string(to_string(lq.filter)))
       .bind(":today", today)
@@ -416,12 +427,13 @@ Dashboard Reports::dashboard(int days) {
   }
   {
     Query q(db,
-            "WITH RECURSIVE days(day) AS (SELECT :first UNION ALL SELECT day + 1 FROM days WHERE day < :last) "
-            "SELECT day, (SELECT count(*) FROM complaints c "
-            "             WHERE c.created_ms >= (day * 86400 - :tz * 60) * 1000 "
-            "               AND c.created_ms < ((day + 1) * 86400 - :tz * 60) * 1000) "
-            "FROM days ORDER BY day");
-    q.bind(":first", d.from_day).bind(":last", d.to_day).bind(":tz", int64_t{tz_});
+            // One pass over the window's complaints, then every day of it (zero when none).
+            "WITH RECURSIVE days(day) AS (SELECT :first UNION ALL SELECT day + 1 FROM days WHERE day < :last), "
+            "counts AS (SELECT odr_local_day(created_ms) AS day, count(*) AS n FROM complaints "
+            "           WHERE created_ms >= :from AND created_ms < :to GROUP BY 1) "
+            "SELECT days.day, coalesce(counts.n, 0) FROM days LEFT JOIN counts ON counts.day = days.day "
+            "ORDER BY days.day");
+    q.bind(":first", d.from_day).bind(":last", d.to_day).bind(":from", from_ms).bind(":to", to_ms);
     while (q.step()) d.per_day.push_back(q.i64(1));
   }
   return d;
