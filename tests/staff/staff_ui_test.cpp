@@ -271,4 +271,85 @@ TEST_F(StaffUi, InactivityEndsStaffModeAndWipesTheDetail) {
   EXPECT_FALSE(d->visible("staff.logout"));
 }
 
+TEST_F(StaffUi, WithdrawalIsConfirmedByTheConsumer) {
+  const std::string id = store->submit_complaint(test::valid_complaint(4)).id;
+  log_in();
+  staff->open_detail(app(), id);
+  d->frame();
+  d->tap("staff.action.withdrawn");
+  EXPECT_FALSE(d->visible("staff.logout")) << "the consumer holds the screen";
+  d->tap("staff.withdraw.cancel");  // changed their mind: nothing recorded
+  EXPECT_EQ(staff->screen, StaffScreen::detail);
+  EXPECT_EQ(store->outbox_counts().pending, 1);
+  d->tap("staff.action.withdrawn");
+  d->tap("staff.withdraw.reason.resolved");
+  d->tap("staff.withdraw.confirm");
+  d->tap("staff.handover.back");
+  ASSERT_TRUE(staff->detail.has_value());
+  EXPECT_EQ(staff->detail->row.outcome, "withdrawn");
+  for (const char* a : {"staff.action.first_response", "staff.action.settled", "staff.action.withdrawn"})
+    EXPECT_FALSE(d->visible(a)) << a << " after a withdrawal";
+  ASSERT_EQ(staff->detail->timeline.back().kind, "withdrawn");
+  EXPECT_FALSE(staff->detail->timeline.back().data.reason.empty());
+}
+
+TEST_F(StaffUi, DashboardSyncPanelAndExport) {
+  const std::string id = store->submit_complaint(test::valid_complaint(5)).id;
+  store->submit_complaint(test::valid_complaint(6));
+  for (const auto& item : store->outbox_items(OutboxState::pending))
+    if (item.ref_id == id) store->mark_held(item.seq, "rejected: invalid_field respondent.credit_code");
+  log_in();
+  EXPECT_EQ(staff->held_count, 1);
+
+  d->tap("staff.nav.dashboard");
+  for (const char* period : {"staff.dash.7", "staff.dash.90", "staff.dash.30"}) {
+    d->tap(period);
+    EXPECT_TRUE(d->selected(period));
+  }
+  ASSERT_TRUE(staff->dash.has_value());
+  EXPECT_EQ(staff->dash->received, 2);
+  EXPECT_EQ(staff->dash->sync_held, 1);
+
+  // The sync panel names the held complaint and its reason; Retry queues it again.
+  d->tap("staff.nav.sync");
+  ASSERT_EQ(staff->held.size(), 1u);
+  EXPECT_NE(staff->held[0].reason.find("credit_code"), std::string::npos);
+  d->tap("staff.sync.retry");
+  EXPECT_EQ(store->outbox_counts().held, 0);
+  EXPECT_GE(wakes, 1);
+  d->frame();
+  EXPECT_FALSE(d->enabled("staff.sync.retry")) << "nothing left to retry";
+
+  // Export without personal data: masked files on the stick.
+  fs::create_directories(config.export_dir);
+  d->tap("staff.nav.export");
+  d->tap("staff.export.7");
+  d->tap("staff.export.go");
+  std::vector<fs::path> files;
+  for (const auto& f : fs::directory_iterator(config.export_dir)) files.push_back(f.path());
+  ASSERT_EQ(files.size(), 2u);
+  std::string all;
+  for (const auto& f : files) all += test::read_file(f.string());
+  EXPECT_EQ(all.find(test::valid_complaint(5).consumer.phone), std::string::npos);
+  EXPECT_NE(all.find("139****"), std::string::npos);
+
+  // With personal data: the PIN once more; a wrong one exports nothing.
+  now_ms += 1000;
+  d->tap("staff.export.personal");
+  d->tap("staff.export.go");
+  ASSERT_TRUE(d->visible("staff.export.pin_ok"));
+  d->type("1111");
+  d->tap("staff.export.pin_ok");
+  EXPECT_EQ(std::distance(fs::directory_iterator(config.export_dir), fs::directory_iterator()), 2);
+  EXPECT_EQ(staff_lockout(*store).failures, 1);
+  now_ms += 1000;
+  d->tap("staff.export.go");
+  d->type("2468");
+  d->tap("staff.export.pin_ok");
+  EXPECT_EQ(std::distance(fs::directory_iterator(config.export_dir), fs::directory_iterator()), 4);
+  all.clear();
+  for (const auto& f : fs::directory_iterator(config.export_dir)) all += test::read_file(f.path().string());
+  EXPECT_NE(all.find(test::valid_complaint(5).consumer.phone), std::string::npos);
+}
+
 }  // namespace
