@@ -170,6 +170,8 @@ void staff_detail(StaffMode& s, App& app) {
       if (id == "staff.action.settled") start_form(s, app, StaffForm::settled);
       if (id == "staff.action.compensation") start_form(s, app, StaffForm::compensation);
       if (id == "staff.action.not_settled") start_form(s, app, StaffForm::not_settled);
+      // The consumer reads the hand-over screens in the language they filed in.
+      if (id == "staff.action.withdrawn" || id == "staff.action.satisfaction") app.set_locale(c.locale);
       if (id == "staff.action.withdrawn") {
         wipe_string(s.reason);
         s.handover_done = false;

@@ -43,6 +43,7 @@ void draw_face(ImDrawList* dl, ImVec2 c, float r, int score, bool selected) {
 
 void handback(StaffMode& s, App& app) {
   app.unfocus();
+  app.set_locale(app.config().default_locale);
   s.handover_done = false;
   s.screen = StaffScreen::detail;
   s.refresh();

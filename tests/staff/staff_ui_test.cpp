@@ -154,6 +154,7 @@ TEST_F(StaffUi, FirstResponseSettlementAndRatingReachTheGatewayInOrder) {
 
   // The consumer rates on the big faces; no staff controls while they hold it.
   d->tap("staff.action.satisfaction");
+  EXPECT_EQ(app().locale(), "en") << "the consumer filed in English: the hand-over speaks it";
   EXPECT_FALSE(d->visible("staff.logout"));
   EXPECT_FALSE(d->visible("staff.nav.list"));
   EXPECT_FALSE(d->enabled("staff.rate.submit"));
@@ -163,6 +164,7 @@ TEST_F(StaffUi, FirstResponseSettlementAndRatingReachTheGatewayInOrder) {
   EXPECT_TRUE(d->visible("staff.handover.back"));
   d->tap("staff.handover.back");
   EXPECT_EQ(staff->screen, StaffScreen::detail);
+  EXPECT_EQ(app().locale(), config.default_locale);
   EXPECT_TRUE(d->visible("staff.logout"));
   EXPECT_EQ(wakes, 3) << "each saved action wakes the sync";
 
