@@ -3,6 +3,7 @@
 // the shopper's screens fullscreen, or the tour (--tour DIR) that writes a
 // PNG of every screen.
 #include <imgui.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stb/stb_image_write.h>
 #include <time.h>
@@ -141,6 +142,15 @@ bool write_png(const std::string& path, const std::vector<unsigned char>& rgba, 
 
 std::atomic<bool> g_quit{false};
 
+bool first_pending(const std::unique_ptr<FontAtlases>& f) { return !f || !f->text_atlas(); }
+
+// ODR_KIOSK_TRACE=1: start-up phases on stderr, for tuning the first frame.
+double g_t0 = 0;
+void trace(const char* what) {
+  static const bool on = getenv("ODR_KIOSK_TRACE") != nullptr;
+  if (on) fprintf(stderr, "odr-kiosk: %7.1f ms  %s\n", mono_ms() - g_t0, what);
+}
+
 // SIGTERM / SIGINT from systemd or the operator: leave cleanly. A thread
 // waits for them so that it can wake the event loop (not signal-safe).
 void start_signal_thread() {
@@ -161,6 +171,7 @@ void start_signal_thread() {
 
 int main(int argc, char** argv) {
   const double t_start = mono_ms();
+  g_t0 = t_start;
   Args args;
   std::string error;
   if (!parse_args(argc, argv, args, error)) {
@@ -204,14 +215,16 @@ int main(int argc, char** argv) {
             error.empty() ? "assets/i18n not found (give --assets DIR)" : error.c_str());
     return 2;
   }
+  trace("config and catalogs read");
+  // The first atlas builds on a thread while the window and GL start.
   std::unique_ptr<FontAtlases> fonts;
   try {
-    fonts = make_fonts(config, i18n);
+    fonts = prepare_fonts(config, i18n);
   } catch (const std::exception& e) {
     fprintf(stderr, "odr-kiosk: fonts: %s\n", e.what());
     return 2;
   }
-
+  fonts->start_first();
   // The store, on this thread.
   std::unique_ptr<Store> store;
   try {
@@ -221,8 +234,10 @@ int main(int argc, char** argv) {
     return 3;
   }
 
-  // The window.
-  ImGuiContext* ctx = ImGui::CreateContext(fonts->text_atlas());
+  trace("store open");
+  // The window. ImGui starts on a placeholder atlas until ours is built.
+  static ImFontAtlas placeholder;
+  ImGuiContext* ctx = ImGui::CreateContext(&placeholder);
   apply_imgui_style();
   WindowOptions wo;
   const bool tour = !args.tour.empty();
@@ -237,8 +252,23 @@ int main(int argc, char** argv) {
     ImGui::DestroyContext(ctx);
     return 4;
   }
+  trace("window and GL context open");
+  window->clear_color = ImGui::ColorConvertU32ToFloat4(Palette{}.bg);
+  window->warm_up();
+  trace("renderer warmed up");
+  try {
+    fonts->finish_first();
+  } catch (const std::exception& e) {
+    fprintf(stderr, "odr-kiosk: fonts: %s\n", e.what());
+    window.reset();
+    ImGui::DestroyContext(ctx);
+    return 2;
+  }
+  ImGui::GetIO().Fonts = fonts->text_atlas();
+  trace("first font atlas built");
   fonts->set_uploader(Window::upload_alpha, Window::release_texture);
   fonts->set_wake(Window::wake);
+  trace("font textures uploaded");
 
   // Chinese input engines, when built and installed.
 #ifdef ODR_HAVE_INPUT
@@ -246,12 +276,25 @@ int main(int argc, char** argv) {
   io.user_data_dir = (fs::path(config.data_dir) / "rime").string();
   io.log_dir = (fs::path(config.data_dir) / "logs").string();
   fs::create_directories(io.log_dir, ec);
-  std::string ime_error;
-  std::unique_ptr<input::PinyinInput> pinyin = input::make_pinyin_input(io, &ime_error);
-  if (!pinyin) fprintf(stderr, "odr-kiosk: pinyin input off: %s\n", ime_error.c_str());
-  std::unique_ptr<input::HandwritingInput> handwriting = input::make_handwriting_input(io, &ime_error);
-  if (!handwriting) fprintf(stderr, "odr-kiosk: handwriting input off: %s\n", ime_error.c_str());
+  std::unique_ptr<input::PinyinInput> pinyin;
+  std::unique_ptr<input::HandwritingInput> handwriting;
 #endif
+  // Pinyin deploys in the background; handwriting loads when first chosen.
+  auto start_input = [&](App& app) {
+#ifdef ODR_HAVE_INPUT
+    std::string ime_error;
+    pinyin = input::make_pinyin_input(io, &ime_error);
+    if (!pinyin) fprintf(stderr, "odr-kiosk: pinyin input off: %s\n", ime_error.c_str());
+    app.set_input_engines(pinyin.get(), [&]() -> input::HandwritingInput* {
+      std::string error;
+      handwriting = input::make_handwriting_input(io, &error);
+      if (!handwriting) fprintf(stderr, "odr-kiosk: handwriting input off: %s\n", error.c_str());
+      return handwriting.get();
+    });
+#else
+    (void)app;
+#endif
+  };
 
   // The sync engine on its own thread, with its own store connection.
 #ifdef ODR_HAVE_SYNC
@@ -267,29 +310,27 @@ int main(int argc, char** argv) {
   }
 #endif
 
+  trace("input engines and sync started");
   std::atomic<int64_t> clock_offset{0};
   AppEnv env;
   env.config = config;
   env.store = store.get();
   env.animate = args.animate;
   env.clock_ms = [&clock_offset] { return now_unix_ms() + clock_offset.load(); };
-#ifdef ODR_HAVE_INPUT
-  env.pinyin = pinyin.get();
-  env.handwriting = handwriting.get();
-#endif
 #ifdef ODR_HAVE_SYNC
   env.on_submitted = [&engine] {
     if (engine) engine->wake();
   };
 #endif
   App app(std::move(env), i18n, *fonts);
-  fonts->start_full();
 
   int rc = 0;
   if (tour) {
     // The tour: the real window, input from the driver.
     fs::create_directories(args.tour, ec);
     window->scripted = true;
+    start_input(app);
+    fonts->start_full();
     fonts->wait_idle();  // screenshots with every character
     auto render = [&](bool swap) {
       fonts->poll();
@@ -299,9 +340,15 @@ int main(int argc, char** argv) {
       ImGui::Render();
       window->end_frame(swap);
     };
+    // Frames between screenshots run the app but skip the GL drawing: the
+    // software renderer's time goes into the screenshots only.
     Driver d(&app, [&] {
       window->wait(0);
-      render(true);
+      fonts->poll();
+      window->begin_frame();
+      ImGui::NewFrame();
+      app.frame();
+      ImGui::Render();
     });
     TourHooks hooks;
     int failures = 0;
@@ -335,16 +382,35 @@ int main(int argc, char** argv) {
     hooks.now_ms = [&] { return app.now_ms(); };
     hooks.deadline_ms = [&] { return app.next_deadline_ms(); };
     hooks.animating = [&] { return app.animating(); };
-    hooks.poll_resources = [&] { return fonts->poll(); };
+    hooks.animation_regions = [&](std::vector<ImRect>* r) { return app.animation_regions(r); };
+    // Start-up leaves scratch memory in the worker threads' malloc arenas
+    // (the GB 2312 build, pinyin's deploy): return it once both are done.
+    bool trimmed = false;
+    auto input_settled = [&] {
+#ifdef ODR_HAVE_INPUT
+      return !pinyin || pinyin->ready();
+#else
+      return true;
+#endif
+    };
+    hooks.poll_resources = [&] {
+      bool changed = fonts->poll();
+      if (!trimmed && !first_pending(fonts) && fonts->full_ready() && input_settled()) {
+        trimmed = true;
+        malloc_trim(0);
+      }
+      return changed;
+    };
     // --bench-report: figures for tests/bench/kiosk, then exit.
     std::string report;
     double bench_t0 = 0, bench_cpu0 = 0;
     bool first = true;
     std::thread bench_thread;
     hooks.after_frame = [&] {
-      if (args.bench_report.empty()) return;
-      if (first) {
-        first = false;
+      if (!first) return;
+      first = false;
+      trace("first frame on screen");
+      if (!args.bench_report.empty()) {
         long pss, rss;
         memory_kib(&pss, &rss);
         char buf[512];
@@ -353,9 +419,15 @@ int main(int argc, char** argv) {
                  "\"rss_kib_first_frame\": %ld, \"atlas_first_ms\": %.3f",
                  mono_ms(), mono_ms() - t_start, pss, rss, fonts->stats().first_build_ms);
         report = buf;
+      }
+      // What the first frame did not need starts now: GB 2312, the input engines.
+      fonts->start_full();
+      start_input(app);
+      if (!args.bench_report.empty()) {
         bench_thread = std::thread([&] {
-          // Idle figures start once the full atlas is in and the start-up frames are over.
-          while (fonts->busy() || !fonts->full_ready()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          // Idle figures start once everything started in the background is done.
+          while (fonts->busy() || !fonts->full_ready() || !trimmed)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
           std::this_thread::sleep_for(std::chrono::milliseconds(500));
           bench_t0 = mono_ms();
           bench_cpu0 = process_cpu_s();
@@ -393,6 +465,7 @@ int main(int argc, char** argv) {
   app.reset_session();
   fonts->set_uploader(nullptr, nullptr);
   window.reset();
+  ImGui::GetIO().Fonts = &placeholder;
   ImGui::DestroyContext(ctx);
   return rc;
 }

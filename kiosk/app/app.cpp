@@ -149,6 +149,12 @@ void App::reset_session() {
   last_activity_ms_ = now_ms();
 }
 
+void App::set_input_engines(input::PinyinInput* pinyin, std::function<input::HandwritingInput*()> load_handwriting) {
+  kb.pinyin = pinyin;
+  kb.load_handwriting = std::move(load_handwriting);
+  if (step == Step::welcome) kb.start_for_locale(i18n_.zh());
+}
+
 // --- settings -----------------------------------------------------------------
 
 void App::set_locale(const std::string& locale) {
@@ -260,6 +266,12 @@ int64_t App::next_deadline_ms() const {
   return last_activity_ms_ + env_.config.idle_timeout_s * 1000LL;
 }
 
+bool App::animation_regions(std::vector<ImRect>* rects) const {
+  if (!anim_partial_) return false;
+  *rects = anim_rects_;
+  return true;
+}
+
 void App::staff_gesture() {
   ImGuiIO& io = ImGui::GetIO();
   const bool in_corner = io.MouseDown[0] && io.MousePos.x >= 0 && io.MousePos.x < 120 && io.MousePos.y >= 0 &&
@@ -295,10 +307,6 @@ void App::draw_header() {
   float bw = measure(f, badge).x + 32;
   dl->AddRectFilled(b0, ImVec2(b0.x + bw, b0.y + bh), p.accent, 14);
   draw_text_centered(dl, f, ImRect(b0, ImVec2(b0.x + bw, b0.y + bh)), p.on_accent, badge);
-  const char* name = tr("app.name");
-  ImFont* fn = font_for(FontRole::body, name);
-  draw_text(dl, fn, ImVec2(b0.x + bw + 18, (m.header_h - fn->FontSize) * 0.5f), p.text, name);
-
   // Right side: language, large text, start over.
   float x = W - m.margin;
   const float h = m.header_h - 28, y = 14;
@@ -322,6 +330,11 @@ void App::draw_header() {
   if (button("header.language", place(button_width(other, ICON_TRANSLATE)), other, ICON_TRANSLATE,
              ButtonStyle::secondary))
     set_locale(i18n_.zh() ? "en" : "zh-CN");
+  // The desk's name in the room the buttons leave.
+  const char* name = tr("app.name");
+  ImFont* fn = font_for(FontRole::body, name);
+  const float nx = b0.x + bw + 18;
+  if (x - nx > 80) draw_text(dl, fn, ImVec2(nx, (m.header_h - fn->FontSize) * 0.5f), p.text, ellipsize(fn, name, x - nx));
 }
 
 void App::draw_footer() {
@@ -393,6 +406,7 @@ void App::frame() {
   layout_theme(ui_, io.DisplaySize, large_);
   ui_.time_s = static_cast<double>(now_ms() % 86'400'000) / 1000.0;
   ui_.animating = false;
+  ui_.anim_rects.clear();
   ui_.disabled_tap_id.clear();
   update_idle();
   errors_ = step_errors(draft, step, validation_context());
@@ -408,7 +422,8 @@ void App::frame() {
   ImGui::Begin("root", nullptr,
                ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollWithMouse);
-  ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(0, 0), D, ui_.pal.bg);
+  // The page background is the renderer's clear colour (Palette::bg): one
+  // full-screen layer less for a software renderer to fill.
   if (takeover) {
     if (!takeover(*this)) takeover = nullptr;
   } else if (step == Step::welcome) {
@@ -451,7 +466,11 @@ void App::frame() {
   ImGui::End();
   draw_overlays();
   staff_gesture();
-  animating_ = ui_.animating || (step == Step::welcome && env_.animate && overlay == Overlay::none);
+  const bool pulse = step == Step::welcome && env_.animate && overlay == Overlay::none;
+  animating_ = ui_.animating || pulse;
+  // Only the pulse moves (nothing else asked for frames): it is all that needs redrawing.
+  anim_partial_ = pulse && !ui_.animating && !ui_.anim_rects.empty();
+  anim_rects_.assign(ui_.anim_rects.begin(), ui_.anim_rects.end());
   last_frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 

@@ -61,6 +61,8 @@ class App {
   int64_t next_deadline_ms() const;
   // Something moves: keep drawing frames (the platform caps their rate).
   bool animating() const { return animating_; }
+  // When only parts of the screen animate: those parts (else false: all of it).
+  bool animation_regions(std::vector<ImRect>* rects) const;
   int64_t now_ms() const;
 
   // --- navigation -----------------------------------------------------------
@@ -74,6 +76,9 @@ class App {
   // Ends the session: every buffer overwritten, back to the welcome screen
   // in the default language.
   void reset_session();
+
+  // The Chinese input engines, when they start after the first frame.
+  void set_input_engines(input::PinyinInput* pinyin, std::function<input::HandwritingInput*()> load_handwriting);
 
   // --- settings -------------------------------------------------------------
   void set_locale(const std::string& locale);
@@ -143,6 +148,8 @@ class App {
   HitRegistry hits_;
   bool large_ = false;
   bool animating_ = false;
+  bool anim_partial_ = false;
+  std::vector<ImRect> anim_rects_;
   std::vector<FieldError> errors_;
   FieldRef focus_;
   std::vector<FieldRef> field_order_;

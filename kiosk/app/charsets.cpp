@@ -10,7 +10,7 @@ void add_catalog(FontCharsets& cs, const Catalog& cat) {
   for (const auto& [key, value] : cat.strings) {
     add_codepoints(cs.ui, value);
     std::string_view k(key);
-    if (k.ends_with("title") || k.starts_with("cal.month.")) add_codepoints(cs.title, value);
+    if (k.ends_with("title") || k.ends_with(".cta") || k.starts_with("cal.month.")) add_codepoints(cs.title, value);
     if (k.ends_with(".hero")) add_codepoints(cs.hero, value);
   }
 }
@@ -21,7 +21,7 @@ FontCharsets collect_charsets(const I18n& i18n, const KioskConfig& config) {
   FontCharsets cs;
   add_catalog(cs, i18n.zh_catalog());
   add_catalog(cs, i18n.en_catalog());
-  add_codepoints(cs.ui, "中文简体English");
+  add_codepoints(cs.ui, "中文英文ChineseEnglish");
   for (const Business& b : config.businesses)
     for (const std::string* s : {&b.name, &b.name_en, &b.address, &b.booth}) add_codepoints(cs.ui, *s);
   for (const CategoryEntry& c : config.categories) {

@@ -53,11 +53,15 @@ std::string store_path(const KioskConfig& config) {
   return (fs::path(config.data_dir) / "odr-kiosk.db").string();
 }
 
-std::unique_ptr<FontAtlases> make_fonts(const KioskConfig& config, const I18n& i18n) {
+std::unique_ptr<FontAtlases> prepare_fonts(const KioskConfig& config, const I18n& i18n) {
   std::string error;
   auto files = find_fonts(font_candidates(config), icon_font(config), &error);
   if (!files) throw std::runtime_error(error);
-  auto fonts = std::make_unique<FontAtlases>(*files, collect_charsets(i18n, config));
+  return std::make_unique<FontAtlases>(*files, collect_charsets(i18n, config));
+}
+
+std::unique_ptr<FontAtlases> make_fonts(const KioskConfig& config, const I18n& i18n) {
+  auto fonts = prepare_fonts(config, i18n);
   fonts->build_first();
   return fonts;
 }

@@ -22,8 +22,10 @@ std::string find_assets_dir(const std::string& explicit_dir);
 StoreOptions store_options(const KioskConfig& config);
 std::string store_path(const KioskConfig& config);
 
-// Fonts for an App: found, charsets collected, first atlas built. Throws
+// Fonts for an App: found and charsets collected (nothing built yet). Throws
 // std::runtime_error with a message for the operator when no font is usable.
+std::unique_ptr<FontAtlases> prepare_fonts(const KioskConfig& config, const I18n& i18n);
+// The same with the first atlas built.
 std::unique_ptr<FontAtlases> make_fonts(const KioskConfig& config, const I18n& i18n);
 
 }  // namespace odr::kiosk

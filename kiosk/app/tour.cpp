@@ -168,7 +168,8 @@ struct Tour {
 
     if (all_shots) {
       // The idle countdown, then "start over?".
-      d.tap("done.finish");
+      d.tap("done.finish");  // back to the default language: choose again
+      d.tap(zh ? "welcome.lang.zh" : "welcome.lang.en");
       d.tap("welcome.start");
       if (h.advance_clock) {
         h.advance_clock(app.config().idle_timeout_s * 1000LL + 4000);

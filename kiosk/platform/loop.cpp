@@ -4,6 +4,8 @@
 #include <time.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <chrono>
 
 namespace odr::kiosk {
@@ -25,6 +27,7 @@ LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& qu
   int burst = 1;               // frames still to draw at full rate (the first frame counts)
   double next_anim_s = 0;      // when an animation frame is due
   ImVec2 last_size(0, 0);
+  bool partial_ok = false;     // a whole frame has been drawn since the start
   while (!quit.load()) {
     // How long may we sleep?
     double timeout = -1;
@@ -40,17 +43,17 @@ LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& qu
     window.wait(timeout);
     if (quit.load()) break;
 
-    bool draw = false;
+    bool draw = false, full = false;
     if (window.feed_input()) {
       burst = std::max(burst, 3);  // the release frame, the result, and one to settle
-      draw = true;
+      draw = full = true;
     }
-    if (hooks.poll_resources && hooks.poll_resources()) draw = true;
-    if (burst > 0) draw = true;
+    if (hooks.poll_resources && hooks.poll_resources()) draw = full = true;
+    if (burst > 0) draw = full = true;
     if (hooks.animating && hooks.animating() && mono_s() >= next_anim_s) draw = true;
-    if (int64_t d = hooks.deadline_ms ? hooks.deadline_ms() : 0; d > 0 && hooks.now_ms() >= d) draw = true;
+    if (int64_t d = hooks.deadline_ms ? hooks.deadline_ms() : 0; d > 0 && hooks.now_ms() >= d) draw = full = true;
     ImVec2 size = window.size();
-    if (size.x != last_size.x || size.y != last_size.y) draw = true;
+    if (size.x != last_size.x || size.y != last_size.y) draw = full = true;
     last_size = size;
     if (!draw) continue;
 
@@ -59,11 +62,25 @@ LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& qu
     ImGui::NewFrame();
     hooks.frame();
     ImGui::Render();
-    window.end_frame();
+    // A frame drawn only for an animation that stays in one place redraws
+    // just that place; the first frame after anything else is whole.
+    std::vector<ImRect> regions;
+    if (!full && partial_ok && hooks.animation_regions && hooks.animation_regions(&regions)) {
+      window.end_frame_partial(regions);
+      stats.partial_frames++;
+    } else {
+      window.end_frame();
+    }
+    partial_ok = true;
     const double cpu = process_cpu_s() - cpu0;
     stats.frames++;
     stats.cpu_per_frame_ms = stats.frames == 1 ? cpu * 1000 : stats.cpu_per_frame_ms * 0.9 + cpu * 100;
     if (burst > 0) --burst;
+    static const bool trace = getenv("ODR_KIOSK_TRACE") != nullptr;
+    if (trace && stats.frames % 10 == 0)
+      fprintf(stderr, "odr-kiosk: frame %lld (%lld partial): %.1f ms CPU average, this one %.1f ms\n",
+              static_cast<long long>(stats.frames), static_cast<long long>(stats.partial_frames),
+              stats.cpu_per_frame_ms, cpu * 1000);
     // An animation frame costs what it costs; space them so that animation
     // alone stays under its share of a core (but never slower than 4 fps).
     const double interval = std::clamp(stats.cpu_per_frame_ms / 1000.0 / hooks.animation_cpu_share, 1.0 / 30, 0.25);

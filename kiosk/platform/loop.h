@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <vector>
 
 #include "platform/window.h"
 
@@ -18,6 +19,7 @@ struct LoopHooks {
   std::function<int64_t()> now_ms;         // the app's clock
   std::function<int64_t()> deadline_ms;    // next frame needed without input (0: none)
   std::function<bool()> animating;
+  std::function<bool(std::vector<ImRect>*)> animation_regions;  // only these parts animate (optional)
   std::function<bool()> poll_resources;    // between frames (font swaps); true when something changed
   std::function<void()> after_frame;       // after the first frame is on screen, etc.
   double animation_cpu_share = 0.04;       // at most this share of a core for animation alone
@@ -25,6 +27,7 @@ struct LoopHooks {
 
 struct LoopStats {
   int64_t frames = 0;
+  int64_t partial_frames = 0;
   double cpu_per_frame_ms = 0;  // moving average over the process's threads (renderer included)
 };
 

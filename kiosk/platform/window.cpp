@@ -168,7 +168,7 @@ void Window::begin_frame() {
 void Window::end_frame(bool swap) {
   ImVec2 s = size();
   glViewport(0, 0, static_cast<int>(s.x), static_cast<int>(s.y));
-  glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
+  glClearColor(clear_color.x, clear_color.y, clear_color.z, clear_color.w);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   if (swap) glfwSwapBuffers(window_);
@@ -220,6 +220,65 @@ ImTextureID Window::upload_alpha(const unsigned char* pixels, int width, int hei
 void Window::release_texture(ImTextureID tex) {
   GLuint t = static_cast<GLuint>(reinterpret_cast<intptr_t>(tex));
   if (t) glDeleteTextures(1, &t);
+}
+
+void Window::warm_up() {
+  static const unsigned char texel = 255;
+  ImTextureID tex = upload_alpha(&texel, 1, 1);
+  ImDrawList dl(ImGui::GetDrawListSharedData());
+  dl._ResetForNewFrame();
+  const ImVec2 s = size();
+  dl.PushClipRect(ImVec2(0, 0), s);
+  dl.PushTextureID(tex);
+  // Square corners: the shared data's arc tables are set up only by NewFrame.
+  dl.AddRectFilled(ImVec2(0, 0), ImVec2(64, 64), IM_COL32(255, 255, 255, 255));
+  ImDrawList* lists[] = {&dl};
+  ImDrawData dd;
+  dd.Valid = true;
+  dd.CmdLists = lists;
+  dd.CmdListsCount = 1;
+  dd.TotalVtxCount = dl.VtxBuffer.Size;
+  dd.TotalIdxCount = dl.IdxBuffer.Size;
+  dd.DisplayPos = ImVec2(0, 0);
+  dd.DisplaySize = s;
+  dd.FramebufferScale = ImVec2(1, 1);
+  glViewport(0, 0, static_cast<int>(s.x), static_cast<int>(s.y));
+  glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(&dd);
+  glFinish();
+  release_texture(tex);
+}
+
+void Window::end_frame_partial(const std::vector<ImRect>& regions) {
+  const ImVec2 s = size();
+  ImDrawData* dd = ImGui::GetDrawData();
+  std::vector<ImVec4> saved;
+  for (int i = 0; i < dd->CmdListsCount; ++i)
+    for (const ImDrawCmd& cmd : dd->CmdLists[i]->CmdBuffer) saved.push_back(cmd.ClipRect);
+  glViewport(0, 0, static_cast<int>(s.x), static_cast<int>(s.y));
+  glClearColor(clear_color.x, clear_color.y, clear_color.z, clear_color.w);
+  for (ImRect r : regions) {
+    r.ClipWithFull(ImRect(ImVec2(0, 0), s));
+    r.Floor();
+    if (r.GetWidth() < 1 || r.GetHeight() < 1) continue;
+    // Every draw command clipped to the region; those outside it are skipped.
+    size_t k = 0;
+    for (int i = 0; i < dd->CmdListsCount; ++i)
+      for (ImDrawCmd& cmd : dd->CmdLists[i]->CmdBuffer) {
+        const ImVec4& o = saved[k++];
+        ImRect c(o.x, o.y, o.z, o.w);
+        c.ClipWithFull(r);
+        cmd.ClipRect = ImVec4(c.Min.x, c.Min.y, c.Max.x, c.Max.y);
+      }
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(static_cast<int>(r.Min.x), static_cast<int>(s.y - r.Max.y), static_cast<int>(r.GetWidth()),
+              static_cast<int>(r.GetHeight()));
+    glClear(GL_COLOR_BUFFER_BIT);
+    glDisable(GL_SCISSOR_TEST);
+    ImGui_ImplOpenGL3_RenderDrawData(dd);
+  }
+  glfwSwapBuffers(window_);
 }
 
 void Window::swap() { glfwSwapBuffers(window_); }

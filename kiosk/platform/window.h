@@ -6,6 +6,7 @@
 // includes GLFW.
 #pragma once
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <deque>
 #include <memory>
@@ -42,6 +43,9 @@ class Window {
   // Around ImGui::NewFrame ... ImGui::Render.
   void begin_frame();
   void end_frame(bool swap = true);
+  // Redraws only region (the rest of the back buffer keeps the last frame,
+  // as Mesa's software path copies the back buffer out rather than flipping).
+  void end_frame_partial(const std::vector<ImRect>& regions);
   void swap();
   // The frame just rendered (before swap), RGBA rows top to bottom.
   std::vector<unsigned char> read_pixels(int* width, int* height) const;
@@ -49,10 +53,16 @@ class Window {
   // Textures for the font atlases: 8-bit alpha shown as white with that alpha.
   static ImTextureID upload_alpha(const unsigned char* pixels, int width, int height);
   static void release_texture(ImTextureID tex);
+  // Draws (off screen, not shown) what a real frame draws, so the software
+  // renderer compiles its shaders now, while the fonts are still building,
+  // and not during the first frame.
+  void warm_up();
   // Wakes wait() from any thread.
   static void wake();
   // Input from a script (the tour) instead of the window.
   bool scripted = false;
+  // The page background; the app does not paint it again.
+  ImVec4 clear_color{0.95f, 0.96f, 0.97f, 1.0f};
 
  private:
   struct Event {

@@ -29,9 +29,7 @@ void screen_done(App& app) {
   ImFont* fx = font(FontRole::icon_xl);
   const float icon_d = 132;
   dl->AddCircleFilled(ImVec2(x + icon_d * 0.5f, y + icon_d * 0.5f), icon_d * 0.5f, p.success_soft, 48);
-  ImVec2 is = measure(fx, ICON_CHECK_CIRCLE);
-  draw_text(dl, fx, ImVec2(x + (icon_d - is.x) * 0.5f, y + (icon_d - fx->FontSize) * 0.5f), p.success,
-            ICON_CHECK_CIRCLE);
+  draw_icon_centered(dl, fx, ImVec2(x + icon_d * 0.5f, y + icon_d * 0.5f), p.success, ICON_CHECK_CIRCLE);
   const char* title = tr("done.hero");
   ImFont* fh = font_for(FontRole::display, title);
   draw_text(dl, fh, ImVec2(x + icon_d + 32, y + (icon_d - fh->FontSize) * 0.5f), p.text, title);
@@ -70,7 +68,7 @@ void screen_done(App& app) {
     ny = y + q + 100;
   } else {
     const float q = std::min(460.0f, area.GetHeight() - 360);
-    float qx = area.Max.x - margin - q;
+    float qx = area.Max.x - margin - 20 - q;  // the card around it lines up with Finish
     qr_box = ImRect(ImVec2(qx, area.Min.y + 120), ImVec2(qx + q, area.Min.y + 120 + q));
   }
   draw_card(dl, ImRect(qr_box.Min.x - 20, qr_box.Min.y - 20, qr_box.Max.x + 20, qr_box.Max.y + 20), p.surface, 28, true);
@@ -96,7 +94,7 @@ void screen_done(App& app) {
   }
 
   // Finish: back to the welcome screen, wiping everything.
-  const float bw = portrait ? area.GetWidth() - 2 * margin : 520;
+  const float bw = portrait ? area.GetWidth() - 2 * margin : 500;
   const float bh = IM_ROUND(112 * m.s);
   ImRect fin(ImVec2(portrait ? area.Min.x + margin : area.Max.x - margin - bw, area.Max.y - bh - 56),
              ImVec2(portrait ? area.Max.x - margin : area.Max.x - margin, area.Max.y - 56));

@@ -40,7 +40,7 @@ float dialog_head(const ImRect& in, const char* icon, ImU32 icon_col, std::strin
 void overlay_idle(App& app) {
   const Palette& p = ui().pal;
   const Metrics& m = ui().m;
-  ImRect in = dialog_begin("overlay.idle", ImVec2(900 * std::min(m.s, 1.1f), 820 * std::min(m.s, 1.1f)));
+  ImRect in = dialog_begin("overlay.idle", ImVec2(900 * std::min(m.s, 1.1f), 720 * std::min(m.s, 1.1f)));
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const int64_t left = app.idle_left_s();
   std::string body = trf("idle.body", {{"n", std::to_string(left)}});

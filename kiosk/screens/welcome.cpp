@@ -21,19 +21,39 @@ void brand(ImDrawList* dl, ImVec2 at) {
   draw_text(dl, fn, ImVec2(at.x + bw + 20, at.y + (bh - fn->FontSize) * 0.5f), p.text, name);
 }
 
-// A row with a round icon and a line of text.
-float feature(ImDrawList* dl, ImVec2 at, float width, const char* icon, const char* text) {
+// A row with a round icon and a line of text; returns its height.
+float feature(ImDrawList* dl, ImVec2 at, float width, const char* icon, const char* text, bool draw) {
   const Palette& p = ui().pal;
   ImFont* fi = font(FontRole::body);
   ImFont* f = font_for(FontRole::body, text);
-  const float d = 64;
-  dl->AddCircleFilled(ImVec2(at.x + d * 0.5f, at.y + d * 0.5f), d * 0.5f, p.accent_soft, 40);
-  ImVec2 is = measure(fi, icon);
-  draw_text(dl, fi, ImVec2(at.x + (d - is.x) * 0.5f, at.y + (d - fi->FontSize) * 0.5f), p.accent, icon);
-  float h = wrapped_height(f, text, width - d - 24);
-  float y = at.y + std::max(0.0f, (d - h) * 0.5f);
-  draw_wrapped(dl, f, ImVec2(at.x + d + 24, y), width - d - 24, p.text, text);
+  const float d = 72;
+  const float h = wrapped_height(f, text, width - d - 28);
+  if (draw) {
+    dl->AddCircleFilled(ImVec2(at.x + d * 0.5f, at.y + d * 0.5f), d * 0.5f, p.surface, 40);
+    draw_icon_centered(dl, fi, ImVec2(at.x + d * 0.5f, at.y + d * 0.5f), p.accent, icon);
+    draw_wrapped(dl, f, ImVec2(at.x + d + 28, at.y + std::max(0.0f, (d - h) * 0.5f)), width - d - 28, p.text, text);
+  }
   return std::max(d, h);
+}
+
+// The hero block: headline, lead, three features. Returns its height.
+float hero(ImDrawList* dl, ImVec2 at, float width, bool draw) {
+  const Palette& p = ui().pal;
+  float y = at.y;
+  const char* title = tr("welcome.hero");
+  ImFont* fh = font_for(FontRole::display, title);
+  if (draw) draw_wrapped(dl, fh, ImVec2(at.x, y), width, p.text, title);
+  y += wrapped_height(fh, title, width) + 20;
+  const char* lead = tr("welcome.lead");
+  ImFont* fl = font_for(FontRole::body, lead);
+  const float lead_w = std::min(width, 920.0f);
+  if (draw) draw_wrapped(dl, fl, ImVec2(at.x, y), lead_w, p.text_muted, lead);
+  y += wrapped_height(fl, lead, lead_w) + 56;
+  const char* feats[3][2] = {{ICON_SCHEDULE, tr("welcome.feature_time")},
+                             {ICON_VERIFIED_USER, tr("welcome.feature_privacy")},
+                             {ICON_RECEIPT_LONG, tr("welcome.feature_ticket")}};
+  for (int i = 0; i < 3; ++i) y += feature(dl, ImVec2(at.x, y), lead_w, feats[i][0], feats[i][1], draw) + (i < 2 ? 24 : 0);
+  return y - at.y;
 }
 
 }  // namespace
@@ -44,81 +64,81 @@ void screen_welcome(App& app) {
   const Metrics& m = u.m;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 D = u.display;
-
-  // A quiet accent band behind the hero.
   const bool portrait = u.portrait;
-  const float hero_w = portrait ? D.x : D.x * 0.56f;
-  dl->AddRectFilledMultiColor(ImVec2(0, 0), ImVec2(hero_w, D.y), p.accent_soft, p.bg, p.bg, p.accent_soft);
+
+  // Background: a soft accent wash and two large quiet circles.
+  dl->AddRectFilledMultiColor(ImVec2(0, 0), D, p.accent_soft, p.bg, p.bg, p.accent_soft);
+  const ImU32 ring = (p.accent & 0x00FFFFFF) | (0x0C << 24);
+  dl->AddCircleFilled(ImVec2(D.x * (portrait ? 1.0f : 0.50f), D.y * (portrait ? 0.08f : -0.05f)), D.y * 0.32f, ring, 96);
+  dl->AddCircleFilled(ImVec2(D.x * (portrait ? -0.05f : 0.05f), D.y * (portrait ? 0.55f : 1.02f)), D.y * 0.22f, ring, 96);
 
   const float margin = portrait ? 64 : 96;
   brand(dl, ImVec2(margin, portrait ? 64 : 72));
 
-  // The hero: what this is, in a few words.
-  float y = portrait ? 200 : 230;
-  const float text_w = hero_w - 2 * margin;
-  const char* hero = tr("welcome.hero");
-  ImFont* fh = font_for(FontRole::display, hero);
-  y += draw_wrapped(dl, fh, ImVec2(margin, y), text_w, p.text, hero) + 16;
-  const char* lead = tr("welcome.lead");
-  ImFont* fl = font_for(FontRole::body, lead);
-  y += draw_wrapped(dl, fl, ImVec2(margin, y), std::min(text_w, 900.0f), p.text_muted, lead) + 48;
-  const char* feats[3][2] = {{ICON_SCHEDULE, tr("welcome.feature_time")},
-                             {ICON_VERIFIED_USER, tr("welcome.feature_privacy")},
-                             {ICON_RECEIPT_LONG, tr("welcome.feature_ticket")}};
-  for (auto& f : feats) y += feature(dl, ImVec2(margin, y), std::min(text_w, 900.0f), f[0], f[1]) + 28;
-
-  // The choices card: language, large text, Start.
-  ImRect card;
-  if (portrait) {
-    float top = std::max(y + 24, D.y * 0.5f);
-    card = ImRect(ImVec2(margin - 16, top), ImVec2(D.x - margin + 16, D.y - 64));
-  } else {
-    card = ImRect(ImVec2(hero_w + 40, 150), ImVec2(D.x - 96, D.y - 110));
-  }
-  draw_card(dl, card, p.surface, 36, true);
+  // The choices card: language, large text, Start; as tall as its content.
   const float pad = 48;
-  ImRect in(ImVec2(card.Min.x + pad, card.Min.y + pad), ImVec2(card.Max.x - pad, card.Max.y - pad));
-  float cy = in.Min.y;
+  const float choice_h = IM_ROUND(116 * m.s), start_h = IM_ROUND(132 * m.s);
   const char* lang_title = tr("welcome.language_title");
   ImFont* ft = font_for(FontRole::title, lang_title);
+  const float card_h = pad + line_height(ft) + 20 + choice_h + 28 + choice_h + 44 + start_h + pad;
+  ImRect card;
+  if (portrait)
+    card = ImRect(ImVec2(margin - 16, D.y - 120 - card_h), ImVec2(D.x - margin + 16, D.y - 120));
+  else
+    card = ImRect(ImVec2(D.x * 0.58f, (D.y - card_h) * 0.5f + 20), ImVec2(D.x - 96, (D.y + card_h) * 0.5f + 20));
+
+  // The hero, centred in the room the card leaves.
+  const float hero_w = portrait ? D.x - 2 * margin : card.Min.x - 2 * margin;
+  const float top = portrait ? 180 : 170, bottom = portrait ? card.Min.y - 40 : D.y - 120;
+  const float hh = hero(dl, ImVec2(margin, 0), hero_w, false);
+  hero(dl, ImVec2(margin, std::max(top, top + (bottom - top - hh) * 0.5f)), hero_w, true);
+
+  draw_card(dl, card, p.surface, 36, true);
+  ImRect in(ImVec2(card.Min.x + pad, card.Min.y + pad), ImVec2(card.Max.x - pad, card.Max.y - pad));
+  float cy = in.Min.y;
   draw_text(dl, ft, ImVec2(in.Min.x, cy), p.text, lang_title);
   cy += line_height(ft) + 20;
-  const float choice_h = 120 * m.s;
   const float half = (in.GetWidth() - 20) * 0.5f;
   const bool zh = app.i18n().zh();
   if (choice_card("welcome.lang.zh", ImRect(ImVec2(in.Min.x, cy), ImVec2(in.Min.x + half, cy + choice_h)), nullptr,
-                  "中文", "简体中文", zh))
+                  "中文", "Chinese", zh))
     app.set_locale("zh-CN");
   if (choice_card("welcome.lang.en", ImRect(ImVec2(in.Max.x - half, cy), ImVec2(in.Max.x, cy + choice_h)), nullptr,
-                  "English", "English", !zh))
+                  "English", "英文", !zh))
     app.set_locale("en");
-  cy += choice_h + 40;
-  const char* big_title = tr("welcome.large_text");
+  cy += choice_h + 28;
   if (choice_card("welcome.large_text", ImRect(ImVec2(in.Min.x, cy), ImVec2(in.Max.x, cy + choice_h)),
-                  ICON_FORMAT_SIZE, big_title, tr("welcome.large_text_sub"), app.large_text()))
+                  ICON_FORMAT_SIZE, tr("welcome.large_text"), tr("welcome.large_text_sub"), app.large_text()))
     app.set_large_text(!app.large_text());
-  cy += choice_h;
+  cy += choice_h + 44;
 
-  // Start: the biggest thing on the screen, at the bottom of the card, with a slow pulse.
-  const float start_h = IM_ROUND(128 * m.s);
-  ImRect start(ImVec2(in.Min.x, in.Max.y - start_h), ImVec2(in.Max.x, in.Max.y));
-  if (start.Min.y < cy + 32) start.TranslateY(cy + 32 - start.Min.y);
+  // Start: the biggest thing on the screen, with a slow pulse around it.
+  ImRect start(ImVec2(in.Min.x, cy), ImVec2(in.Max.x, cy + start_h));
   if (app.env().animate) {
     const float t = static_cast<float>(std::fmod(u.time_s, 2.4) / 2.4);
-    const float grow = 6 + t * 26;
-    const int alpha = static_cast<int>((1.0f - t) * 110);
+    const float grow = 4 + t * 24;
+    const int alpha = static_cast<int>((1.0f - t) * (1.0f - t) * 120);
     dl->AddRect(ImVec2(start.Min.x - grow, start.Min.y - grow), ImVec2(start.Max.x + grow, start.Max.y + grow),
-                (p.accent & 0x00FFFFFF) | (static_cast<ImU32>(alpha) << 24), m.radius + grow, 0, 5);
+                (p.accent & 0x00FFFFFF) | (static_cast<ImU32>(alpha) << 24), m.radius + grow, 0, 4);
+    // The ring moves around the button, which itself stays: four bands.
+    const float o = 34, i = 2;
+    u.animate_in(ImRect(start.Min.x - o, start.Min.y - o, start.Max.x + o, start.Min.y + i));
+    u.animate_in(ImRect(start.Min.x - o, start.Max.y - i, start.Max.x + o, start.Max.y + o));
+    u.animate_in(ImRect(start.Min.x - o, start.Min.y + i, start.Min.x + m.radius, start.Max.y - i));
+    u.animate_in(ImRect(start.Max.x - m.radius, start.Min.y + i, start.Max.x + o, start.Max.y - i));
   }
-  ImGui::SetCursorScreenPos(start.Min);
-  if (button("welcome.start", start, tr("welcome.start"), ICON_TOUCH_APP, ButtonStyle::primary)) app.start();
+  if (button("welcome.start", start, tr("welcome.cta"), ICON_ARROW_FORWARD, ButtonStyle::primary, true,
+             FontRole::title))
+    app.start();
 
-  // Footnote: who runs the desk.
+  // Footnote: help is at the desk.
   const char* foot = tr("welcome.footnote");
   ImFont* ff = font_for(FontRole::body, foot);
-  float fw = measure(ff, foot).x;
-  float fx = portrait ? (D.x - fw) * 0.5f : margin;
-  if (fw < D.x - 2 * margin) draw_text(dl, ff, ImVec2(fx, D.y - (portrait ? 52 : 72)), p.text_muted, foot);
+  const float fw = measure(ff, foot).x;
+  if (portrait)
+    draw_text(dl, ff, ImVec2((D.x - fw) * 0.5f, D.y - 80), p.text_muted, foot);
+  else
+    draw_text(dl, ff, ImVec2(margin, D.y - 88), p.text_muted, foot);
 }
 
 }  // namespace odr::kiosk

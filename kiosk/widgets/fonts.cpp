@@ -1,7 +1,9 @@
 #include "widgets/fonts.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/mman.h>
+#include <stb/stb_truetype.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,6 +94,27 @@ std::vector<char32_t> gb2312_codepoints() {
   for (size_t i = 0; i + 1 < sizeof(kGb2312Ranges) / sizeof(kGb2312Ranges[0]); i += 2)
     for (char32_t c = kGb2312Ranges[i]; c <= kGb2312Ranges[i + 1]; ++c) s.push_back(c);
   return s;
+}
+
+// stb_truetype packs a glyph without pixels (a space) as "not packed" when
+// the atlas has no padding between glyphs, and its advance comes out as 0.
+// The text atlas needs padding 0 to hold GB 2312, so blank glyphs get their
+// advance from the font's metrics here.
+void fix_blank_glyphs(ImFont* font, const MappedFile& file, int face, float size) {
+  const auto* data = static_cast<const unsigned char*>(file.data);
+  stbtt_fontinfo info;
+  if (!stbtt_InitFont(&info, data, stbtt_GetFontOffsetForIndex(data, face))) return;
+  const float scale = stbtt_ScaleForPixelHeight(&info, size);
+  bool fixed = false;
+  for (ImWchar c : {ImWchar(0x20), ImWchar(0xA0), ImWchar(0x3000), ImWchar(0x2002), ImWchar(0x2003)}) {
+    ImFontGlyph* g = const_cast<ImFontGlyph*>(font->FindGlyphNoFallback(c));
+    if (!g || g->AdvanceX > 0) continue;
+    int advance = 0, lsb = 0;
+    stbtt_GetCodepointHMetrics(&info, c, &advance, &lsb);
+    g->AdvanceX = IM_ROUND(advance * scale);
+    fixed = true;
+  }
+  if (fixed) font->BuildLookupTable();
 }
 
 int face_for(const std::string& path) {
@@ -192,7 +215,10 @@ std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
   auto add = [](ImFontAtlas* atlas, MappedFile& file, int face, float size, const ImWchar* ranges,
                 bool merge = false, float min_advance = 0, float offset_y = 0) {
     ImFontConfig cfg;
-    cfg.FontDataOwnedByAtlas = false;  // the mapping outlives the build, not the atlas
+    // "Owned" only so that ImGui does not copy the 20 MB collection for every
+    // font it is used in (it copies data it does not own); the mapping is
+    // ours, and disown() hands it back before the atlas could free it.
+    cfg.FontDataOwnedByAtlas = true;
     cfg.FontNo = face;
     cfg.OversampleH = 1;  // at these sizes 1 looks the same and halves the atlas
     cfg.OversampleV = 1;
@@ -238,13 +264,27 @@ std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
     add_icons(d, IM_ROUND(sizes_.body * L));
   }
 
-  if (!t->Build() || !d->Build()) throw std::runtime_error("the font atlas could not be built from " + files_.regular);
+  auto disown = [](ImFontAtlas* a) {
+    for (ImFontConfig& c : a->ConfigData) {
+      c.FontData = nullptr;
+      c.FontDataOwnedByAtlas = false;
+    }
+  };
+  const bool built = t->Build() && d->Build();
+  if (!built) {
+    disown(t);
+    disown(d);
+    throw std::runtime_error("the font atlas could not be built from " + files_.regular);
+  }
+  fix_blank_glyphs(b->fonts[body], regular, files_.regular_face, sizes_.body);
   // Both atlases are needed as 8-bit alpha: compute it now, off the UI thread.
   unsigned char* px;
   int w, h;
   t->GetTexDataAsAlpha8(&px, &w, &h);
   d->GetTexDataAsAlpha8(&px, &w, &h);
   // The ranges and the mapped files go away with this function.
+  disown(t);
+  disown(d);
   t->ClearInputData();
   d->ClearInputData();
   b->text_glyphs = b->fonts[body]->Glyphs.Size;
@@ -256,6 +296,7 @@ FontAtlases::FontAtlases(FontFiles files, FontCharsets charsets, FontSizes sizes
     : files_(std::move(files)), charsets_(std::move(charsets)), sizes_(sizes) {}
 
 FontAtlases::~FontAtlases() {
+  if (first_thread_.joinable()) first_thread_.join();
   {
     std::lock_guard lock(mutex_);
     quit_ = true;
@@ -320,12 +361,32 @@ void FontAtlases::install(Build& b) {
   stats_.display_w = display_->TexWidth;
   stats_.display_h = display_->TexHeight;
   stats_.text_glyphs = b.text_glyphs;
+  // A build frees tens of MB of scratch (glyph bitmaps, packing) inside the
+  // worker's malloc arena; give it back to the system rather than keep it.
+  malloc_trim(0);
 }
 
 void FontAtlases::build_first() {
-  std::unique_ptr<Build> b = make_build(false);
-  stats_.first_build_ms = b->ms;
-  install(*b);
+  start_first();
+  finish_first();
+}
+
+void FontAtlases::start_first() {
+  first_thread_ = std::thread([this] {
+    try {
+      first_ = make_build(false);
+    } catch (const std::exception& e) {
+      first_error_ = e.what();
+    }
+  });
+}
+
+void FontAtlases::finish_first() {
+  if (first_thread_.joinable()) first_thread_.join();
+  if (!first_) throw std::runtime_error(first_error_.empty() ? "the fonts could not be built" : first_error_);
+  stats_.first_build_ms = first_->ms;
+  install(*first_);
+  first_.reset();
   if (!g_fonts) g_fonts = this;
 }
 

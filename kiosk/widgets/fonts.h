@@ -87,6 +87,10 @@ class FontAtlases {
   void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
   // Synchronous: the UI strings at every size. Throws std::runtime_error when a font cannot be read.
   void build_first();
+  // The same in two halves, so the window can open meanwhile: start_first()
+  // builds on a thread, finish_first() waits and installs (on the UI thread).
+  void start_first();
+  void finish_first();
   // Starts the worker: GB 2312 plus everything asked for so far.
   void start_full();
   // Between frames: swaps in a finished build (uploading its textures).
@@ -134,6 +138,9 @@ class FontAtlases {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::thread worker_;
+  std::thread first_thread_;
+  std::unique_ptr<Build> first_;
+  std::string first_error_;
   bool want_full_ = false;
   bool queued_ = false;   // a (re)build is wanted
   bool running_ = false;  // the worker is building

@@ -177,6 +177,10 @@ void draw_top_bar(KeyboardState& st, KeyboardMode mode, const Geometry& g, const
         commit_composition(st, t, act);
         st.text_mode = tab.m;
         st.symbol_page = 0;
+        if (tab.m == KeyboardMode::handwriting && !st.handwriting && st.load_handwriting) {
+          st.handwriting = st.load_handwriting();
+          if (!st.handwriting) st.load_handwriting = nullptr;  // not there: the tab goes away
+        }
       }
       if (on)
         dl->AddRectFilled(r.Min, r.Max, p.accent, r.GetHeight() * 0.5f);

@@ -14,6 +14,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct KeyboardState {
   // Engines (owned by the app; null when not available).
   input::PinyinInput* pinyin = nullptr;
   input::HandwritingInput* handwriting = nullptr;
+  // Loads the handwriting engine the first time 手写 is chosen: its model is
+  // 27 MB, and most shoppers never write by hand.
+  std::function<input::HandwritingInput*()> load_handwriting;
   // Handwriting: strokes on the pad in pad pixels, and the candidates for them.
   std::vector<input::Stroke> strokes;
   bool drawing = false;
@@ -41,7 +45,7 @@ struct KeyboardState {
   std::string hint;          // a short notice (e.g. "pinyin is starting")
 
   bool pinyin_available() const { return pinyin != nullptr; }
-  bool handwriting_available() const { return handwriting != nullptr; }
+  bool handwriting_available() const { return handwriting != nullptr || load_handwriting != nullptr; }
   // The session is over: forget strokes, candidates and any composition.
   void reset();
   // The starting mode for a language: 拼音 for Chinese when it is there, else ABC.

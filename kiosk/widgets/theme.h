@@ -61,6 +61,10 @@ struct Ui {
   ImVec2 display{1920, 1080};
   double time_s = 0;      // for animations
   bool animating = false; // set by widgets during a frame that want another frame soon
+  // Where the animation is, when it is all that changes: the platform may then
+  // redraw only this part of the screen (a software renderer's saving).
+  ImVector<ImRect> anim_rects;
+  void animate_in(const ImRect& r) { anim_rects.push_back(r); }
   // The focused text field's id and the keyboard's composition to show in it.
   std::string focus_id;
   std::string preedit;

@@ -159,6 +159,15 @@ void draw_text_centered(ImDrawList* dl, ImFont* f, const ImRect& r, ImU32 col, s
   draw_text(dl, f, ImVec2(r.Min.x + (r.GetWidth() - sz.x) * 0.5f, r.Min.y + (r.GetHeight() - sz.y) * 0.5f), col, s);
 }
 
+void draw_icon_centered(ImDrawList* dl, ImFont* f, ImVec2 center, ImU32 col, const char* icon) {
+  size_t i = 0;
+  char32_t c = next_codepoint(icon, i);
+  const ImFontGlyph* g = f->FindGlyph(static_cast<ImWchar>(c));
+  if (!g) return;
+  const float w = g->X1 - g->X0, h = g->Y1 - g->Y0;
+  draw_text(dl, f, ImVec2(IM_ROUND(center.x - w * 0.5f - g->X0), IM_ROUND(center.y - h * 0.5f - g->Y0)), col, icon);
+}
+
 std::string ellipsize(ImFont* f, std::string_view s, float width) {
   if (measure(f, s).x <= width) return std::string(s);
   std::string out(s);
@@ -222,7 +231,7 @@ float button_width(std::string_view label, const char* icon) {
 }
 
 bool button(const char* id, const ImRect& r, std::string_view label, const char* icon, ButtonStyle style,
-            bool enabled) {
+            bool enabled, FontRole role) {
   bool held = false;
   bool pressed = pressable(id, r, enabled, &held);
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -231,7 +240,7 @@ bool button(const char* id, const ImRect& r, std::string_view label, const char*
   if (style == ButtonStyle::primary && enabled && !held) draw_shadow(dl, r, rad, 1.2f);
   if (k.fill) dl->AddRectFilled(r.Min, r.Max, k.fill, rad);
   if (k.border) dl->AddRect(ImVec2(r.Min.x + 1, r.Min.y + 1), ImVec2(r.Max.x - 1, r.Max.y - 1), k.border, rad, 0, 2);
-  ImFont* f = font_for(FontRole::body, label);
+  ImFont* f = font_for(role, label);
   ImVec2 ls = measure(f, label);
   float iw = icon ? measure(f, icon).x : 0;
   float gap = icon && !label.empty() ? 12 : 0;
@@ -327,8 +336,7 @@ bool choice_card(const char* id, const ImRect& r, const char* icon, std::string_
     float d = std::min(r.GetHeight() - 2 * pad, 76.0f * m.s);
     ImVec2 c(x + d * 0.5f, r.GetCenter().y);
     dl->AddCircleFilled(c, d * 0.5f, selected ? p.accent : p.accent_soft, 40);
-    ImVec2 is = measure(f, icon);
-    draw_text(dl, f, ImVec2(c.x - is.x * 0.5f, c.y - f->FontSize * 0.5f), selected ? p.on_accent : p.accent, icon);
+    draw_icon_centered(dl, f, c, selected ? p.on_accent : p.accent, icon);
     x += d + 24;
   }
   float right = r.Max.x - pad - (selected ? 44 : 0);
@@ -409,8 +417,7 @@ void step_indicator(const ImRect& r, int current, int count, const std::vector<s
     ImVec2 c(r.Min.x + seg * (i + 0.5f), cy);
     if (i < current) {
       dl->AddCircleFilled(c, d * 0.5f, p.accent, 40);
-      ImVec2 s = measure(f, ICON_CHECK);
-      draw_text(dl, f, ImVec2(c.x - s.x * 0.5f, c.y - f->FontSize * 0.5f), p.on_accent, ICON_CHECK);
+      draw_icon_centered(dl, f, c, p.on_accent, ICON_CHECK);
     } else if (i == current) {
       dl->AddCircleFilled(c, d * 0.5f + 7, p.accent_soft, 40);
       dl->AddCircleFilled(c, d * 0.5f, p.accent, 40);

@@ -45,6 +45,8 @@ float draw_wrapped(ImDrawList* dl, ImFont* f, ImVec2 pos, float width, ImU32 col
 void text_block(FontRole role, std::string_view s, ImU32 col, float width = 0);
 // Text centred in a rectangle (one line).
 void draw_text_centered(ImDrawList* dl, ImFont* f, const ImRect& r, ImU32 col, std::string_view s);
+// An icon glyph centred on a point by its drawn shape (not its line box).
+void draw_icon_centered(ImDrawList* dl, ImFont* f, ImVec2 center, ImU32 col, const char* icon);
 // Shortens with "…" to fit width.
 std::string ellipsize(ImFont* f, std::string_view s, float width);
 
@@ -56,7 +58,7 @@ void draw_card(ImDrawList* dl, const ImRect& r, ImU32 fill, float radius, bool s
 // --- controls ---------------------------------------------------------------
 // A big rounded button with an optional icon before the label.
 bool button(const char* id, const ImRect& r, std::string_view label, const char* icon, ButtonStyle style,
-            bool enabled = true);
+            bool enabled = true, FontRole role = FontRole::body);
 float button_width(std::string_view label, const char* icon);  // natural width with padding
 // A round or square icon-only button.
 bool icon_button(const char* id, const ImRect& r, const char* icon, ButtonStyle style, bool enabled = true);

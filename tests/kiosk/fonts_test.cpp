@@ -40,6 +40,8 @@ TEST(Fonts, FirstAtlasHasTheUiThenGb2312ArrivesAndFits) {
   // Every UI string's characters are there from the first frame.
   for (const auto& [k, v] : i18n.zh_catalog().strings) EXPECT_TRUE(FontAtlases::has_all(body, v)) << k;
   EXPECT_FALSE(has(body, U'诈'));  // not a UI character: comes with GB 2312
+  ASSERT_TRUE(has(body, U' '));
+  EXPECT_GE(body->FindGlyphNoFallback(' ')->AdvanceX, 4.0f);  // spaces take room (padding 0 packs them oddly)
   EXPECT_FALSE(fonts->full_ready());
 
   fonts->start_full();
@@ -50,6 +52,8 @@ TEST(Fonts, FirstAtlasHasTheUiThenGb2312ArrivesAndFits) {
   EXPECT_TRUE(has(body, U'齄'));  // the last character of GB 2312
   EXPECT_TRUE(has(body, U'啊'));  // the first
   EXPECT_TRUE(has(body, 0xE86C));  // an icon merged in
+  EXPECT_GE(body->FindGlyphNoFallback(' ')->AdvanceX, 4.0f);
+  EXPECT_GT(body->FindGlyphNoFallback(0x3000)->AdvanceX, 20.0f);  // the ideographic space
   EXPECT_GE(fonts->stats().text_glyphs, 7445);
   EXPECT_LE(fonts->stats().text_w, 2048);
   EXPECT_LE(fonts->stats().text_h, 2048);
