@@ -20,6 +20,10 @@
 #include "app/app.h"
 #include "app/startup.h"
 #include "app/tour.h"
+#if __has_include("screens/staff_mode.h")
+#include "screens/staff_mode.h"  // staff mode (helper "staff")
+#define ODR_HAVE_STAFF_MODE 1
+#endif
 #include "config/config.h"
 #include "platform/loop.h"
 #include "platform/window.h"
@@ -322,7 +326,29 @@ int main(int argc, char** argv) {
     if (engine) engine->wake();
   };
 #endif
+  // Staff mode: three seconds on the top-left corner open its PIN pad.
+#ifdef ODR_HAVE_STAFF_MODE
+  StaffModeEnv staff_env;
+  staff_env.store = store.get();
+  std::string calendar_warning;
+  staff_env.calendar = load_staff_calendar(config, &calendar_warning);
+  if (!calendar_warning.empty())
+    fprintf(stderr, "odr-kiosk: working-day calendar: %s (deadlines shown as estimates)\n", calendar_warning.c_str());
+#ifdef ODR_HAVE_SYNC
+  staff_env.wake_sync = [&engine] {
+    if (engine) engine->wake();
+  };
+#endif
+  StaffMode staff(std::move(staff_env));
+  App* staff_app = nullptr;
+  env.on_staff_gesture = [&staff, &staff_app] {
+    if (staff_app) staff.open(*staff_app);
+  };
+#endif
   App app(std::move(env), i18n, *fonts);
+#ifdef ODR_HAVE_STAFF_MODE
+  staff_app = &app;
+#endif
 
   int rc = 0;
   if (tour) {
@@ -461,6 +487,9 @@ int main(int argc, char** argv) {
 
 #ifdef ODR_HAVE_SYNC
   if (engine) engine->stop();
+#endif
+#ifdef ODR_HAVE_STAFF_MODE
+  staff.leave(app, "shutdown");
 #endif
   app.reset_session();
   fonts->set_uploader(nullptr, nullptr);
