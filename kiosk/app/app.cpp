@@ -406,6 +406,7 @@ void App::frame() {
   layout_theme(ui_, io.DisplaySize, large_);
   ui_.time_s = static_cast<double>(now_ms() % 86'400'000) / 1000.0;
   ui_.animating = false;
+  ui_.compact = false;
   ui_.anim_rects.clear();
   ui_.disabled_tap_id.clear();
   update_idle();
@@ -425,6 +426,7 @@ void App::frame() {
   // The page background is the renderer's clear colour (Palette::bg): one
   // full-screen layer less for a software renderer to fill.
   if (takeover) {
+    content_ = ImRect(ImVec2(0, 0), D);  // the whole screen is the takeover's (the driver scrolls within it)
     if (!takeover(*this)) takeover = nullptr;
   } else if (step == Step::welcome) {
     content_ = ImRect(ImVec2(0, 0), D);
@@ -435,8 +437,15 @@ void App::frame() {
     screen_done(*this);
   } else {
     const float kb_h = has_focus() ? keyboard_height(kb, focus_.kind, D) : 0;
-    // Landscape with the keyboard up has little height: the step dots give way.
+    // Landscape with the keyboard up has little height: the step dots give
+    // way, and the header and footer get slimmer (targets stay >= 60 px).
     const bool show_steps = ui_.portrait || kb_h == 0;
+    if (!show_steps) {
+      ui_.m.header_h = 88;
+      ui_.m.footer_h = 104;
+      ui_.m.button_h = 80;
+      ui_.compact = true;
+    }
     const float top = m.header_h + (show_steps ? m.steps_h + 8 : 8);
     content_ = ImRect(ImVec2(0, top), ImVec2(D.x, D.y - kb_h - m.footer_h));
     draw_header();
