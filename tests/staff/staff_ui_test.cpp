@@ -273,6 +273,18 @@ TEST_F(StaffUi, InactivityEndsStaffModeAndWipesTheDetail) {
   EXPECT_FALSE(d->visible("staff.logout"));
 }
 
+TEST_F(StaffUi, ALongListScrollsByFinger) {
+  std::string last;
+  for (int i = 0; i < 14; ++i) last = store->submit_complaint(test::valid_complaint(20 + i)).ticket;
+  log_in();
+  d->tap("staff.nav.list");
+  EXPECT_FALSE(d->visible("staff.row." + last)) << "the newest is far down (the list runs by deadline)";
+  d->reveal("staff.row." + last);
+  d->tap("staff.row." + last);
+  ASSERT_EQ(staff->screen, StaffScreen::detail);
+  EXPECT_EQ(staff->detail->row.ticket, last);
+}
+
 TEST_F(StaffUi, WithdrawalIsConfirmedByTheConsumer) {
   const std::string id = store->submit_complaint(test::valid_complaint(4)).id;
   log_in();
