@@ -15,7 +15,7 @@ float content_begin(App& app, float max_w) {
   const float avail = ImGui::GetContentRegionAvail().x;
   const float w = std::min(avail - 2 * m.margin, max_w);
   ImGui::Indent(IM_FLOOR((avail - w) * 0.5f));
-  space(m.gap * 1.5f);
+  space(ui().compact ? m.gap * 0.75f : m.gap * 1.5f);
   ui().column_w = w;
   return w;
 }
@@ -55,7 +55,7 @@ void SideBySide::end() {
 
 void screen_heading(Step s) {
   std::string key = step_key(s);
-  section_title(tr(key + ".title"), tr(key + ".sub"));
+  section_title(tr(key + ".title"), ui().compact ? std::string_view() : std::string_view(tr(key + ".sub")));
 }
 
 ImRect dialog_begin(const char* id, ImVec2 size) {

@@ -50,11 +50,12 @@ Geometry geometry(KeyboardMode mode, ImVec2 display) {
   Geometry g;
   const bool portrait = display.y > display.x;
   g.width = std::min(display.x - 2 * g.pad, portrait ? 1060.0f : 1500.0f);
-  g.key_h = portrait ? 96 : 80;
-  g.top_h = portrait ? 80 : 72;
+  // Landscape has height for little else: keys a bit shorter (still 72 px).
+  g.key_h = portrait ? 96 : 72;
+  g.top_h = portrait ? 80 : 64;
   if (mode == KeyboardMode::keypad) {
     g.width = std::min(g.width, 760.0f);
-    g.key_h = portrait ? 100 : 84;
+    g.key_h = portrait ? 100 : 76;
     g.unit = (g.width - 3 * g.gap) / 4;
   } else {
     g.unit = (g.width - 9 * g.gap) / 10;

@@ -68,6 +68,7 @@ struct Ui {
   // The focused text field's id and the keyboard's composition to show in it.
   std::string focus_id;
   std::string preedit;
+  bool compact = false;          // landscape with the keyboard up: headings without their line
   bool scroll_to_focus = false;  // the focused field scrolls itself into view once
   float column_w = 0;            // the current form column's width (0: the window's)
   std::string disabled_tap_id;   // a disabled control tapped this frame (Next: show what is missing)
