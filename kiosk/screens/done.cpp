@@ -50,10 +50,13 @@ void screen_done(App& app) {
   hit_add("done.ticket", ImVec2(card.Min.x + 52, cy), ImVec2(card.Min.x + 52 + measure(ft, ticket).x, cy + ft->FontSize),
           true);
   draw_text(dl, ft, ImVec2(card.Min.x + 52, cy), p.accent_pressed, ticket);
+  hit_text("done.ticket", ticket);
   cy += ft->FontSize + 24;
   std::string phone =
       trf("done.phone", {{"phone", mask_phone(app.draft.c.consumer.phone)}});
   draw_text(dl, font_for(FontRole::body, phone), ImVec2(card.Min.x + 52, cy), p.text, phone);
+  hit_add("done.phone", ImVec2(card.Min.x + 52, cy), ImVec2(card.Max.x - 24, cy + line_height(fb)), true);
+  hit_text("done.phone", phone);
   y = card.Max.y + 40;
 
   // What happens next: three numbered lines.

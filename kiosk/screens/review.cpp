@@ -50,9 +50,14 @@ void section(App& app, Step step, const char* icon, const std::vector<Row>& rows
   ImFont* fe = font_for(FontRole::body, edit);
   draw_text(dl, fe, ImVec2(card.Max.x - pad - measure(fe, edit).x, y), p.accent, edit);
   y += line_height(f) + 18;
+  int row = 0;
   for (const Row& r : rows) {
     const std::string v = r.value.empty() ? "-" : r.value;
     ImFont* fv = font_for(FontRole::body, v);
+    // Each value is findable by the UI tests: "review.contact.1".
+    const std::string vid = std::string("review.") + step_key(step) + "." + std::to_string(row++);
+    hit_add(vid, ImVec2(card.Min.x + pad, y), ImVec2(card.Max.x - pad, y + line_height(f)), true);
+    hit_text(vid, v);
     draw_text(dl, font_for(FontRole::body, r.label), ImVec2(card.Min.x + pad, y), p.text_muted, r.label);
     if (side) {
       y += draw_wrapped(dl, fv, ImVec2(card.Min.x + pad + label_w + 16, y), value_w, p.text, v) + 12;

@@ -83,20 +83,38 @@ void Driver::swipe(ImVec2 a, ImVec2 b, int steps) {
 }
 
 void Driver::reveal(std::string_view id) {
-  for (int tries = 0; tries < 30; ++tries) {
+  // Down the page first; if it is not below, back up.
+  int direction = +1, unchanged = 0;
+  for (int tries = 0; tries < 40; ++tries) {
     const HitRect* r = find(id);
     const ImRect c = app_->content_rect();
-    // Inside the content area with a margin (the registry holds the clipped rectangle).
-    if (r && r->max.y - r->min.y >= 40 && r->max.y < c.Max.y - 4 && r->min.y > c.Min.y + 4) return;
-    const bool below = !r || r->min.y >= c.GetCenter().y;
-    const float before = r ? r->min.y : 0;
-    const bool was_visible = r != nullptr;
+    // Inside the content area with a margin: not cut by its edges.
+    if (r && r->max.y < c.Max.y - 4 && r->min.y > c.Min.y + 4) return;
+    if (r) direction = r->min.y >= c.GetCenter().y ? +1 : -1;
+    // Something to tell whether the page moved: the first registered rectangle's position.
+    const std::vector<std::string> ids = app_->hits().ids_with_prefix("");
+    float probe = 0;
+    for (const std::string& k : ids)
+      if (const HitRect* h = find(k); h && h->min.y > c.Min.y && h->max.y < c.Max.y) {
+        probe = h->min.y;
+        break;
+      }
     const float dy = std::min(c.GetHeight() * 0.45f, 400.0f);
-    ImVec2 a(c.Max.x - 60, c.GetCenter().y + (below ? dy * 0.5f : -dy * 0.5f));
-    ImVec2 b(a.x, a.y + (below ? -dy : dy));
+    ImVec2 a(c.Max.x - 60, c.GetCenter().y + direction * dy * 0.5f);
+    ImVec2 b(a.x, a.y - direction * dy);
     swipe(a, b);
-    const HitRect* now = find(id);
-    if (was_visible && now && now->min.y == before) return;  // cannot move further: as visible as it gets
+    float after = 0;
+    for (const std::string& k : ids)
+      if (const HitRect* h = find(k); h && h->min.y > c.Min.y && h->max.y < c.Max.y) {
+        after = h->min.y;
+        break;
+      }
+    if (after == probe) {
+      // At the end of the page: as visible as it gets, or the other way.
+      if (find(id)) return;
+      direction = -direction;
+      if (++unchanged > 2) break;
+    }
   }
   if (!find(id)) throw DriverError("cannot scroll to: " + std::string(id));
 }

@@ -9,12 +9,17 @@
 namespace odr::kiosk {
 
 void HitRegistry::add(std::string_view id, ImVec2 min, ImVec2 max, bool enabled, bool selected) {
-  rects_[std::string(id)] = HitRect{min, max, enabled, selected};
+  rects_[std::string(id)] = HitRect{min, max, enabled, selected, {}};
 }
 
 const HitRect* HitRegistry::find(std::string_view id) const {
   auto it = rects_.find(std::string(id));
   return it == rects_.end() ? nullptr : &it->second;
+}
+
+void HitRegistry::set_text(std::string_view id, std::string_view text) {
+  auto it = rects_.find(std::string(id));
+  if (it != rects_.end()) it->second.text.assign(text);
 }
 
 std::vector<std::string> HitRegistry::ids_with_prefix(std::string_view prefix) const {
@@ -33,6 +38,10 @@ void hit_add(std::string_view id, const ImVec2& min, const ImVec2& max, bool ena
   // Only a target a finger can hit counts as there.
   if (r.GetWidth() < 8 || r.GetHeight() < 8) return;
   reg->add(id, r.Min, r.Max, enabled, selected);
+}
+
+void hit_text(std::string_view id, std::string_view text) {
+  if (HitRegistry* reg = ui().hits) reg->set_text(id, text);
 }
 
 }  // namespace odr::kiosk

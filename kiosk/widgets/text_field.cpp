@@ -4,6 +4,7 @@
 
 #include "i18n/i18n.h"
 #include "util/utf8.h"
+#include "widgets/hit.h"
 #include "widgets/icons.h"
 #include "widgets/widgets.h"
 
@@ -39,6 +40,7 @@ bool text_field(const TextFieldSpec& spec, float width) {
   ImRect box = take(ImVec2(width, box_h));
   bool held = false;
   bool tapped = pressable(spec.id, box, true, &held);
+  hit_text(spec.id, spec.value);
   const bool has_error = !spec.error.empty();
   ImU32 border = focused ? p.accent : (has_error ? p.error : p.border);
   if (focused) dl->AddRectFilled(ImVec2(box.Min.x - 5, box.Min.y - 5), ImVec2(box.Max.x + 5, box.Max.y + 5),

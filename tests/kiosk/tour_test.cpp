@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <sys/wait.h>
 
 namespace fs = std::filesystem;
 
@@ -82,4 +83,51 @@ TEST(Tour, EveryScreenInBothLanguagesOrientationsAndLargeText) {
   for (const char* extra : {"landscape-zh-11-idle", "landscape-en-12-start-over", "portrait-zh-05b-keyboard-123"})
     EXPECT_TRUE(found.count(extra)) << extra << " missing";
   EXPECT_GE(found.size(), 6u * 13u);
+}
+
+namespace {
+// Runs odr-kiosk with args (no display needed: it stops before opening one); returns exit code and output.
+int run_binary(const std::string& args, std::string* out) {
+  const fs::path tmp = fs::path(env("ODR_TEST_TMP").empty() ? "/tmp" : env("ODR_TEST_TMP")) / "cli";
+  fs::create_directories(tmp);
+  const std::string log = (tmp / "out.log").string();
+  std::string cmd = "env -u DISPLAY '" + env("ODR_BIN_DIR") + "/odr-kiosk' " + args + " > '" + log + "' 2>&1";
+  int rc = std::system(cmd.c_str());
+  std::ifstream f(log);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  *out = ss.str();
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+}  // namespace
+
+TEST(Cli, BadConfigNamesTheKey) {
+  const fs::path tmp = fs::path(env("ODR_TEST_TMP").empty() ? "/tmp" : env("ODR_TEST_TMP")) / "cli";
+  fs::create_directories(tmp);
+  std::ifstream in(env("ODR_SOURCE_DIR") + "/config/kiosk.toml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  const std::string from = "timeout_s = 90";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "timeout_s = \"ninety\"");
+  std::ofstream(tmp / "bad.toml") << text;
+  std::string out;
+  EXPECT_EQ(run_binary("--config '" + (tmp / "bad.toml").string() + "'", &out), 2);
+  EXPECT_NE(out.find("idle.timeout_s"), std::string::npos) << out;
+
+  EXPECT_EQ(run_binary("--config /nonexistent/kiosk.toml", &out), 2);
+  EXPECT_NE(out.find("/nonexistent/kiosk.toml"), std::string::npos) << out;
+  EXPECT_EQ(run_binary("--windowed big", &out), 2);
+  EXPECT_NE(out.find("--windowed"), std::string::npos) << out;
+  EXPECT_EQ(run_binary("--frobnicate", &out), 2);
+  EXPECT_NE(out.find("--frobnicate"), std::string::npos) << out;
+}
+
+TEST(Cli, NoDisplayIsAClearMessage) {
+  std::string out;
+  const fs::path tmp = fs::path(env("ODR_TEST_TMP").empty() ? "/tmp" : env("ODR_TEST_TMP")) / "cli";
+  int rc = run_binary("--config '" + env("ODR_SOURCE_DIR") + "/config/kiosk.toml' --data-dir '" + (tmp / "data").string() + "'", &out);
+  EXPECT_EQ(rc, 4) << out;
+  EXPECT_NE(out.find("display"), std::string::npos) << out;
 }
