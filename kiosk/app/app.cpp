@@ -23,6 +23,9 @@ App::App(AppEnv env, I18n& i18n, FontAtlases& fonts) : env_(std::move(env)), i18
 App::~App() {
   draft.wipe();
   kb.reset();
+  // The widgets' current context must not outlive this app.
+  if (&ui() == &ui_) set_ui(nullptr);
+  if (current_i18n() == &i18n_) set_current_i18n(nullptr);
 }
 
 int64_t App::now_ms() const { return env_.clock_ms ? env_.clock_ms() : now_unix_ms(); }

@@ -24,11 +24,12 @@ void screen_contact(App& app) {
   phone.hint = tr("contact.phone_hint");
   phone.icon = ICON_PHONE;
   // As typed: a mobile number is complete at 11 digits; say so before then.
-  std::string guide;
+  std::string guide, phone_error;
   if (app.focused().id == "field.consumer.phone" && !c.phone.empty() && c.phone.size() < 11)
     guide = trf("contact.phone_digits_left", {{"n", std::to_string(11 - c.phone.size())}});
   else if (!c.phone.empty() && !is_valid_mobile(c.phone))
-    phone.error = app.message_any("consumer.phone");
+    phone_error = app.message_any("consumer.phone");
+  phone.error = phone_error;
   app.field({"field.consumer.phone", "consumer.phone", &c.phone, FieldKind::phone, 11}, phone);
   if (!guide.empty()) {
     space(6);

@@ -37,14 +37,13 @@ float feature(ImDrawList* dl, ImVec2 at, float width, const char* icon, const ch
 }
 
 // The hero block: headline, lead, three features. Returns its height.
-float hero(ImDrawList* dl, ImVec2 at, float width, bool draw) {
+float hero(ImDrawList* dl, ImVec2 at, float width, bool draw, const std::string& lead) {
   const Palette& p = ui().pal;
   float y = at.y;
   const char* title = tr("welcome.hero");
   ImFont* fh = font_for(FontRole::display, title);
   if (draw) draw_wrapped(dl, fh, ImVec2(at.x, y), width, p.text, title);
   y += wrapped_height(fh, title, width) + 20;
-  const char* lead = tr("welcome.lead");
   ImFont* fl = font_for(FontRole::body, lead);
   const float lead_w = std::min(width, 920.0f);
   if (draw) draw_wrapped(dl, fl, ImVec2(at.x, y), lead_w, p.text_muted, lead);
@@ -88,10 +87,11 @@ void screen_welcome(App& app) {
     card = ImRect(ImVec2(D.x * 0.58f, (D.y - card_h) * 0.5f + 20), ImVec2(D.x - 96, (D.y + card_h) * 0.5f + 20));
 
   // The hero, centred in the room the card leaves.
+  const std::string lead = trf("welcome.lead", {{"days", std::to_string(app.config().deadline_working_days)}});
   const float hero_w = portrait ? D.x - 2 * margin : card.Min.x - 2 * margin;
   const float top = portrait ? 180 : 170, bottom = portrait ? card.Min.y - 40 : D.y - 120;
-  const float hh = hero(dl, ImVec2(margin, 0), hero_w, false);
-  hero(dl, ImVec2(margin, std::max(top, top + (bottom - top - hh) * 0.5f)), hero_w, true);
+  const float hh = hero(dl, ImVec2(margin, 0), hero_w, false, lead);
+  hero(dl, ImVec2(margin, std::max(top, top + (bottom - top - hh) * 0.5f)), hero_w, true, lead);
 
   draw_card(dl, card, p.surface, 36, true);
   ImRect in(ImVec2(card.Min.x + pad, card.Min.y + pad), ImVec2(card.Max.x - pad, card.Max.y - pad));
