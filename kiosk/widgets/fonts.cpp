@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <chrono>
 #include <filesystem>
 #include <future>
@@ -206,6 +207,17 @@ std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
   }
   r_icons.push_back(0);
   static const ImWchar r_space[] = {0x20, 0x20, 0};
+  // Only a few icons are drawn at the biggest size.
+  std::vector<ImWchar> r_icons_xl;
+  for (const char* icon : {ICON_CHECK_CIRCLE, ICON_WARNING, ICON_RESTART_ALT, ICON_TIMER, ICON_ERROR_OUTLINE,
+                           ICON_INFO, ICON_LOCK, ICON_TOUCH_APP}) {
+    size_t i = 0;
+    ImWchar c = static_cast<ImWchar>(next_codepoint(icon, i));
+    r_icons_xl.push_back(c);
+    r_icons_xl.push_back(c);
+  }
+  std::sort(r_icons_xl.begin(), r_icons_xl.end());
+  r_icons_xl.push_back(0);
 
   MappedFile regular(files_.regular);
   std::optional<MappedFile> bold_map, icons_map;
@@ -244,8 +256,39 @@ std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
   t->Flags |= ImFontAtlasFlags_NoMouseCursors;
   t->TexGlyphPadding = 0;
   if (full) t->TexDesiredWidth = 2048;
-  b->fonts[body] = add(t, regular, files_.regular_face, sizes_.body, r_body.data());
-  add_icons(t, sizes_.body);
+  std::shared_ptr<const GlyphSource> src;
+  if (full) {
+    std::lock_guard lock(mutex_);
+    src = text_source_;
+  }
+  // With a previous full atlas, only characters it lacks are rasterised; its
+  // glyphs come along as ready-made rectangles (copied after the build).
+  std::vector<std::pair<int, const ImFontGlyph*>> reused;  // custom rect id, old glyph
+  if (src) {
+    std::vector<char32_t> fresh;
+    std::vector<char32_t> had;
+    // Blank glyphs (spaces) cannot be rectangles: they are "drawn" again, for free.
+    auto pixel_size = [&](const ImFontGlyph& g) {
+      return ImVec2(IM_ROUND((g.U1 - g.U0) * src->width), IM_ROUND((g.V1 - g.V0) * src->height));
+    };
+    for (const ImFontGlyph& g : src->glyphs)
+      if (pixel_size(g).x >= 1 && pixel_size(g).y >= 1) had.push_back(g.Codepoint);
+    std::sort(had.begin(), had.end());
+    std::set_difference(body_cps.begin(), body_cps.end(), had.begin(), had.end(), std::back_inserter(fresh));
+    if (fresh.empty()) fresh.push_back(0x20);  // a font needs at least one range
+    r_body = ranges_of(fresh);
+    b->fonts[body] = add(t, regular, files_.regular_face, sizes_.body, r_body.data());
+    for (const ImFontGlyph& g : src->glyphs) {
+      const int w = static_cast<int>(pixel_size(g).x), h = static_cast<int>(pixel_size(g).y);
+      if (w < 1 || h < 1 || std::binary_search(fresh.begin(), fresh.end(), static_cast<char32_t>(g.Codepoint))) continue;
+      int id = t->AddCustomRectFontGlyph(b->fonts[body], static_cast<ImWchar>(g.Codepoint), w, h, g.AdvanceX,
+                                         ImVec2(g.X0, g.Y0));
+      reused.emplace_back(id, &g);
+    }
+  } else {
+    b->fonts[body] = add(t, regular, files_.regular_face, sizes_.body, r_body.data());
+    add_icons(t, sizes_.body);
+  }
 
   ImFontAtlas* d = (b->display = std::make_unique<ImFontAtlas>()).get();
   d->Flags |= ImFontAtlasFlags_NoMouseCursors;
@@ -256,7 +299,7 @@ std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
   b->fonts[display] = add(d, bold, files_.bold_face, sizes_.display, r_hero.data());
   b->fonts[ticket] = add(d, bold, files_.bold_face, sizes_.ticket, r_ticket.data());
   b->fonts[icon_xl] = add(d, regular, files_.regular_face, sizes_.icon_xl, r_space);
-  if (icons_map) add(d, *icons_map, 0, sizes_.icon_xl, r_icons.data(), true, sizes_.icon_xl, 0);
+  if (icons_map) add(d, *icons_map, 0, sizes_.icon_xl, r_icons_xl.data(), true, sizes_.icon_xl, 0);
   b->fonts[title_l] = add(d, bold, files_.bold_face, IM_ROUND(sizes_.title * L), r_title.data());
   add_icons(d, IM_ROUND(sizes_.title * L));
   b->fonts[display_l] = add(d, bold, files_.bold_face, IM_ROUND(sizes_.display * L), r_hero.data());
@@ -279,6 +322,18 @@ std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
     disown(t);
     disown(d);
     throw std::runtime_error("the font atlas could not be built from " + files_.regular);
+  }
+  if (src) {
+    unsigned char* px;
+    int w, h;
+    t->GetTexDataAsAlpha8(&px, &w, &h);
+    for (const auto& [id, g] : reused) {
+      const ImFontAtlasCustomRect* r = t->GetCustomRectByIndex(id);
+      const int sx = static_cast<int>(IM_ROUND(g->U0 * src->width)), sy = static_cast<int>(IM_ROUND(g->V0 * src->height));
+      for (int y = 0; y < r->Height; ++y)
+        memcpy(px + static_cast<size_t>(r->Y + y) * w + r->X,
+               src->pixels.data() + static_cast<size_t>(sy + y) * src->width + sx, r->Width);
+    }
   }
   fix_blank_glyphs(b->fonts[body], regular, files_.regular_face, sizes_.body);
   // Both atlases are needed as 8-bit alpha: compute it now, off the UI thread.
@@ -341,7 +396,20 @@ void FontAtlases::install(Build& b) {
   }
   b.text->SetTexID(new_text);
   b.display->SetTexID(new_display);
-  // The GPU has its copy: free ours (4 MB for the full text atlas).
+  if (b.full) {
+    // Kept for adding characters later without drawing every glyph again.
+    auto src = std::make_shared<GlyphSource>();
+    unsigned char* px;
+    int w, h;
+    b.text->GetTexDataAsAlpha8(&px, &w, &h);
+    src->pixels.assign(px, px + static_cast<size_t>(w) * h);
+    src->width = w;
+    src->height = h;
+    src->glyphs.assign(b.fonts[body]->Glyphs.begin(), b.fonts[body]->Glyphs.end());
+    std::lock_guard lock(mutex_);
+    text_source_ = std::move(src);
+  }
+  // The GPU has its copy: free ours.
   if (upload_) {
     b.text->ClearTexData();
     b.display->ClearTexData();

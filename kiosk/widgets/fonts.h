@@ -117,6 +117,13 @@ class FontAtlases {
 
  private:
   struct Build;
+  // The installed full text atlas, kept so that adding a few characters
+  // re-uses its 7,600 rasterised glyphs instead of drawing them again.
+  struct GlyphSource {
+    std::vector<unsigned char> pixels;  // alpha8
+    int width = 0, height = 0;
+    std::vector<ImFontGlyph> glyphs;    // the body font's
+  };
   enum Slot { body, title, display, ticket, icon_xl, body_l, title_l, display_l, kSlots };
   std::unique_ptr<Build> make_build(bool full);
   void worker_main();
@@ -146,6 +153,7 @@ class FontAtlases {
   bool running_ = false;  // the worker is building
   bool quit_ = false;
   std::set<char32_t> extra_text_, extra_large_;  // characters asked for beyond the base sets
+  std::shared_ptr<const GlyphSource> text_source_;  // see GlyphSource
   std::unique_ptr<Build> done_;                  // finished, waiting for poll()
 };
 

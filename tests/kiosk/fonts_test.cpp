@@ -66,6 +66,22 @@ TEST(Fonts, FirstAtlasHasTheUiThenGb2312ArrivesAndFits) {
   // A character beyond GB 2312 (a pinyin candidate could be one) is added on request.
   const char* rare = "喆";  // U+5586
   ASSERT_FALSE(has(body, U'喆'));
+  // The rebuild re-uses the glyphs already drawn: the same pixels come back.
+  auto glyph_pixels = [&](ImFont* f, ImWchar c) {
+    ImFontAtlas* a = f->ContainerAtlas;
+    unsigned char* px;
+    int w, h;
+    a->GetTexDataAsAlpha8(&px, &w, &h);
+    const ImFontGlyph* g = f->FindGlyphNoFallback(c);
+    std::string out;
+    const int x0 = static_cast<int>(g->U0 * w + 0.5f), y0 = static_cast<int>(g->V0 * h + 0.5f);
+    const int gw = static_cast<int>((g->U1 - g->U0) * w + 0.5f), gh = static_cast<int>((g->V1 - g->V0) * h + 0.5f);
+    for (int y = 0; y < gh; ++y) out.append(reinterpret_cast<const char*>(px) + (y0 + y) * w + x0, gw);
+    return out;
+  };
+  const std::string zhong = glyph_pixels(body, U'中');
+  ASSERT_GT(zhong.size(), 300u);
+  EXPECT_NE(zhong.find_first_not_of('\0'), std::string::npos);
   EXPECT_FALSE(fonts->request(rare));
   auto t0 = std::chrono::steady_clock::now();
   fonts->wait_idle();
@@ -73,6 +89,10 @@ TEST(Fonts, FirstAtlasHasTheUiThenGb2312ArrivesAndFits) {
   body = fonts->font(FontRole::body, false);
   EXPECT_TRUE(has(body, U'喆'));
   EXPECT_TRUE(has(fonts->font(FontRole::body, true), U'喆'));
+  EXPECT_EQ(glyph_pixels(body, U'中'), zhong);
+  EXPECT_TRUE(has(body, U'齄') && has(body, 0xE86C) && has(body, U'诈'));
+  EXPECT_GE(body->FindGlyphNoFallback(' ')->AdvanceX, 4.0f);
+  EXPECT_NE(glyph_pixels(body, U'喆').find_first_not_of('\0'), std::string::npos);  // drawn, not blank
   EXPECT_TRUE(fonts->request(rare));  // nothing missing any more
   EXPECT_LE(fonts->stats().text_h, 2048);
   RecordProperty("rebuild_ms", std::to_string(ms));
