@@ -320,22 +320,47 @@ std::string scrub(std::string_view detail) {
   return out;
 }
 
+// The end of the audit chain, read once per transaction by an AuditAppender.
+struct AuditTail {
+  int64_t seq = 0;
+  std::string hash = kZeroHash;
+};
+
+AuditTail audit_tail(sqlite3* db, StatementCache& cache) {
+  AuditTail t;
+  Stmt last(db, cache, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+  if (last.step()) {
+    t.seq = last.i64(0);
+    t.hash = last.text(1);
+  }
+  return t;
+}
+
+// Appends records inside a BEGIN IMMEDIATE transaction (so nobody else can
+// append meanwhile): the chain's end is read once, then carried along.
+class AuditAppender {
+ public:
+  AuditAppender(sqlite3* db, StatementCache& cache) : db_(db), cache_(cache), tail_(audit_tail(db, cache)) {}
+  void append(int64_t now_ms, std::string_view actor, std::string_view action, std::string_view detail) {
+    const int64_t seq = tail_.seq + 1;
+    std::string clean = scrub(detail);
+    std::string hash = audit_hash(tail_.hash, seq, now_ms, actor, action, clean);
+    Stmt ins(db_, cache_,
+             "INSERT INTO audit (seq, at_ms, actor, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, seq).bind(2, now_ms).bind(3, actor).bind(4, action).bind(5, clean).bind(6, tail_.hash).bind(7, hash).run();
+    tail_.seq = seq;
+    tail_.hash = std::move(hash);
+  }
+
+ private:
+  sqlite3* db_;
+  StatementCache& cache_;
+  AuditTail tail_;
+};
+
 void append_audit_in_tx(sqlite3* db, StatementCache& cache, int64_t now_ms, std::string_view actor,
                         std::string_view action, std::string_view detail) {
-  int64_t seq = 1;
-  std::string prev = kZeroHash;
-  {
-    Stmt last(db, cache, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
-    if (last.step()) {
-      seq = last.i64(0) + 1;
-      prev = last.text(1);
-    }
-  }
-  std::string clean = scrub(detail);
-  std::string hash = audit_hash(prev, seq, now_ms, actor, action, clean);
-  Stmt ins(db, cache,
-           "INSERT INTO audit (seq, at_ms, actor, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  ins.bind(1, seq).bind(2, now_ms).bind(3, actor).bind(4, action).bind(5, clean).bind(6, prev).bind(7, hash).run();
+  AuditAppender(db, cache).append(now_ms, actor, action, detail);
 }
 
 std::string invalid_summary(const char* what, const std::vector<FieldError>& errors) {
@@ -671,103 +696,144 @@ std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_vi
   {
     // Claimable: pending and due, or in flight with a lease that ran out (its
     // sender died). Events wait for their complaint and for earlier events.
+    // Two arms merged in seq order, each walking outbox_state in order and
+    // stopping at the limit: one "state = a OR state = b" would gather and
+    // sort every pending item for each batch (a 10,000 backlog: quadratic).
+#define CLAIM_EVENT_READY                                                                      \
+  " AND EXISTS (SELECT 1 FROM outbox c WHERE c.ref_id = o.complaint_id AND c.kind = 'complaint' " \
+  "             AND c.state = 'delivered') "                                                   \
+  " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state IN ('pending', 'in_flight', 'held') "   \
+  "                 AND p.kind = 'event' AND p.complaint_id = o.complaint_id AND p.seq < o.seq) "
     Stmt q(db_, sc,
            kind == OutboxKind::complaint
-               ? "SELECT seq FROM outbox o WHERE kind = 'complaint' AND "
-                 "((state = 'pending' AND not_before_ms <= ?1) OR (state = 'in_flight' AND lease_until_ms <= ?1)) "
+               ? "SELECT seq FROM outbox o WHERE state = 'pending' AND kind = 'complaint' AND not_before_ms <= ?1 "
+                 "UNION ALL "
+                 "SELECT seq FROM outbox o WHERE state = 'in_flight' AND kind = 'complaint' AND lease_until_ms <= ?1 "
                  "ORDER BY seq LIMIT ?2"
-               : "SELECT seq FROM outbox o WHERE kind = 'event' AND "
-                 "((state = 'pending' AND not_before_ms <= ?1) OR (state = 'in_flight' AND lease_until_ms <= ?1)) "
-                 "AND EXISTS (SELECT 1 FROM outbox c WHERE c.ref_id = o.complaint_id AND c.kind = 'complaint' "
-                 "            AND c.state = 'delivered') "
-                 "AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state IN ('pending', 'in_flight', 'held') "
-                 "                AND p.kind = 'event' AND p.complaint_id = o.complaint_id AND p.seq < o.seq) "
+               : "SELECT seq FROM outbox o WHERE state = 'pending' AND kind = 'event' AND not_before_ms <= ?1 "
+                 CLAIM_EVENT_READY
+                 "UNION ALL "
+                 "SELECT seq FROM outbox o WHERE state = 'in_flight' AND kind = 'event' AND lease_until_ms <= ?1 "
+                 CLAIM_EVENT_READY
                  "ORDER BY seq LIMIT ?2");
+#undef CLAIM_EVENT_READY
     q.bind(1, now).bind(2, static_cast<int64_t>(max));
     while (q.step()) seqs.push_back(q.i64(0));
   }
-  for (int64_t seq : seqs) {
+  if (seqs.empty()) {
+    tx.commit();
+    return items;
+  }
+  // The chosen seqs as one JSON array: one UPDATE and one SELECT for the
+  // whole batch instead of two statements per item.
+  std::string list = "[";
+  for (size_t i = 0; i < seqs.size(); ++i) list += (i ? "," : "") + std::to_string(seqs[i]);
+  list += "]";
+  {
     Stmt up(db_, sc,
             "UPDATE outbox SET state = 'in_flight', lease_owner = ?, lease_until_ms = ?, attempts = attempts + 1 "
-            "WHERE seq = ?");
-    up.bind(1, owner).bind(2, now + lease_ms).bind(3, seq).run();
-    Stmt q(db_, sc, "SELECT " OUTBOX_COLUMNS "WHERE o.seq = ?");
-    q.bind(1, seq);
-    if (q.step()) items.push_back(read_item(q));
+            "WHERE seq IN (SELECT value FROM json_each(?))");
+    up.bind(1, owner).bind(2, now + lease_ms).bind(3, list).run();
+  }
+  {
+    Stmt q(db_, sc, "SELECT " OUTBOX_COLUMNS "WHERE o.seq IN (SELECT value FROM json_each(?)) ORDER BY o.seq");
+    q.bind(1, list);
+    items.reserve(seqs.size());
+    while (q.step()) items.push_back(read_item(q));
   }
   tx.commit();
   return items;
 }
 
 void Store::mark_delivered(int64_t seq, std::string_view case_no) {
-  const int64_t now = now_ms();
-  StatementCache& sc = stmts_->cache;
-  Tx tx(db_);
-  std::string kind, ref_id, state;
-  {
-    Stmt q(db_, sc, "SELECT kind, ref_id, state FROM outbox WHERE seq = ?");
-    q.bind(1, seq);
-    if (!q.step()) throw StoreError(StoreError::Kind::not_found, "no outbox item " + std::to_string(seq));
-    kind = q.text(0);
-    ref_id = q.text(1);
-    state = q.text(2);
-  }
-  if (state == "delivered") {  // a second answer for the same item: nothing new
-    tx.commit();
-    return;
-  }
-  Stmt up(db_, sc,
-          "UPDATE outbox SET state = 'delivered', case_no = ?, lease_owner = '', lease_until_ms = 0, "
-          "last_error = '', delivered_ms = ? WHERE seq = ?");
-  up.bind(1, case_no).bind(2, now).bind(3, seq).run();
-  if (kind == "complaint" && !case_no.empty()) {
-    Stmt c(db_, sc, "UPDATE complaints SET case_no = ? WHERE id = ?");
-    c.bind(1, case_no).bind(2, ref_id).run();
-  }
-  std::string detail = "seq=" + std::to_string(seq) + " " + kind + "=" + ref_id;
-  if (!case_no.empty()) detail += " case_no=" + std::string(case_no);
-  append_audit_in_tx(db_, sc, now, "sync", "outbox.delivered", detail);
-  tx.commit();
+  mark_delivered(std::vector<DeliveredMark>{{seq, std::string(case_no)}});
 }
 
-void Store::mark_held(int64_t seq, std::string_view reason) {
-  const int64_t now = now_ms();
-  StatementCache& sc = stmts_->cache;
-  Tx tx(db_);
-  std::string kind, ref_id, state;
-  {
-    Stmt q(db_, sc, "SELECT kind, ref_id, state FROM outbox WHERE seq = ?");
-    q.bind(1, seq);
-    if (!q.step()) throw StoreError(StoreError::Kind::not_found, "no outbox item " + std::to_string(seq));
-    kind = q.text(0);
-    ref_id = q.text(1);
-    state = q.text(2);
-  }
-  if (state == "delivered") {  // the platform has it; a late rejection of a retry changes nothing
-    tx.commit();
-    return;
-  }
-  Stmt up(db_, sc,
-          "UPDATE outbox SET state = 'held', last_error = ?, lease_owner = '', lease_until_ms = 0 WHERE seq = ?");
-  up.bind(1, reason).bind(2, seq).run();
-  // The reason may quote what was typed: it stays in the outbox, not in the audit log.
-  append_audit_in_tx(db_, sc, now, "sync", "outbox.held", "seq=" + std::to_string(seq) + " " + kind + "=" + ref_id);
-  tx.commit();
-}
+void Store::mark_held(int64_t seq, std::string_view reason) { mark_held(std::vector<HeldMark>{{seq, std::string(reason)}}); }
 
 void Store::release(int64_t seq, std::string_view error, int64_t not_before_ms) {
+  release(std::vector<int64_t>{seq}, error, not_before_ms);
+}
+
+namespace {
+
+struct OutboxRow {
+  std::string kind, ref_id, state;
+};
+
+// Inside a transaction: the item, or not_found (which rolls the whole batch back).
+OutboxRow outbox_row(sqlite3* db, StatementCache& sc, int64_t seq) {
+  Stmt q(db, sc, "SELECT kind, ref_id, state FROM outbox WHERE seq = ?");
+  q.bind(1, seq);
+  if (!q.step()) throw StoreError(StoreError::Kind::not_found, "no outbox item " + std::to_string(seq));
+  return {q.text(0), q.text(1), q.text(2)};
+}
+
+}  // namespace
+
+// A batch's answer in one transaction: the per-item commit (WAL frames, locks)
+// was what made marking slow, not the rows or the audit records. Each item
+// keeps its own audit record, shaped as ever ("seq=.. complaint=<id>
+// case_no=.."), so a complaint's delivery is found by its id and the record
+// says exactly which case number the platform gave it.
+void Store::mark_delivered(const std::vector<DeliveredMark>& marks) {
+  if (marks.empty()) return;
+  const int64_t now = now_ms();
   StatementCache& sc = stmts_->cache;
   Tx tx(db_);
-  {
-    Stmt q(db_, sc, "SELECT 1 FROM outbox WHERE seq = ?");
-    q.bind(1, seq);
-    if (!q.step()) throw StoreError(StoreError::Kind::not_found, "no outbox item " + std::to_string(seq));
+  AuditAppender audit(db_, sc);
+  for (const DeliveredMark& m : marks) {
+    OutboxRow row = outbox_row(db_, sc, m.seq);
+    if (row.state == "delivered") continue;  // a second answer for the same item: nothing new
+    Stmt up(db_, sc,
+            "UPDATE outbox SET state = 'delivered', case_no = ?, lease_owner = '', lease_until_ms = 0, "
+            "last_error = '', delivered_ms = ? WHERE seq = ?");
+    up.bind(1, m.case_no).bind(2, now).bind(3, m.seq).run();
+    if (row.kind == "complaint" && !m.case_no.empty()) {
+      Stmt c(db_, sc, "UPDATE complaints SET case_no = ? WHERE id = ?");
+      c.bind(1, m.case_no).bind(2, row.ref_id).run();
+    }
+    std::string detail = "seq=" + std::to_string(m.seq) + " " + row.kind + "=" + row.ref_id;
+    if (!m.case_no.empty()) detail += " case_no=" + m.case_no;
+    audit.append(now, "sync", "outbox.delivered", detail);
   }
-  // Only an item still in flight goes back: a delivered or held one stays.
-  Stmt up(db_, sc,
-          "UPDATE outbox SET state = 'pending', last_error = ?, not_before_ms = ?, lease_owner = '', "
-          "lease_until_ms = 0 WHERE seq = ? AND state = 'in_flight'");
-  up.bind(1, error).bind(2, not_before_ms).bind(3, seq).run();
+  tx.commit();
+}
+
+void Store::mark_held(const std::vector<HeldMark>& marks) {
+  if (marks.empty()) return;
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  Tx tx(db_);
+  AuditAppender audit(db_, sc);
+  for (const HeldMark& m : marks) {
+    OutboxRow row = outbox_row(db_, sc, m.seq);
+    if (row.state == "delivered") continue;  // the platform has it; a late rejection of a retry changes nothing
+    Stmt up(db_, sc,
+            "UPDATE outbox SET state = 'held', last_error = ?, lease_owner = '', lease_until_ms = 0 WHERE seq = ?");
+    up.bind(1, m.reason).bind(2, m.seq).run();
+    // The reason may quote what was typed: it stays in the outbox, not in the audit log.
+    audit.append(now, "sync", "outbox.held", "seq=" + std::to_string(m.seq) + " " + row.kind + "=" + row.ref_id);
+  }
+  tx.commit();
+}
+
+void Store::release(const std::vector<int64_t>& seqs, std::string_view error, int64_t not_before_ms) {
+  if (seqs.empty()) return;
+  StatementCache& sc = stmts_->cache;
+  Tx tx(db_);
+  for (int64_t seq : seqs) {
+    {
+      Stmt q(db_, sc, "SELECT 1 FROM outbox WHERE seq = ?");
+      q.bind(1, seq);
+      if (!q.step()) throw StoreError(StoreError::Kind::not_found, "no outbox item " + std::to_string(seq));
+    }
+    // Only an item still in flight goes back: a delivered or held one stays.
+    Stmt up(db_, sc,
+            "UPDATE outbox SET state = 'pending', last_error = ?, not_before_ms = ?, lease_owner = '', "
+            "lease_until_ms = 0 WHERE seq = ? AND state = 'in_flight'");
+    up.bind(1, error).bind(2, not_before_ms).bind(3, seq).run();
+  }
   tx.commit();
 }
 

@@ -78,6 +78,16 @@ struct OutboxItem {
   std::string last_error;  // why held, or the last transient failure
 };
 
+// The gateway's answer for one item, for the batched marks below.
+struct DeliveredMark {
+  int64_t seq = 0;
+  std::string case_no;  // complaints: the platform's case number; events: ""
+};
+struct HeldMark {
+  int64_t seq = 0;
+  std::string reason;  // stays in the outbox for staff; never copied to the audit log
+};
+
 struct OutboxCounts {
   int64_t pending = 0, in_flight = 0, delivered = 0, held = 0;
 };
@@ -118,6 +128,13 @@ class Store {
   void mark_held(int64_t seq, std::string_view reason);
   // Back to pending after a transient failure, not claimable before not_before_ms.
   void release(int64_t seq, std::string_view error, int64_t not_before_ms);
+  // The same for a whole batch's answer in ONE transaction, still one audit
+  // record per item. All or nothing: a seq that is not in the outbox throws
+  // not_found and changes nothing. Items already delivered are left as they
+  // are (a second answer for the same item), as in the single forms.
+  void mark_delivered(const std::vector<DeliveredMark>& marks);
+  void mark_held(const std::vector<HeldMark>& marks);
+  void release(const std::vector<int64_t>& seqs, std::string_view error, int64_t not_before_ms);
   int64_t retry_held();  // held -> pending; returns how many
   OutboxCounts outbox_counts();
   std::vector<OutboxItem> outbox_items(OutboxState state, size_t limit = 1000);

@@ -194,6 +194,90 @@ TEST_F(StoreTest, OutboxLifeCycle) {
   EXPECT_THROW(s->mark_delivered(9999, ""), StoreError);
 }
 
+TEST_F(StoreTest, BatchedMarksAreOneTransactionWithAnAuditRecordPerItem) {
+  auto s = open();
+  std::vector<SubmitResult> subs;
+  for (int i = 0; i < 5; ++i) subs.push_back(s->submit_complaint(sample_complaint()));
+  auto items = s->claim(OutboxKind::complaint, 10, "sync-1", 30000);
+  ASSERT_EQ(items.size(), 5u);
+  const int64_t audit_before = query_int(path, "SELECT count(*) FROM audit");
+
+  // One seq that is not in the outbox: nothing of the batch is marked, no
+  // audit record is written.
+  std::vector<DeliveredMark> bad = {{items[0].seq, "case-0"}, {items[1].seq, "case-1"}, {99999, "case-x"}};
+  try {
+    s->mark_delivered(bad);
+    ADD_FAILURE() << "an unknown seq must refuse the batch";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind, StoreError::Kind::not_found);
+  }
+  EXPECT_EQ(s->outbox_counts().delivered, 0);
+  EXPECT_EQ(s->outbox_counts().in_flight, 5);
+  EXPECT_EQ(query_text(path, "SELECT case_no FROM complaints WHERE id = '" + subs[0].id + "'"), "");
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM audit"), audit_before);
+
+  // The good batch: every item delivered with its own case number, one audit
+  // record each naming the complaint and its case number.
+  std::vector<DeliveredMark> good;
+  for (size_t i = 0; i < 3; ++i) good.push_back({items[i].seq, "case-" + std::to_string(i)});
+  s->mark_delivered(good);
+  EXPECT_EQ(s->outbox_counts().delivered, 3);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(query_text(path, "SELECT case_no FROM complaints WHERE id = '" + subs[i].id + "'"), "case-" + std::to_string(i));
+    EXPECT_EQ(query_int(path, "SELECT count(*) FROM audit WHERE action = 'outbox.delivered' AND detail = 'seq=" +
+                                  std::to_string(items[i].seq) + " complaint=" + subs[i].id + " case_no=case-" +
+                                  std::to_string(i) + "'"),
+              1);
+  }
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM audit"), audit_before + 3);
+
+  // A second answer for delivered items (and the same seq twice in a batch)
+  // changes nothing and writes no record; a late rejection does not hold them.
+  s->mark_delivered(std::vector<DeliveredMark>{{items[0].seq, "other"}, {items[3].seq, "case-3"}, {items[3].seq, "again"}});
+  EXPECT_EQ(query_text(path, "SELECT case_no FROM complaints WHERE id = '" + subs[0].id + "'"), "case-0");
+  EXPECT_EQ(query_text(path, "SELECT case_no FROM complaints WHERE id = '" + subs[3].id + "'"), "case-3");
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM audit"), audit_before + 4);
+  s->mark_held(std::vector<HeldMark>{{items[0].seq, "late"}, {items[4].seq, "invalid_field consumer.phone"}});
+  EXPECT_EQ(s->outbox_counts().delivered, 4);
+  EXPECT_EQ(s->outbox_counts().held, 1);
+  EXPECT_EQ(s->outbox_items(OutboxState::held)[0].last_error, "invalid_field consumer.phone");
+  EXPECT_THROW(s->mark_held(std::vector<HeldMark>{{items[4].seq, "x"}, {99999, "y"}}), StoreError);
+  EXPECT_EQ(s->outbox_items(OutboxState::held)[0].last_error, "invalid_field consumer.phone") << "rolled back";
+
+  // Batched release: all or nothing too, and only items still in flight go back.
+  EXPECT_THROW(s->release(std::vector<int64_t>{items[4].seq, 99999}, "HTTP 503", 0), StoreError);
+  s->retry_held();
+  auto again = s->claim(OutboxKind::complaint, 10, "sync-1", 30000);
+  ASSERT_EQ(again.size(), 1u);
+  s->release(std::vector<int64_t>{again[0].seq, items[0].seq}, "HTTP 503", *clock.ms + 100);
+  EXPECT_EQ(s->outbox_counts().pending, 1);
+  EXPECT_EQ(s->outbox_counts().delivered, 4);
+  EXPECT_TRUE(s->verify_audit().ok);
+}
+
+TEST_F(StoreTest, ClaimTakesDueItemsAndExpiredLeasesInOrder) {
+  auto s = open();
+  for (int i = 0; i < 6; ++i) s->submit_complaint(sample_complaint());
+  auto first = s->claim(OutboxKind::complaint, 2, "crashed", 1000);  // seqs 1, 2: their lease runs out
+  ASSERT_EQ(first.size(), 2u);
+  auto mid = s->claim(OutboxKind::complaint, 2, "w", 60000);  // 3, 4 stay leased
+  ASSERT_EQ(mid.size(), 2u);
+  s->release(mid[1].seq, "HTTP 503", *clock.ms + 5000);  // 4 is not due yet
+  clock.advance(1000);
+  auto items = s->claim(OutboxKind::complaint, 3, "w2", 1000);
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0].seq, first[0].seq);
+  EXPECT_EQ(items[1].seq, first[1].seq);
+  EXPECT_EQ(items[2].seq, mid[1].seq + 1) << "the leased and the not-yet-due items are skipped";
+  for (const OutboxItem& it : items) {
+    EXPECT_EQ(it.state, OutboxState::in_flight);
+    EXPECT_EQ(it.lease_owner, "w2");
+    EXPECT_FALSE(it.payload.empty());
+  }
+  EXPECT_EQ(items[0].attempts, 2);
+  EXPECT_EQ(items[2].attempts, 1);
+}
+
 TEST_F(StoreTest, ExpiredLeaseIsClaimedAgain) {
   auto s = open();
   s->submit_complaint(sample_complaint());
