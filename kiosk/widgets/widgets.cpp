@@ -53,7 +53,8 @@ void draw_text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, std::string_vie
 }
 
 ImVec2 measure(ImFont* f, std::string_view s) {
-  if (!f) return ImVec2(0, 0);
+  // An empty view may have no data pointer, which ImGui would read as "up to the NUL".
+  if (!f || s.empty()) return ImVec2(0, f ? f->FontSize : 0);
   return f->CalcTextSizeA(f->FontSize, FLT_MAX, 0, s.data(), s.data() + s.size());
 }
 

@@ -183,3 +183,10 @@ TEST_F(Wrap, EnglishBreaksAtSpacesAndNewlinesAlways) {
   EXPECT_EQ(line(s, lines[2]), "and the shop refused");
   EXPECT_EQ(line(s, lines[3]), "");  // after the final newline: the caret's empty line
 }
+
+TEST_F(Wrap, EmptyTextIsSafe) {
+  // A default string_view has no data pointer; ImGui would take that as "read to the NUL".
+  EXPECT_EQ(measure(f, std::string_view()).x, 0.0f);
+  EXPECT_EQ(wrap_text(f, std::string_view(), 100).size(), 1u);
+  EXPECT_EQ(ellipsize(f, std::string_view(), 100), "");
+}
