@@ -235,11 +235,7 @@ void App::update_idle() {
   const int64_t now = now_ms();
   const bool activity = io.MouseDown[0] || io.MouseReleased[0] || io.MouseDelta.x != 0 || io.MouseDelta.y != 0 ||
                         io.MouseWheel != 0 || !io.InputQueueCharacters.empty();
-  if (activity) {
-    last_activity_ms_ = now;
-    // Any touch while the overlay counts down means someone is there.
-    if (overlay == Overlay::idle && io.MouseReleased[0]) overlay = Overlay::none;
-  }
+  if (activity) last_activity_ms_ = now;
   if (takeover) return;
   const bool at_defaults = step == Step::welcome && !large_ && i18n_.locale() == env_.config.default_locale;
   if (at_defaults) return;

@@ -62,6 +62,10 @@ void overlay_idle(App& app) {
   if (button("idle.continue", cont, tr("idle.continue"), ICON_TOUCH_APP, ButtonStyle::primary)) app.overlay = Overlay::none;
   ImRect over(ImVec2(in.Min.x, in.Max.y - bh), in.Max);
   if (button("idle.start_over", over, tr("idle.start_over"), ICON_RESTART_ALT, ButtonStyle::ghost)) app.reset_session();
+  // A touch anywhere else means someone is there: the same as Continue.
+  // (Submitted after the buttons, which therefore keep their own taps.)
+  if (app.overlay == Overlay::idle && pressable("idle.anywhere", ImRect(ImVec2(0, 0), ui().display), true))
+    app.overlay = Overlay::none;
   dialog_end();
 }
 

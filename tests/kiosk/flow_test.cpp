@@ -294,6 +294,14 @@ TEST_F(Flow, IdleTimeoutWipesEverythingAndReturnsToWelcome) {
   EXPECT_EQ(app().overlay, Overlay::none);
   EXPECT_EQ(app().draft.search, "Jinlingx");
 
+  // A touch beside the dialog counts as Continue too.
+  now_ms += 90'000;
+  d->frames(1);
+  ASSERT_EQ(app().overlay, Overlay::idle);
+  d->tap_at(ImVec2(40, 1000));
+  EXPECT_EQ(app().overlay, Overlay::none);
+  EXPECT_EQ(app().draft.search, "Jinlingx");
+
   // Quiet again until the countdown runs out: everything is wiped.
   now_ms += 90'000;
   d->frames(1);
@@ -311,6 +319,18 @@ TEST_F(Flow, IdleTimeoutWipesEverythingAndReturnsToWelcome) {
   // The memory that held the text was overwritten, not just released.
   EXPECT_EQ(app().draft.search.data(), search_buf);
   EXPECT_EQ(std::string(search_buf, 8), std::string(8, '\0'));
+}
+
+TEST_F(Flow, IdleStartOverClearsAtOnce) {
+  walk_to_review();
+  now_ms += 95'000;
+  d->frames(1);
+  ASSERT_EQ(app().overlay, Overlay::idle);
+  d->tap("idle.start_over");
+  EXPECT_EQ(app().step, Step::welcome);
+  EXPECT_TRUE(app().draft.c.consumer.phone.empty());
+  EXPECT_TRUE(app().draft.c.description.empty());
+  EXPECT_EQ(store->outbox_counts().pending, 0);  // nothing was submitted
 }
 
 TEST_F(Flow, LanguageSwitchMidFlowKeepsInput) {
