@@ -1,7 +1,7 @@
 // kiosk-sync: the sync engine as a command, next to (or instead of) the
 // kiosk's own background thread. Both may run at once on the same store.
 //
-//   kiosk-sync [--config PATH] run | once | status | retry-held | import FILE
+//   kiosk-sync [--config PATH] run | once | status | retry-held | purge | import FILE
 //   kiosk-sync [--config PATH] staff ... | audit ...
 //
 // Exit codes: 0 done; 1 something failed, is held or still pending;
@@ -39,6 +39,8 @@ int usage(const char* why = nullptr) {
                "  once             deliver what is pending, pull updates; exit 1 if anything failed or is held\n"
                "  status           outbox counts, last success and error, clock offset, gateway reachable, alerts\n"
                "  retry-held       put held items back in the queue\n"
+               "  purge            blank personal data of delivered complaints older than odr.retention_days\n"
+               "                   (run and the kiosk do it hourly by themselves)\n"
                "  import FILE      file JSON-lines complaints (COMPLAINT without id and ticket) as staff_assisted\n"
                "  staff ...        staff accounts (add, set-pin, disable, list)\n"
                "  audit verify     check the audit log's hash chain\n"
@@ -174,6 +176,17 @@ int cmd_retry_held(const KioskConfig& config) {
   return 0;
 }
 
+int cmd_purge(const KioskConfig& config) {
+  ensure_store_folder(config);
+  Store store(store_path_from_config(config), store_options_from_config(config));
+  const int64_t retention_ms = retention_ms_from_config(config);
+  const int64_t cutoff_s = (store.now_ms() - retention_ms) / 1000;
+  int64_t n = purge_expired_personal_data(store, retention_ms);
+  std::printf("purged personal data of %lld complaint(s) filed before %s (retention %d days, delivery done)\n",
+              (long long)n, format_rfc3339(cutoff_s, config.tz_offset_minutes).c_str(), config.retention_days);
+  return 0;
+}
+
 int cmd_import(const std::vector<std::string>& rest, const KioskConfig& config) {
   if (rest.size() != 1) return usage("import takes one FILE");
   std::ifstream in(rest[0], std::ios::binary);
@@ -238,6 +251,7 @@ int main(int argc, char** argv) {
     if (a.command == "once" && a.rest.empty()) return cmd_once(a, config);
     if (a.command == "status" && a.rest.empty()) return cmd_status(a, config);
     if (a.command == "retry-held" && a.rest.empty()) return cmd_retry_held(config);
+    if (a.command == "purge" && a.rest.empty()) return cmd_purge(config);
     if (a.command == "import") return cmd_import(a.rest, config);
     if (a.command == "staff" || a.command == "audit") {
 #ifdef ODR_HAVE_STAFF

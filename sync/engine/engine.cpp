@@ -49,7 +49,15 @@ SyncOptions sync_options_from_config(const KioskConfig& c) {
   o.transport.connect_timeout_s = c.gateway.connect_timeout_s;
   o.transport.request_timeout_s = c.gateway.request_timeout_s;
   o.poll_interval_ms = int64_t(c.gateway.poll_interval_s) * 1000;
+  o.retention_ms = retention_ms_from_config(c);
   return o;
+}
+
+int64_t retention_ms_from_config(const KioskConfig& c) { return int64_t(c.retention_days) * 86'400'000; }
+
+int64_t purge_expired_personal_data(Store& store, int64_t retention_ms) {
+  if (retention_ms <= 0) return 0;
+  return store.purge_personal_data(store.now_ms() - retention_ms);
 }
 
 // ---------------------------------------------------------------------------
@@ -145,7 +153,8 @@ SyncEngine::SyncEngine(SyncOptions options, std::unique_ptr<Transport> transport
   // Everything this connection writes can be had again from the gateway: a
   // delivered mark lost to a power cut means one re-send answered
   // "duplicate"; a lost cursor means updates applied twice, which is
-  // harmless. So it skips the fsync per commit (WAL keeps it consistent);
+  // harmless; a retention purge lost is done again at the next one. So it
+  // skips the fsync per commit (WAL keeps it consistent);
   // submits on the kiosk's own connection stay synchronous=FULL.
   sqlite3_exec(store_->handle(), "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr);
   if (std::optional<std::string> v = store_->state(sync_key::clock_offset_s)) {
@@ -670,6 +679,17 @@ SyncReport SyncEngine::pass(bool poll) {
   return report;
 }
 
+int64_t SyncEngine::purge_personal_data() {
+  try {
+    int64_t n = purge_expired_personal_data(*store_, options_.retention_ms);
+    if (n > 0) log("purge personal_data complaints=" + std::to_string(n));
+    return n;
+  } catch (const std::exception& e) {
+    log(std::string("purge fail error=\"") + e.what() + "\"");
+    return 0;
+  }
+}
+
 SyncReport SyncEngine::run_once() {
   try {
     clear_stopped();
@@ -720,8 +740,16 @@ void SyncEngine::thread_main() {
   }
   int64_t next_poll = 0;
   int64_t stopped_until = 0;
+  int64_t next_purge = 0;  // once at start, then every purge_interval_ms
+  const bool purging = options_.retention_ms > 0;
   while (!stopping_.load()) {
     int64_t now = now_ms();
+    if (purging && now >= next_purge) {
+      // Local work: done whatever the gateway says (stopped, backing off).
+      purge_personal_data();
+      next_purge = now_ms() + std::max<int64_t>(options_.purge_interval_ms, 100);
+      now = now_ms();
+    }
     int64_t wake_at;
     if (stopped_ && stopped_until == 0) stopped_until = now + options_.stopped_retry_ms;
     if (stopped_ && now >= stopped_until) {
@@ -747,6 +775,7 @@ void SyncEngine::thread_main() {
         }
       }
     }
+    if (purging) wake_at = std::min(wake_at, next_purge);
     std::unique_lock<std::mutex> lock(mutex_);
     int64_t wait_ms = std::max<int64_t>(0, wake_at - now_ms());
     cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_.load() || woken_; });

@@ -49,6 +49,11 @@ struct SyncOptions {
   size_t max_body_bytes = 1024 * 1024;
   size_t gzip_above_bytes = 16 * 1024;      // gzip request bodies larger than this (0: never)
   int updates_limit = 100;
+  // Retention: personal data of complaints whose delivery is done and that
+  // were filed more than retention_ms ago is blanked by the background loop,
+  // once at start and then every purge_interval_ms. 0: never.
+  int64_t retention_ms = 0;
+  int64_t purge_interval_ms = 3'600'000;
   std::string owner;                        // lease owner; empty: "sync-<pid>-<random>"
   // One log line (no newline). Empty: stderr with a time stamp in front.
   std::function<void(const std::string&)> log;
@@ -59,6 +64,13 @@ struct SyncOptions {
 std::string store_path_from_config(const KioskConfig& config);
 StoreOptions store_options_from_config(const KioskConfig& config);
 SyncOptions sync_options_from_config(const KioskConfig& config);
+// odr.retention_days in milliseconds.
+int64_t retention_ms_from_config(const KioskConfig& config);
+
+// Blanks the personal data of complaints filed more than retention_ms before
+// the store's now whose delivery is done (Store::purge_personal_data).
+// Returns how many; retention_ms <= 0 purges nothing.
+int64_t purge_expired_personal_data(Store& store, int64_t retention_ms);
 
 // What one pass did.
 struct SyncReport {
@@ -93,6 +105,10 @@ class SyncEngine {
   SyncReport deliver_pending();
   // GET /health: records reachable, server time and clock offset. True when it answered 200.
   bool check_health();
+  // The retention purge on the caller's thread (the background loop does it
+  // by itself): returns how many complaints were blanked. Never throws; a
+  // store error is logged and counts as 0.
+  int64_t purge_personal_data();
 
   // The background thread.
   void start();

@@ -996,41 +996,79 @@ AuditVerifyResult Store::verify_audit() {
   return r;
 }
 
+namespace {
+
+// Parsed stored JSON, or an empty object when unreadable: a purge then drops
+// it all rather than keep what it cannot look into.
+nlohmann::json parse_or_empty(const std::string& text) {
+  try {
+    nlohmann::json j = nlohmann::json::parse(text);
+    if (j.is_object()) return j;
+  } catch (const nlohmann::json::exception&) {
+  }
+  return nlohmann::json::object();
+}
+
+}  // namespace
+
+// "Delivery is done": the complaint is delivered and none of its events is
+// still to send (pending, in flight, or held for staff), so nothing will
+// ever be sent from these rows again. Whether the platform has closed the
+// case does not matter: the platform keeps its own copy, and retention runs
+// from the day the complaint was filed.
 int64_t Store::purge_personal_data(int64_t cutoff_ms) {
   const int64_t now = now_ms();
   StatementCache& sc = stmts_->cache;
   Tx tx(db_);
-  std::vector<std::pair<std::string, std::string>> rows;
+  struct Row {
+    std::string id, ticket, json;
+  };
+  std::vector<Row> rows;
   {
     Stmt q(db_, sc,
-           "SELECT c.id, c.json FROM complaints c WHERE c.created_ms < ? AND c.purged = 0 "
+           "SELECT c.id, c.ticket, c.json FROM complaints c WHERE c.created_ms < ? AND c.purged = 0 "
            "AND EXISTS (SELECT 1 FROM outbox o WHERE o.ref_id = c.id AND o.kind = 'complaint' "
            "            AND o.state = 'delivered') "
            "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state IN ('pending', 'in_flight', 'held') "
            "                AND e.kind = 'event' AND e.complaint_id = c.id)");
     q.bind(1, cutoff_ms);
-    while (q.step()) rows.emplace_back(q.text(0), q.text(1));
+    while (q.step()) rows.push_back({q.text(0), q.text(1), q.text(2)});
   }
-  for (auto& [id, text] : rows) {
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception&) {
-      j = nlohmann::json::object();  // unreadable: drop it all rather than keep it
-    }
+  AuditAppender audit(db_, sc);
+  for (Row& row : rows) {
+    nlohmann::json j = parse_or_empty(row.json);
+    wipe(row.json);
     if (j.contains("consumer") && j["consumer"].is_object()) {
       j["consumer"]["name"] = "";
       j["consumer"]["phone"] = "";
       j["consumer"]["address"] = "";
     }
     j["description"] = "";
-    wipe(text);
-    Stmt up(db_, sc, "UPDATE complaints SET json = ?, phone_last4 = '', purged = 1 WHERE id = ?");
-    up.bind(1, j.dump()).bind(2, id).run();
+    // Free text may quote a name or a phone number too.
+    if (j.contains("demand") && j["demand"].is_object() && j["demand"].contains("text")) j["demand"]["text"] = "";
+    {
+      Stmt up(db_, sc, "UPDATE complaints SET json = ?, phone_last4 = '', purged = 1 WHERE id = ?");
+      up.bind(1, j.dump()).bind(2, row.id).run();
+    }
+    std::vector<std::pair<std::string, std::string>> events;
+    {
+      Stmt q(db_, sc, "SELECT id, json FROM events WHERE complaint_id = ?");
+      q.bind(1, row.id);
+      while (q.step()) events.emplace_back(q.text(0), q.text(1));
+    }
+    for (auto& [event_id, text] : events) {
+      nlohmann::json e = parse_or_empty(text);
+      wipe(text);
+      if (e.contains("data") && e["data"].is_object())
+        for (const char* free_text : {"note", "reason", "comment"})
+          if (e["data"].contains(free_text)) e["data"][free_text] = "";
+      Stmt up(db_, sc, "UPDATE events SET json = ? WHERE id = ?");
+      up.bind(1, e.dump()).bind(2, event_id).run();
+    }
+    // One record per complaint, like its other records: ids only.
+    audit.append(now, "system", "personal_data.purge",
+                 "id=" + row.id + " ticket=" + row.ticket + " created_before_ms=" + std::to_string(cutoff_ms));
   }
-  if (!rows.empty())
-    append_audit_in_tx(db_, sc, now, "system", "personal_data.purge",
-                       "count=" + std::to_string(rows.size()) + " before_ms=" + std::to_string(cutoff_ms));
   tx.commit();
   // Old page images in the WAL still hold the data: fold them in now (best
   // effort; a reader in another process may hold some back until later).

@@ -161,8 +161,11 @@ class Store {
   AuditVerifyResult verify_audit();
 
   // --- personal data -----------------------------------------------------
-  // Blanks consumer name, phone, address and description of complaints
-  // created before cutoff_ms whose delivery is done; returns how many.
+  // Blanks consumer name, phone, address and description (and the free
+  // texts that may quote them: demand text, event notes, reasons, comments)
+  // of complaints created before cutoff_ms whose delivery is done (the
+  // complaint and all its events delivered); returns how many. One audit
+  // record per complaint, with its id and ticket only.
   int64_t purge_personal_data(int64_t cutoff_ms);
 
   // For sibling modules in sync/ (reports, staff accounts) that run their own

@@ -440,6 +440,39 @@ TEST_F(StoreTest, PurgeBlanksPersonalDataOfDeliveredComplaintsOnly) {
   EXPECT_EQ(hits, 1u) << "only the recent complaint holds the phone number";
 }
 
+TEST_F(StoreTest, PurgeBlanksFreeTextsTooAndAuditsEachComplaintByIdOnly) {
+  auto s = open();
+  SubmitResult a = s->submit_complaint(sample_complaint());
+  auto items = s->claim(OutboxKind::complaint, 1, "w", 1000);
+  s->mark_delivered(items[0].seq, "case-1");
+  std::string note_id = s->record_event(sample_event(a.id, "first_response"));
+  std::string comment_id = s->record_event(sample_event(a.id, "satisfaction"));
+  auto ev = s->claim(OutboxKind::event, 10, "w", 1000);
+  ASSERT_EQ(ev.size(), 1u) << "events go one after the other";
+  s->mark_delivered(ev[0].seq, "");
+  ev = s->claim(OutboxKind::event, 10, "w", 1000);
+  ASSERT_EQ(ev.size(), 1u);
+  s->mark_delivered(ev[0].seq, "");
+  clock.advance(1000);
+
+  EXPECT_EQ(s->purge_personal_data(*clock.ms), 1);
+  Complaint c = *s->complaint(a.id);
+  EXPECT_EQ(c.demand.text, "");
+  EXPECT_EQ(c.demand.types, sample_complaint().demand.types) << "what was asked for stays for the figures";
+  EXPECT_EQ(c.purchase.amount_fen, sample_complaint().purchase.amount_fen);
+  EXPECT_EQ(query_text(path, "SELECT json_extract(json, '$.data.note') FROM events WHERE id = '" + note_id + "'"), "");
+  EXPECT_EQ(query_text(path, "SELECT json_extract(json, '$.data.comment') FROM events WHERE id = '" + comment_id + "'"), "");
+  EXPECT_EQ(query_int(path, "SELECT json_extract(json, '$.data.score') FROM events WHERE id = '" + comment_id + "'"), 5);
+
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM audit WHERE action = 'personal_data.purge' AND actor = 'system' "
+                            "AND detail LIKE 'id=" + a.id + " ticket=" + a.ticket + " %'"),
+            1);
+  std::string all = query_text(path, "SELECT group_concat(detail, '\n') FROM audit");
+  for (const char* personal : {"13812341234", "138****1234", "张三", "北京东路", "起球", "全额退款", "很满意", "已联系商家"})
+    EXPECT_EQ(all.find(personal), std::string::npos) << personal;
+  EXPECT_TRUE(s->verify_audit().ok);
+}
+
 TEST_F(StoreTest, PurgeWaitsForUndeliveredEvents) {
   auto s = open();
   SubmitResult a = s->submit_complaint(sample_complaint());

@@ -136,6 +136,32 @@ TEST_F(KioskSyncTest, OnceStatusAndRetryHeld) {
   EXPECT_EQ(out.find("ALERT"), std::string::npos) << out;
 }
 
+TEST_F(KioskSyncTest, PurgeByHandBlanksOnlyDeliveredComplaintsOlderThanTheRetention) {
+  start_sim();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) ids.push_back(store->submit_complaint(valid_complaint(i)).id);
+  std::string out;
+  ASSERT_EQ(kiosk_sync({"once"}, &out), 0) << out;
+  ids.push_back(store->submit_complaint(valid_complaint(3)).id);  // not delivered
+  // Filed 1,100 days ago (the default retention is 1,095): all but ids[2].
+  for (int i : {0, 1, 3}) {
+    std::string sql = "UPDATE complaints SET created_ms = created_ms - 1100 * 86400000 WHERE id = '" + ids[i] + "'";
+    ASSERT_EQ(sqlite3_exec(store->handle(), sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  }
+  EXPECT_EQ(kiosk_sync({"purge"}, &out), 0) << out;
+  EXPECT_NE(out.find("purged personal data of 2 complaint(s)"), std::string::npos) << out;
+  EXPECT_NE(out.find("retention 1095 days"), std::string::npos) << out;
+  auto phone = [&](int i) { return store->complaint(ids[i])->consumer.phone; };
+  EXPECT_EQ(phone(0), "");
+  EXPECT_EQ(phone(1), "");
+  EXPECT_EQ(store->complaint(ids[1])->consumer.address, "");
+  EXPECT_EQ(phone(2), valid_complaint(2).consumer.phone) << "recent";
+  EXPECT_EQ(phone(3), valid_complaint(3).consumer.phone) << "not delivered";
+  EXPECT_EQ(kiosk_sync({"purge"}, &out), 0) << out;
+  EXPECT_NE(out.find("purged personal data of 0 complaint(s)"), std::string::npos) << "once only: " << out;
+  EXPECT_TRUE(store->verify_audit().ok);
+}
+
 TEST_F(KioskSyncTest, OnceFailsWhenTheGatewayIsDownAndStatusSaysSo) {
   start_sim();
   store->submit_complaint(valid_complaint(1));

@@ -457,6 +457,71 @@ TEST_F(SyncTest, WakeDeliversAtOnce) {
   EXPECT_LT(took, 2.0);
 }
 
+// Files a complaint's creation days_ago days back (as if filed then).
+void backdate(Store& store, const std::string& id, int days_ago) {
+  std::string sql = "UPDATE complaints SET created_ms = created_ms - " + std::to_string(int64_t(days_ago) * 86'400'000) +
+                    " WHERE id = '" + id + "'";
+  ASSERT_EQ(sqlite3_exec(store.handle(), sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+}
+
+TEST_F(SyncTest, RetentionPurgesDoneComplaintsFiledLongAgoAtStartAndThenPeriodically) {
+  start_sim();
+  std::vector<std::string> ids = submit(*store, 3);  // old and done, old with an event to send, recent
+  {
+    auto engine = make_engine();
+    drain(*engine, *store);
+  }
+  ASSERT_EQ(store->outbox_counts().delivered, 3);
+  const std::string old_done = ids[0], old_event = ids[1], recent = ids[2];
+  const std::string old_pending = store->submit_complaint(valid_complaint(3)).id;
+  store->record_event(staff_event(old_event, "first_response"));
+  for (const std::string& id : {old_done, old_event, old_pending}) backdate(*store, id, 4);
+  auto phone = [&](const std::string& id) { return store->complaint(id)->consumer.phone; };
+  sim.faults({{"fail_503", 1}});  // nothing more is delivered for now
+
+  // Once at start (the hourly tick is an hour away).
+  SyncOptions o = engine_options(sim, store_path);
+  o.retention_ms = 3 * 86'400'000LL;
+  auto engine = make_engine(o);
+  engine->start();
+  ASSERT_TRUE(wait_for([&] { return phone(old_done).empty(); }, 5000)) << "purged at start";
+  engine->stop();
+  EXPECT_EQ(store->complaint(old_done)->consumer.name, "");
+  EXPECT_EQ(store->complaint(old_done)->description, "");
+  EXPECT_FALSE(store->complaint(old_done)->ticket.empty()) << "the case itself stays";
+  EXPECT_EQ(phone(old_event), valid_complaint(1).consumer.phone) << "its event is not delivered yet";
+  EXPECT_EQ(phone(recent), valid_complaint(2).consumer.phone) << "filed within the retention time";
+  EXPECT_EQ(phone(old_pending), valid_complaint(3).consumer.phone) << "not delivered yet";
+  EXPECT_EQ(log.count_containing("purge personal_data complaints=1"), 1u);
+
+  // Then on its own schedule: once the rest is delivered, the next purge takes them.
+  o.purge_interval_ms = 300;
+  engine = make_engine(o);
+  engine->start();
+  sim.faults({{"fail_503", 0}});
+  ASSERT_TRUE(wait_for([&] { return phone(old_event).empty() && phone(old_pending).empty(); }, 10000));
+  engine->stop();
+  EXPECT_EQ(store->outbox_counts().delivered, 5);
+  EXPECT_EQ(phone(recent), valid_complaint(2).consumer.phone);
+
+  // The audit log names each purged complaint by id and ticket, nothing personal.
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(store->handle(), "SELECT detail FROM audit WHERE action = 'personal_data.purge' ORDER BY seq", -1, &st,
+                     nullptr);
+  std::vector<std::string> details;
+  while (sqlite3_step(st) == SQLITE_ROW) details.push_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  sqlite3_finalize(st);
+  ASSERT_EQ(details.size(), 3u);
+  EXPECT_EQ(details[0].rfind("id=" + old_done + " ticket=", 0), 0u) << details[0];
+  for (const std::string& d : details) {
+    EXPECT_EQ(d.find("测试顾客"), std::string::npos) << d;
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(d.find(valid_complaint(i).consumer.phone), std::string::npos) << d;
+    EXPECT_EQ(d.find("北京东路"), std::string::npos) << d;
+  }
+  EXPECT_TRUE(store->verify_audit().ok);
+  expect_no_personal_data(log, 4);
+}
+
 TEST_F(SyncTest, GatewayDownIsTransientAndReported) {
   start_sim();
   int port = sim.port;
