@@ -169,9 +169,8 @@ int cmd_run(const Args& a, const KioskConfig& config) {
 int cmd_retry_held(const KioskConfig& config) {
   ensure_store_folder(config);
   Store store(store_path_from_config(config), store_options_from_config(config));
-  int64_t n = store.retry_held();
+  int64_t n = store.retry_held("kiosk-sync");  // audited there, in the same transaction
   clear_sync_alert(store, sync_alert::held);
-  store.append_audit("kiosk-sync", "retry_held", std::to_string(n) + " item(s)");
   std::printf("%lld held item(s) back in the queue\n", (long long)n);
   return 0;
 }

@@ -837,14 +837,14 @@ void Store::release(const std::vector<int64_t>& seqs, std::string_view error, in
   tx.commit();
 }
 
-int64_t Store::retry_held() {
+int64_t Store::retry_held(std::string_view actor) {
   const int64_t now = now_ms();
   StatementCache& sc = stmts_->cache;
   Tx tx(db_);
   Stmt up(db_, sc, "UPDATE outbox SET state = 'pending', not_before_ms = 0 WHERE state = 'held'");
   up.run();
   int64_t n = sqlite3_changes64(db_);
-  if (n > 0) append_audit_in_tx(db_, sc, now, "staff", "outbox.retry_held", "count=" + std::to_string(n));
+  if (n > 0) append_audit_in_tx(db_, sc, now, actor.empty() ? "staff" : actor, "outbox.retry_held", "count=" + std::to_string(n));
   tx.commit();
   return n;
 }

@@ -135,7 +135,9 @@ class Store {
   void mark_delivered(const std::vector<DeliveredMark>& marks);
   void mark_held(const std::vector<HeldMark>& marks);
   void release(const std::vector<int64_t>& seqs, std::string_view error, int64_t not_before_ms);
-  int64_t retry_held();  // held -> pending; returns how many
+  // held -> pending; returns how many. Writes the one audit record of the
+  // retry (in the same transaction), naming actor: callers add none of their own.
+  int64_t retry_held(std::string_view actor = "staff");
   OutboxCounts outbox_counts();
   std::vector<OutboxItem> outbox_items(OutboxState state, size_t limit = 1000);
   int64_t next_due_ms();  // earliest not_before_ms of pending items (0 if none)

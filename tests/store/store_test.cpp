@@ -185,7 +185,12 @@ TEST_F(StoreTest, OutboxLifeCycle) {
   EXPECT_EQ(held[0].last_error, "invalid_field consumer.phone");
   EXPECT_TRUE(s->claim(OutboxKind::complaint, 10, "sync-1", 30000).empty()) << "held items wait for staff";
 
-  EXPECT_EQ(s->retry_held(), 1);
+  EXPECT_EQ(s->retry_held("staff:007"), 1);
+  EXPECT_EQ(query_text(path, "SELECT group_concat(actor || ' ' || detail) FROM audit WHERE action = 'outbox.retry_held'"),
+            "staff:007 count=1")
+      << "one record, naming who asked";
+  EXPECT_EQ(s->retry_held(), 0);
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM audit WHERE action = 'outbox.retry_held'"), 1) << "nothing retried, nothing logged";
   EXPECT_EQ(s->claim(OutboxKind::complaint, 10, "sync-1", 30000).size(), 1u);
 
   // A late release of a delivered item does not send it again.

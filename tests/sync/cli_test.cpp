@@ -129,6 +129,19 @@ TEST_F(KioskSyncTest, OnceStatusAndRetryHeld) {
   ASSERT_EQ(sqlite3_exec(store->handle(), fix.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   EXPECT_EQ(kiosk_sync({"retry-held"}, &out), 0) << out;
   EXPECT_NE(out.find("1 held item(s) back in the queue"), std::string::npos) << out;
+  {
+    // One audit record for the retry, naming who did it.
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(store->handle(), "SELECT actor, action, detail FROM audit WHERE action LIKE '%retry%'", -1, &st, nullptr);
+    std::vector<std::string> records;
+    while (sqlite3_step(st) == SQLITE_ROW)
+      records.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) + " " +
+                        reinterpret_cast<const char*>(sqlite3_column_text(st, 1)) + " " +
+                        reinterpret_cast<const char*>(sqlite3_column_text(st, 2)));
+    sqlite3_finalize(st);
+    ASSERT_EQ(records.size(), 1u) << "the retry is logged once";
+    EXPECT_EQ(records[0], "kiosk-sync outbox.retry_held count=1");
+  }
   EXPECT_EQ(kiosk_sync({"once"}, &out), 0) << out;
   EXPECT_EQ(store->outbox_counts().delivered, 4);
   EXPECT_EQ(sim.complaints().size(), 4u);
