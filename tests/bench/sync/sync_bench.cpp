@@ -9,11 +9,11 @@
 // Environment: ODR_BENCH_LOG=1 prints the engine's log lines (per-batch
 // times); ODR_BENCH_NOGZIP=1 sends request bodies uncompressed.
 //
-// Measured (RelWithDebInfo, 2 shared cores, load 2-3): engine 13,500-17,900
-// complaints/s, naive 540-740/s, 24-33x. Before batching the store marks,
-// claiming without the OR scan and asking for gzip answers only: ~6,400/s,
-// 11-18x. Both sides share the CPU with platform-sim, so the ratio moves
-// with the machine's load; run it a few times.
+// Measured (RelWithDebInfo, 2 shared cores, load 2-3, 7 runs): engine
+// 13,500-25,700 complaints/s, naive 540-740/s, 24-47x. Before batching the
+// store marks, claiming without the OR scan and asking for gzip answers
+// only: ~6,400/s, 11-18x. Both sides share the CPU with platform-sim, so the
+// ratio moves with the machine's load; run it a few times.
 #include <chrono>
 #include <cstdio>
 #include <cstring>
