@@ -208,7 +208,6 @@ void draw_top_bar(KeyboardState& st, KeyboardMode mode, const Geometry& g, const
 void draw_pinyin_strip(KeyboardState& st, const Geometry& g, const ImRect& strip, EditTarget& t, KeyboardAction& act) {
   const Palette& p = ui().pal;
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  ImFont* fb = font(FontRole::body);
   if (!st.pinyin->ready() || !st.pinyin->composing()) {
     const char* s = tr(st.pinyin->ready() ? "kb.pinyin_hint" : "kb.pinyin_loading");
     ImFont* f = font_for(FontRole::body, s);
@@ -219,7 +218,6 @@ void draw_pinyin_strip(KeyboardState& st, const Geometry& g, const ImRect& strip
   }
   input::Composition c = st.pinyin->composition();
   const float y0 = strip.Min.y, h = g.key_h;
-  (void)fb;
   const float arrows_w = g.unit * 2 + g.gap;
   float x = strip.Min.x;
   const float right = strip.Max.x - arrows_w - g.gap;
@@ -347,7 +345,6 @@ void draw_handwriting(KeyboardState& st, const Geometry& g, const ImRect& area, 
   if (key("kb.key.，", next(1), "，", KeyStyle::letter)) insert(t, "，", act);
   if (key("kb.key.。", next(1), "。", KeyStyle::letter)) insert(t, "。", act);
   if (key("kb.backspace", next(1), ICON_BACKSPACE, KeyStyle::special)) backspace(t, act);
-  (void)next;
   ImRect enter(ImVec2(x, y), ImVec2(area.Max.x, y + g.key_h));
   bool multi = t.kind == FieldKind::multiline;
   if (key("kb.enter", enter, multi ? ICON_KEYBOARD_RETURN : tr("kb.done"), KeyStyle::accent)) {
@@ -508,7 +505,6 @@ float keyboard_height(const KeyboardState& st, FieldKind kind, ImVec2 display) {
 }
 
 KeyboardAction keyboard(KeyboardState& st, EditTarget& target, const ImRect& area) {
-  const Palette& p = ui().pal;
   KeyboardMode mode = effective_mode(st, target.kind);
   Geometry g = geometry(mode, ui().display);
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -541,7 +537,6 @@ KeyboardAction keyboard(KeyboardState& st, EditTarget& target, const ImRect& are
     y += g.strip_h + g.gap;
   }
   draw_keys(st, mode, g, ImRect(ImVec2(x0, y), ImVec2(x0 + g.width, y + 4 * g.key_h + 3 * g.gap)), target, act);
-  (void)p;
   return act;
 }
 

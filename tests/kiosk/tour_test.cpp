@@ -12,6 +12,8 @@
 #include <sstream>
 #include <sys/wait.h>
 
+#include "testing/xvfb.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -31,9 +33,11 @@ TEST(Tour, EveryScreenInBothLanguagesOrientationsAndLargeText) {
   fs::remove_all(tmp);
   fs::create_directories(tmp / "shots");
   const std::string log = (tmp / "tour.log").string();
-  // xvfb-run starts a private X server (with Mesa's llvmpipe for GL) big
-  // enough for both orientations.
-  std::string cmd = "xvfb-run -a -s '-screen 0 1920x1920x24' '" + bin + "' --config '" + src +
+  // A private X server (Mesa's llvmpipe does the GL) big enough for both orientations.
+  odr::kiosk::XvfbServer x;
+  std::string xerr;
+  ASSERT_TRUE(x.start(1920, 1920, &xerr)) << xerr;
+  std::string cmd = "DISPLAY=" + x.display() + " '" + bin + "' --config '" + src +
                     "/config/kiosk.toml' --data-dir '" + (tmp / "data").string() + "' --tour '" +
                     (tmp / "shots").string() + "' > '" + log + "' 2>&1";
   int rc = std::system(cmd.c_str());
