@@ -379,6 +379,9 @@ int main(int argc, char** argv) {
     TourHooks hooks;
     int failures = 0;
     hooks.shot = [&](const std::string& name) {
+      // Characters asked for by this screen (large text) are in before the picture.
+      d.frame();
+      fonts->wait_idle();
       render(false);
       int w, h;
       std::vector<unsigned char> px = window->read_pixels(&w, &h);
