@@ -59,8 +59,8 @@ void staff_sync(StaffMode& s, App& app) {
   if (button("staff.sync.retry", r, tr("staff.sync.retry"), ICON_REPLAY, ButtonStyle::primary, st.counts.held > 0) &&
       s.env.store) {
     try {
-      const int64_t n = s.env.store->retry_held();
-      if (s.session) audit_staff_action(*s.env.store, s.session->account.id, "staff.retry_held", "count=" + std::to_string(n));
+      // The store audits the retry in the same transaction, naming who asked.
+      const int64_t n = s.env.store->retry_held(s.session ? "staff:" + s.session->account.id : "staff");
       if (s.env.wake_sync) s.env.wake_sync();
       s.notice_ok(trf("staff.sync.retried", {{"n", std::to_string(n)}}));
       s.refresh();
