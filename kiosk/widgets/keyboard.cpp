@@ -25,6 +25,9 @@ const char* keyboard_mode_id(KeyboardMode m) {
 
 void KeyboardState::reset() {
   if (pinyin) pinyin->reset();
+  // Ink is what someone wrote: overwrite it too, not only forget it.
+  for (input::Stroke& s : strokes) std::fill(s.begin(), s.end(), input::InkPoint{});
+  for (std::string& c : hw_candidates) std::fill(c.begin(), c.end(), '\0');
   strokes.clear();
   strokes.shrink_to_fit();
   hw_candidates.clear();
