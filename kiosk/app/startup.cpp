@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "app/charsets.h"
+#include "engine/engine.h"
 
 #ifndef ODR_SOURCE_ASSETS_DIR
 #define ODR_SOURCE_ASSETS_DIR ""
@@ -39,19 +40,9 @@ std::string find_assets_dir(const std::string& explicit_dir) {
   return {};
 }
 
-StoreOptions store_options(const KioskConfig& config) {
-  StoreOptions o;
-  o.kiosk_id = config.kiosk_id;
-  o.ticket_prefix = config.ticket_prefix;
-  o.tz_offset_minutes = config.tz_offset_minutes;
-  for (const CategoryEntry& c : config.categories) o.category_codes.push_back(c.code);
-  return o;
-}
-
-std::string store_path(const KioskConfig& config) {
-  if (!config.database.empty()) return config.database;
-  return (fs::path(config.data_dir) / "odr-kiosk.db").string();
-}
+// One rule for both the kiosk's and the sync engine's store connection.
+StoreOptions store_options(const KioskConfig& config) { return store_options_from_config(config); }
+std::string store_path(const KioskConfig& config) { return store_path_from_config(config); }
 
 std::unique_ptr<FontAtlases> prepare_fonts(const KioskConfig& config, const I18n& i18n) {
   std::string error;

@@ -58,7 +58,7 @@ void screen_heading(Step s) {
   section_title(tr(key + ".title"), ui().compact ? std::string_view() : std::string_view(tr(key + ".sub")));
 }
 
-ImRect dialog_begin(const char* id, ImVec2 size) {
+ImRect dialog_begin(const char* id, ImVec2 size, float bottom, float pad) {
   const Ui& u = ui();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(u.display);
@@ -68,13 +68,13 @@ ImRect dialog_begin(const char* id, ImVec2 size) {
                    ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollWithMouse);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(ImVec2(0, 0), u.display, u.pal.scrim);
+  if (bottom <= 0) bottom = u.display.y;
   size.x = std::min(size.x, u.display.x - 48);
-  size.y = std::min(size.y, u.display.y - 48);
-  ImVec2 c(u.display.x * 0.5f, u.display.y * 0.5f);
+  size.y = std::min(size.y, bottom - 48);
+  ImVec2 c(u.display.x * 0.5f, bottom * 0.5f);
   ImRect card(ImVec2(IM_FLOOR(c.x - size.x * 0.5f), IM_FLOOR(c.y - size.y * 0.5f)),
               ImVec2(IM_FLOOR(c.x + size.x * 0.5f), IM_FLOOR(c.y + size.y * 0.5f)));
   draw_card(dl, card, u.pal.surface, 32, true);
-  const float pad = 48;
   return ImRect(ImVec2(card.Min.x + pad, card.Min.y + pad), ImVec2(card.Max.x - pad, card.Max.y - pad));
 }
 

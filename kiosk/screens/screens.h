@@ -47,7 +47,9 @@ struct SideBySide {
 // The step's title and the line under it ("<step>.title", "<step>.sub").
 void screen_heading(Step s);
 // A dialog card centred on a dimmed screen; returns its inner rectangle.
-ImRect dialog_begin(const char* id, ImVec2 size);
+// A centred card over a dimmed screen. bottom: where the free area ends
+// (0: the display's bottom; staff dialogs stay above the keyboard).
+ImRect dialog_begin(const char* id, ImVec2 size, float bottom = 0, float pad = 48);
 void dialog_end();
 // The business's name in the current language.
 std::string business_label(const App& app, const Business& b);

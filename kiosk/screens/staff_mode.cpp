@@ -266,25 +266,8 @@ void staff_content_end() {
 }
 
 ImRect staff_dialog_begin(App& app, const char* id, ImVec2 size) {
-  const Ui& u = ui();
-  ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(u.display);
-  ImGui::SetNextWindowFocus();
-  ImGui::Begin(id, nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
-                   ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollWithMouse);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(ImVec2(0, 0), u.display, u.pal.scrim);
   // Above the keyboard when one is up.
-  const float bottom = u.display.y - staff_keyboard_height(app);
-  size.x = std::min(size.x, u.display.x - 48);
-  size.y = std::min(size.y, bottom - 48);
-  const float cx = u.display.x * 0.5f, cy = bottom * 0.5f;
-  ImRect card(ImVec2(IM_FLOOR(cx - size.x * 0.5f), IM_FLOOR(cy - size.y * 0.5f)),
-              ImVec2(IM_FLOOR(cx + size.x * 0.5f), IM_FLOOR(cy + size.y * 0.5f)));
-  draw_card(dl, card, u.pal.surface, 32, true);
-  const float pad = 40;
-  return ImRect(ImVec2(card.Min.x + pad, card.Min.y + pad), ImVec2(card.Max.x - pad, card.Max.y - pad));
+  return dialog_begin(id, size, ui().display.y - staff_keyboard_height(app), 40);
 }
 
 void staff_dialog_end() { ImGui::End(); }
