@@ -556,7 +556,24 @@ void Store::migrate() {
   }
 }
 
+namespace {
+// This function's copies of a complaint's personal data are overwritten on the
+// way out (saved or not), so freed heap memory does not keep them; the kiosk
+// wipes its own buffers.
+struct PersonalDataWiper {
+  Complaint& c;
+  std::string& payload;
+  ~PersonalDataWiper() {
+    for (std::string* s : {&c.consumer.name, &c.consumer.phone, &c.consumer.address, &c.description, &c.demand.text,
+                           &payload})
+      wipe(*s);
+  }
+};
+}  // namespace
+
 SubmitResult Store::submit_complaint(Complaint c) {
+  std::string payload;
+  PersonalDataWiper wiper{c, payload};
   const int64_t now = now_ms();
   const int64_t now_s = now / 1000;
   int64_t created_ms = now;
@@ -613,8 +630,7 @@ SubmitResult Store::submit_complaint(Complaint c) {
       throw StoreError(StoreError::Kind::invalid, "complaint not saved: ticket already used", {{"ticket", err::bad_id}});
   }
 
-  nlohmann::json j = c;
-  const std::string payload = j.dump();
+  payload = nlohmann::json(c).dump();
   const std::string& phone = c.consumer.phone;
   Stmt ins(db_, sc,
            "INSERT INTO complaints (id, ticket, kiosk_id, created_at, created_ms, phone_last4, json) "
