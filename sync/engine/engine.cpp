@@ -416,12 +416,7 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
       if (started) {  // its answer is on the way: read it, it may deliver
         HttpResponse r2 = transport_->finish();
         note_answer(r2);
-        ++report.requests;
-        Outcome o2 = classify(r2);
-        BatchAnswer a2;
-        std::string why2;
-        if (o2.verdict == Outcome::ok && parse_batch_answer(r2.body, a2, why2)) apply_results(kind, *nxt, a2, r2.seconds, report);
-        else handle_answer(kind, *nxt, r2, o2, why2, false, report);
+        answer_batch(kind, *nxt, r2, false, report);
         nxt.reset();
       }
       release_unsent(nxt);
@@ -440,14 +435,20 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
 SyncEngine::Step SyncEngine::send_items(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items,
                                         size_t begin, size_t end, SyncReport& report) {
   Batch b{items, begin, end, batch_body(kind, *items, begin, end), std::chrono::steady_clock::now(), {}};
-  HttpResponse r = exchange("POST", batch_target(kind), b.body, true);
+  return answer_batch(kind, b, exchange("POST", batch_target(kind), b.body, true), true, report);
+}
+
+// A batch's answer read: each item's result applied, or the error table's row
+// for the whole batch. Without may_retry a clock_skew counts as transient.
+SyncEngine::Step SyncEngine::answer_batch(OutboxKind kind, Batch& b, const HttpResponse& r, bool may_retry,
+                                          SyncReport& report) {
   ++report.requests;
   Outcome o = classify(r);
   BatchAnswer answer;
   std::string why;
   if (o.verdict == Outcome::ok && parse_batch_answer(r.body, answer, why))
     return apply_results(kind, b, answer, r.seconds, report);
-  return handle_answer(kind, b, r, o, why, true, report);
+  return handle_answer(kind, b, r, o, why, may_retry, report);
 }
 
 // Every answer but a readable 2xx: the error table, row by row.
@@ -459,15 +460,8 @@ SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const Http
   const size_t n = b.size();
   if (o.verdict == Outcome::clock_skew && may_retry) {
     learn_offset(*o.server_time, "clock_skew");
-    HttpResponse again = exchange("POST", batch_target(kind), b.body, true);  // once, at once
-    ++report.requests;
-    Outcome o2 = classify(again);
-    BatchAnswer answer;
-    std::string why2;
-    if (o2.verdict == Outcome::ok && parse_batch_answer(again.body, answer, why2))
-      return apply_results(kind, b, answer, again.seconds, report);
-    if (o2.verdict == Outcome::clock_skew) o2.verdict = Outcome::transient;
-    return handle_answer(kind, b, again, o2, why2, false, report);
+    // Once, at once; a second clock_skew is then transient.
+    return answer_batch(kind, b, exchange("POST", batch_target(kind), b.body, true), false, report);
   }
   switch (o.verdict) {
     case Outcome::split: {

@@ -132,6 +132,7 @@ class SyncEngine {
   std::string batch_target(OutboxKind kind) const;
   Step send_items(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items, size_t begin, size_t end,
                   SyncReport& report);
+  Step answer_batch(OutboxKind kind, Batch& b, const HttpResponse& r, bool may_retry, SyncReport& report);
   Step handle_answer(OutboxKind kind, Batch& b, const HttpResponse& r, Outcome o, const std::string& why,
                      bool may_retry, SyncReport& report);
   Step apply_results(OutboxKind kind, Batch& b, const BatchAnswer& answer, double http_s, SyncReport& report);
