@@ -31,11 +31,14 @@ LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& qu
   while (!quit.load()) {
     // How long may we sleep?
     double timeout = -1;
+    // The deadline is read once, before sleeping: asked again after waking,
+    // "the countdown's next second" would already be the one after.
+    const int64_t deadline = hooks.deadline_ms ? hooks.deadline_ms() : 0;
     if (burst > 0 || window.input_pending()) {
       timeout = 0;
     } else {
       if (hooks.animating && hooks.animating()) timeout = std::max(0.0, next_anim_s - mono_s());
-      if (int64_t d = hooks.deadline_ms ? hooks.deadline_ms() : 0; d > 0) {
+      if (int64_t d = deadline; d > 0) {
         double t = std::max(0.0, (d - hooks.now_ms()) / 1000.0) + 0.001;
         timeout = timeout < 0 ? t : std::min(timeout, t);
       }
@@ -51,7 +54,7 @@ LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& qu
     if (hooks.poll_resources && hooks.poll_resources()) draw = full = true;
     if (burst > 0) draw = full = true;
     if (hooks.animating && hooks.animating() && mono_s() >= next_anim_s) draw = true;
-    if (int64_t d = hooks.deadline_ms ? hooks.deadline_ms() : 0; d > 0 && hooks.now_ms() >= d) draw = full = true;
+    if (deadline > 0 && hooks.now_ms() >= deadline) draw = full = true;
     ImVec2 size = window.size();
     if (size.x != last_size.x || size.y != last_size.y) draw = full = true;
     last_size = size;
