@@ -17,7 +17,7 @@ PACKAGES=(
   librime-dev librime-bin rime-data-luna-pinyin rime-prelude rime-essay
   libzinnia-dev zinnia-utils tegaki-zinnia-simplified-chinese
   # a real X server and tools for UI tests, screenshots and the demo
-  xvfb xauth xdotool imagemagick procps
+  xvfb xauth xdotool imagemagick procps libx11-dev libxtst-dev libzbar-dev
 )
 
 missing=()

@@ -28,6 +28,7 @@
 #include "platform/loop.h"
 #include "platform/window.h"
 #include "testing/driver.h"
+#include "testing/hitmap.h"
 #include "util/time.h"
 #ifdef ODR_HAVE_SYNC
 #include "engine/engine.h"
@@ -320,6 +321,7 @@ int main(int argc, char** argv) {
   env.config = config;
   env.store = store.get();
   env.animate = args.animate;
+  if (tour) env.tap_guard_s = 0;  // the tour's driver taps at once; the guard has its own tests
   env.clock_ms = [&clock_offset] { return now_unix_ms() + clock_offset.load(); };
 #ifdef ODR_HAVE_SYNC
   env.on_submitted = [&engine] {
@@ -402,7 +404,8 @@ int main(int argc, char** argv) {
       printf("odr-kiosk: tour wrote %d screenshots to %s\n", r.shots - failures, args.tour.c_str());
       rc = failures ? 1 : 0;
     } catch (const std::exception& e) {
-      fprintf(stderr, "odr-kiosk: tour failed: %s\n", e.what());
+      fprintf(stderr, "odr-kiosk: tour failed: %s (the screen then: failure.png)\n", e.what());
+      hooks.shot("failure");
       rc = 1;
     }
   } else {
@@ -435,7 +438,11 @@ int main(int argc, char** argv) {
     double bench_t0 = 0, bench_cpu0 = 0;
     bool first = true;
     std::thread bench_thread;
+    // ODR_KIOSK_HITMAP=FILE: where things are on screen, for tests/xinput.
+    const char* hitmap = getenv("ODR_KIOSK_HITMAP");
+    long long frames_on_screen = 0;
     hooks.after_frame = [&] {
+      if (hitmap && *hitmap) write_hitmap(app, hitmap, ++frames_on_screen);
       if (!first) return;
       first = false;
       trace("first frame on screen");

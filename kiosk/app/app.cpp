@@ -13,6 +13,7 @@ namespace odr::kiosk {
 App::App(AppEnv env, I18n& i18n, FontAtlases& fonts) : env_(std::move(env)), i18n_(i18n), fonts_(fonts) {
   ui_.fonts = &fonts_;
   ui_.hits = &hits_;
+  ui_.tap_guard_s = env_.tap_guard_s;
   kb.pinyin = env_.pinyin;
   kb.handwriting = env_.handwriting;
   i18n_.set_locale(env_.config.default_locale);
@@ -128,6 +129,7 @@ bool App::submit() {
     return false;
   }
   wipe_complaint(c);
+  submitted_ms = now_ms();
   go(Step::done);
   if (env_.on_submitted) env_.on_submitted();
   return true;
@@ -141,6 +143,7 @@ void App::reset_session() {
   kb.reset();
   wipe_string(submitted.id);
   wipe_string(submitted.ticket);
+  submitted_ms = 0;
   wipe_string(submit_error);
   step = Step::welcome;
   overlay = Overlay::none;
@@ -192,14 +195,9 @@ void App::field(const FieldRef& ref, TextFieldSpec spec) {
   spec.id = ref.id.c_str();
   spec.kind = ref.kind;
   const bool is_focused = focus_.id == ref.id;
-  std::string masked;
-  if (ref.kind == FieldKind::phone && !is_focused && !ref.text->empty()) {
-    // After entry the number shows masked on every screen.
-    masked = mask_phone(*ref.text);
-    spec.value = masked;
-  } else {
-    spec.value = *ref.text;
-  }
+  // The shopper's own entry shows in full (a typo in the only number the
+  // business will call must be visible); masking is for what others see.
+  spec.value = *ref.text;
   std::string msg = message_for(ref.wire);
   if (spec.error.empty()) spec.error = msg;
   if (text_field(spec) && !is_focused) focus(ref);
@@ -254,7 +252,18 @@ void App::update_idle() {
 }
 
 int64_t App::next_deadline_ms() const {
+  if (full_redraw_) return now_ms();
   if (takeover) return now_ms() + 1000;
+  const int64_t idle = idle_deadline_ms();
+  // The done screen masks the phone after its first seconds.
+  if (step == Step::done && phone_shown_in_full()) {
+    const int64_t mask_at = submitted_ms + kPhoneInFullMs;
+    return idle > 0 ? std::min(idle, mask_at) : mask_at;
+  }
+  return idle;
+}
+
+int64_t App::idle_deadline_ms() const {
   const bool at_defaults = step == Step::welcome && !large_ && i18n_.locale() == env_.config.default_locale;
   if (at_defaults) return 0;
   if (overlay == Overlay::idle) {
@@ -289,6 +298,19 @@ void App::staff_gesture() {
 }
 
 // --- the frame -------------------------------------------------------------------
+
+// A new screen or dialog: taps are held off for a moment (they were aimed at
+// the one before), and its scrolling areas open at the top next frame.
+void App::note_screen() {
+  static const char* const kOverlays[] = {"", "/idle", "/cancel", "/calendar", "/submit_error"};
+  std::string tag = takeover ? "staff:" + ui_.screen_tag : std::string(step_key(step));
+  tag += kOverlays[static_cast<int>(overlay)];
+  ui_.screen_fresh = tag != last_screen_tag_;
+  if (ui_.screen_fresh) {
+    last_screen_tag_ = std::move(tag);
+    ui_.start_tap_guard();
+  }
+}
 
 void App::draw_header() {
   const Palette& p = ui_.pal;
@@ -426,7 +448,10 @@ void App::frame() {
   // full-screen layer less for a software renderer to fill.
   if (takeover) {
     content_ = ImRect(ImVec2(0, 0), D);  // the whole screen is the takeover's (the driver scrolls within it)
-    if (!takeover(*this)) takeover = nullptr;
+    if (!takeover(*this)) {
+      takeover = nullptr;
+      full_redraw_ = true;  // nothing of the welcome screen is drawn yet
+    }
   } else if (step == Step::welcome) {
     content_ = ImRect(ImVec2(0, 0), D);
     screen_welcome(*this);
@@ -474,10 +499,12 @@ void App::frame() {
   ImGui::End();
   draw_overlays();
   staff_gesture();
+  note_screen();
   const bool pulse = step == Step::welcome && env_.animate && overlay == Overlay::none;
   animating_ = ui_.animating || pulse;
   // Only the pulse moves (nothing else asked for frames): it is all that needs redrawing.
-  anim_partial_ = pulse && !ui_.animating && !ui_.anim_rects.empty();
+  anim_partial_ = pulse && !ui_.animating && !ui_.anim_rects.empty() && !full_redraw_;
+  if (full_redraw_ && !takeover && !ui_.screen_fresh) full_redraw_ = false;
   anim_rects_.assign(ui_.anim_rects.begin(), ui_.anim_rects.end());
   last_frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }

@@ -32,6 +32,7 @@ struct AppEnv {
   input::PinyinInput* pinyin = nullptr;    // optional engines (kiosk/input)
   input::HandwritingInput* handwriting = nullptr;
   bool animate = true;                     // the welcome screen's gentle pulse
+  double tap_guard_s = 0.5;                // taps ignored on a new screen (0: none, the tour)
   // A 3-second press in the top-left corner (staff mode lives elsewhere).
   std::function<void()> on_staff_gesture;
 };
@@ -109,6 +110,10 @@ class App {
   KeyboardState kb;
   CalendarState cal;
   SubmitResult submitted;
+  int64_t submitted_ms = 0;  // when (the app clock)
+  // The done screen shows the phone number in full for its first seconds only.
+  static constexpr int64_t kPhoneInFullMs = 10'000;
+  bool phone_shown_in_full() const { return now_ms() - submitted_ms < kPhoneInFullMs; }
   std::string submit_error;  // for the shopper, already translated
   const AppEnv& env() const { return env_; }
   const KioskConfig& config() const { return env_.config; }
@@ -140,6 +145,8 @@ class App {
   void draw_overlays();
   void update_idle();
   void staff_gesture();
+  void note_screen();
+  int64_t idle_deadline_ms() const;
 
   AppEnv env_;
   I18n& i18n_;
@@ -158,6 +165,8 @@ class App {
   int64_t overlay_since_ms_ = 0;
   int64_t corner_press_ms_ = -1;
   bool corner_fired_ = false;
+  std::string last_screen_tag_;  // step / overlay / staff screen of the last frame
+  bool full_redraw_ = false;     // staff mode just ended: draw the welcome screen whole, now
 };
 
 }  // namespace odr::kiosk

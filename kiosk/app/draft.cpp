@@ -112,11 +112,6 @@ std::string format_yuan(int64_t fen) {
   return std::to_string(fen / 100) + "." + f;
 }
 
-std::string mask_phone(const std::string& phone) {
-  if (phone.size() >= 7) return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
-  return std::string(phone.size(), '*');
-}
-
 void choose_business(Draft& d, const Business& b) {
   d.business_id = b.id;
   d.c.respondent.name = b.name;

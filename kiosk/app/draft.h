@@ -11,6 +11,7 @@
 
 #include "config/config.h"
 #include "model/complaint.h"
+#include "model/personal.h"
 #include "model/validate.h"
 
 namespace odr::kiosk {
@@ -46,8 +47,6 @@ void wipe_complaint(Complaint& c);
 // Yuan as typed ("12", "12.5", "0.99") to fen; nullopt when empty or malformed.
 std::optional<int64_t> parse_yuan(const std::string& text);
 std::string format_yuan(int64_t fen);  // 12950 -> "129.50"
-// 13812341234 -> 138****1234 (anything shorter is starred but the last digits).
-std::string mask_phone(const std::string& phone);
 
 // Fills the respondent from a business of the config.
 void choose_business(Draft& d, const Business& b);

@@ -50,6 +50,18 @@ LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& qu
     if (window.feed_input()) {
       burst = std::max(burst, 3);  // the release frame, the result, and one to settle
       draw = full = true;
+      // Taps queued behind this one (a fast typist on a busy machine) each
+      // get a frame of the app without drawing it: ImGui sees every press
+      // and release in its own frame, and only the last frame is drawn.
+      for (int i = 0; i < 64; ++i) {
+        if (!window.input_pending()) window.wait(0);  // what arrived while the last frame was drawn
+        if (!window.input_pending()) break;
+        window.begin_frame();
+        ImGui::NewFrame();
+        hooks.frame();
+        ImGui::EndFrame();
+        window.feed_input();
+      }
     }
     if (hooks.poll_resources && hooks.poll_resources()) draw = full = true;
     if (burst > 0) draw = full = true;

@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <cstring>
+#include <cstdio>
+#include <cstdlib>
 
 namespace odr::kiosk {
 
@@ -98,6 +100,8 @@ void Window::on_close(GLFWwindow* w) { glfwSetWindowShouldClose(w, GLFW_FALSE); 
 
 void Window::on_cursor(GLFWwindow* w, double x, double y) {
   auto* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
+  self->pointer_x_ = x;
+  self->pointer_y_ = y;
   // Consecutive moves collapse into one: only the last position matters.
   if (!self->events_.empty() && self->events_.back().kind == Event::move) {
     self->events_.back().x = x;
@@ -110,9 +114,8 @@ void Window::on_cursor(GLFWwindow* w, double x, double y) {
 void Window::on_button(GLFWwindow* w, int button, int action, int) {
   if (button != GLFW_MOUSE_BUTTON_LEFT) return;
   auto* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
-  double x, y;
-  glfwGetCursorPos(w, &x, &y);
-  self->events_.push_back(Event{Event::button, x, y, action == GLFW_PRESS});
+  if (self->pointer_x_ < 0) glfwGetCursorPos(w, &self->pointer_x_, &self->pointer_y_);  // no motion seen yet
+  self->events_.push_back(Event{Event::button, self->pointer_x_, self->pointer_y_, action == GLFW_PRESS});
 }
 
 void Window::on_scroll(GLFWwindow* w, double, double dy) {

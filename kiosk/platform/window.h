@@ -79,6 +79,10 @@ class Window {
   GLFWwindow* window_ = nullptr;
   std::deque<Event> events_;
   double last_time_ = 0;
+  // Where the pointer was at the last motion event handled: a button event
+  // happened there. (glfwGetCursorPos asks the X server where the pointer is
+  // now, which after a burst of queued taps is already the next key.)
+  double pointer_x_ = -1, pointer_y_ = -1;
   float scale_x_ = 1, scale_y_ = 1;  // window to framebuffer
 };
 

@@ -9,7 +9,7 @@
 namespace odr::kiosk {
 
 float content_begin(App& app, float max_w) {
-  // Each step keeps its own scroll position: Back returns to where it was.
+  // Each step has its own scrolling area; it opens at its top (begin_scroll).
   begin_scroll((std::string("content.") + step_key(app.step)).c_str(), app.content_rect());
   const Metrics& m = ui().m;
   const float avail = ImGui::GetContentRegionAvail().x;

@@ -9,11 +9,6 @@
 
 namespace odr::kiosk {
 
-// What the QR code holds: enough for the shopper's phone (or staff) to find the case.
-std::string ticket_qr_text(const std::string& ticket, const std::string& kiosk_id) {
-  return "odr:ticket/" + ticket + "?kiosk=" + kiosk_id;
-}
-
 void screen_done(App& app) {
   Ui& u = ui();
   const Palette& p = u.pal;
@@ -52,8 +47,9 @@ void screen_done(App& app) {
   draw_text(dl, ft, ImVec2(card.Min.x + 52, cy), p.accent_pressed, ticket);
   hit_text("done.ticket", ticket);
   cy += ft->FontSize + 24;
-  std::string phone =
-      trf("done.phone", {{"phone", mask_phone(app.draft.c.consumer.phone)}});
+  // In full for the shopper's first look, masked once others may see it.
+  const std::string& number = app.draft.c.consumer.phone;
+  std::string phone = trf("done.phone", {{"phone", app.phone_shown_in_full() ? number : mask_phone(number)}});
   draw_text(dl, font_for(FontRole::body, phone), ImVec2(card.Min.x + 52, cy), p.text, phone);
   hit_add("done.phone", ImVec2(card.Min.x + 52, cy), ImVec2(card.Max.x - 24, cy + line_height(fb)), true);
   hit_text("done.phone", phone);
@@ -74,13 +70,21 @@ void screen_done(App& app) {
     float qx = area.Max.x - margin - 20 - q;  // the card around it lines up with Finish
     qr_box = ImRect(ImVec2(qx, area.Min.y + 120), ImVec2(qx + q, area.Min.y + 120 + q));
   }
-  draw_card(dl, ImRect(qr_box.Min.x - 20, qr_box.Min.y - 20, qr_box.Max.x + 20, qr_box.Max.y + 20), p.surface, 28, true);
-  draw_qr(dl, qr_box, ticket_qr_text(ticket, app.config().kiosk_id));
-  hit_add("done.qr", qr_box.Min, qr_box.Max, true);
-  const char* scan = tr("done.scan");
-  ImFont* fs = font_for(FontRole::body, scan);
-  float sw = measure(fs, scan).x;
-  draw_text(dl, fs, ImVec2(qr_box.GetCenter().x - sw * 0.5f, qr_box.Max.y + 36), p.text_muted, scan);
+  // A link to the ticket's status page, for the shopper's phone camera.
+  const std::string url = ticket_status_url(app.config(), ticket);
+  if (!url.empty()) {
+    draw_card(dl, ImRect(qr_box.Min.x - 20, qr_box.Min.y - 20, qr_box.Max.x + 20, qr_box.Max.y + 20), p.surface, 28,
+              true);
+    draw_qr(dl, qr_box, url);
+    hit_add("done.qr", qr_box.Min, qr_box.Max, true);
+    hit_text("done.qr", url);
+    const char* scan = tr("done.scan");
+    ImFont* fs = font_for(FontRole::body, scan);
+    float sw = measure(fs, scan).x;
+    draw_text(dl, fs, ImVec2(qr_box.GetCenter().x - sw * 0.5f, qr_box.Max.y + 36), p.text_muted, scan);
+  } else if (portrait) {
+    ny = y;
+  }
 
   draw_text(dl, ftt, ImVec2(nx, ny), p.text, next_title);
   ny += line_height(ftt) + 16;
@@ -96,11 +100,12 @@ void screen_done(App& app) {
     ny += std::max(d, h) + 18;
   }
 
-  // Finish: back to the welcome screen, wiping everything.
-  const float bw = portrait ? area.GetWidth() - 2 * margin : 500;
+  // Finish: back to the welcome screen, wiping everything. Bottom left, never
+  // where the review's Submit was (bottom right): a double tap on Submit must
+  // not end the session before the ticket is seen.
+  const float bw = portrait ? std::min(440.0f, area.GetWidth() * 0.5f - margin) : 500;
   const float bh = IM_ROUND(112 * m.s);
-  ImRect fin(ImVec2(portrait ? area.Min.x + margin : area.Max.x - margin - bw, area.Max.y - bh - 56),
-             ImVec2(portrait ? area.Max.x - margin : area.Max.x - margin, area.Max.y - 56));
+  ImRect fin(ImVec2(area.Min.x + margin, area.Max.y - bh - 56), ImVec2(area.Min.x + margin + bw, area.Max.y - 56));
   if (button("done.finish", fin, tr("done.finish"), ICON_HOME, ButtonStyle::primary)) app.finish();
 }
 

@@ -57,6 +57,8 @@ void overlay_idle(App& app) {
   ImFont* fd = font(FontRole::display);
   ImVec2 ns = measure(fd, n);
   draw_text(dl, fd, ImVec2(c.x - ns.x * 0.5f, c.y - ns.y * 0.5f), p.text, n);
+  hit_add("idle.count", ImVec2(c.x - r, c.y - r), ImVec2(c.x + r, c.y + r), false);
+  hit_text("idle.count", n);
   const float bh = m.button_h;
   ImRect cont(ImVec2(in.Min.x, in.Max.y - bh * 2 - 20), ImVec2(in.Max.x, in.Max.y - bh - 20));
   if (button("idle.continue", cont, tr("idle.continue"), ICON_TOUCH_APP, ButtonStyle::primary)) app.overlay = Overlay::none;

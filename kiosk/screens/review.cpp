@@ -100,7 +100,7 @@ void screen_review(App& app) {
   section(app, Step::demands, ICON_GAVEL, demands, W);
   section(app, Step::contact, ICON_PERSON,
           {{tr("contact.name"), c.consumer.name},
-           {tr("contact.phone"), mask_phone(c.consumer.phone)},
+           {tr("contact.phone"), c.consumer.phone},  // theirs to check: in full
            {tr("contact.address"), c.consumer.address}},
           W);
   const char* yes = tr("review.agreed");

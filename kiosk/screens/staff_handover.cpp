@@ -42,11 +42,9 @@ void draw_face(ImDrawList* dl, ImVec2 c, float r, int score, bool selected) {
 }
 
 void handback(StaffMode& s, App& app) {
-  app.unfocus();
   app.set_locale(app.config().default_locale);
   s.handover_done = false;
-  s.screen = StaffScreen::detail;
-  s.refresh();
+  s.lock_for_handback(app);
 }
 
 // "Thank you, please hand the screen back": then back to staff by itself.

@@ -26,7 +26,13 @@ void try_login(StaffMode& s, App& app) {
     app.unfocus();
     s.session = start_session(r.account, s.now_ms(app), std::max(30, app.config().staff_timeout_s) * 1000LL);
     s.login_message.clear();
-    s.go(app, StaffScreen::home);
+    if (!s.resume_detail_id.empty()) {
+      const std::string id = std::move(s.resume_detail_id);
+      s.resume_detail_id.clear();
+      s.open_detail(app, id);
+    } else {
+      s.go(app, StaffScreen::home);
+    }
   } else if (r.outcome == LoginOutcome::wrong_pin) {
     s.login_message = trf("staff.login.wrong", {{"n", std::to_string(r.attempts_left)}});
   } else {

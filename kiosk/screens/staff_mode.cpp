@@ -38,6 +38,7 @@ void StaffMode::open(App& app) {
   screen = StaffScreen::login;
   session.reset();
   chosen_id.clear();
+  resume_detail_id.clear();
   wipe_string(pin);
   login_message.clear();
   opened_ms = now_ms(app);
@@ -69,9 +70,31 @@ void StaffMode::leave(App& app, const char* why) {
   app.unfocus();
   wipe_screens();
   session.reset();
+  resume_detail_id.clear();
   active_ = false;
   screen = StaffScreen::login;
   app.reset_session();
+}
+
+void StaffMode::lock_for_handback(App& app) {
+  const std::string who = session ? session->account.id : std::string();
+  const std::string back_to = detail ? detail->row.id : std::string();
+  if (session && env.store) {
+    try {
+      audit_staff_action(*env.store, session->account.id, "staff.logout", "handover");
+    } catch (const StoreError&) {
+      // The lock must happen even when the store cannot be written.
+    }
+  }
+  app.unfocus();
+  wipe_screens();
+  session.reset();
+  screen = StaffScreen::login;
+  wipe_string(pin);
+  login_message.clear();
+  opened_ms = now_ms(app);
+  chosen_id = who;
+  resume_detail_id = back_to;
 }
 
 void StaffMode::wipe_screens() {
@@ -337,6 +360,9 @@ bool StaffMode::frame(App& app) {
   } else {
     notice.clear();
   }
+  // Which screen or dialog this is, for the app's tap guard and scroll reset.
+  ui().screen_tag = std::to_string(static_cast<int>(screen)) + "/" + std::to_string(static_cast<int>(form)) +
+                    (confirming ? "/confirm" : "") + (export_pin_asked ? "/pin" : "") + (handover_done ? "/thanks" : "");
   return active_;
 }
 

@@ -55,6 +55,10 @@ class StaffMode {
   bool logged_in() const { return session.has_value(); }
   // Logs out (audited with why) and hands back to the shopper's welcome screen.
   void leave(App& app, const char* why);
+  // The consumer hands the screen back: whoever holds it now may not be
+  // staff, so the session ends and the PIN pad asks again; the same account
+  // is chosen and its PIN returns to the complaint (resume_detail_id).
+  void lock_for_handback(App& app);
   // One frame (App::takeover); false once staff mode has ended.
   bool frame(App& app);
 
@@ -78,6 +82,7 @@ class StaffMode {
   std::string pin;
   std::string login_message;
   LockoutStatus lock;
+  std::string resume_detail_id;  // after a hand-back: the complaint the PIN returns to
 
   // home and list
   int64_t overdue = 0, due_soon = 0, open_count = 0, held_count = 0;

@@ -31,7 +31,13 @@ void Driver::mouse(ImVec2 pos, bool down) {
   io.MouseDown[0] = down;
 }
 
+void Driver::settle() {
+  // A new screen ignores taps for a moment; a person's next tap comes later.
+  for (int i = 0; i < 600 && app_->ui_state().tap_guard_active(); ++i) frame();
+}
+
 void Driver::tap_at(ImVec2 pos) {
+  settle();
   mouse(pos, false);
   frame();
   mouse(pos, true);
@@ -56,6 +62,7 @@ void Driver::press(std::string_view id, int n) {
   const HitRect* r = find(id);
   if (!r) throw DriverError("not on screen: " + std::string(id));
   ImVec2 c = r->center();
+  settle();
   mouse(c, false);
   frame();
   for (int i = 0; i < n; ++i) {
@@ -67,11 +74,18 @@ void Driver::press(std::string_view id, int n) {
 }
 
 void Driver::swipe(ImVec2 a, ImVec2 b, int steps) {
+  settle();
   mouse(a, false);
   frame();
   for (int i = 0; i <= steps; ++i) {
     float t = static_cast<float>(i) / steps;
     mouse(ImVec2(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t), true);
+    frame();
+  }
+  // The finger rests before it lifts: a controlled scroll, not a fling (the
+  // tour's frames come a millisecond apart, which would make any lift a fling).
+  for (int i = 0; i < 12; ++i) {
+    mouse(b, true);
     frame();
   }
   mouse(b, false);
@@ -83,37 +97,26 @@ void Driver::swipe(ImVec2 a, ImVec2 b, int steps) {
 }
 
 void Driver::reveal(std::string_view id) {
-  // Down the page first; if it is not below, back up.
-  int direction = +1, unchanged = 0;
-  for (int tries = 0; tries < 40; ++tries) {
+  int direction = +1, stuck = 0;
+  for (int tries = 0; tries < 40 && stuck < 2; ++tries) {
     const HitRect* r = find(id);
     const ImRect c = app_->content_rect();
     // Inside the content area with a margin: not cut by its edges.
     if (r && r->max.y < c.Max.y - 4 && r->min.y > c.Min.y + 4) return;
+    // Not drawn (further down) or in the lower half: push the page up.
     if (r) direction = r->min.y >= c.GetCenter().y ? +1 : -1;
-    // Something to tell whether the page moved: the first registered rectangle's position.
-    const std::vector<std::string> ids = app_->hits().ids_with_prefix("");
-    float probe = 0;
-    for (const std::string& k : ids)
-      if (const HitRect* h = find(k); h && h->min.y > c.Min.y && h->max.y < c.Max.y) {
-        probe = h->min.y;
-        break;
-      }
+    const float before = app_->ui_state().scroll_y;
     const float dy = std::min(c.GetHeight() * 0.45f, 400.0f);
     ImVec2 a(c.Max.x - 60, c.GetCenter().y + direction * dy * 0.5f);
     ImVec2 b(a.x, a.y - direction * dy);
     swipe(a, b);
-    float after = 0;
-    for (const std::string& k : ids)
-      if (const HitRect* h = find(k); h && h->min.y > c.Min.y && h->max.y < c.Max.y) {
-        after = h->min.y;
-        break;
-      }
-    if (after == probe) {
-      // At the end of the page: as visible as it gets, or the other way.
-      if (find(id)) return;
+    if (app_->ui_state().scroll_y == before) {
+      // The page's end that way: as visible as it gets, or try the other way.
+      if (r) return;
       direction = -direction;
-      if (++unchanged > 2) break;
+      ++stuck;
+    } else {
+      stuck = 0;
     }
   }
   if (!find(id)) throw DriverError("cannot scroll to: " + std::string(id));
@@ -123,6 +126,9 @@ void Driver::drag(std::string_view id, const std::vector<ImVec2>& points) {
   const HitRect* r = find(id);
   if (!r) throw DriverError("not on screen: " + std::string(id));
   if (points.empty()) return;
+  settle();
+  r = find(id);
+  if (!r) throw DriverError("not on screen: " + std::string(id));
   const ImVec2 o = r->min;
   auto at = [&](size_t i) { return ImVec2(o.x + points[i].x, o.y + points[i].y); };
   mouse(at(0), false);
@@ -208,6 +214,7 @@ HeadlessDriver::HeadlessDriver(HeadlessOptions options) : Driver(nullptr, {}), o
   env.handwriting = options_.handwriting;
   env.animate = false;
   env.on_staff_gesture = options_.on_staff_gesture;
+  env.tap_guard_s = options_.tap_guard_s;
   app_holder_ = std::make_unique<App>(std::move(env), *i18n_, *fonts_);
   app_ = app_holder_.get();
   frame_ = [this] { headless_frame(); };

@@ -58,6 +58,8 @@ class Driver {
   void reveal(std::string_view id);
   // A finger drag from a to b (screen positions), one frame per step.
   void swipe(ImVec2 a, ImVec2 b, int steps = 8);
+  // Frames until a new screen's tap guard is over (every tap does this first).
+  void settle();
 
  protected:
   void mouse(ImVec2 pos, bool down);
@@ -77,6 +79,7 @@ struct HeadlessOptions {
   input::PinyinInput* pinyin = nullptr;
   input::HandwritingInput* handwriting = nullptr;
   std::function<void()> on_staff_gesture;  // the 3-second corner press (staff mode's tests)
+  double tap_guard_s = 0.5;
 };
 
 class HeadlessDriver : public Driver {

@@ -72,6 +72,16 @@ struct Ui {
   bool scroll_to_focus = false;  // the focused field scrolls itself into view once
   float column_w = 0;            // the current form column's width (0: the window's)
   std::string disabled_tap_id;   // a disabled control tapped this frame (Next: show what is missing)
+  // Taps that land on a screen or dialog in its first moments were aimed at
+  // the one before it (a double tap on Submit must not press Finish): a press
+  // that starts before guard_until_s (ImGui's clock) presses nothing.
+  double tap_guard_s = 0.5;
+  double guard_until_s = 0;
+  std::string screen_tag;        // set by whoever draws: a change of it starts the guard
+  float scroll_y = 0, scroll_max = 0;  // of the last scrolling area drawn (the UI drivers' reveal)
+  bool screen_fresh = true;      // the first frame of a screen: its scrolling areas start at the top
+  bool tap_guard_active() const { return ImGui::GetTime() < guard_until_s; }
+  void start_tap_guard() { guard_until_s = ImGui::GetTime() + tap_guard_s; }
 };
 
 Ui& ui();

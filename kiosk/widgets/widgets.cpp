@@ -35,6 +35,9 @@ bool pressable(const char* id, const ImRect& bb, bool enabled, bool* held, bool 
   hit_add(id, bb.Min, bb.Max, enabled, selected);
   bool hovered = false, is_held = false;
   bool pressed = ImGui::ButtonBehavior(bb, gid, &hovered, &is_held, 0);
+  // A press that began while the screen was new was meant for the one before.
+  const bool guarded = ImGui::GetIO().MouseClickedTime[0] < ui().guard_until_s;
+  if (guarded) pressed = is_held = false;
   if (held) *held = enabled && is_held && hovered;
   if (pressed && !enabled) ui().disabled_tap_id = id;
   return pressed && enabled;
@@ -443,7 +446,25 @@ void step_indicator(const ImRect& r, int current, int count, const std::vector<s
 
 // --- scrolling --------------------------------------------------------------
 
+namespace {
+
+// A screen opens at its top, whatever the last visitor left: the child
+// window's scroll and drag state go before it is drawn. (The name is the one
+// ImGui 1.86's BeginChild gives a child window.)
+void reset_scroll(const char* id) {
+  ImGuiWindow* parent = ImGui::GetCurrentWindow();
+  char title[256];
+  ImFormatString(title, IM_ARRAYSIZE(title), "%s/%s_%08X", parent->Name, id, parent->GetID(id));
+  if (ImGuiWindow* w = ImGui::FindWindowByName(title)) {
+    w->Scroll = ImVec2(0, 0);
+    w->StateStorage.SetFloat(w->GetID("#vel"), 0);  // no glide left over either
+  }
+}
+
+}  // namespace
+
 void begin_scroll(const char* id, const ImRect& r) {
+  if (ui().screen_fresh) reset_scroll(id);
   ImGui::SetCursorScreenPos(r.Min);
   ImGui::BeginChild(id, r.GetSize(), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBackground);
 }
@@ -460,6 +481,8 @@ void scroll_into_view(float min_y, float max_y) {
 
 void end_scroll() {
   ImGuiWindow* w = ImGui::GetCurrentWindow();
+  ui().scroll_y = w->Scroll.y;
+  ui().scroll_max = w->ScrollMax.y;
   ImGuiIO& io = ImGui::GetIO();
   ImGuiStorage* st = ImGui::GetStateStorage();
   const ImGuiID k_active = w->GetID("#drag"), k_dragging = w->GetID("#dragging"), k_y = w->GetID("#y"),

@@ -59,6 +59,37 @@ std::string resolve(const fs::path& base, const std::string& p) {
 
 }  // namespace
 
+namespace {
+
+std::string percent_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : s) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += hex[ch >> 4];
+      out += hex[ch & 15];
+    }
+  }
+  return out;
+}
+
+void replace_all(std::string& s, const std::string& what, const std::string& with) {
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + with.size())) s.replace(at, what.size(), with);
+}
+
+}  // namespace
+
+std::string ticket_status_url(const KioskConfig& c, const std::string& ticket) {
+  if (c.ticket_qr_url.empty()) return {};
+  std::string url = c.ticket_qr_url;
+  replace_all(url, "{ticket}", percent_encode(ticket));
+  replace_all(url, "{kiosk}", percent_encode(c.kiosk_id));
+  return url;
+}
+
 KioskConfig load_config(const std::string& path) {
   toml::table root;
   try {
@@ -89,6 +120,7 @@ KioskConfig load_config(const std::string& path) {
   read(root, "export.dir", c.export_dir);
   read(root, "staff.file", c.staff_file);
   read(root, "fonts.icons", c.icon_font);
+  read(root, "ticket.qr_url", c.ticket_qr_url);
   read(root, "gateway.base_url", c.gateway.base_url);
   read(root, "gateway.key_file", c.gateway.key_file);
   read(root, "gateway.ca_file", c.gateway.ca_file);
@@ -132,6 +164,12 @@ KioskConfig load_config(const std::string& path) {
       throw ConfigError("gateway.base_url", "must start with https:// (the gateway is only spoken to over TLS)");
     while (!c.gateway.base_url.empty() && c.gateway.base_url.back() == '/') c.gateway.base_url.pop_back();
     if (c.gateway.key_file.empty()) throw ConfigError("gateway.key_file", "is needed when gateway.base_url is set");
+  }
+  if (!c.ticket_qr_url.empty()) {
+    const std::string& u = c.ticket_qr_url;
+    const bool web = u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0;
+    if (!web || u.find("{ticket}") == std::string::npos || u.find("://{") != std::string::npos)
+      throw ConfigError("ticket.qr_url", "must be a web address with {ticket} in it, e.g. https://odr.example.com/t/{ticket}?kiosk={kiosk}");
   }
   if (!c.gateway.pinned_pubkey.empty() && c.gateway.pinned_pubkey.rfind("sha256//", 0) != 0)
     throw ConfigError("gateway.pinned_pubkey", "must look like sha256//BASE64");

@@ -63,6 +63,9 @@ struct KioskConfig {
   std::string workdays_dir;   // default: the config folder's workdays/
   std::vector<std::string> fonts;  // tried in order
   std::string icon_font;
+  // The done screen's QR code: a link to the ticket's status page (the
+  // chain's hub or the platform's), {ticket} and {kiosk} filled in.
+  std::string ticket_qr_url;
   GatewayConfig gateway;
   std::vector<Business> businesses;
   std::vector<CategoryEntry> categories;
@@ -70,5 +73,9 @@ struct KioskConfig {
 
 // Reads and checks the file; relative paths become absolute.
 KioskConfig load_config(const std::string& path);
+
+// ticket.qr_url with {ticket} and {kiosk} filled in (percent-encoded); empty
+// when no template is configured.
+std::string ticket_status_url(const KioskConfig& c, const std::string& ticket);
 
 }  // namespace odr

@@ -67,6 +67,22 @@ bool is(const FieldError& e, const char* code) { return e.code == code; }
 
 }  // namespace
 
+// What exactly is wrong with a mobile number (validate.cpp's phone_detail).
+static std::string phone_message(const std::string& detail, bool zh) {
+  if (detail == "digits") return zh ? "只能填写数字" : "digits only, please";
+  if (detail.rfind("length:", 0) == 0) {
+    const std::string n = detail.substr(7);
+    return zh ? "手机号码是 11 位，这里是 " + n + " 位" : "a mobile number has 11 digits; this one has " + n;
+  }
+  if (detail == "first") return zh ? "手机号码以 1 开头" : "a mobile number starts with 1";
+  if (detail.rfind("prefix:", 0) == 0) {
+    const std::string p = detail.substr(7);
+    return zh ? "没有以 " + p + " 开头的手机号码，请核对第 2 位数字"
+              : "no mainland mobile number starts with " + p + ": please check the second digit";
+  }
+  return zh ? "请填写 11 位手机号码" : "please enter an 11-digit mainland mobile number";
+}
+
 std::string error_message(const FieldError& e, const std::string& locale) {
   const bool zh = locale.rfind("zh", 0) == 0;
   const std::string name = label(e.field, zh);
@@ -92,7 +108,7 @@ std::string error_message(const FieldError& e, const std::string& locale) {
     what = zh ? "含有不可见的控制字符，请删除后重新输入"
               : "contains invisible control characters, please delete and type it again";
   } else if (is(e, err::bad_phone)) {
-    what = zh ? "请填写以 1 开头的 11 位手机号码" : "please enter an 11-digit mainland mobile number starting with 1";
+    what = phone_message(e.detail, zh);
   } else if (is(e, err::bad_credit_code)) {
     what = zh ? "不是有效的 18 位统一社会信用代码，请对照营业执照核对"
               : "not a valid 18-character code, please check it against the business licence";

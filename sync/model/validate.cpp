@@ -50,6 +50,19 @@ bool is_blank(const std::string& s) {
   return true;
 }
 
+// The detail of a bad_phone: which rule, with the length or the first two
+// digits (never the whole number).
+std::string phone_detail(PhoneProblem why, const std::string& phone) {
+  switch (why) {
+    case PhoneProblem::not_digits: return "digits";
+    case PhoneProblem::length: return "length:" + std::to_string(phone.size());
+    case PhoneProblem::first_digit: return "first";
+    case PhoneProblem::second_digit: return "prefix:" + phone.substr(0, 2);
+    case PhoneProblem::none: break;
+  }
+  return {};
+}
+
 struct Checker {
   std::vector<FieldError> errors;
 
@@ -171,9 +184,15 @@ LengthLimits field_length_limits(const std::string& field) {
   return {};
 }
 
-bool is_valid_mobile(const std::string& phone) {
-  return phone.size() == 11 && phone[0] == '1' && phone[1] >= '3' && phone[1] <= '9' && is_digits(phone);
+PhoneProblem phone_problem(const std::string& phone) {
+  if (!is_digits(phone)) return PhoneProblem::not_digits;
+  if (phone.size() != 11) return PhoneProblem::length;
+  if (phone[0] != '1') return PhoneProblem::first_digit;
+  if (phone[1] < '3') return PhoneProblem::second_digit;  // 13x .. 19x are the mobile prefixes
+  return PhoneProblem::none;
 }
+
+bool is_valid_mobile(const std::string& phone) { return phone_problem(phone) == PhoneProblem::none; }
 
 // GB 32100-2015: 18 characters from a 31-character set (no I, O, S, V, Z).
 // The 18th is the check character: position i (0-based) weighs 3^i mod 31,
@@ -233,7 +252,8 @@ std::vector<FieldError> validate_complaint(const Complaint& c, const ValidationC
   const Consumer& p = c.consumer;
   k.text("consumer.name", p.name, true);
   if (p.phone.empty()) k.add("consumer.phone", err::required);
-  else if (!is_valid_mobile(p.phone)) k.add("consumer.phone", err::bad_phone);
+  else if (PhoneProblem why = phone_problem(p.phone); why != PhoneProblem::none)
+    k.errors.push_back({"consumer.phone", err::bad_phone, phone_detail(why, p.phone)});
   k.text("consumer.address", p.address, true);
 
   k.choice("category.kind", c.category.kind, {"goods", "service"});

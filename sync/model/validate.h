@@ -39,6 +39,7 @@ inline constexpr int64_t kMaxAmountFen = 100'000'000;
 struct FieldError {
   std::string field;  // wire path, e.g. "consumer.phone", "demand.types"
   std::string code;   // one of err::*
+  std::string detail = {};  // what exactly, for the message (bad_phone: see PhoneProblem); not personal
 };
 
 struct ValidationContext {
@@ -58,6 +59,9 @@ std::vector<FieldError> validate_event(const Event& e, const ValidationContext& 
 
 // Single-field rules, shared with the kiosk's as-you-type checks.
 bool is_valid_mobile(const std::string& phone);
+// Why a number is not a mainland mobile number (1[3-9] and nine more digits).
+enum class PhoneProblem { none, not_digits, length, first_digit, second_digit };
+PhoneProblem phone_problem(const std::string& phone);
 bool is_valid_credit_code(const std::string& code);  // GB 32100-2015 incl. check character
 bool is_valid_kiosk_id(const std::string& id);
 

@@ -19,14 +19,10 @@
 
 #include "calendar/calendar.h"
 #include "model/complaint.h"
+#include "model/personal.h"
 #include "store/store.h"
 
 namespace odr {
-
-// 13812341234 -> 138****1234. Anything else keeps only its last 4 characters.
-std::string mask_phone(const std::string& phone);
-// 王小明 -> 王**, Li Lei -> L*****: the first character, then one * a character.
-std::string mask_name(const std::string& name);
 
 enum class ListFilter { open, overdue, settled, not_settled, held, all };
 const char* to_string(ListFilter f);

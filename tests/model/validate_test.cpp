@@ -371,5 +371,32 @@ TEST(Limits, KioskInputsCanStopAtTheLimit) {
   EXPECT_EQ(field_length_limits("consumer.phone").max, 0u);
 }
 
+
+// 12345678901 has 11 digits and starts with 1: the message must say what is
+// really wrong (no mobile prefix 12), not repeat "11 digits starting with 1".
+TEST(Messages, APhoneMessageSaysWhatIsWrong) {
+  auto message = [](const std::string& phone, const char* locale) {
+    Complaint c = sample_complaint();
+    c.consumer.phone = phone;
+    for (const FieldError& e : validate_complaint(c, ctx_at()))
+      if (e.field == "consumer.phone") return error_message(e, locale);
+    return std::string();
+  };
+  const std::string p12 = message("12345678901", "zh-CN");
+  EXPECT_NE(p12.find("12 开头"), std::string::npos) << p12;
+  EXPECT_NE(p12.find("第 2 位"), std::string::npos) << p12;
+  EXPECT_EQ(p12.find("以 1 开头的 11 位"), std::string::npos) << p12;
+  EXPECT_NE(message("12345678901", "en").find("starts with 12"), std::string::npos);
+  EXPECT_NE(message("1381234123", "zh-CN").find("这里是 10 位"), std::string::npos);
+  EXPECT_NE(message("1381234123", "en").find("this one has 10"), std::string::npos);
+  EXPECT_NE(message("23812341234", "en").find("starts with 1"), std::string::npos);
+  EXPECT_NE(message("138-1234-123", "en").find("digits only"), std::string::npos);
+  EXPECT_EQ(message("13812341234", "en"), "") << "a good number has no message";
+  // The detail never carries the number itself.
+  Complaint c = sample_complaint();
+  c.consumer.phone = "12345678901";
+  for (const FieldError& e : validate_complaint(c, ctx_at())) EXPECT_EQ(e.detail.find("345678"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace odr::test

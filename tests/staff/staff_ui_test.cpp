@@ -163,8 +163,19 @@ TEST_F(StaffUi, FirstResponseSettlementAndRatingReachTheGatewayInOrder) {
   d->tap("staff.rate.submit");
   EXPECT_TRUE(d->visible("staff.handover.back"));
   d->tap("staff.handover.back");
-  EXPECT_EQ(staff->screen, StaffScreen::detail);
+  // Whoever holds the screen now may not be staff: the PIN pad asks again.
+  EXPECT_EQ(staff->screen, StaffScreen::login);
+  EXPECT_FALSE(staff->logged_in());
   EXPECT_EQ(app().locale(), config.default_locale);
+  EXPECT_FALSE(d->visible("staff.nav.list"));
+  EXPECT_FALSE(d->visible("staff.action.settled"));
+  d->frames(1);
+  enter_pin("2468");
+  ASSERT_TRUE(staff->logged_in());
+  d->frames(1);
+  EXPECT_EQ(staff->screen, StaffScreen::detail) << "the PIN returns to the complaint";
+  ASSERT_TRUE(staff->detail.has_value());
+  EXPECT_EQ(staff->detail->row.id, id);
   EXPECT_TRUE(d->visible("staff.logout"));
   EXPECT_EQ(wakes, 3) << "each saved action wakes the sync";
 
@@ -197,7 +208,9 @@ TEST_F(StaffUi, FirstResponseSettlementAndRatingReachTheGatewayInOrder) {
   sqlite3_finalize(s);
   EXPECT_EQ(trail, (std::vector<std::string>{"staff:s01 staff.login", "staff:s01 staff.view",
                                              "staff:s01 event.first_response", "staff:s01 event.settled",
-                                             "consumer via staff:s01 event.satisfaction", "staff:s01 staff.logout"}));
+                                             "consumer via staff:s01 event.satisfaction", "staff:s01 staff.logout",
+                                             "staff:s01 staff.login", "staff:s01 staff.view", "staff:s01 staff.logout"}))
+      << "the hand-back ends the session (logout), the PIN starts another";
 }
 
 TEST_F(StaffUi, ThreeSecondsOnTheCornerOpenThePinPad) {
@@ -293,12 +306,20 @@ TEST_F(StaffUi, WithdrawalIsConfirmedByTheConsumer) {
   d->tap("staff.action.withdrawn");
   EXPECT_FALSE(d->visible("staff.logout")) << "the consumer holds the screen";
   d->tap("staff.withdraw.cancel");  // changed their mind: nothing recorded
-  EXPECT_EQ(staff->screen, StaffScreen::detail);
+  EXPECT_EQ(staff->screen, StaffScreen::login) << "the hand-back asks for the PIN";
   EXPECT_EQ(store->outbox_counts().pending, 1);
+  d->frames(1);
+  enter_pin("2468");
+  d->frames(1);
+  EXPECT_EQ(staff->screen, StaffScreen::detail);
   d->tap("staff.action.withdrawn");
   d->tap("staff.withdraw.reason.resolved");
   d->tap("staff.withdraw.confirm");
   d->tap("staff.handover.back");
+  EXPECT_EQ(staff->screen, StaffScreen::login);
+  d->frames(1);
+  enter_pin("2468");
+  d->frames(1);
   ASSERT_TRUE(staff->detail.has_value());
   EXPECT_EQ(staff->detail->row.outcome, "withdrawn");
   for (const char* a : {"staff.action.first_response", "staff.action.settled", "staff.action.withdrawn"})

@@ -1,0 +1,288 @@
+// The real odr-kiosk under Xvfb, driven through the X server with XTest
+// events and real timing, as a shopper's finger and a clerk's would. Each
+// test runs its own X server and kiosk. What it checks is what a person
+// sees: pixels read back from the X server, the QR code decoded from them,
+// the texts the kiosk shows, and what reached the store.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+#include "config/config.h"
+#include "real_kiosk.h"
+#include "store/store.h"
+#include "util/time.h"
+
+using namespace odr;
+using namespace odr::xtest;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string test_dir() {
+  const char* tmp = getenv("ODR_TEST_TMP");
+  const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  fs::path d = fs::path(tmp ? tmp : "/tmp") / ("xinput-" + name);
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d.string();
+}
+
+std::string quoted(const std::string& s) { return "\"" + s + "\""; }
+
+class RealInput : public ::testing::Test {
+ protected:
+  // A kiosk with short idle times (4 s quiet, then a 6 s countdown).
+  void start(int width = 1920, int height = 1080, std::map<std::string, std::string> extra = {{"idle.timeout_s", "60"}}) {
+    dir = test_dir();
+    const std::string src = getenv("ODR_SOURCE_DIR");
+    std::map<std::string, std::string> o = {
+        {"kiosk.data_dir", quoted(dir + "/data")},   {"odr.workdays_dir", quoted(src + "/config/workdays")},
+        {"idle.timeout_s", "4"},                      {"idle.countdown_s", "6"},
+        {"export.dir", quoted(dir + "/usb")},         {"staff.file", quoted(dir + "/staff.json")},
+        {"ticket.qr_url", quoted("https://odr.example.com/ticket/{ticket}?kiosk={kiosk}")}};
+    for (auto& [k, v] : extra) o[k] = v;
+    setup.config_path = write_config(dir, o);
+    setup.data_dir = dir + "/data";
+    setup.width = width;
+    setup.height = height;
+    std::string error;
+    ASSERT_TRUE(k.start(setup, &error)) << error;
+  }
+  void TearDown() override {
+    if (HasFailure() && !dir.empty()) {
+      k.screenshot().save_png(dir + "/failure.png");
+      std::cerr << "screenshot: " << dir << "/failure.png\nkiosk log:\n" << k.log();
+    }
+    k.stop();
+  }
+
+  void fill(const std::string& field, const std::string& text, double rate = 5) {
+    k.reveal(field);
+    k.tap(field);
+    ASSERT_TRUE(k.wait_for([&](const ScreenState& s) { return s.focus == field; }, 3000)) << field;
+    k.settle(150);
+    k.type(text, rate);
+  }
+  void next(const std::string& to) {
+    ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.find("nav.next") && s.find("nav.next")->enabled; }, 3000))
+        << "Next stays disabled on " << k.state().step;
+    k.tap("nav.next");
+    ASSERT_TRUE(k.wait_step(to)) << "still on " << k.state().step;
+    k.settle(150);
+  }
+  void hide_keyboard() {
+    const Hit hide = *k.state().find("kb.hide");
+    k.tap("kb.hide");
+    ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.focus.empty(); }, 3000))
+        << "the keyboard stays up after a tap on its hide key at " << hide.cx() << "," << hide.cy() << "; log:\n" << k.log();
+  }
+  // Welcome -> review in English, by taps and typing on the on-screen keyboard.
+  void walk_to_review() {
+    k.tap("welcome.lang.en");
+    k.tap("welcome.start");
+    ASSERT_TRUE(k.wait_step("business"));
+    k.tap("business.mall");
+    next("category");
+    k.tap("category.kind.goods");
+    k.tap("category.code.G04");
+    k.tap("category.problem.product_quality");
+    next("purchase");
+    fill("field.purchase.item", "shoes");
+    hide_keyboard();
+    k.tap("purchase.date.pick");
+    ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.overlay == "calendar"; }, 3000));
+    const int64_t now_s = now_unix_ms() / 1000;
+    k.tap("cal.day." + local_date(now_s, 480));
+    ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.overlay == "none"; }, 3000));
+    fill("field.purchase.amount", "299");
+    k.tap("kp.done");
+    hide_keyboard();
+    next("description");
+    fill("field.description", "the sole split after two days");
+    hide_keyboard();
+    next("demands");
+    k.tap("demand.type.refund");
+    next("contact");
+    fill("field.consumer.name", "li wei");
+    hide_keyboard();
+    fill("field.consumer.phone", "13812341234");
+    k.tap("kp.done");
+    fill("field.consumer.address", "88 zhongshan road");
+    hide_keyboard();
+    next("privacy");
+    k.reveal("privacy.consent_notice");
+    k.tap("privacy.consent_notice");
+    k.reveal("privacy.consent_transfer");
+    k.tap("privacy.consent_transfer");
+    next("review");
+  }
+  int64_t stored_complaints() {
+    Store store(setup.data_dir + "/odr-kiosk.db");
+    return store.outbox_counts().pending + store.outbox_counts().held + store.outbox_counts().delivered;
+  }
+
+  RealKiosk k;
+  KioskSetup setup;
+  std::string dir;
+};
+
+// The overlay's number falls each second on screen, and with no touch the
+// form is wiped when it reaches 0.
+TEST_F(RealInput, IdleCountdownFallsEachSecondAndWipes) {
+  start(1920, 1080, {});
+  k.tap("welcome.start");
+  ASSERT_TRUE(k.wait_step("business"));
+  k.tap("business.mall");
+  ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.find("business.mall") && s.find("business.mall")->selected; }, 3000));
+  k.move(1900, 1070);  // the finger lifts and goes away
+  ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.overlay == "idle"; }, 8000)) << "no idle overlay";
+  std::vector<std::string> seen;
+  std::vector<Image> shots;
+  for (int i = 0; i < 40 && k.state().overlay == "idle"; ++i) {
+    const ScreenState s = k.state();
+    if (const Hit* c = s.find("idle.count"); c && (seen.empty() || seen.back() != c->text)) {
+      seen.push_back(c->text);
+      shots.push_back(k.screenshot());
+    }
+    pause_ms(100);
+  }
+  ASSERT_GE(seen.size(), 4u) << "the countdown did not fall: saw " << (seen.empty() ? "nothing" : seen.front());
+  for (size_t i = 1; i < seen.size(); ++i) EXPECT_EQ(std::stoi(seen[i]), std::stoi(seen[i - 1]) - 1);
+  // On the glass, not only in the map: the ring and number change between seconds.
+  const Hit ring = *k.state().find("idle.count");
+  (void)ring;
+  ASSERT_TRUE(k.wait_step("welcome", 8000)) << "no wipe at 0";
+  EXPECT_GT(shots[0].differing(shots[1], 0, 0, shots[0].w, shots[0].h), 100) << "the screen did not redraw";
+  // The next shopper finds nothing of the last one.
+  k.tap("welcome.start");
+  ASSERT_TRUE(k.wait_step("business"));
+  k.settle();
+  EXPECT_FALSE(k.state().find("business.mall")->selected);
+}
+
+// Continue, or a touch beside the buttons, keeps what the shopper entered.
+TEST_F(RealInput, ContinueAndATouchElsewhereKeepTheInput) {
+  start(1920, 1080, {});
+  k.tap("welcome.start");
+  ASSERT_TRUE(k.wait_step("business"));
+  k.tap("business.mall");
+  k.move(1900, 1070);
+  ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.overlay == "idle"; }, 8000));
+  pause_ms(1500);
+  k.tap("idle.continue");
+  ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.overlay == "none"; }, 3000));
+  EXPECT_EQ(k.state().step, "business");
+  EXPECT_TRUE(k.state().find("business.mall")->selected);
+  k.move(1900, 1070);
+  ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.overlay == "idle"; }, 8000));
+  pause_ms(1500);
+  k.tap_at(60, 540);  // beside the dialog
+  ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.overlay == "none"; }, 3000));
+  EXPECT_EQ(k.state().step, "business");
+  EXPECT_TRUE(k.state().find("business.mall")->selected);
+}
+
+// A natural double tap on Submit stores the complaint once and shows the
+// ticket and a QR code that is a link (decoded from the screen).
+void double_tap_submit(RealInput& t, RealKiosk& k) {
+  const ScreenState before = k.state();
+  ASSERT_EQ(before.step, "review");
+  const Hit submit = *before.find("nav.next");
+  k.settle();
+  k.tap_at(submit.cx(), submit.cy(), 50);
+  pause_ms(120);
+  k.tap_at(submit.cx(), submit.cy(), 50);
+  ASSERT_TRUE(k.wait_step("done")) << "no done screen";
+  pause_ms(1500);
+  k.settle();
+  ASSERT_EQ(k.state().step, "done") << "the second tap ended the session";
+  const std::string ticket = k.state().find("done.ticket")->text;
+  EXPECT_FALSE(ticket.empty());
+  const Image img = k.screenshot();
+  const std::vector<std::string> codes = decode_qr(img);
+  ASSERT_EQ(codes.size(), 1u) << "no QR code on the screen";
+  EXPECT_EQ(codes[0], "https://odr.example.com/ticket/" + ticket + "?kiosk=demo-kiosk-01");
+  (void)t;
+}
+
+TEST_F(RealInput, DoubleTapOnSubmitShowsTheTicketLandscape) {
+  start();
+  walk_to_review();
+  double_tap_submit(*this, k);
+  EXPECT_EQ(stored_complaints(), 1);
+}
+
+TEST_F(RealInput, DoubleTapOnSubmitShowsTheTicketPortrait) {
+  start(1080, 1920);
+  walk_to_review();
+  double_tap_submit(*this, k);
+  EXPECT_EQ(stored_complaints(), 1);
+}
+
+// The shopper sees their own full number while entering and reviewing it,
+// and the done screen masks it after its first seconds.
+TEST_F(RealInput, OwnPhoneInFullThenMaskedOnTheDoneScreen) {
+  start();
+  walk_to_review();
+  k.reveal("review.contact.1");
+  bool full_on_review = false;
+  for (const auto& [id, h] : k.state().hits)
+    if (h.text.find("13812341234") != std::string::npos) full_on_review = true;
+  EXPECT_TRUE(full_on_review) << "the review shows the number in full";
+  k.tap("nav.next");
+  ASSERT_TRUE(k.wait_step("done"));
+  k.settle();
+  EXPECT_NE(k.state().find("done.phone")->text.find("13812341234"), std::string::npos);
+  ASSERT_TRUE(k.wait_for([](const ScreenState& s) {
+    const Hit* p = s.find("done.phone");
+    return p && p->text.find("138****1234") != std::string::npos;
+  }, 15000)) << "still in full: " << k.state().find("done.phone")->text;
+}
+
+// The next shopper starts every step at its top, whatever the last one scrolled.
+TEST_F(RealInput, ASecondShopperStartsAtTheTop) {
+  start();
+  k.tap("welcome.start");
+  ASSERT_TRUE(k.wait_step("business"));
+  k.settle();
+  const Hit search0 = *k.state().find("field.business.search");
+  // Scroll the business list down by finger.
+  std::vector<std::pair<int, int>> swipe;
+  for (int i = 0; i <= 12; ++i) swipe.push_back({1500, 850 - i * 40});
+  k.drag(swipe, 16);
+  k.settle();
+  const Hit* moved = k.state().find("field.business.search");
+  ASSERT_TRUE(moved == nullptr || moved->y0 < search0.y0) << "the page did not scroll";
+  k.tap("header.start_over");
+  k.tap("cancel.confirm");
+  ASSERT_TRUE(k.wait_step("welcome"));
+  k.tap("welcome.start");
+  ASSERT_TRUE(k.wait_step("business"));
+  k.settle();
+  const Hit* again = k.state().find("field.business.search");
+  ASSERT_NE(again, nullptr) << "the search field is scrolled away";
+  EXPECT_EQ(again->y0, search0.y0);
+}
+
+// 40 characters typed at a fast typist's pace all arrive, in order.
+TEST_F(RealInput, FortyCharactersAtFifteenTapsPerSecondArriveIntact) {
+  start();
+  k.tap("welcome.lang.en");
+  k.tap("welcome.start");
+  ASSERT_TRUE(k.wait_step("business"));
+  k.tap("business.mall");
+  next("category");
+  k.tap("category.kind.goods");
+  k.tap("category.code.G04");
+  k.tap("category.problem.product_quality");
+  next("purchase");
+  const std::string text = "the quick brown fox jumps over a lazy dog";  // 41 with spaces
+  fill("field.purchase.item", text.substr(0, 40), 15);
+  ASSERT_TRUE(k.wait_for([&](const ScreenState& s) {
+    const Hit* f = s.find("field.purchase.item");
+    return f && f->text == text.substr(0, 40);
+  }, 5000)) << "typed: " << k.state().find("field.purchase.item")->text;
+}
+
+}  // namespace
