@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <unordered_map>
 
 #include "engine/sync_state.h"
@@ -67,7 +68,8 @@ struct SyncEngine::Outcome {
   enum Verdict {
     ok,            // 2xx: read the body
     clock_skew,    // 401 clock_skew: fix the offset, retry once at once
-    fatal,         // other 401, 404, redirects: stop syncing, alert staff
+    refused,       // other 401: signed again and retried; stops after max_auth_refusals in a row
+    fatal,         // 404, redirects, a 401 that persisted: stop syncing, alert staff
     split,         // 413: halve the batch
     slow_down,     // 429/503: wait Retry-After (or back off when absent)
     transient,     // 5xx, time-outs, resets, TLS, garbage: back off
@@ -80,6 +82,8 @@ struct SyncEngine::Outcome {
   std::optional<int64_t> wait_ms;     // slow_down with Retry-After
   std::optional<int64_t> server_time; // clock_skew
   bool tls = false;
+  bool not_tls = false;               // plain HTTP where TLS was expected
+  bool no_answer = false;             // the connection closed before any answer (a lost acknowledgement?)
 };
 
 SyncEngine::Outcome SyncEngine::classify(const HttpResponse& r) {
@@ -87,12 +91,15 @@ SyncEngine::Outcome SyncEngine::classify(const HttpResponse& r) {
   if (!r.ok()) {
     o.verdict = r.error == TransportError::aborted ? Outcome::aborted : Outcome::transient;
     o.tls = r.error == TransportError::tls;
+    o.not_tls = r.error == TransportError::not_tls;
+    o.no_answer = r.no_answer && r.error == TransportError::other;
     o.error = r.error_message;
     return o;
   }
   int s = r.status;
   if (s >= 200 && s < 300) {
     o.verdict = Outcome::ok;
+    refusals_.clear();  // only signed requests are classified: this one went through
     return o;
   }
   std::optional<ErrorBody> eb = parse_error_body(r.body);
@@ -107,7 +114,9 @@ SyncEngine::Outcome SyncEngine::classify(const HttpResponse& r) {
       if (!o.server_time) o.verdict = Outcome::transient;  // skewed, but by how much is unknown
       return o;
     }
-    o.verdict = Outcome::fatal;
+    // replayed_nonce after a lost answer, a proxy, a gateway's hiccup: only
+    // a refusal that persists across fresh signatures means a wrong key.
+    o.verdict = Outcome::refused;
     return o;
   }
   if (s == 404 || (s >= 300 && s < 400)) {
@@ -276,6 +285,35 @@ void SyncEngine::release_all(std::vector<OutboxItem>& items, size_t begin, size_
   store_->release(seqs, why, not_before);
 }
 
+// "3 signed requests in a row, each signed afresh (HTTP 401: replayed_nonce 1x, bad_signature 2x)".
+std::string SyncEngine::refusals_summary() const {
+  std::map<std::string, int> by_code;
+  for (const std::string& c : refusals_) ++by_code[c.empty() ? "no error body" : c];
+  std::string codes;
+  for (const auto& [c, n] : by_code) codes += (codes.empty() ? "" : ", ") + c + " " + std::to_string(n) + "x";
+  return std::to_string(refusals_.size()) + " signed request(s) in a row, each signed afresh (HTTP 401: " + codes + ")";
+}
+
+// A 401 other than clock_skew, counted. True while it may be tried again
+// (signed afresh); at max_auth_refusals in a row it becomes fatal.
+bool SyncEngine::note_refusal(Outcome& o) {
+  refusals_.push_back(o.code);
+  if (int(refusals_.size()) >= std::max(1, options_.max_auth_refusals)) {
+    o.verdict = Outcome::fatal;
+    return false;
+  }
+  o.error += " (" + std::to_string(refusals_.size()) + " in a row; signed afresh and tried again)";
+  return true;
+}
+
+// The wait before a refused request goes again, signed afresh. False when
+// stop() came meanwhile.
+bool SyncEngine::pause_before_retry() {
+  int64_t ms = std::max<int64_t>(backoff_delay_ms(options_.backoff, int(refusals_.size())), options_.backoff.base_ms / 4);
+  std::unique_lock<std::mutex> lock(mutex_);
+  return !cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_.load(); });
+}
+
 // A failure of the exchange as a whole. Everything here ends the pass: the
 // next try waits for a backoff, a Retry-After, or (fatal) a restart.
 SyncEngine::Step SyncEngine::on_failure(const Outcome& o, SyncReport& report, const std::string& what) {
@@ -289,7 +327,7 @@ SyncEngine::Step SyncEngine::on_failure(const Outcome& o, SyncReport& report, co
     report.stopped = true;
     const char* code = o.error.rfind("HTTP 401", 0) == 0 ? sync_alert::auth : sync_alert::not_found;
     std::string msg = code == sync_alert::auth
-                          ? "the gateway refused this kiosk (" + o.error + "): check kiosk id and key file"
+                          ? "the gateway refused " + refusals_summary() + ": check kiosk id and key file"
                           : "the gateway answered " + o.error + ": check gateway.base_url";
     store_->set_state(sync_key::stopped, msg);
     raise_alert(code, msg);
@@ -308,6 +346,9 @@ SyncEngine::Step SyncEngine::on_failure(const Outcome& o, SyncReport& report, co
   if (o.tls)
     raise_alert(sync_alert::tls, "the gateway's certificate did not verify (" + o.error +
                                      "): a renewed certificate or an attack; nothing was sent");
+  if (o.not_tls)
+    raise_alert(sync_alert::tls, "the gateway's address answered in plain HTTP, not TLS (" + o.error +
+                                     "): check gateway.base_url (host and port); nothing was sent");
   record_error(report.error);
   log(what + " fail error=\"" + o.error + "\" retry_in_ms=" + std::to_string(delay) +
       " failures=" + std::to_string(failures_));
@@ -463,6 +504,20 @@ SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const Http
     // Once, at once; a second clock_skew is then transient.
     return answer_batch(kind, b, exchange("POST", batch_target(kind), b.body, true), false, report);
   }
+  if (o.verdict == Outcome::refused) {
+    if (note_refusal(o) && may_retry) {
+      log(std::string(what) + " refused error=\"" + o.error + "\"");
+      if (!pause_before_retry()) o.verdict = Outcome::aborted;
+      else return answer_batch(kind, b, exchange("POST", batch_target(kind), b.body, true), true, report);
+    }
+    if (o.verdict == Outcome::refused) o.verdict = Outcome::transient;
+  }
+  if (o.verdict == Outcome::transient && o.no_answer && may_retry) {
+    // The batch may be stored and only its answer lost: send it again at
+    // once, signed afresh; the gateway answers "duplicate" for what it has.
+    log(std::string(what) + " no answer: sending again error=\"" + o.error + "\"");
+    return answer_batch(kind, b, exchange("POST", batch_target(kind), b.body, true), false, report);
+  }
   switch (o.verdict) {
     case Outcome::split: {
       if (n == 1) {
@@ -581,7 +636,7 @@ SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const Batc
 
 SyncEngine::Step SyncEngine::pull_updates(SyncReport& report) {
   std::optional<std::string> cursor = store_->updates_cursor();
-  bool restarted = false, skew_retried = false;
+  bool restarted = false, skew_retried = false, resent = false;
   for (int page = 0; page < 10'000 && !stopping_.load(); ++page) {
     std::string target = updates_target(base_path_, cursor.value_or(""), options_.updates_limit);
     HttpResponse r = exchange("GET", target, "", true);
@@ -590,6 +645,22 @@ SyncEngine::Step SyncEngine::pull_updates(SyncReport& report) {
     if (o.verdict == Outcome::clock_skew && !skew_retried) {
       skew_retried = true;
       learn_offset(*o.server_time, "clock_skew");
+      --page;
+      continue;
+    }
+    if (o.verdict == Outcome::refused) {
+      if (note_refusal(o)) {
+        log("updates refused error=\"" + o.error + "\"");
+        if (!pause_before_retry()) {
+          report.aborted = true;
+          return Step::stop_pass;
+        }
+        --page;
+        continue;
+      }
+    }
+    if (o.verdict == Outcome::transient && o.no_answer && !resent) {
+      resent = true;  // a GET is safe to repeat; signed afresh
       --page;
       continue;
     }
@@ -760,7 +831,9 @@ void SyncEngine::thread_main() {
       if (poll) next_poll = now_ms() + options_.poll_interval_ms;
       now = now_ms();
       wake_at = next_poll;
-      if (backoff_until_ms_ > now) wake_at = std::min(wake_at, backoff_until_ms_);
+      // After a failure the next try is due when its backoff ends, even when
+      // that is already past (a full-jitter wait can be 0 ms): not at the next poll.
+      if (rep.failed || backoff_until_ms_ > now) wake_at = std::min(wake_at, std::max(backoff_until_ms_, now));
       if (!rep.failed && !rep.stopped) {
         try {
           int64_t due = store_->next_due_ms();

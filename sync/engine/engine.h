@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "config/config.h"
 #include "engine/retry.h"
@@ -42,6 +43,7 @@ struct SyncOptions {
   BackoffPolicy backoff;                    // 1 s doubling to 5 min (tests shrink it)
   int64_t poll_interval_ms = 30'000;        // /health and /updates when idle
   int64_t stopped_retry_ms = 3'600'000;     // after a 401/404 the background loop tries again this rarely
+  int max_auth_refusals = 3;                // 401s in a row (each signed afresh, with backoff) before syncing stops
   int64_t max_wait_ms = 3'600'000;          // a Retry-After longer than this is cut to it
   int64_t lease_ms = 0;                     // 0: request time-out + 60 s
   size_t max_complaints_per_batch = 100;    // the protocol's limits
@@ -142,6 +144,9 @@ class SyncEngine {
   HttpResponse exchange(const std::string& method, const std::string& target, const std::string& body, bool sign);
   Outcome classify(const HttpResponse& resp);
   Step on_failure(const Outcome& o, SyncReport& report, const std::string& what);
+  bool note_refusal(Outcome& o);
+  std::string refusals_summary() const;
+  bool pause_before_retry();
   void release_all(std::vector<OutboxItem>& items, size_t begin, size_t end, const std::string& why, int64_t not_before);
   void learn_offset(int64_t server_time_s, const char* source);
   void set_reachable(bool reachable);
@@ -161,6 +166,7 @@ class SyncEngine {
   int failures_ = 0;               // consecutive transient failures: the backoff exponent
   int64_t backoff_until_ms_ = 0;   // no request before this
   bool stopped_ = false;           // 401/404 seen
+  std::vector<std::string> refusals_;  // codes of the 401s in a row (other than clock_skew)
   size_t complaint_limit_, event_limit_, body_limit_;  // lowered by 413s
   std::optional<bool> reachable_;  // last written, to write only changes
 
