@@ -155,9 +155,11 @@ SyncEngine::SyncEngine(SyncOptions options, std::unique_ptr<Transport> transport
   if (!transport_) transport_ = make_curl_transport(options_.transport);
   if (options_.owner.empty()) options_.owner = "sync-" + std::to_string(getpid()) + "-" + random_hex(4);
   if (options_.lease_ms <= 0) options_.lease_ms = int64_t(options_.transport.request_timeout_s) * 1000 + 60'000;
-  complaint_limit_ = std::clamp<size_t>(options_.max_complaints_per_batch, 1, kMaxComplaintsPerBatch);
-  event_limit_ = std::clamp<size_t>(options_.max_events_per_batch, 1, kMaxEventsPerBatch);
-  body_limit_ = std::clamp<size_t>(options_.max_body_bytes, 1024, kMaxBodyBytes);
+  const int64_t recover = options_.limit_recovery_ms;
+  complaint_items_ = LearnedLimit::of(std::clamp<size_t>(options_.max_complaints_per_batch, 1, kMaxComplaintsPerBatch), recover);
+  event_items_ = LearnedLimit::of(std::clamp<size_t>(options_.max_events_per_batch, 1, kMaxEventsPerBatch), recover);
+  wire_bytes_ = LearnedLimit::of(std::clamp<size_t>(options_.max_body_bytes, 1024, kMaxBodyBytes), recover);
+  raw_bytes_ = wire_bytes_;
   store_ = std::make_unique<Store>(options_.store_path, options_.store);
   // Everything this connection writes can be had again from the gateway: a
   // delivered mark lost to a power cut means one re-send answered
@@ -166,12 +168,76 @@ SyncEngine::SyncEngine(SyncOptions options, std::unique_ptr<Transport> transport
   // skips the fsync per commit (WAL keeps it consistent);
   // submits on the kiosk's own connection stay synchronous=FULL.
   sqlite3_exec(store_->handle(), "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr);
+  load_waits();
   if (std::optional<std::string> v = store_->state(sync_key::clock_offset_s)) {
     try {
       clock_offset_s_ = std::stoll(*v);
     } catch (...) {
       clock_offset_s_ = 0;
     }
+  }
+}
+
+// --- What survives a restart: the wait before the next request (backoff,
+// Retry-After) and the limits learned from 413s, per gateway (base URL), in
+// the store's sync state. A restarted kiosk or kiosk-sync must not send into
+// an overloaded gateway before the wait it was given is over, nor relearn
+// a small body limit with a cascade of 413s.
+
+std::string SyncEngine::destination() const { return origin_ + base_path_; }
+
+void SyncEngine::set_backoff(int64_t until_ms) {
+  backoff_until_ms_ = until_ms;
+  store_->set_state(sync_key::not_before, std::to_string(until_ms) + " " + destination());
+}
+
+static std::string encode_limit(const LearnedLimit& l) {
+  return std::to_string(l.value) + "," + std::to_string(l.refused_at) + "," + std::to_string(l.took) + "," +
+         std::to_string(l.since_ms);
+}
+
+static void decode_limit(const std::string& text, LearnedLimit& l) {
+  unsigned long long v = 0, r = 0, t = 0;
+  long long since = 0;
+  if (std::sscanf(text.c_str(), "%llu,%llu,%llu,%lld", &v, &r, &t, &since) != 4 || v == 0) return;
+  l.value = std::min<size_t>(size_t(v), l.max);
+  l.refused_at = size_t(r);
+  l.took = std::min<size_t>(size_t(t), l.value);
+  l.since_ms = since;
+}
+
+void SyncEngine::save_limits() {
+  std::string v = destination() + " " + encode_limit(complaint_items_) + " " + encode_limit(event_items_) + " " +
+                  encode_limit(wire_bytes_) + " " + encode_limit(raw_bytes_);
+  if (v != saved_limits_) store_->set_state(sync_key::limits, v);
+  saved_limits_ = v;
+}
+
+void SyncEngine::load_waits() {
+  const int64_t now = now_ms();
+  std::string nb = store_->state(sync_key::not_before).value_or("");
+  size_t sp = nb.find(' ');
+  if (sp != std::string::npos && nb.substr(sp + 1) == destination()) {
+    try {
+      // Capped: a wall clock set back must not turn a wait into days.
+      int64_t until = std::stoll(nb.substr(0, sp));
+      backoff_until_ms_ = std::min(until, now + std::max(options_.max_wait_ms, options_.backoff.cap_ms));
+    } catch (...) {
+    }
+  }
+  std::string lim = store_->state(sync_key::limits).value_or("");
+  std::vector<std::string> parts;
+  for (size_t b = 0, e; b <= lim.size(); b = e + 1) {
+    e = lim.find(' ', b);
+    if (e == std::string::npos) e = lim.size();
+    parts.push_back(lim.substr(b, e - b));
+  }
+  if (parts.size() == 5 && parts[0] == destination()) {
+    decode_limit(parts[1], complaint_items_);
+    decode_limit(parts[2], event_items_);
+    decode_limit(parts[3], wire_bytes_);
+    decode_limit(parts[4], raw_bytes_);
+    saved_limits_ = lim;
   }
 }
 
@@ -211,7 +277,10 @@ HttpRequest SyncEngine::make_request(const std::string& method, const std::strin
   req.headers.push_back({"Accept-Encoding", "gzip"});
   if (method != "GET") {
     req.headers.push_back({"Content-Type", "application/json"});
-    if (options_.gzip_above_bytes > 0 && body.size() > options_.gzip_above_bytes) {
+    // Also below the usual threshold when the body would not fit the limit
+    // the gateway taught us uncompressed.
+    if (options_.gzip_above_bytes > 0 &&
+        (body.size() > options_.gzip_above_bytes || body.size() > wire_bytes_.current(now_ms()))) {
       req.body = gzip_compress(body);
       req.headers.push_back({"Content-Encoding", "gzip"});
     } else {
@@ -340,7 +409,7 @@ SyncEngine::Step SyncEngine::on_failure(const Outcome& o, SyncReport& report, co
   if (o.verdict == Outcome::slow_down && o.wait_ms) delay = std::min(*o.wait_ms, options_.max_wait_ms);
   if (o.verdict == Outcome::slow_down && o.wait_ms && *o.wait_ms == 0)
     delay = backoff_delay_ms(options_.backoff, failures_);  // "now" again and again would be a hot loop
-  backoff_until_ms_ = now_ms() + delay;
+  set_backoff(now_ms() + delay);
   report.failed = true;
   report.backoff_until_ms = backoff_until_ms_;
   if (o.tls)
@@ -365,8 +434,104 @@ struct SyncEngine::Batch {
   std::string body;
   std::chrono::steady_clock::time_point t0;
   HttpRequest request;  // compressed and signed ahead, while the previous batch is at the gateway
+  size_t wire = 0;      // body bytes as sent (compressed when gz)
+  bool gz = false;
   size_t size() const { return end - begin; }
 };
+
+// Builds b's body and signed request and notes its size as sent.
+void SyncEngine::build_batch(OutboxKind kind, Batch& b) {
+  b.body = batch_body(kind, *b.items, b.begin, b.end);
+  b.request = make_request("POST", batch_target(kind), b.body, true);
+  b.wire = b.request.body.size();
+  b.gz = b.wire != b.body.size() || std::any_of(b.request.headers.begin(), b.request.headers.end(),
+                                                [](const auto& h) { return h.first == "Content-Encoding"; });
+}
+
+// Builds the batch at plan[next - 1] so that its bytes as sent fit the
+// learned limit: a batch that does not is cut (proportionally) and the rest
+// goes back into the plan as the next range. One item always goes alone.
+void SyncEngine::build_fitting(OutboxKind kind, Batch& b, std::vector<BatchRange>& plan, size_t next) {
+  build_batch(kind, b);
+  size_t limit = wire_bytes_.current(now_ms());
+  while (b.wire > limit && b.size() > 1) {
+    size_t keep = shrink_to_fit(b.size(), b.wire, limit);
+    plan.insert(plan.begin() + std::ptrdiff_t(next), BatchRange{b.begin + keep, b.end, false});
+    b.end = b.begin + keep;
+    build_batch(kind, b);
+  }
+}
+
+// A batch request on its own (after a 413, a clock_skew, a refusal, a lost
+// answer): built afresh, so signed afresh, paced, sent and waited for.
+HttpResponse SyncEngine::send_batch(OutboxKind kind, Batch& b) {
+  build_batch(kind, b);
+  pace();
+  b.t0 = std::chrono::steady_clock::now();
+  HttpResponse r = transport_->send(b.request);
+  note_answer(r);
+  return r;
+}
+
+// While the gateway has taught a limit (a 413), batch requests are at least
+// constrained_interval_ms apart: splitting must not turn into a burst.
+void SyncEngine::pace() {
+  int64_t now = now_ms();
+  const bool constrained = wire_bytes_.lowered(now) || raw_bytes_.lowered(now) || complaint_items_.lowered(now) ||
+                           event_items_.lowered(now);
+  if (constrained && options_.constrained_interval_ms > 0) {
+    int64_t wait = last_batch_ms_ + options_.constrained_interval_ms - now;
+    if (wait > 0) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait_for(lock, std::chrono::milliseconds(wait), [this] { return stopping_.load(); });
+    }
+  }
+  last_batch_ms_ = now_ms();
+}
+
+// The items [begin, end) planned afresh against the learned limits and sent
+// one batch after another (after a 413). Items not sent when a batch fails
+// go back to pending.
+SyncEngine::Step SyncEngine::send_range(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items,
+                                        size_t begin, size_t end, SyncReport& report) {
+  const bool complaints = kind == OutboxKind::complaint;
+  const size_t envelope = make_batch_body(complaints ? "complaints" : "events", {}).size();
+  std::vector<size_t> sizes;
+  for (size_t i = begin; i < end; ++i) sizes.push_back((*items)[i].payload.size());
+  const int64_t now = now_ms();
+  std::vector<BatchRange> plan = plan_batches(sizes, (complaints ? complaint_items_ : event_items_).current(now),
+                                              raw_bytes_.current(now), envelope);
+  for (BatchRange& r : plan) r.begin += begin, r.end += begin;
+  for (size_t next = 0; next < plan.size(); ++next) {
+    Step s = Step::stop_pass;
+    if (!stopping_.load()) {
+      Batch b{items, plan[next].begin, plan[next].end, {}, {}, {}};
+      build_fitting(kind, b, plan, next + 1);
+      if (held_over_protocol_limit(kind, b, report)) continue;
+      s = answer_batch(kind, b, send_batch(kind, b), true, report);
+    }
+    if (s == Step::stop_pass) {
+      for (size_t k = next + 1; k < plan.size(); ++k)
+        release_all(*items, plan[k].begin, plan[k].end, "not sent: an earlier batch failed",
+                    std::max(backoff_until_ms_, now_ms()));
+      return Step::stop_pass;
+    }
+  }
+  return Step::ok;
+}
+
+// One item whose body alone is over the protocol's 1 MiB as sent: the
+// gateway must refuse it, so it is held without being sent.
+bool SyncEngine::held_over_protocol_limit(OutboxKind kind, Batch& b, SyncReport& report) {
+  if (b.size() != 1 || b.wire <= kMaxBodyBytes) return false;
+  store_->mark_held((*b.items)[b.begin].seq, "larger than the protocol's 1 MiB body limit on its own, as sent (" +
+                                                 std::to_string(b.wire) + " bytes)");
+  ++report.held;
+  raise_alert(sync_alert::held, "an item is too large to send");
+  log(std::string("held kind=") + to_string(kind) + " seq=" + std::to_string((*b.items)[b.begin].seq) +
+      " reason=too_large bytes=" + std::to_string(b.wire));
+  return true;
+}
 
 std::string SyncEngine::batch_body(OutboxKind kind, const std::vector<OutboxItem>& items, size_t begin, size_t end) {
   std::vector<std::string> payloads;
@@ -393,16 +558,9 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
     while (!stopping_.load()) {
       if (next_range < plan.size()) {
         const BatchRange r = plan[next_range++];
-        if (r.too_large) {
-          store_->mark_held((*claimed)[r.begin].seq, "larger than the protocol's 1 MiB body limit on its own");
-          ++report.held;
-          raise_alert(sync_alert::held, "an item is too large to send");
-          log(std::string("held kind=") + to_string(kind) + " seq=" + std::to_string((*claimed)[r.begin].seq) +
-              " reason=too_large");
-          continue;
-        }
-        Batch b{claimed, r.begin, r.end, batch_body(kind, *claimed, r.begin, r.end), {}, {}};
-        b.request = make_request("POST", batch_target(kind), b.body, true);
+        Batch b{claimed, r.begin, r.end, {}, {}, {}};
+        build_fitting(kind, b, plan, next_range);
+        if (held_over_protocol_limit(kind, b, report)) continue;
         return b;
       }
       size_t claim_max = complaints ? kMaxComplaintsPerBatch : kMaxEventsPerBatch;
@@ -412,7 +570,9 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
       std::vector<size_t> sizes;
       sizes.reserve(items->size());
       for (const OutboxItem& it : *items) sizes.push_back(it.payload.size());
-      plan = plan_batches(sizes, complaints ? complaint_limit_ : event_limit_, body_limit_, envelope);
+      const int64_t now = now_ms();
+      plan = plan_batches(sizes, (complaints ? complaint_items_ : event_items_).current(now), raw_bytes_.current(now),
+                          envelope);
       claimed = std::move(items);
       next_range = 0;
     }
@@ -427,6 +587,7 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
       release_all(*claimed, plan[next_range].begin, plan[next_range].end, "not sent: an earlier batch failed", due);
   };
   auto launch = [&](Batch& b) {
+    pace();
     b.t0 = std::chrono::steady_clock::now();
     transport_->start(std::move(b.request));
   };
@@ -472,13 +633,6 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
   }
 }
 
-// A batch sent on its own and waited for (the halves after a 413, a retry after clock_skew).
-SyncEngine::Step SyncEngine::send_items(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items,
-                                        size_t begin, size_t end, SyncReport& report) {
-  Batch b{items, begin, end, batch_body(kind, *items, begin, end), std::chrono::steady_clock::now(), {}};
-  return answer_batch(kind, b, exchange("POST", batch_target(kind), b.body, true), true, report);
-}
-
 // A batch's answer read: each item's result applied, or the error table's row
 // for the whole batch. Without may_retry a clock_skew counts as transient.
 SyncEngine::Step SyncEngine::answer_batch(OutboxKind kind, Batch& b, const HttpResponse& r, bool may_retry,
@@ -502,13 +656,13 @@ SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const Http
   if (o.verdict == Outcome::clock_skew && may_retry) {
     learn_offset(*o.server_time, "clock_skew");
     // Once, at once; a second clock_skew is then transient.
-    return answer_batch(kind, b, exchange("POST", batch_target(kind), b.body, true), false, report);
+    return answer_batch(kind, b, send_batch(kind, b), false, report);
   }
   if (o.verdict == Outcome::refused) {
     if (note_refusal(o) && may_retry) {
       log(std::string(what) + " refused error=\"" + o.error + "\"");
       if (!pause_before_retry()) o.verdict = Outcome::aborted;
-      else return answer_batch(kind, b, exchange("POST", batch_target(kind), b.body, true), true, report);
+      else return answer_batch(kind, b, send_batch(kind, b), true, report);
     }
     if (o.verdict == Outcome::refused) o.verdict = Outcome::transient;
   }
@@ -516,32 +670,43 @@ SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const Http
     // The batch may be stored and only its answer lost: send it again at
     // once, signed afresh; the gateway answers "duplicate" for what it has.
     log(std::string(what) + " no answer: sending again error=\"" + o.error + "\"");
-    return answer_batch(kind, b, exchange("POST", batch_target(kind), b.body, true), false, report);
+    return answer_batch(kind, b, send_batch(kind, b), false, report);
   }
   switch (o.verdict) {
     case Outcome::split: {
+      const int64_t now = now_ms();
+      const bool items_limit = o.code == wire_err::too_many_items;
+      if (n == 1 && !items_limit && !b.gz && options_.gzip_above_bytes > 0 && may_retry) {
+        // Refused alone as it was sent, uncompressed: the limit is below its
+        // size, so it goes compressed now; held only if that is refused too.
+        wire_bytes_.refused(b.wire, now);
+        save_limits();
+        log(std::string(what) + " too large seq=" + std::to_string(items[b.begin].seq) + " bytes=" +
+            std::to_string(b.wire) + ": sending it compressed");
+        return answer_batch(kind, b, send_batch(kind, b), false, report);
+      }
       if (n == 1) {
-        store_->mark_held(items[b.begin].seq, "the gateway refused it as too large (413 " + o.code + ")");
+        store_->mark_held(items[b.begin].seq, "the gateway refused it alone as too large (413 " +
+                                                  (o.code.empty() ? std::string("no code") : o.code) + ", " +
+                                                  std::to_string(b.wire) + " bytes as sent)");
         ++report.held;
         raise_alert(sync_alert::held, "an item is too large for the gateway (413)");
         log(std::string(what) + " held seq=" + std::to_string(items[b.begin].seq) + " reason=413");
         return Step::ok;
       }
-      // Learn the smaller limit so later batches do not hit the wall again.
-      if (o.code == wire_err::too_many_items) {
-        size_t& limit = complaints ? complaint_limit_ : event_limit_;
-        limit = std::max<size_t>(1, std::min(limit, (n + 1) / 2));
+      // Learn the limit so later batches do not hit the wall again: in
+      // bytes as sent (and inflated, for a gzip body: a gateway may limit
+      // either), bisected between what it took and what it refused.
+      if (items_limit) {
+        (complaints ? complaint_items_ : event_items_).refused(n, now);
       } else {
-        body_limit_ = std::max<size_t>(1024, std::min(body_limit_, b.body.size() / 2 + 1));
+        wire_bytes_.refused(b.wire, now);
+        if (b.gz) raw_bytes_.refused(b.body.size(), now);
       }
-      auto [x, y] = split_batch(BatchRange{b.begin, b.end, false});
-      log(std::string(what) + " split items=" + std::to_string(n) + " into=" + std::to_string(x.size()) + "+" +
-          std::to_string(y.size()) + " code=" + (o.code.empty() ? "none" : o.code));
-      if (send_items(kind, b.items, x.begin, x.end, report) == Step::stop_pass) {
-        release_all(items, y.begin, y.end, "not sent: an earlier batch failed", std::max(backoff_until_ms_, now_ms()));
-        return Step::stop_pass;
-      }
-      return send_items(kind, b.items, y.begin, y.end, report);
+      save_limits();
+      log(std::string(what) + " split items=" + std::to_string(n) + " bytes=" + std::to_string(b.wire) +
+          (b.gz ? " gzip" : "") + " code=" + (o.code.empty() ? "none" : o.code));
+      return send_range(kind, b.items, b.begin, b.end, report);
     }
     case Outcome::client_fault: {
       std::vector<HeldMark> marks;
@@ -552,7 +717,7 @@ SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const Http
       log(std::string(what) + " held items=" + std::to_string(n) + " error=\"" + o.error.substr(0, o.error.find(':')) + "\"");
       // No hot retry: the next batch waits for a backoff.
       ++failures_;
-      backoff_until_ms_ = now_ms() + backoff_delay_ms(options_.backoff, failures_);
+      set_backoff(now_ms() + backoff_delay_ms(options_.backoff, failures_));
       report.backoff_until_ms = backoff_until_ms_;
       record_error(std::string(what) + ": " + o.error);
       return Step::stop_pass;
@@ -608,6 +773,12 @@ SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const Batc
       unanswered_seqs.push_back(it.seq);
     }
   }
+  // The gateway took a body of this size: the learned limits may grow.
+  const int64_t now = now_ms();
+  wire_bytes_.accepted(b.wire, now);
+  raw_bytes_.accepted(b.body.size(), now);
+  (complaints ? complaint_items_ : event_items_).accepted(b.size(), now);
+  save_limits();
   store_->mark_delivered(delivered_marks);
   store_->mark_held(held_marks);
   store_->release(unanswered_seqs, "no result for this item in the answer", now_ms());
@@ -720,6 +891,15 @@ bool SyncEngine::check_health() {
 
 SyncReport SyncEngine::pass(bool poll) {
   SyncReport report;
+  if (now_ms() < backoff_until_ms_) {
+    // A wait the gateway asked for (or a backoff), perhaps in an earlier
+    // process: nothing goes before it is over.
+    report.deferred = true;
+    report.backoff_until_ms = backoff_until_ms_;
+    report.error = "waiting until " + format_rfc3339(backoff_until_ms_ / 1000, options_.store.tz_offset_minutes) +
+                   " before the next request (backoff or Retry-After)";
+    return report;
+  }
   try {
     if (poll) check_health();
     if (deliver(OutboxKind::complaint, report) == Step::ok && !stopping_.load() &&

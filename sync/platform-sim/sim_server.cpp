@@ -448,9 +448,10 @@ void Sim::handle_batch(const httplib::Request& req, httplib::Response& res, bool
       send_error(res, 400, wire_err::bad_request, "body is not a complete gzip stream");
       return;
     }
-    if (inflated->size() > opt_.max_body_bytes) {
+    const size_t inflated_max = opt_.max_inflated_bytes ? opt_.max_inflated_bytes : opt_.max_body_bytes;
+    if (inflated->size() > inflated_max) {
       send_error(res, 413, wire_err::body_too_large,
-                 "body is larger than " + std::to_string(opt_.max_body_bytes) + " bytes once inflated");
+                 "body is larger than " + std::to_string(inflated_max) + " bytes once inflated");
       return;
     }
   } else if (!encoding.empty() && encoding != "identity") {

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <random>
 #include <set>
 
 #include "engine/sync_state.h"
 #include "sim_harness.h"
+#include "util/utf8.h"
 
 using namespace odr;
 using namespace odr::test;
@@ -349,6 +351,46 @@ TEST_F(SyncTest, RetryAfterSecondsIsWaitedOut) {
   EXPECT_EQ(sim.count("/complaints:batch", "200"), 1);
 }
 
+// issue 9 "on the wire" 3: Retry-After and backoff lived in memory only, so
+// a restarted kiosk sent at once into an overloaded gateway.
+TEST_F(SyncTest, RestartDuringARetryAfterWaitSendsNothingBeforeTheWaitIsOver) {
+  start_sim({"--fail-429", "1", "--retry-after-seconds", "3"});
+  submit(*store, 3);
+  {
+    auto engine = make_engine();
+    engine->start();
+    ASSERT_TRUE(wait_for([&] { return sim.count("/complaints:batch", "429") >= 1; }, 10000));
+    engine->stop();  // the process ends during the wait
+  }
+  sim.faults({{"fail_429", 0}});
+  // Restarted: a new engine on the same store, with a new complaint that no
+  // earlier release put off, and a first pass that would poll /updates.
+  submit(*store, 1, 3);
+  {
+    auto once = make_engine();  // kiosk-sync once
+    SyncReport r = once->run_once();
+    EXPECT_TRUE(r.deferred) << r.error;
+    EXPECT_EQ(r.requests, 0);
+  }
+  auto engine = make_engine();  // kiosk-sync run, or the kiosk
+  engine->start();
+  ASSERT_TRUE(wait_for([&] { return store->outbox_counts().delivered == 4; }, 20000));
+  engine->stop();
+  // The gateway's log: nothing signed after the 429 until its 3 s were over.
+  const nlohmann::json stats = sim.stats();
+  int64_t t429 = -1, first_after = -1;
+  for (const auto& r : stats["recent"]) {
+    const std::string route = r["route"], status = r["status"];
+    if (!Sim::route_matches(route, "/complaints:batch") && !Sim::route_matches(route, "/updates")) continue;
+    if (status == "429") t429 = r["t_ms"].get<int64_t>();
+    else if (t429 >= 0 && first_after < 0) first_after = r["t_ms"].get<int64_t>();
+  }
+  ASSERT_GE(t429, 0);
+  ASSERT_GE(first_after, 0);
+  EXPECT_GE(first_after - t429, 2900) << "a restart cut the gateway's Retry-After: 3 short";
+  EXPECT_EQ(sim.count("/complaints:batch", "429"), 1);
+}
+
 TEST_F(SyncTest, RetryAfterHttpDateIsMeasuredOnTheServersClock) {
   // The gateway's clock is an hour ahead. Its Retry-After date is 2 s after
   // its own now: measured against the kiosk's clock it would be an hour.
@@ -430,6 +472,79 @@ TEST_F(SyncTest, ServiceUnavailableStormBacksOffWithoutAHotLoop) {
   }
   EXPECT_GE(sum * 20, ceilings) << "waits of " << sum << " ms against ceilings of " << ceilings << " ms";
 }
+
+// A complaint of 6.4 to 8.5 KB (a long description and demand text of
+// random Chinese characters: gzip takes off only about a third).
+Complaint long_complaint(int i, std::mt19937& rng) {
+  Complaint c = valid_complaint(i);
+  auto text = [&](size_t n) {
+    std::string t;
+    for (size_t k = 0; k < n; ++k) append_utf8(t, char32_t(0x4E00 + rng() % (0x9FA5 - 0x4E00)));
+    return t;
+  };
+  c.description = text(1800 + rng() % 200);
+  c.demand.text = text(rng() % 500);
+  return c;
+}
+
+// Batch requests in the busiest second, from the sim's request log.
+int64_t peak_requests_per_second(Sim& sim) {
+  std::vector<int64_t> t;
+  const nlohmann::json stats = sim.stats();
+  for (const auto& r : stats["recent"])
+    if (Sim::route_matches(r["route"].get<std::string>(), "/complaints:batch")) t.push_back(r["t_ms"].get<int64_t>());
+  int64_t peak = 0;
+  for (size_t i = 0, j = 0; j < t.size(); ++j) {
+    while (t[j] - t[i] >= 1000) ++i;
+    peak = std::max<int64_t>(peak, int64_t(j - i + 1));
+  }
+  return peak;
+}
+
+// issue 9 "on the wire" 2: after 413s, complaints that fit alone were held
+// as "larger than 1 MiB", and splitting peaked at 430 requests/s.
+class BodyLimitTest : public SyncTest, public ::testing::WithParamInterface<std::vector<std::string>> {};
+
+TEST_P(BodyLimitTest, EveryItemThatFitsAloneGoesAtABoundedRate) {
+  start_sim(GetParam());
+  const int n = 300;
+  sqlite3_exec(store->handle(), "PRAGMA synchronous = OFF", nullptr, nullptr, nullptr);  // test setup speed only
+  std::mt19937 rng(9);
+  size_t smallest = SIZE_MAX, largest = 0;
+  for (int i = 0; i < n; ++i) {
+    Complaint c = long_complaint(i, rng);
+    store->submit_complaint(c);
+  }
+  for (const OutboxItem& it : store->outbox_items(OutboxState::pending, n)) {
+    smallest = std::min(smallest, it.payload.size());
+    largest = std::max(largest, it.payload.size());
+  }
+  ASSERT_GE(smallest, 6000u);
+  ASSERT_LE(largest + 20, 9000u) << "every item fits alone";
+  SyncOptions o = engine_options(sim, store_path);
+  o.constrained_interval_ms = 20;  // at most 50 requests/s once a 413 was seen (the default is 50 ms: 20/s)
+  auto engine = make_engine(o);
+  auto t0 = std::chrono::steady_clock::now();
+  drain(*engine, *store, 50);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  OutboxCounts c = store->outbox_counts();
+  EXPECT_EQ(c.held, 0) << "nothing that fits alone is held";
+  EXPECT_EQ(c.delivered, n);
+  EXPECT_EQ(sim.complaints().size(), size_t(n));
+  const int64_t requests = sim.count_all("/complaints:batch"), refused = sim.count("/complaints:batch", "413");
+  const int64_t peak = peak_requests_per_second(sim);
+  EXPECT_LE(refused, 40) << "the limit is learned, not hit again and again";
+  EXPECT_LE(requests, n + refused) << "no more requests than one per complaint and one per 413";
+  EXPECT_LE(peak, 1000 / 20 + 5) << "paced while the limit is in force";
+  std::printf("413 drain (%s): %d complaints of %zu-%zu bytes, %lld requests (%lld 413), peak %lld/s, %.1f s\n",
+              GetParam().size() > 2 ? "limit as sent only" : "as sent and inflated", n, smallest, largest,
+              (long long)requests, (long long)refused, (long long)peak, secs);
+}
+
+INSTANTIATE_TEST_SUITE_P(Limits, BodyLimitTest,
+                         ::testing::Values(std::vector<std::string>{"--max-body-bytes", "9000"},
+                                           std::vector<std::string>{"--max-body-bytes", "12000", "--max-inflated-bytes",
+                                                                    "1048576"}));
 
 TEST_F(SyncTest, TooManyItemsSplitsTheBatch) {
   start_sim({"--max-batch", "7"});
