@@ -329,8 +329,14 @@ void SyncEngine::set_reachable(bool reachable) {
   store_->set_state(sync_key::reachable_at, format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
 }
 
+// A pass that went through: the last error is history now (staff saw an
+// old failure as current while everything was delivered).
 void SyncEngine::record_success() {
   store_->set_state(sync_key::last_success, format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
+  if (store_->state(sync_key::last_error).value_or("") != "") {
+    store_->set_state(sync_key::last_error, "");
+    store_->set_state(sync_key::last_error_at, "");
+  }
 }
 
 void SyncEngine::record_error(const std::string& error) {

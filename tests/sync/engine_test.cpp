@@ -1,8 +1,15 @@
 // The sync engine against the real platform-sim over HTTPS on 127.0.0.1 with
 // the dev CA: every row of the protocol's error table, seen from the kiosk
 // (local store) and from the gateway (its own records and request counts).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <cstring>
 
 #include <random>
 #include <set>
@@ -826,6 +833,81 @@ TEST_F(SyncTest, GatewayDownIsTransientAndReported) {
   EXPECT_EQ(store->outbox_counts().pending, 2);
   EXPECT_EQ(state(sync_key::reachable), "0");
   EXPECT_FALSE(state(sync_key::last_error).empty());
+}
+
+TEST_F(SyncTest, LastErrorClearsAfterRecovery) {
+  start_sim({"--fail-503", "1"});
+  submit(*store, 2);
+  auto engine = make_engine();
+  SyncReport r = engine->run_once();
+  ASSERT_TRUE(r.failed);
+  EXPECT_NE(state(sync_key::last_error).find("503"), std::string::npos) << state(sync_key::last_error);
+  sim.faults({{"fail_503", 0}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::max<int64_t>(0, r.backoff_until_ms - now_unix_ms()) + 5));
+  r = engine->run_once();
+  EXPECT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(store->outbox_counts().delivered, 2);
+  SyncStatus s = read_sync_status(*store);
+  EXPECT_EQ(s.last_error, "") << "an old error is not shown as current";
+  EXPECT_EQ(s.last_error_at, "");
+  EXPECT_FALSE(s.last_success.empty());
+}
+
+// A plain HTTP server where the gateway should be: it answers anything
+// (a TLS ClientHello too) with an HTTP 400 page, as nginx on a plain port does.
+struct PlainHttpServer {
+  int fd = -1, port = 0;
+  std::thread thread;
+  std::atomic<bool> stop{false};
+  PlainHttpServer() {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+    ::listen(fd, 8);
+    thread = std::thread([this] {
+      while (!stop.load()) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0) continue;
+        int c = ::accept(fd, nullptr, nullptr);
+        if (c < 0) continue;
+        char buf[4096];
+        (void)::recv(c, buf, sizeof buf, 0);
+        const char* answer = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 22\r\n"
+                             "Connection: close\r\n\r\n<h1>400 Bad Request</h1>";
+        (void)::send(c, answer, std::strlen(answer), MSG_NOSIGNAL);
+        ::close(c);
+      }
+    });
+  }
+  ~PlainHttpServer() {
+    stop = true;
+    thread.join();
+    ::close(fd);
+  }
+};
+
+TEST_F(SyncTest, PlainHttpServerIsReportedAsNotTlsNotAsACertificateFailure) {
+  start_sim();  // for the CA only
+  PlainHttpServer plain;
+  submit(*store, 1);
+  SyncOptions o = engine_options(sim, store_path);
+  o.base_url = "https://127.0.0.1:" + std::to_string(plain.port) + "/odr/v1";
+  auto engine = make_engine(o);
+  SyncReport r = engine->run_once();
+  EXPECT_TRUE(r.failed);
+  EXPECT_FALSE(r.stopped);
+  EXPECT_NE(r.error.find("not_tls"), std::string::npos) << r.error;
+  EXPECT_EQ(store->outbox_counts().pending, 1);
+  SyncStatus s = read_sync_status(*store);
+  ASSERT_EQ(s.alerts.size(), 1u);
+  EXPECT_EQ(s.alerts[0].code, "tls");
+  EXPECT_NE(s.alerts[0].message.find("plain HTTP, not TLS"), std::string::npos) << s.alerts[0].message;
+  EXPECT_EQ(s.alerts[0].message.find("certificate"), std::string::npos) << s.alerts[0].message;
 }
 
 // --- TLS ----------------------------------------------------------------------
