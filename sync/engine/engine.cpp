@@ -9,6 +9,8 @@
 #include <map>
 #include <unordered_map>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/sync_state.h"
 #include "protocol/messages.h"
 #include "protocol/signing.h"
@@ -639,6 +641,34 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
   }
 }
 
+// An outbox payload that is not a JSON object (a damaged row in the store)
+// makes the whole batch body malformed: the gateway can only answer 400.
+static bool readable_payload(const std::string& p) {
+  size_t i = p.find_first_not_of(" \t\r\n");
+  return i != std::string::npos && p[i] == '{' && nlohmann::json::accept(p);
+}
+
+// After a 400 for a batch: the items that cannot be read are held alone and
+// the rest is sent again (a damaged row must not hold 99 good ones). Empty
+// when there is none: the request as a whole was refused, the error table's
+// row applies.
+std::optional<SyncEngine::Step> SyncEngine::hold_unreadable(OutboxKind kind, Batch& b, const Outcome& o, SyncReport& report) {
+  auto rest = std::make_shared<std::vector<OutboxItem>>();
+  std::vector<HeldMark> bad;
+  for (size_t i = b.begin; i < b.end; ++i) {
+    const OutboxItem& it = (*b.items)[i];
+    if (readable_payload(it.payload)) rest->push_back(it);
+    else bad.push_back({it.seq, "unreadable in the local store (damaged JSON): not sent; its batch got " + o.error});
+  }
+  if (bad.empty()) return std::nullopt;
+  store_->mark_held(bad);
+  report.held += int64_t(bad.size());
+  raise_alert(sync_alert::held, std::to_string(bad.size()) + " item(s) unreadable in the local store and held");
+  log(std::string(kind == OutboxKind::complaint ? "deliver" : "events") + " held unreadable=" +
+      std::to_string(bad.size()) + " resending=" + std::to_string(rest->size()));
+  return rest->empty() ? Step::ok : send_range(kind, rest, 0, rest->size(), report);
+}
+
 // A batch's answer read: each item's result applied, or the error table's row
 // for the whole batch. Without may_retry a clock_skew counts as transient.
 SyncEngine::Step SyncEngine::answer_batch(OutboxKind kind, Batch& b, const HttpResponse& r, bool may_retry,
@@ -715,6 +745,8 @@ SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const Http
       return send_range(kind, b.items, b.begin, b.end, report);
     }
     case Outcome::client_fault: {
+      if (n > 1)
+        if (std::optional<Step> s = hold_unreadable(kind, b, o, report)) return *s;
       std::vector<HeldMark> marks;
       for (size_t i = b.begin; i < b.end; ++i) marks.push_back({items[i].seq, "the gateway refused the request: " + o.error});
       store_->mark_held(marks);

@@ -143,6 +143,7 @@ class SyncEngine {
   HttpResponse send_batch(OutboxKind kind, Batch& b);
   bool held_over_protocol_limit(OutboxKind kind, Batch& b, SyncReport& report);
   void pace();
+  std::optional<Step> hold_unreadable(OutboxKind kind, Batch& b, const Outcome& o, SyncReport& report);
   std::string destination() const;
   void set_backoff(int64_t until_ms);
   void save_limits();

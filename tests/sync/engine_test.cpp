@@ -707,6 +707,35 @@ TEST_F(SyncTest, RejectedItemsAreHeldWhileTheOthersDeliver) {
   expect_no_personal_data(log, 6);
 }
 
+// issue 10 item 2: one damaged row made the batch body malformed; the
+// gateway's 400 held all 100, and again after retry-held.
+TEST_F(SyncTest, OneUnreadableRowIsHeldAloneAndTheRestOfItsBatchGoes) {
+  start_sim();
+  std::vector<std::string> ids = submit(*store, 100);
+  ASSERT_EQ(sqlite3_exec(store->handle(),
+                         ("UPDATE complaints SET json = substr(json, 1, 40) WHERE id = '" + ids[37] + "'").c_str(),
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  auto engine = make_engine();
+  SyncReport r = engine->run_once();
+  EXPECT_EQ(r.held, 1) << r.error;
+  OutboxCounts c = store->outbox_counts();
+  EXPECT_EQ(c.delivered, 99);
+  EXPECT_EQ(c.held, 1);
+  EXPECT_EQ(c.pending + c.in_flight, 0);
+  std::vector<OutboxItem> held = store->outbox_items(OutboxState::held);
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].ref_id, ids[37]);
+  EXPECT_NE(held[0].last_error.find("unreadable in the local store"), std::string::npos) << held[0].last_error;
+  EXPECT_EQ(sim.complaints().size(), 99u);
+  EXPECT_EQ(sim.count("/complaints:batch", "400"), 1);
+  // retry-held gives it another go; it is still damaged, so it alone is held again.
+  store->retry_held("test");
+  drain(*engine, *store);
+  EXPECT_EQ(store->outbox_counts().held, 1);
+  EXPECT_EQ(store->outbox_counts().delivered, 99);
+}
+
 TEST_F(SyncTest, GarbageAnswersNeverMarkAnythingDelivered) {
   start_sim({"--garbage", "1", "--garbage-kind", "mixed", "--seed", "3"});
   submit(*store, 8);
