@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <unordered_map>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/sync_state.h"
 #include "protocol/messages.h"
@@ -67,7 +70,8 @@ struct SyncEngine::Outcome {
   enum Verdict {
     ok,            // 2xx: read the body
     clock_skew,    // 401 clock_skew: fix the offset, retry once at once
-    fatal,         // other 401, 404, redirects: stop syncing, alert staff
+    refused,       // other 401: signed again and retried; stops after max_auth_refusals in a row
+    fatal,         // 404, redirects, a 401 that persisted: stop syncing, alert staff
     split,         // 413: halve the batch
     slow_down,     // 429/503: wait Retry-After (or back off when absent)
     transient,     // 5xx, time-outs, resets, TLS, garbage: back off
@@ -80,6 +84,8 @@ struct SyncEngine::Outcome {
   std::optional<int64_t> wait_ms;     // slow_down with Retry-After
   std::optional<int64_t> server_time; // clock_skew
   bool tls = false;
+  bool not_tls = false;               // plain HTTP where TLS was expected
+  bool no_answer = false;             // the connection closed before any answer (a lost acknowledgement?)
 };
 
 SyncEngine::Outcome SyncEngine::classify(const HttpResponse& r) {
@@ -87,12 +93,15 @@ SyncEngine::Outcome SyncEngine::classify(const HttpResponse& r) {
   if (!r.ok()) {
     o.verdict = r.error == TransportError::aborted ? Outcome::aborted : Outcome::transient;
     o.tls = r.error == TransportError::tls;
+    o.not_tls = r.error == TransportError::not_tls;
+    o.no_answer = r.no_answer && r.error == TransportError::other;
     o.error = r.error_message;
     return o;
   }
   int s = r.status;
   if (s >= 200 && s < 300) {
     o.verdict = Outcome::ok;
+    refusals_.clear();  // only signed requests are classified: this one went through
     return o;
   }
   std::optional<ErrorBody> eb = parse_error_body(r.body);
@@ -107,7 +116,9 @@ SyncEngine::Outcome SyncEngine::classify(const HttpResponse& r) {
       if (!o.server_time) o.verdict = Outcome::transient;  // skewed, but by how much is unknown
       return o;
     }
-    o.verdict = Outcome::fatal;
+    // replayed_nonce after a lost answer, a proxy, a gateway's hiccup: only
+    // a refusal that persists across fresh signatures means a wrong key.
+    o.verdict = Outcome::refused;
     return o;
   }
   if (s == 404 || (s >= 300 && s < 400)) {
@@ -146,9 +157,11 @@ SyncEngine::SyncEngine(SyncOptions options, std::unique_ptr<Transport> transport
   if (!transport_) transport_ = make_curl_transport(options_.transport);
   if (options_.owner.empty()) options_.owner = "sync-" + std::to_string(getpid()) + "-" + random_hex(4);
   if (options_.lease_ms <= 0) options_.lease_ms = int64_t(options_.transport.request_timeout_s) * 1000 + 60'000;
-  complaint_limit_ = std::clamp<size_t>(options_.max_complaints_per_batch, 1, kMaxComplaintsPerBatch);
-  event_limit_ = std::clamp<size_t>(options_.max_events_per_batch, 1, kMaxEventsPerBatch);
-  body_limit_ = std::clamp<size_t>(options_.max_body_bytes, 1024, kMaxBodyBytes);
+  const int64_t recover = options_.limit_recovery_ms;
+  complaint_items_ = LearnedLimit::of(std::clamp<size_t>(options_.max_complaints_per_batch, 1, kMaxComplaintsPerBatch), recover);
+  event_items_ = LearnedLimit::of(std::clamp<size_t>(options_.max_events_per_batch, 1, kMaxEventsPerBatch), recover);
+  wire_bytes_ = LearnedLimit::of(std::clamp<size_t>(options_.max_body_bytes, 1024, kMaxBodyBytes), recover);
+  raw_bytes_ = wire_bytes_;
   store_ = std::make_unique<Store>(options_.store_path, options_.store);
   // Everything this connection writes can be had again from the gateway: a
   // delivered mark lost to a power cut means one re-send answered
@@ -157,12 +170,76 @@ SyncEngine::SyncEngine(SyncOptions options, std::unique_ptr<Transport> transport
   // skips the fsync per commit (WAL keeps it consistent);
   // submits on the kiosk's own connection stay synchronous=FULL.
   sqlite3_exec(store_->handle(), "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr);
+  load_waits();
   if (std::optional<std::string> v = store_->state(sync_key::clock_offset_s)) {
     try {
       clock_offset_s_ = std::stoll(*v);
     } catch (...) {
       clock_offset_s_ = 0;
     }
+  }
+}
+
+// --- What survives a restart: the wait before the next request (backoff,
+// Retry-After) and the limits learned from 413s, per gateway (base URL), in
+// the store's sync state. A restarted kiosk or kiosk-sync must not send into
+// an overloaded gateway before the wait it was given is over, nor relearn
+// a small body limit with a cascade of 413s.
+
+std::string SyncEngine::destination() const { return origin_ + base_path_; }
+
+void SyncEngine::set_backoff(int64_t until_ms) {
+  backoff_until_ms_ = until_ms;
+  store_->set_state(sync_key::not_before, std::to_string(until_ms) + " " + destination());
+}
+
+static std::string encode_limit(const LearnedLimit& l) {
+  return std::to_string(l.value) + "," + std::to_string(l.refused_at) + "," + std::to_string(l.took) + "," +
+         std::to_string(l.since_ms);
+}
+
+static void decode_limit(const std::string& text, LearnedLimit& l) {
+  unsigned long long v = 0, r = 0, t = 0;
+  long long since = 0;
+  if (std::sscanf(text.c_str(), "%llu,%llu,%llu,%lld", &v, &r, &t, &since) != 4 || v == 0) return;
+  l.value = std::min<size_t>(size_t(v), l.max);
+  l.refused_at = size_t(r);
+  l.took = std::min<size_t>(size_t(t), l.value);
+  l.since_ms = since;
+}
+
+void SyncEngine::save_limits() {
+  std::string v = destination() + " " + encode_limit(complaint_items_) + " " + encode_limit(event_items_) + " " +
+                  encode_limit(wire_bytes_) + " " + encode_limit(raw_bytes_);
+  if (v != saved_limits_) store_->set_state(sync_key::limits, v);
+  saved_limits_ = v;
+}
+
+void SyncEngine::load_waits() {
+  const int64_t now = now_ms();
+  std::string nb = store_->state(sync_key::not_before).value_or("");
+  size_t sp = nb.find(' ');
+  if (sp != std::string::npos && nb.substr(sp + 1) == destination()) {
+    try {
+      // Capped: a wall clock set back must not turn a wait into days.
+      int64_t until = std::stoll(nb.substr(0, sp));
+      backoff_until_ms_ = std::min(until, now + std::max(options_.max_wait_ms, options_.backoff.cap_ms));
+    } catch (...) {
+    }
+  }
+  std::string lim = store_->state(sync_key::limits).value_or("");
+  std::vector<std::string> parts;
+  for (size_t b = 0, e; b <= lim.size(); b = e + 1) {
+    e = lim.find(' ', b);
+    if (e == std::string::npos) e = lim.size();
+    parts.push_back(lim.substr(b, e - b));
+  }
+  if (parts.size() == 5 && parts[0] == destination()) {
+    decode_limit(parts[1], complaint_items_);
+    decode_limit(parts[2], event_items_);
+    decode_limit(parts[3], wire_bytes_);
+    decode_limit(parts[4], raw_bytes_);
+    saved_limits_ = lim;
   }
 }
 
@@ -202,7 +279,10 @@ HttpRequest SyncEngine::make_request(const std::string& method, const std::strin
   req.headers.push_back({"Accept-Encoding", "gzip"});
   if (method != "GET") {
     req.headers.push_back({"Content-Type", "application/json"});
-    if (options_.gzip_above_bytes > 0 && body.size() > options_.gzip_above_bytes) {
+    // Also below the usual threshold when the body would not fit the limit
+    // the gateway taught us uncompressed.
+    if (options_.gzip_above_bytes > 0 &&
+        (body.size() > options_.gzip_above_bytes || body.size() > wire_bytes_.current(now_ms()))) {
       req.body = gzip_compress(body);
       req.headers.push_back({"Content-Encoding", "gzip"});
     } else {
@@ -251,8 +331,14 @@ void SyncEngine::set_reachable(bool reachable) {
   store_->set_state(sync_key::reachable_at, format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
 }
 
+// A pass that went through: the last error is history now (staff saw an
+// old failure as current while everything was delivered).
 void SyncEngine::record_success() {
   store_->set_state(sync_key::last_success, format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
+  if (store_->state(sync_key::last_error).value_or("") != "") {
+    store_->set_state(sync_key::last_error, "");
+    store_->set_state(sync_key::last_error_at, "");
+  }
 }
 
 void SyncEngine::record_error(const std::string& error) {
@@ -276,6 +362,35 @@ void SyncEngine::release_all(std::vector<OutboxItem>& items, size_t begin, size_
   store_->release(seqs, why, not_before);
 }
 
+// "3 signed requests in a row, each signed afresh (HTTP 401: replayed_nonce 1x, bad_signature 2x)".
+std::string SyncEngine::refusals_summary() const {
+  std::map<std::string, int> by_code;
+  for (const std::string& c : refusals_) ++by_code[c.empty() ? "no error body" : c];
+  std::string codes;
+  for (const auto& [c, n] : by_code) codes += (codes.empty() ? "" : ", ") + c + " " + std::to_string(n) + "x";
+  return std::to_string(refusals_.size()) + " signed request(s) in a row, each signed afresh (HTTP 401: " + codes + ")";
+}
+
+// A 401 other than clock_skew, counted. True while it may be tried again
+// (signed afresh); at max_auth_refusals in a row it becomes fatal.
+bool SyncEngine::note_refusal(Outcome& o) {
+  refusals_.push_back(o.code);
+  if (int(refusals_.size()) >= std::max(1, options_.max_auth_refusals)) {
+    o.verdict = Outcome::fatal;
+    return false;
+  }
+  o.error += " (" + std::to_string(refusals_.size()) + " in a row; signed afresh and tried again)";
+  return true;
+}
+
+// The wait before a refused request goes again, signed afresh. False when
+// stop() came meanwhile.
+bool SyncEngine::pause_before_retry() {
+  int64_t ms = std::max<int64_t>(backoff_delay_ms(options_.backoff, int(refusals_.size())), options_.backoff.base_ms / 4);
+  std::unique_lock<std::mutex> lock(mutex_);
+  return !cv_.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping_.load(); });
+}
+
 // A failure of the exchange as a whole. Everything here ends the pass: the
 // next try waits for a backoff, a Retry-After, or (fatal) a restart.
 SyncEngine::Step SyncEngine::on_failure(const Outcome& o, SyncReport& report, const std::string& what) {
@@ -289,7 +404,7 @@ SyncEngine::Step SyncEngine::on_failure(const Outcome& o, SyncReport& report, co
     report.stopped = true;
     const char* code = o.error.rfind("HTTP 401", 0) == 0 ? sync_alert::auth : sync_alert::not_found;
     std::string msg = code == sync_alert::auth
-                          ? "the gateway refused this kiosk (" + o.error + "): check kiosk id and key file"
+                          ? "the gateway refused " + refusals_summary() + ": check kiosk id and key file"
                           : "the gateway answered " + o.error + ": check gateway.base_url";
     store_->set_state(sync_key::stopped, msg);
     raise_alert(code, msg);
@@ -302,12 +417,15 @@ SyncEngine::Step SyncEngine::on_failure(const Outcome& o, SyncReport& report, co
   if (o.verdict == Outcome::slow_down && o.wait_ms) delay = std::min(*o.wait_ms, options_.max_wait_ms);
   if (o.verdict == Outcome::slow_down && o.wait_ms && *o.wait_ms == 0)
     delay = backoff_delay_ms(options_.backoff, failures_);  // "now" again and again would be a hot loop
-  backoff_until_ms_ = now_ms() + delay;
+  set_backoff(now_ms() + delay);
   report.failed = true;
   report.backoff_until_ms = backoff_until_ms_;
   if (o.tls)
     raise_alert(sync_alert::tls, "the gateway's certificate did not verify (" + o.error +
                                      "): a renewed certificate or an attack; nothing was sent");
+  if (o.not_tls)
+    raise_alert(sync_alert::tls, "the gateway's address answered in plain HTTP, not TLS (" + o.error +
+                                     "): check gateway.base_url (host and port); nothing was sent");
   record_error(report.error);
   log(what + " fail error=\"" + o.error + "\" retry_in_ms=" + std::to_string(delay) +
       " failures=" + std::to_string(failures_));
@@ -324,8 +442,104 @@ struct SyncEngine::Batch {
   std::string body;
   std::chrono::steady_clock::time_point t0;
   HttpRequest request;  // compressed and signed ahead, while the previous batch is at the gateway
+  size_t wire = 0;      // body bytes as sent (compressed when gz)
+  bool gz = false;
   size_t size() const { return end - begin; }
 };
+
+// Builds b's body and signed request and notes its size as sent.
+void SyncEngine::build_batch(OutboxKind kind, Batch& b) {
+  b.body = batch_body(kind, *b.items, b.begin, b.end);
+  b.request = make_request("POST", batch_target(kind), b.body, true);
+  b.wire = b.request.body.size();
+  b.gz = b.wire != b.body.size() || std::any_of(b.request.headers.begin(), b.request.headers.end(),
+                                                [](const auto& h) { return h.first == "Content-Encoding"; });
+}
+
+// Builds the batch at plan[next - 1] so that its bytes as sent fit the
+// learned limit: a batch that does not is cut (proportionally) and the rest
+// goes back into the plan as the next range. One item always goes alone.
+void SyncEngine::build_fitting(OutboxKind kind, Batch& b, std::vector<BatchRange>& plan, size_t next) {
+  build_batch(kind, b);
+  size_t limit = wire_bytes_.current(now_ms());
+  while (b.wire > limit && b.size() > 1) {
+    size_t keep = shrink_to_fit(b.size(), b.wire, limit);
+    plan.insert(plan.begin() + std::ptrdiff_t(next), BatchRange{b.begin + keep, b.end, false});
+    b.end = b.begin + keep;
+    build_batch(kind, b);
+  }
+}
+
+// A batch request on its own (after a 413, a clock_skew, a refusal, a lost
+// answer): built afresh, so signed afresh, paced, sent and waited for.
+HttpResponse SyncEngine::send_batch(OutboxKind kind, Batch& b) {
+  build_batch(kind, b);
+  pace();
+  b.t0 = std::chrono::steady_clock::now();
+  HttpResponse r = transport_->send(b.request);
+  note_answer(r);
+  return r;
+}
+
+// While the gateway has taught a limit (a 413), batch requests are at least
+// constrained_interval_ms apart: splitting must not turn into a burst.
+void SyncEngine::pace() {
+  int64_t now = now_ms();
+  const bool constrained = wire_bytes_.lowered(now) || raw_bytes_.lowered(now) || complaint_items_.lowered(now) ||
+                           event_items_.lowered(now);
+  if (constrained && options_.constrained_interval_ms > 0) {
+    int64_t wait = last_batch_ms_ + options_.constrained_interval_ms - now;
+    if (wait > 0) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait_for(lock, std::chrono::milliseconds(wait), [this] { return stopping_.load(); });
+    }
+  }
+  last_batch_ms_ = now_ms();
+}
+
+// The items [begin, end) planned afresh against the learned limits and sent
+// one batch after another (after a 413). Items not sent when a batch fails
+// go back to pending.
+SyncEngine::Step SyncEngine::send_range(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items,
+                                        size_t begin, size_t end, SyncReport& report) {
+  const bool complaints = kind == OutboxKind::complaint;
+  const size_t envelope = make_batch_body(complaints ? "complaints" : "events", {}).size();
+  std::vector<size_t> sizes;
+  for (size_t i = begin; i < end; ++i) sizes.push_back((*items)[i].payload.size());
+  const int64_t now = now_ms();
+  std::vector<BatchRange> plan = plan_batches(sizes, (complaints ? complaint_items_ : event_items_).current(now),
+                                              raw_bytes_.current(now), envelope);
+  for (BatchRange& r : plan) r.begin += begin, r.end += begin;
+  for (size_t next = 0; next < plan.size(); ++next) {
+    Step s = Step::stop_pass;
+    if (!stopping_.load()) {
+      Batch b{items, plan[next].begin, plan[next].end, {}, {}, {}};
+      build_fitting(kind, b, plan, next + 1);
+      if (held_over_protocol_limit(kind, b, report)) continue;
+      s = answer_batch(kind, b, send_batch(kind, b), true, report);
+    }
+    if (s == Step::stop_pass) {
+      for (size_t k = next + 1; k < plan.size(); ++k)
+        release_all(*items, plan[k].begin, plan[k].end, "not sent: an earlier batch failed",
+                    std::max(backoff_until_ms_, now_ms()));
+      return Step::stop_pass;
+    }
+  }
+  return Step::ok;
+}
+
+// One item whose body alone is over the protocol's 1 MiB as sent: the
+// gateway must refuse it, so it is held without being sent.
+bool SyncEngine::held_over_protocol_limit(OutboxKind kind, Batch& b, SyncReport& report) {
+  if (b.size() != 1 || b.wire <= kMaxBodyBytes) return false;
+  store_->mark_held((*b.items)[b.begin].seq, "larger than the protocol's 1 MiB body limit on its own, as sent (" +
+                                                 std::to_string(b.wire) + " bytes)");
+  ++report.held;
+  raise_alert(sync_alert::held, "an item is too large to send");
+  log(std::string("held kind=") + to_string(kind) + " seq=" + std::to_string((*b.items)[b.begin].seq) +
+      " reason=too_large bytes=" + std::to_string(b.wire));
+  return true;
+}
 
 std::string SyncEngine::batch_body(OutboxKind kind, const std::vector<OutboxItem>& items, size_t begin, size_t end) {
   std::vector<std::string> payloads;
@@ -352,16 +566,9 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
     while (!stopping_.load()) {
       if (next_range < plan.size()) {
         const BatchRange r = plan[next_range++];
-        if (r.too_large) {
-          store_->mark_held((*claimed)[r.begin].seq, "larger than the protocol's 1 MiB body limit on its own");
-          ++report.held;
-          raise_alert(sync_alert::held, "an item is too large to send");
-          log(std::string("held kind=") + to_string(kind) + " seq=" + std::to_string((*claimed)[r.begin].seq) +
-              " reason=too_large");
-          continue;
-        }
-        Batch b{claimed, r.begin, r.end, batch_body(kind, *claimed, r.begin, r.end), {}, {}};
-        b.request = make_request("POST", batch_target(kind), b.body, true);
+        Batch b{claimed, r.begin, r.end, {}, {}, {}};
+        build_fitting(kind, b, plan, next_range);
+        if (held_over_protocol_limit(kind, b, report)) continue;
         return b;
       }
       size_t claim_max = complaints ? kMaxComplaintsPerBatch : kMaxEventsPerBatch;
@@ -371,7 +578,9 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
       std::vector<size_t> sizes;
       sizes.reserve(items->size());
       for (const OutboxItem& it : *items) sizes.push_back(it.payload.size());
-      plan = plan_batches(sizes, complaints ? complaint_limit_ : event_limit_, body_limit_, envelope);
+      const int64_t now = now_ms();
+      plan = plan_batches(sizes, (complaints ? complaint_items_ : event_items_).current(now), raw_bytes_.current(now),
+                          envelope);
       claimed = std::move(items);
       next_range = 0;
     }
@@ -386,6 +595,7 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
       release_all(*claimed, plan[next_range].begin, plan[next_range].end, "not sent: an earlier batch failed", due);
   };
   auto launch = [&](Batch& b) {
+    pace();
     b.t0 = std::chrono::steady_clock::now();
     transport_->start(std::move(b.request));
   };
@@ -431,11 +641,32 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
   }
 }
 
-// A batch sent on its own and waited for (the halves after a 413, a retry after clock_skew).
-SyncEngine::Step SyncEngine::send_items(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items,
-                                        size_t begin, size_t end, SyncReport& report) {
-  Batch b{items, begin, end, batch_body(kind, *items, begin, end), std::chrono::steady_clock::now(), {}};
-  return answer_batch(kind, b, exchange("POST", batch_target(kind), b.body, true), true, report);
+// An outbox payload that is not a JSON object (a damaged row in the store)
+// makes the whole batch body malformed: the gateway can only answer 400.
+static bool readable_payload(const std::string& p) {
+  size_t i = p.find_first_not_of(" \t\r\n");
+  return i != std::string::npos && p[i] == '{' && nlohmann::json::accept(p);
+}
+
+// After a 400 for a batch: the items that cannot be read are held alone and
+// the rest is sent again (a damaged row must not hold 99 good ones). Empty
+// when there is none: the request as a whole was refused, the error table's
+// row applies.
+std::optional<SyncEngine::Step> SyncEngine::hold_unreadable(OutboxKind kind, Batch& b, const Outcome& o, SyncReport& report) {
+  auto rest = std::make_shared<std::vector<OutboxItem>>();
+  std::vector<HeldMark> bad;
+  for (size_t i = b.begin; i < b.end; ++i) {
+    const OutboxItem& it = (*b.items)[i];
+    if (readable_payload(it.payload)) rest->push_back(it);
+    else bad.push_back({it.seq, "unreadable in the local store (damaged JSON): not sent; its batch got " + o.error});
+  }
+  if (bad.empty()) return std::nullopt;
+  store_->mark_held(bad);
+  report.held += int64_t(bad.size());
+  raise_alert(sync_alert::held, std::to_string(bad.size()) + " item(s) unreadable in the local store and held");
+  log(std::string(kind == OutboxKind::complaint ? "deliver" : "events") + " held unreadable=" +
+      std::to_string(bad.size()) + " resending=" + std::to_string(rest->size()));
+  return rest->empty() ? Step::ok : send_range(kind, rest, 0, rest->size(), report);
 }
 
 // A batch's answer read: each item's result applied, or the error table's row
@@ -461,34 +692,61 @@ SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const Http
   if (o.verdict == Outcome::clock_skew && may_retry) {
     learn_offset(*o.server_time, "clock_skew");
     // Once, at once; a second clock_skew is then transient.
-    return answer_batch(kind, b, exchange("POST", batch_target(kind), b.body, true), false, report);
+    return answer_batch(kind, b, send_batch(kind, b), false, report);
+  }
+  if (o.verdict == Outcome::refused) {
+    if (note_refusal(o) && may_retry) {
+      log(std::string(what) + " refused error=\"" + o.error + "\"");
+      if (!pause_before_retry()) o.verdict = Outcome::aborted;
+      else return answer_batch(kind, b, send_batch(kind, b), true, report);
+    }
+    if (o.verdict == Outcome::refused) o.verdict = Outcome::transient;
+  }
+  if (o.verdict == Outcome::transient && o.no_answer && may_retry) {
+    // The batch may be stored and only its answer lost: send it again at
+    // once, signed afresh; the gateway answers "duplicate" for what it has.
+    log(std::string(what) + " no answer: sending again error=\"" + o.error + "\"");
+    return answer_batch(kind, b, send_batch(kind, b), false, report);
   }
   switch (o.verdict) {
     case Outcome::split: {
+      const int64_t now = now_ms();
+      const bool items_limit = o.code == wire_err::too_many_items;
+      if (n == 1 && !items_limit && !b.gz && options_.gzip_above_bytes > 0 && may_retry) {
+        // Refused alone as it was sent, uncompressed: the limit is below its
+        // size, so it goes compressed now; held only if that is refused too.
+        wire_bytes_.refused(b.wire, now);
+        save_limits();
+        log(std::string(what) + " too large seq=" + std::to_string(items[b.begin].seq) + " bytes=" +
+            std::to_string(b.wire) + ": sending it compressed");
+        return answer_batch(kind, b, send_batch(kind, b), false, report);
+      }
       if (n == 1) {
-        store_->mark_held(items[b.begin].seq, "the gateway refused it as too large (413 " + o.code + ")");
+        store_->mark_held(items[b.begin].seq, "the gateway refused it alone as too large (413 " +
+                                                  (o.code.empty() ? std::string("no code") : o.code) + ", " +
+                                                  std::to_string(b.wire) + " bytes as sent)");
         ++report.held;
         raise_alert(sync_alert::held, "an item is too large for the gateway (413)");
         log(std::string(what) + " held seq=" + std::to_string(items[b.begin].seq) + " reason=413");
         return Step::ok;
       }
-      // Learn the smaller limit so later batches do not hit the wall again.
-      if (o.code == wire_err::too_many_items) {
-        size_t& limit = complaints ? complaint_limit_ : event_limit_;
-        limit = std::max<size_t>(1, std::min(limit, (n + 1) / 2));
+      // Learn the limit so later batches do not hit the wall again: in
+      // bytes as sent (and inflated, for a gzip body: a gateway may limit
+      // either), bisected between what it took and what it refused.
+      if (items_limit) {
+        (complaints ? complaint_items_ : event_items_).refused(n, now);
       } else {
-        body_limit_ = std::max<size_t>(1024, std::min(body_limit_, b.body.size() / 2 + 1));
+        wire_bytes_.refused(b.wire, now);
+        if (b.gz) raw_bytes_.refused(b.body.size(), now);
       }
-      auto [x, y] = split_batch(BatchRange{b.begin, b.end, false});
-      log(std::string(what) + " split items=" + std::to_string(n) + " into=" + std::to_string(x.size()) + "+" +
-          std::to_string(y.size()) + " code=" + (o.code.empty() ? "none" : o.code));
-      if (send_items(kind, b.items, x.begin, x.end, report) == Step::stop_pass) {
-        release_all(items, y.begin, y.end, "not sent: an earlier batch failed", std::max(backoff_until_ms_, now_ms()));
-        return Step::stop_pass;
-      }
-      return send_items(kind, b.items, y.begin, y.end, report);
+      save_limits();
+      log(std::string(what) + " split items=" + std::to_string(n) + " bytes=" + std::to_string(b.wire) +
+          (b.gz ? " gzip" : "") + " code=" + (o.code.empty() ? "none" : o.code));
+      return send_range(kind, b.items, b.begin, b.end, report);
     }
     case Outcome::client_fault: {
+      if (n > 1)
+        if (std::optional<Step> s = hold_unreadable(kind, b, o, report)) return *s;
       std::vector<HeldMark> marks;
       for (size_t i = b.begin; i < b.end; ++i) marks.push_back({items[i].seq, "the gateway refused the request: " + o.error});
       store_->mark_held(marks);
@@ -497,7 +755,7 @@ SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const Http
       log(std::string(what) + " held items=" + std::to_string(n) + " error=\"" + o.error.substr(0, o.error.find(':')) + "\"");
       // No hot retry: the next batch waits for a backoff.
       ++failures_;
-      backoff_until_ms_ = now_ms() + backoff_delay_ms(options_.backoff, failures_);
+      set_backoff(now_ms() + backoff_delay_ms(options_.backoff, failures_));
       report.backoff_until_ms = backoff_until_ms_;
       record_error(std::string(what) + ": " + o.error);
       return Step::stop_pass;
@@ -553,6 +811,12 @@ SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const Batc
       unanswered_seqs.push_back(it.seq);
     }
   }
+  // The gateway took a body of this size: the learned limits may grow.
+  const int64_t now = now_ms();
+  wire_bytes_.accepted(b.wire, now);
+  raw_bytes_.accepted(b.body.size(), now);
+  (complaints ? complaint_items_ : event_items_).accepted(b.size(), now);
+  save_limits();
   store_->mark_delivered(delivered_marks);
   store_->mark_held(held_marks);
   store_->release(unanswered_seqs, "no result for this item in the answer", now_ms());
@@ -581,7 +845,7 @@ SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const Batc
 
 SyncEngine::Step SyncEngine::pull_updates(SyncReport& report) {
   std::optional<std::string> cursor = store_->updates_cursor();
-  bool restarted = false, skew_retried = false;
+  bool restarted = false, skew_retried = false, resent = false;
   for (int page = 0; page < 10'000 && !stopping_.load(); ++page) {
     std::string target = updates_target(base_path_, cursor.value_or(""), options_.updates_limit);
     HttpResponse r = exchange("GET", target, "", true);
@@ -590,6 +854,22 @@ SyncEngine::Step SyncEngine::pull_updates(SyncReport& report) {
     if (o.verdict == Outcome::clock_skew && !skew_retried) {
       skew_retried = true;
       learn_offset(*o.server_time, "clock_skew");
+      --page;
+      continue;
+    }
+    if (o.verdict == Outcome::refused) {
+      if (note_refusal(o)) {
+        log("updates refused error=\"" + o.error + "\"");
+        if (!pause_before_retry()) {
+          report.aborted = true;
+          return Step::stop_pass;
+        }
+        --page;
+        continue;
+      }
+    }
+    if (o.verdict == Outcome::transient && o.no_answer && !resent) {
+      resent = true;  // a GET is safe to repeat; signed afresh
       --page;
       continue;
     }
@@ -649,6 +929,15 @@ bool SyncEngine::check_health() {
 
 SyncReport SyncEngine::pass(bool poll) {
   SyncReport report;
+  if (now_ms() < backoff_until_ms_) {
+    // A wait the gateway asked for (or a backoff), perhaps in an earlier
+    // process: nothing goes before it is over.
+    report.deferred = true;
+    report.backoff_until_ms = backoff_until_ms_;
+    report.error = "waiting until " + format_rfc3339(backoff_until_ms_ / 1000, options_.store.tz_offset_minutes) +
+                   " before the next request (backoff or Retry-After)";
+    return report;
+  }
   try {
     if (poll) check_health();
     if (deliver(OutboxKind::complaint, report) == Step::ok && !stopping_.load() &&
@@ -760,7 +1049,9 @@ void SyncEngine::thread_main() {
       if (poll) next_poll = now_ms() + options_.poll_interval_ms;
       now = now_ms();
       wake_at = next_poll;
-      if (backoff_until_ms_ > now) wake_at = std::min(wake_at, backoff_until_ms_);
+      // After a failure the next try is due when its backoff ends, even when
+      // that is already past (a full-jitter wait can be 0 ms): not at the next poll.
+      if (rep.failed || backoff_until_ms_ > now) wake_at = std::min(wake_at, std::max(backoff_until_ms_, now));
       if (!rep.failed && !rep.stopped) {
         try {
           int64_t due = store_->next_due_ms();

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "config/config.h"
 #include "engine/retry.h"
@@ -42,11 +43,14 @@ struct SyncOptions {
   BackoffPolicy backoff;                    // 1 s doubling to 5 min (tests shrink it)
   int64_t poll_interval_ms = 30'000;        // /health and /updates when idle
   int64_t stopped_retry_ms = 3'600'000;     // after a 401/404 the background loop tries again this rarely
+  int max_auth_refusals = 3;                // 401s in a row (each signed afresh, with backoff) before syncing stops
   int64_t max_wait_ms = 3'600'000;          // a Retry-After longer than this is cut to it
   int64_t lease_ms = 0;                     // 0: request time-out + 60 s
   size_t max_complaints_per_batch = 100;    // the protocol's limits
   size_t max_events_per_batch = 500;
   size_t max_body_bytes = 1024 * 1024;
+  int64_t limit_recovery_ms = 600'000;      // a limit learned from 413s doubles back after this without a 413
+  int64_t constrained_interval_ms = 50;     // while such a limit is in force: batch requests at most 20/s
   size_t gzip_above_bytes = 16 * 1024;      // gzip request bodies larger than this (0: never)
   int updates_limit = 100;
   // Retention: personal data of complaints whose delivery is done and that
@@ -82,9 +86,10 @@ struct SyncReport {
   bool failed = false;   // a transient failure: items stay pending, retried after backoff_until_ms
   bool stopped = false;  // 401/404: syncing stopped, staff alerted
   bool aborted = false;  // stop() during the pass
+  bool deferred = false; // nothing sent: a backoff or Retry-After (maybe from before a restart) is not over
   std::string error;     // the last failure, for the operator
   int64_t backoff_until_ms = 0;
-  bool ok() const { return !failed && !stopped && !aborted && held == 0; }
+  bool ok() const { return !failed && !stopped && !aborted && !deferred && held == 0; }
 };
 
 class SyncEngine {
@@ -98,8 +103,9 @@ class SyncEngine {
   SyncEngine& operator=(const SyncEngine&) = delete;
 
   // One pass on the caller's thread: /health, complaints, events, updates.
-  // Not while the background thread runs. Honours nothing but stop(): a
-  // backoff from an earlier pass is the caller's to respect.
+  // Not while the background thread runs. While a backoff or Retry-After
+  // is not over (this engine's, or one left in the store by an earlier
+  // process for the same gateway) it sends nothing and reports deferred.
   SyncReport run_once();
   // Only the outbox (complaints, then events): no /health, no /updates.
   SyncReport deliver_pending();
@@ -130,8 +136,18 @@ class SyncEngine {
   struct Batch;
   std::string batch_body(OutboxKind kind, const std::vector<OutboxItem>& items, size_t begin, size_t end);
   std::string batch_target(OutboxKind kind) const;
-  Step send_items(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items, size_t begin, size_t end,
+  Step send_range(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items, size_t begin, size_t end,
                   SyncReport& report);
+  void build_batch(OutboxKind kind, Batch& b);
+  void build_fitting(OutboxKind kind, Batch& b, std::vector<BatchRange>& plan, size_t next);
+  HttpResponse send_batch(OutboxKind kind, Batch& b);
+  bool held_over_protocol_limit(OutboxKind kind, Batch& b, SyncReport& report);
+  void pace();
+  std::optional<Step> hold_unreadable(OutboxKind kind, Batch& b, const Outcome& o, SyncReport& report);
+  std::string destination() const;
+  void set_backoff(int64_t until_ms);
+  void save_limits();
+  void load_waits();
   Step answer_batch(OutboxKind kind, Batch& b, const HttpResponse& r, bool may_retry, SyncReport& report);
   Step handle_answer(OutboxKind kind, Batch& b, const HttpResponse& r, Outcome o, const std::string& why,
                      bool may_retry, SyncReport& report);
@@ -142,6 +158,9 @@ class SyncEngine {
   HttpResponse exchange(const std::string& method, const std::string& target, const std::string& body, bool sign);
   Outcome classify(const HttpResponse& resp);
   Step on_failure(const Outcome& o, SyncReport& report, const std::string& what);
+  bool note_refusal(Outcome& o);
+  std::string refusals_summary() const;
+  bool pause_before_retry();
   void release_all(std::vector<OutboxItem>& items, size_t begin, size_t end, const std::string& why, int64_t not_before);
   void learn_offset(int64_t server_time_s, const char* source);
   void set_reachable(bool reachable);
@@ -161,7 +180,11 @@ class SyncEngine {
   int failures_ = 0;               // consecutive transient failures: the backoff exponent
   int64_t backoff_until_ms_ = 0;   // no request before this
   bool stopped_ = false;           // 401/404 seen
-  size_t complaint_limit_, event_limit_, body_limit_;  // lowered by 413s
+  std::vector<std::string> refusals_;  // codes of the 401s in a row (other than clock_skew)
+  // Taught by 413s: items a request, body bytes as sent, body bytes inflated.
+  LearnedLimit complaint_items_, event_items_, wire_bytes_, raw_bytes_;
+  int64_t last_batch_ms_ = 0;  // when the last batch request went (pacing)
+  std::string saved_limits_;   // what the store holds, to write only changes
   std::optional<bool> reachable_;  // last written, to write only changes
 
   std::thread thread_;

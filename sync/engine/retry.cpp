@@ -73,6 +73,44 @@ std::vector<BatchRange> plan_batches(const std::vector<size_t>& item_bytes, size
   return out;
 }
 
+static size_t midpoint(size_t took, size_t refused_at) {
+  size_t v = took ? took + (refused_at - took) / 2 : refused_at / 2;
+  return std::clamp<size_t>(v, 1, refused_at > 1 ? refused_at - 1 : 1);
+}
+
+size_t LearnedLimit::current(int64_t now_ms) {
+  if (value >= max || recover_ms <= 0) return value;
+  while (value < max && now_ms - since_ms >= recover_ms) {
+    value = value > max / 2 ? max : value * 2;
+    refused_at = value < max ? value + 1 : 0;  // to be found again, above the old one
+    took = std::min(took, value);
+    since_ms += recover_ms;
+  }
+  return value;
+}
+
+void LearnedLimit::refused(size_t size, int64_t now_ms) {
+  current(now_ms);
+  size = std::max<size_t>(size, 1);
+  if (refused_at == 0 || size < refused_at) refused_at = size;
+  if (took >= refused_at) took = 0;
+  value = std::min(value, midpoint(took, refused_at));
+  since_ms = now_ms;
+}
+
+void LearnedLimit::accepted(size_t size, int64_t now_ms) {
+  current(now_ms);
+  if (refused_at == 0 || size >= refused_at || size <= took) return;
+  took = size;
+  value = std::max(value, midpoint(took, refused_at));
+}
+
+size_t shrink_to_fit(size_t n, size_t wire_bytes, size_t limit) {
+  if (n <= 1 || wire_bytes <= limit) return n;
+  size_t keep = size_t(double(n) * double(limit) / double(wire_bytes));
+  return std::clamp<size_t>(keep, 1, n - 1);
+}
+
 std::pair<BatchRange, BatchRange> split_batch(const BatchRange& r) {
   size_t mid = r.begin + (r.size() + 1) / 2;
   return {BatchRange{r.begin, mid, false}, BatchRange{mid, r.end, false}};

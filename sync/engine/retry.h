@@ -37,7 +37,7 @@ std::optional<int64_t> retry_after_ms(const std::string& value, const std::strin
 // A run of consecutive items [begin, end) that go in one request.
 struct BatchRange {
   size_t begin = 0, end = 0;
-  bool too_large = false;  // one item that alone exceeds max_bytes: never sendable
+  bool too_large = false;  // one item that alone exceeds max_bytes: it goes alone (the gateway decides)
   size_t size() const { return end - begin; }
 };
 
@@ -46,6 +46,31 @@ struct BatchRange {
 // ({"complaints":[ ... ]}) as envelope_bytes and one comma between items.
 std::vector<BatchRange> plan_batches(const std::vector<size_t>& item_bytes, size_t max_items, size_t max_bytes,
                                      size_t envelope_bytes);
+
+// A limit taught by 413 answers (bytes as sent, bytes inflated, items a
+// request), found by bisection between the largest size the gateway took
+// and the smallest it refused, so a few 413s find it whatever the sizes.
+// It starts at the protocol's value; after recover_ms without a refusal it
+// doubles back towards it (a gateway's or proxy's limit can be raised
+// again, and one odd 413 must not slow a kiosk for the life of the process).
+struct LearnedLimit {
+  size_t max = 0;         // the protocol's value
+  size_t value = 0;       // in force now (== max: nothing learned)
+  size_t refused_at = 0;  // smallest size refused (0: none)
+  size_t took = 0;        // largest size taken below refused_at (0: none)
+  int64_t since_ms = 0;   // last refusal or recovery step
+  int64_t recover_ms = 600'000;
+
+  static LearnedLimit of(size_t max, int64_t recover_ms) { return {max, max, 0, 0, 0, recover_ms}; }
+  size_t current(int64_t now_ms);               // applies the recovery due by now
+  void refused(size_t size, int64_t now_ms);    // a request of this size got 413
+  void accepted(size_t size, int64_t now_ms);   // a request of this size went through
+  bool lowered(int64_t now_ms) { return current(now_ms) < max; }
+};
+
+// How many of n items to keep when a body of wire_bytes must fit into
+// limit bytes: proportional, at least 1, fewer than n when it does not fit.
+size_t shrink_to_fit(size_t n, size_t wire_bytes, size_t limit);
 
 // After a 413: the two halves of a batch (the second may be empty for one item).
 std::pair<BatchRange, BatchRange> split_batch(const BatchRange& r);

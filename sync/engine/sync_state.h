@@ -21,6 +21,10 @@ inline constexpr const char* reachable = "sync.reachable";            // "1", "0
 inline constexpr const char* reachable_at = "sync.reachable_at";
 inline constexpr const char* server_time = "sync.server_time";  // from /health, Unix seconds
 inline constexpr const char* stopped = "sync.stopped";          // non-empty: syncing stopped (401/404), why
+// "<unix ms> <base url>": no request to that gateway before then (backoff, Retry-After)
+inline constexpr const char* not_before = "sync.not_before";
+// "<base url> <items/complaints> <items/events> <bytes as sent> <bytes inflated>", each "value,refused,took,since_ms"
+inline constexpr const char* limits = "sync.limits";
 }  // namespace sync_key
 
 // Alerts for staff, one state key each ("sync.alert.<code>"), value

@@ -33,6 +33,7 @@ serve options (defaults in brackets):
   --base-path P           API base path                          [/odr/v1]
   --threads N             worker threads                         [16]
   --max-body-bytes N      413 body_too_large above N bytes        [1048576]
+  --max-inflated-bytes N  ... and above N once a gzip body is inflated [the same N]
   --max-batch N           413 too_many_items above N complaints   [100]
   --max-events N          413 too_many_items above N events       [500]
   --accept-after-ms N     received -> accepted after N ms         [5000]
@@ -102,6 +103,7 @@ int cmd_serve(Args& a) {
     else if (f == "--base-path") o.base_path = a.value(f);
     else if (f == "--threads") o.threads = static_cast<int>(a.integer(f));
     else if (f == "--max-body-bytes") o.max_body_bytes = static_cast<size_t>(a.integer(f));
+    else if (f == "--max-inflated-bytes") o.max_inflated_bytes = static_cast<size_t>(a.integer(f));
     else if (f == "--max-batch") o.max_batch = static_cast<size_t>(a.integer(f));
     else if (f == "--max-events") o.max_events = static_cast<size_t>(a.integer(f));
     else if (f == "--accept-after-ms") o.progression.accept_after_ms = a.integer(f);

@@ -169,6 +169,14 @@ class Stats {
     std::lock_guard<std::mutex> lock(mu_);
     ++faults_[name];
   }
+  // Per-item results of every stored batch, its answer sent or dropped.
+  void results(const char* kind, size_t accepted, size_t duplicate, size_t rejected) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& m = results_[kind];
+    m["accepted"] += int64_t(accepted);
+    m["duplicate"] += int64_t(duplicate);
+    m["rejected"] += int64_t(rejected);
+  }
   int64_t total() {
     std::lock_guard<std::mutex> lock(mu_);
     return total_;
@@ -183,12 +191,14 @@ class Stats {
     }
     json faults = json::object();
     for (const auto& [f, n] : faults_) faults[f] = n;
+    json results = json::object();
+    for (const auto& [kind, m] : results_) results[kind] = json(m);
     json recent = json::array();
     size_t start = recent_.size() > recent_max ? recent_.size() - recent_max : 0;
     for (size_t i = start; i < recent_.size(); ++i)
       recent.push_back({{"t_ms", recent_[i].t_ms}, {"route", recent_[i].route}, {"status", recent_[i].status}});
     return json{{"requests_total", total_}, {"requests", std::move(routes)}, {"faults", std::move(faults)},
-                {"recent", std::move(recent)}};
+                {"results", std::move(results)}, {"recent", std::move(recent)}};
   }
 
  private:
@@ -199,6 +209,7 @@ class Stats {
   std::mutex mu_;
   std::map<std::string, std::map<std::string, int64_t>> by_route_;
   std::map<std::string, int64_t> faults_;
+  std::map<std::string, std::map<std::string, int64_t>> results_;
   std::deque<Recent> recent_;
   int64_t total_ = 0;
 };
@@ -437,9 +448,10 @@ void Sim::handle_batch(const httplib::Request& req, httplib::Response& res, bool
       send_error(res, 400, wire_err::bad_request, "body is not a complete gzip stream");
       return;
     }
-    if (inflated->size() > opt_.max_body_bytes) {
+    const size_t inflated_max = opt_.max_inflated_bytes ? opt_.max_inflated_bytes : opt_.max_body_bytes;
+    if (inflated->size() > inflated_max) {
       send_error(res, 413, wire_err::body_too_large,
-                 "body is larger than " + std::to_string(opt_.max_body_bytes) + " bytes once inflated");
+                 "body is larger than " + std::to_string(inflated_max) + " bytes once inflated");
       return;
     }
   } else if (!encoding.empty() && encoding != "identity") {
@@ -484,6 +496,7 @@ void Sim::handle_batch(const httplib::Request& req, httplib::Response& res, bool
     else if (r.status == item_status::duplicate) ++duplicate;
     else ++rejected;
   }
+  stats_.results(complaints ? "complaints" : "events", accepted, duplicate, rejected);
   t_note += " items=" + std::to_string(items.size()) + " accepted=" + std::to_string(accepted) +
             " duplicate=" + std::to_string(duplicate) + " rejected=" + std::to_string(rejected);
   if (coin(faults().drop_after_store)) {

@@ -4,12 +4,14 @@
 // abort() interrupt a transfer that is waiting on a dead network at once,
 // instead of at the next progress tick.
 #include <curl/curl.h>
+#include <openssl/ssl.h>
 
 #include <atomic>
-#include <utility>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <utility>
 
 #include "transport/transport.h"
 
@@ -21,6 +23,7 @@ const char* to_string(TransportError e) {
     case TransportError::connect: return "connect";
     case TransportError::timeout: return "timeout";
     case TransportError::tls: return "tls";
+    case TransportError::not_tls: return "not_tls";
     case TransportError::aborted: return "aborted";
     case TransportError::other: return "other";
   }
@@ -65,9 +68,30 @@ TransportError classify(CURLcode code) {
   }
 }
 
+// libcurl opens the file named by SSLKEYLOGFILE at global init and writes
+// every TLS session's secrets to it: whoever can set a kiosk's environment
+// could then read its traffic. The variable goes before curl sees it, and
+// each TLS context drops the key-log callback (set_no_keylog) in case
+// something else in the process initialised curl first.
 void global_init() {
   static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::call_once(once, [] {
+    ::unsetenv("SSLKEYLOGFILE");
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+  });
+}
+
+CURLcode set_no_keylog(CURL*, void* ssl_ctx, void*) {
+  SSL_CTX_set_keylog_callback(static_cast<SSL_CTX*>(ssl_ctx), nullptr);
+  return CURLE_OK;
+}
+
+// OpenSSL's words when the other side answered in something that is not TLS
+// (an HTTP server on that port answers the ClientHello with "HTTP/1.1 400").
+bool looks_like_plain_http(const std::string& detail) {
+  for (const char* w : {"wrong version number", "packet length too long", "http request", "unknown protocol"})
+    if (detail.find(w) != std::string::npos) return true;
+  return false;
 }
 
 class CurlTransport final : public Transport {
@@ -104,6 +128,7 @@ class CurlTransport final : public Transport {
   static size_t on_body(char* data, size_t size, size_t n, void* self);
   static size_t on_header(char* data, size_t size, size_t n, void* self);
   static int on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+  static int on_prereq(void* self, char*, char*, int, int);
 
   TransportOptions options_;
   CURLM* multi_ = nullptr;
@@ -119,6 +144,8 @@ class CurlTransport final : public Transport {
   CURLcode result_ = CURLE_OK;
   std::chrono::steady_clock::time_point t0_;
   bool too_large_ = false;
+  int attempts_ = 0;             // requests curl put on the wire for this start()
+  bool refused_resend_ = false;  // on_prereq stopped curl's own second attempt
 };
 
 void CurlTransport::set_fixed_options() {
@@ -133,6 +160,9 @@ void CurlTransport::set_fixed_options() {
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &CurlTransport::on_progress);
   curl_easy_setopt(h, CURLOPT_XFERINFODATA, this);
+  curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, &CurlTransport::on_prereq);
+  curl_easy_setopt(h, CURLOPT_PREREQDATA, this);
+  curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &set_no_keylog);
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding curl can undo (gzip, deflate, ...)
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, long(options_.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1));
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -190,6 +220,20 @@ int CurlTransport::on_progress(void* p, curl_off_t, curl_off_t, curl_off_t, curl
   return self->aborting_.load() ? 1 : 0;
 }
 
+// Called each time curl is about to send the request on a connection. A
+// second call within one transfer is curl re-sending it by itself (a reused
+// keep-alive connection died before any answer, or an HTTP/2 stream was
+// refused): the first copy may have arrived, and a signed request must not
+// go twice with the same nonce. The transfer ends instead, as no_answer.
+int CurlTransport::on_prereq(void* p, char*, char*, int, int) {
+  auto* self = static_cast<CurlTransport*>(p);
+  if (++self->attempts_ > 1) {
+    self->refused_resend_ = true;
+    return CURL_PREREQFUNC_ABORT;
+  }
+  return CURL_PREREQFUNC_OK;
+}
+
 void CurlTransport::start(HttpRequest request) {
   active_ = std::move(request);
   response_ = HttpResponse();
@@ -200,6 +244,8 @@ void CurlTransport::start(HttpRequest request) {
   if (!easy_ || !multi_ || aborting_.load()) return;  // finish() reports why
   current_ = &response_;
   too_large_ = false;
+  attempts_ = 0;
+  refused_resend_ = false;
   error_buf_[0] = 0;
   CURL* h = easy_;
   curl_easy_setopt(h, CURLOPT_URL, active_.url.c_str());
@@ -295,17 +341,28 @@ HttpResponse CurlTransport::finish() {
     resp.http_version = version == CURL_HTTP_VERSION_2_0 ? 20 : 11;
     return resp;
   }
+  long header_bytes = 0;
+  curl_easy_getinfo(h, CURLINFO_HEADER_SIZE, &header_bytes);
+  const bool nothing_read = header_bytes == 0 && resp.body.empty();
   resp.status = 0;
   resp.body.clear();
   resp.headers.clear();
   resp.error = too_large_ ? TransportError::other : classify(result);
   std::string detail = error_buf_[0] ? std::string(error_buf_) : std::string(curl_easy_strerror(result));
+  if (refused_resend_ && !aborted && !aborting_.load()) {
+    resp.error = TransportError::other;
+    detail = "the connection closed before any answer; the request may have arrived (not re-sent)";
+  }
   // With TLS 1.3 a refused client certificate arrives as an alert after the
   // handshake, so curl reports a receive error: it is still a TLS failure.
   if (resp.error == TransportError::other && detail.find("SSL routines") != std::string::npos)
     resp.error = TransportError::tls;
+  if (resp.error == TransportError::tls && looks_like_plain_http(detail)) resp.error = TransportError::not_tls;
   if (too_large_) detail = "answer larger than " + std::to_string(options_.max_response_bytes) + " bytes";
   if (resp.error == TransportError::aborted) detail = "aborted";
+  // Sent (at least partly) and nothing came back: the caller decides whether to send again.
+  resp.no_answer = nothing_read && attempts_ > 0 &&
+                   (resp.error == TransportError::other || resp.error == TransportError::timeout);
   resp.error_message = std::string(to_string(resp.error)) + ": " + detail + " (curl " + std::to_string(int(result)) + ")";
   return resp;
 }

@@ -20,6 +20,7 @@ enum class TransportError {
   connect,  // could not resolve or connect
   timeout,  // connect, total or low-speed time-out
   tls,      // certificate chain, host name, pinned key, handshake
+  not_tls,  // the server answered in plain HTTP (or something else that is not TLS)
   aborted,  // abort() was called
   other,    // reset, cut connection, garbled HTTP, too large, ...
 };
@@ -38,6 +39,9 @@ struct HttpResponse {
   std::string body;                            // decoded (gzip undone)
   TransportError error = TransportError::none;
   std::string error_message;  // for logs and staff: never holds request data
+  // The connection ended before a single byte of an answer: the request may
+  // have reached the server (a lost acknowledgement). Never re-sent here.
+  bool no_answer = false;
   long http_version = 0;      // 11 or 2 (20), for the curious
   double seconds = 0;         // wall time of the exchange
 
@@ -81,7 +85,12 @@ class Transport {
 };
 
 // One reused libcurl easy handle: keep-alive across calls, HTTP/2 when the
-// server offers it, gzip answers, time-outs and prompt abort.
+// server offers it, gzip answers, time-outs and prompt abort. One start() is
+// one attempt on the wire: when a reused connection dies before any answer,
+// libcurl would send the same request again on a new connection by itself;
+// this transport refuses that and reports no_answer instead, so a signed
+// request is only ever sent again by its caller, signed again. It never
+// writes TLS secrets, whatever SSLKEYLOGFILE says.
 std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options);
 
 }  // namespace odr

@@ -423,6 +423,17 @@ TEST_F(SimTest, LimitsAreConfigurable) {
   EXPECT_EQ(post_events({event("a"), event("b"), event("c")}).error_code(), "too_many_items");
 }
 
+TEST_F(SimTest, InflatedLimitIsSeparateWhenGiven) {
+  // A gateway that limits only the bytes as sent: a 9 KB body gzipped small goes.
+  start({"--max-body-bytes", "6000", "--max-inflated-bytes", "100000"});
+  json big = complaint(kiosk_, ticket(1));
+  big["padding"] = std::string(9000, 'x');
+  std::string body = json{{"complaints", {big}}}.dump();
+  EXPECT_EQ(signed_call("POST", "/odr/v1/complaints:batch", body, 0).error_code(), "body_too_large");
+  Reply gz = signed_call("POST", "/odr/v1/complaints:batch", odr::gzip_compress(body), 0, {"Content-Encoding: gzip"});
+  EXPECT_EQ(gz.status, 200) << gz.body;
+}
+
 TEST_F(SimTest, GzipBodiesAreSignedAsSentAndGzipAnswersOnRequest) {
   start();
   std::string body = json{{"complaints", {complaint(kiosk_, ticket(1)), complaint(kiosk_, ticket(2))}}}.dump();
@@ -861,6 +872,9 @@ TEST_F(SimTest, DropAfterStoreLosesOnlyTheAnswer) {
   EXPECT_EQ(a.results[0].status, "duplicate");
   EXPECT_EQ(a.results[0].case_no.size(), 19u);
   EXPECT_EQ(stats()["complaints"], 1);
+  // Per-item results count the stored batch whose answer was dropped too.
+  EXPECT_EQ(stats()["results"]["complaints"]["accepted"], 1);
+  EXPECT_EQ(stats()["results"]["complaints"]["duplicate"], 1);
   // Events are dropped after storing too.
   set_faults({{"drop_after_store", 1}});
   EXPECT_NE(post_events({event(c["id"])}).code, CURLE_OK);

@@ -187,6 +187,21 @@ TEST_F(KioskSyncTest, OnceFailsWhenTheGatewayIsDownAndStatusSaysSo) {
   EXPECT_NE(out.find("connect"), std::string::npos) << out;
 }
 
+// issue 9 "on the wire" 3: libcurl writes every TLS session's secrets to
+// the file SSLKEYLOGFILE names. A kiosk must never do that.
+TEST_F(KioskSyncTest, SslKeyLogFileInTheEnvironmentWritesNoSecrets) {
+  start_sim();
+  store->submit_complaint(valid_complaint(1));
+  const std::string keylog = dir + "/tls-secrets.log";
+  ::setenv("SSLKEYLOGFILE", keylog.c_str(), 1);
+  std::string out;
+  int rc = kiosk_sync({"once"}, &out);
+  ::unsetenv("SSLKEYLOGFILE");
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(store->outbox_counts().delivered, 1) << "it did talk TLS to the gateway";
+  EXPECT_FALSE(std::filesystem::exists(keylog)) << "TLS secrets written: " << read_file(keylog).substr(0, 80);
+}
+
 TEST_F(KioskSyncTest, BadConfigAndBadKeyAreClearErrors) {
   start_sim();
   std::string out;

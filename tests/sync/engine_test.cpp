@@ -1,13 +1,22 @@
 // The sync engine against the real platform-sim over HTTPS on 127.0.0.1 with
 // the dev CA: every row of the protocol's error table, seen from the kiosk
 // (local store) and from the gateway (its own records and request counts).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
 
+#include <atomic>
+#include <cstring>
+
+#include <random>
 #include <set>
 
 #include "engine/sync_state.h"
 #include "sim_harness.h"
+#include "util/utf8.h"
 
 using namespace odr;
 using namespace odr::test;
@@ -83,6 +92,67 @@ void expect_no_personal_data(const LogSink& log, int n) {
   }
 }
 
+// The real curl transport, counting what the engine hands it: every attempt
+// the engine knows of, with the nonce it was signed with.
+class CountingTransport : public Transport {
+ public:
+  struct Seen {
+    std::mutex mu;
+    int64_t batches = 0;
+    std::vector<std::string> nonces;
+  };
+  explicit CountingTransport(std::unique_ptr<Transport> inner) : inner_(std::move(inner)) {}
+  HttpResponse send(const HttpRequest& r) override {
+    note(r);
+    return inner_->send(r);
+  }
+  void start(HttpRequest r) override {
+    note(r);
+    inner_->start(std::move(r));
+  }
+  HttpResponse finish() override { return inner_->finish(); }
+  void abort() override { inner_->abort(); }
+  void resume() override { inner_->resume(); }
+  std::shared_ptr<Seen> seen = std::make_shared<Seen>();
+
+ private:
+  void note(const HttpRequest& r) {
+    if (r.url.find(":batch") == std::string::npos) return;
+    std::lock_guard<std::mutex> lock(seen->mu);
+    ++seen->batches;
+    for (const auto& [k, v] : r.headers)
+      if (k == kHeaderNonce) seen->nonces.push_back(v);
+  }
+  std::unique_ptr<Transport> inner_;
+};
+
+// Sends the first `replays` batch requests twice, as libcurl did after a
+// lost answer: the gateway stores the first copy and answers the second,
+// which carries the same nonce, with 401 replayed_nonce.
+class ReplayingTransport : public CountingTransport {
+ public:
+  ReplayingTransport(const TransportOptions& o, int replays)
+      : CountingTransport(make_curl_transport(o)), replays_(replays), twin_(make_curl_transport(o)) {}
+  void start(HttpRequest r) override {
+    replay(r);
+    CountingTransport::start(std::move(r));
+  }
+  HttpResponse send(const HttpRequest& r) override {
+    replay(r);
+    return CountingTransport::send(r);
+  }
+
+ private:
+  void replay(const HttpRequest& r) {
+    if (replays_ > 0 && r.url.find(":batch") != std::string::npos) {
+      --replays_;
+      twin_->send(r);  // the copy whose answer is "lost"
+    }
+  }
+  int replays_;
+  std::unique_ptr<Transport> twin_;
+};
+
 class SyncTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -101,6 +171,10 @@ class SyncTest : public ::testing::Test {
     return std::make_unique<SyncEngine>(std::move(o));
   }
   std::unique_ptr<SyncEngine> make_engine() { return make_engine(engine_options(sim, store_path)); }
+  std::unique_ptr<SyncEngine> make_engine(SyncOptions o, std::unique_ptr<Transport> t) {
+    o.log = log.fn();
+    return std::make_unique<SyncEngine>(std::move(o), std::move(t));
+  }
   std::string state(const char* key) { return store->state(key).value_or(""); }
 
   std::string dir, store_path;
@@ -203,6 +277,70 @@ TEST_F(SyncTest, LostAcknowledgementsStillGiveExactlyOnce) {
   for (const std::string& id : ids) EXPECT_EQ(local[id].case_no, on_gateway[id]);
 }
 
+// issue 9 "on the wire" 1: a lost answer on a reused keep-alive connection
+// made libcurl send the same signed request again by itself (same nonce),
+// the gateway said 401 replayed_nonce and the engine stopped for an hour.
+TEST_F(SyncTest, ThirtyPercentLostAcknowledgementsDrainTwoThousandWithoutStoppingExactlyOnce) {
+  start_sim({"--drop-after-store", "0.3", "--seed", "11"});
+  const int n = 2000;
+  sqlite3_exec(store->handle(), "PRAGMA synchronous = OFF", nullptr, nullptr, nullptr);  // test setup speed only
+  std::vector<std::string> ids = submit(*store, n);
+  SyncOptions o = engine_options(sim, store_path);
+  o.max_complaints_per_batch = 25;  // 80 batches: many lost answers, most on reused connections
+  auto counting = std::make_unique<CountingTransport>(make_curl_transport(o.transport));
+  std::shared_ptr<CountingTransport::Seen> seen = counting->seen;
+  auto engine = make_engine(o, std::move(counting));
+  auto t0 = std::chrono::steady_clock::now();
+  engine->start();
+  wait_for([&] { return store->outbox_counts().delivered == n || !state(sync_key::stopped).empty(); }, 120000);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  engine->stop();
+
+  EXPECT_EQ(state(sync_key::stopped), "") << "a lost answer never stops syncing";
+  ASSERT_EQ(store->outbox_counts().delivered, n) << "drained within the bound";
+  EXPECT_TRUE(read_sync_status(*store).alerts.empty());
+  nlohmann::json stats = sim.stats();
+  int64_t dropped = sim.count("/complaints:batch", "dropped");
+  int64_t on_wire = sim.count_all("/complaints:batch");
+  EXPECT_GE(dropped, 10) << "the fault must have happened, often";
+  EXPECT_EQ(sim.count("/complaints:batch", "401"), 0) << "no request went twice with the same nonce";
+  // Exactly once: every complaint stored once, every re-send answered duplicate.
+  const nlohmann::json& res = stats["results"]["complaints"];
+  EXPECT_EQ(res["accepted"].get<int64_t>(), n);
+  EXPECT_EQ(res["rejected"].get<int64_t>(), 0);
+  EXPECT_GE(res["duplicate"].get<int64_t>(), dropped) << "each dropped batch was sent again";
+  std::map<std::string, std::string> on_gateway = sim.complaints();
+  EXPECT_EQ(on_gateway.size(), size_t(n));
+  auto local = local_complaints(*store);
+  for (const std::string& id : ids) ASSERT_EQ(local[id].case_no, on_gateway[id]) << id;
+  // libcurl re-sent nothing behind the engine's back, and each attempt was signed afresh.
+  std::lock_guard<std::mutex> lock(seen->mu);
+  EXPECT_EQ(seen->batches, on_wire) << "the gateway saw requests the engine never made";
+  std::set<std::string> distinct(seen->nonces.begin(), seen->nonces.end());
+  EXPECT_EQ(distinct.size(), seen->nonces.size()) << "a nonce went twice";
+  std::printf("lost-ack drain: %d complaints, %lld batch requests, %lld answers lost (%.0f%%), %lld duplicates answered, %.1f s\n",
+              n, (long long)on_wire, (long long)dropped, 100.0 * double(dropped) / double(std::max<int64_t>(on_wire, 1)),
+              (long long)res["duplicate"].get<int64_t>(), secs);
+}
+
+TEST_F(SyncTest, ReplayedNonceIsTransientAndRetriedSignedAfresh) {
+  start_sim();
+  submit(*store, 10);
+  SyncOptions o = engine_options(sim, store_path);
+  auto engine = make_engine(o, std::make_unique<ReplayingTransport>(o.transport, 2));
+  SyncReport r = engine->run_once();
+  EXPECT_FALSE(r.stopped) << r.error;
+  EXPECT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(store->outbox_counts().delivered, 10);
+  EXPECT_EQ(sim.count("/complaints:batch", "401"), 2) << "two replays seen by the gateway";
+  // Stored once by the first copy; the second twin and the last retry found them stored.
+  EXPECT_EQ(sim.stats()["results"]["complaints"]["accepted"].get<int64_t>(), 10);
+  EXPECT_EQ(sim.stats()["results"]["complaints"]["duplicate"].get<int64_t>(), 20);
+  EXPECT_EQ(state(sync_key::stopped), "");
+  EXPECT_TRUE(read_sync_status(*store).alerts.empty());
+  EXPECT_EQ(log.count_containing("refused"), 2u);
+}
+
 TEST_F(SyncTest, RetryAfterSecondsIsWaitedOut) {
   start_sim({"--fail-429", "1", "--retry-after-seconds", "1"});
   submit(*store, 3);
@@ -218,6 +356,46 @@ TEST_F(SyncTest, RetryAfterSecondsIsWaitedOut) {
   EXPECT_GE(waited, 0.9) << "Retry-After: 1 means a second, not the 20 ms test backoff";
   EXPECT_EQ(sim.count("/complaints:batch", "429"), 1) << "no retry before Retry-After";
   EXPECT_EQ(sim.count("/complaints:batch", "200"), 1);
+}
+
+// issue 9 "on the wire" 3: Retry-After and backoff lived in memory only, so
+// a restarted kiosk sent at once into an overloaded gateway.
+TEST_F(SyncTest, RestartDuringARetryAfterWaitSendsNothingBeforeTheWaitIsOver) {
+  start_sim({"--fail-429", "1", "--retry-after-seconds", "3"});
+  submit(*store, 3);
+  {
+    auto engine = make_engine();
+    engine->start();
+    ASSERT_TRUE(wait_for([&] { return sim.count("/complaints:batch", "429") >= 1; }, 10000));
+    engine->stop();  // the process ends during the wait
+  }
+  sim.faults({{"fail_429", 0}});
+  // Restarted: a new engine on the same store, with a new complaint that no
+  // earlier release put off, and a first pass that would poll /updates.
+  submit(*store, 1, 3);
+  {
+    auto once = make_engine();  // kiosk-sync once
+    SyncReport r = once->run_once();
+    EXPECT_TRUE(r.deferred) << r.error;
+    EXPECT_EQ(r.requests, 0);
+  }
+  auto engine = make_engine();  // kiosk-sync run, or the kiosk
+  engine->start();
+  ASSERT_TRUE(wait_for([&] { return store->outbox_counts().delivered == 4; }, 20000));
+  engine->stop();
+  // The gateway's log: nothing signed after the 429 until its 3 s were over.
+  const nlohmann::json stats = sim.stats();
+  int64_t t429 = -1, first_after = -1;
+  for (const auto& r : stats["recent"]) {
+    const std::string route = r["route"], status = r["status"];
+    if (!Sim::route_matches(route, "/complaints:batch") && !Sim::route_matches(route, "/updates")) continue;
+    if (status == "429") t429 = r["t_ms"].get<int64_t>();
+    else if (t429 >= 0 && first_after < 0) first_after = r["t_ms"].get<int64_t>();
+  }
+  ASSERT_GE(t429, 0);
+  ASSERT_GE(first_after, 0);
+  EXPECT_GE(first_after - t429, 2900) << "a restart cut the gateway's Retry-After: 3 short";
+  EXPECT_EQ(sim.count("/complaints:batch", "429"), 1);
 }
 
 TEST_F(SyncTest, RetryAfterHttpDateIsMeasuredOnTheServersClock) {
@@ -302,6 +480,79 @@ TEST_F(SyncTest, ServiceUnavailableStormBacksOffWithoutAHotLoop) {
   EXPECT_GE(sum * 20, ceilings) << "waits of " << sum << " ms against ceilings of " << ceilings << " ms";
 }
 
+// A complaint of 6.4 to 8.5 KB (a long description and demand text of
+// random Chinese characters: gzip takes off only about a third).
+Complaint long_complaint(int i, std::mt19937& rng) {
+  Complaint c = valid_complaint(i);
+  auto text = [&](size_t n) {
+    std::string t;
+    for (size_t k = 0; k < n; ++k) append_utf8(t, char32_t(0x4E00 + rng() % (0x9FA5 - 0x4E00)));
+    return t;
+  };
+  c.description = text(1800 + rng() % 200);
+  c.demand.text = text(rng() % 500);
+  return c;
+}
+
+// Batch requests in the busiest second, from the sim's request log.
+int64_t peak_requests_per_second(Sim& sim) {
+  std::vector<int64_t> t;
+  const nlohmann::json stats = sim.stats();
+  for (const auto& r : stats["recent"])
+    if (Sim::route_matches(r["route"].get<std::string>(), "/complaints:batch")) t.push_back(r["t_ms"].get<int64_t>());
+  int64_t peak = 0;
+  for (size_t i = 0, j = 0; j < t.size(); ++j) {
+    while (t[j] - t[i] >= 1000) ++i;
+    peak = std::max<int64_t>(peak, int64_t(j - i + 1));
+  }
+  return peak;
+}
+
+// issue 9 "on the wire" 2: after 413s, complaints that fit alone were held
+// as "larger than 1 MiB", and splitting peaked at 430 requests/s.
+class BodyLimitTest : public SyncTest, public ::testing::WithParamInterface<std::vector<std::string>> {};
+
+TEST_P(BodyLimitTest, EveryItemThatFitsAloneGoesAtABoundedRate) {
+  start_sim(GetParam());
+  const int n = 300;
+  sqlite3_exec(store->handle(), "PRAGMA synchronous = OFF", nullptr, nullptr, nullptr);  // test setup speed only
+  std::mt19937 rng(9);
+  size_t smallest = SIZE_MAX, largest = 0;
+  for (int i = 0; i < n; ++i) {
+    Complaint c = long_complaint(i, rng);
+    store->submit_complaint(c);
+  }
+  for (const OutboxItem& it : store->outbox_items(OutboxState::pending, n)) {
+    smallest = std::min(smallest, it.payload.size());
+    largest = std::max(largest, it.payload.size());
+  }
+  ASSERT_GE(smallest, 6000u);
+  ASSERT_LE(largest + 20, 9000u) << "every item fits alone";
+  SyncOptions o = engine_options(sim, store_path);
+  o.constrained_interval_ms = 20;  // at most 50 requests/s once a 413 was seen (the default is 50 ms: 20/s)
+  auto engine = make_engine(o);
+  auto t0 = std::chrono::steady_clock::now();
+  drain(*engine, *store, 50);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  OutboxCounts c = store->outbox_counts();
+  EXPECT_EQ(c.held, 0) << "nothing that fits alone is held";
+  EXPECT_EQ(c.delivered, n);
+  EXPECT_EQ(sim.complaints().size(), size_t(n));
+  const int64_t requests = sim.count_all("/complaints:batch"), refused = sim.count("/complaints:batch", "413");
+  const int64_t peak = peak_requests_per_second(sim);
+  EXPECT_LE(refused, 40) << "the limit is learned, not hit again and again";
+  EXPECT_LE(requests, n + refused) << "no more requests than one per complaint and one per 413";
+  EXPECT_LE(peak, 1000 / 20 + 5) << "paced while the limit is in force";
+  std::printf("413 drain (%s): %d complaints of %zu-%zu bytes, %lld requests (%lld 413), peak %lld/s, %.1f s\n",
+              GetParam().size() > 2 ? "limit as sent only" : "as sent and inflated", n, smallest, largest,
+              (long long)requests, (long long)refused, (long long)peak, secs);
+}
+
+INSTANTIATE_TEST_SUITE_P(Limits, BodyLimitTest,
+                         ::testing::Values(std::vector<std::string>{"--max-body-bytes", "9000"},
+                                           std::vector<std::string>{"--max-body-bytes", "12000", "--max-inflated-bytes",
+                                                                    "1048576"}));
+
 TEST_F(SyncTest, TooManyItemsSplitsTheBatch) {
   start_sim({"--max-batch", "7"});
   std::vector<std::string> ids = submit(*store, 30);
@@ -366,18 +617,20 @@ TEST_F(SyncTest, BadKeyStopsSyncingAndAlertsStaff) {
   auto engine = make_engine(o);
   SyncReport r = engine->run_once();
   EXPECT_TRUE(r.stopped);
+  EXPECT_EQ(sim.count("/complaints:batch", "401"), 3) << "stopped only after 3 refusals, each signed afresh";
   EXPECT_EQ(store->outbox_counts().pending, 3) << "kept, not held, not lost";
   EXPECT_EQ(store->outbox_counts().held, 0);
   SyncStatus s = read_sync_status(*store);
   EXPECT_FALSE(s.stopped.empty());
   ASSERT_FALSE(s.alerts.empty());
   EXPECT_EQ(s.alerts[0].code, "auth");
-  EXPECT_NE(s.alerts[0].message.find("bad_signature"), std::string::npos) << s.alerts[0].message;
-  // In the background it does not try again and again.
+  EXPECT_NE(s.alerts[0].message.find("3 signed request(s) in a row"), std::string::npos) << s.alerts[0].message;
+  EXPECT_NE(s.alerts[0].message.find("HTTP 401: bad_signature 3x"), std::string::npos) << s.alerts[0].message;
+  // In the background it does not try again and again: one more round of 3.
   engine->start();
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
   engine->stop();
-  EXPECT_LE(sim.count("/complaints:batch", "401"), 2);
+  EXPECT_LE(sim.count("/complaints:batch", "401"), 6);
   // The key itself is never logged.
   for (const std::string& line : log.snapshot()) EXPECT_EQ(line.find("xxxxxxxx"), std::string::npos);
 }
@@ -452,6 +705,35 @@ TEST_F(SyncTest, RejectedItemsAreHeldWhileTheOthersDeliver) {
   engine->run_once();
   EXPECT_EQ(sim.count_all("/complaints:batch"), 2);
   expect_no_personal_data(log, 6);
+}
+
+// issue 10 item 2: one damaged row made the batch body malformed; the
+// gateway's 400 held all 100, and again after retry-held.
+TEST_F(SyncTest, OneUnreadableRowIsHeldAloneAndTheRestOfItsBatchGoes) {
+  start_sim();
+  std::vector<std::string> ids = submit(*store, 100);
+  ASSERT_EQ(sqlite3_exec(store->handle(),
+                         ("UPDATE complaints SET json = substr(json, 1, 40) WHERE id = '" + ids[37] + "'").c_str(),
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  auto engine = make_engine();
+  SyncReport r = engine->run_once();
+  EXPECT_EQ(r.held, 1) << r.error;
+  OutboxCounts c = store->outbox_counts();
+  EXPECT_EQ(c.delivered, 99);
+  EXPECT_EQ(c.held, 1);
+  EXPECT_EQ(c.pending + c.in_flight, 0);
+  std::vector<OutboxItem> held = store->outbox_items(OutboxState::held);
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].ref_id, ids[37]);
+  EXPECT_NE(held[0].last_error.find("unreadable in the local store"), std::string::npos) << held[0].last_error;
+  EXPECT_EQ(sim.complaints().size(), 99u);
+  EXPECT_EQ(sim.count("/complaints:batch", "400"), 1);
+  // retry-held gives it another go; it is still damaged, so it alone is held again.
+  store->retry_held("test");
+  drain(*engine, *store);
+  EXPECT_EQ(store->outbox_counts().held, 1);
+  EXPECT_EQ(store->outbox_counts().delivered, 99);
 }
 
 TEST_F(SyncTest, GarbageAnswersNeverMarkAnythingDelivered) {
@@ -580,6 +862,81 @@ TEST_F(SyncTest, GatewayDownIsTransientAndReported) {
   EXPECT_EQ(store->outbox_counts().pending, 2);
   EXPECT_EQ(state(sync_key::reachable), "0");
   EXPECT_FALSE(state(sync_key::last_error).empty());
+}
+
+TEST_F(SyncTest, LastErrorClearsAfterRecovery) {
+  start_sim({"--fail-503", "1"});
+  submit(*store, 2);
+  auto engine = make_engine();
+  SyncReport r = engine->run_once();
+  ASSERT_TRUE(r.failed);
+  EXPECT_NE(state(sync_key::last_error).find("503"), std::string::npos) << state(sync_key::last_error);
+  sim.faults({{"fail_503", 0}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(std::max<int64_t>(0, r.backoff_until_ms - now_unix_ms()) + 5));
+  r = engine->run_once();
+  EXPECT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(store->outbox_counts().delivered, 2);
+  SyncStatus s = read_sync_status(*store);
+  EXPECT_EQ(s.last_error, "") << "an old error is not shown as current";
+  EXPECT_EQ(s.last_error_at, "");
+  EXPECT_FALSE(s.last_success.empty());
+}
+
+// A plain HTTP server where the gateway should be: it answers anything
+// (a TLS ClientHello too) with an HTTP 400 page, as nginx on a plain port does.
+struct PlainHttpServer {
+  int fd = -1, port = 0;
+  std::thread thread;
+  std::atomic<bool> stop{false};
+  PlainHttpServer() {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+    ::listen(fd, 8);
+    thread = std::thread([this] {
+      while (!stop.load()) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0) continue;
+        int c = ::accept(fd, nullptr, nullptr);
+        if (c < 0) continue;
+        char buf[4096];
+        (void)::recv(c, buf, sizeof buf, 0);
+        const char* answer = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 22\r\n"
+                             "Connection: close\r\n\r\n<h1>400 Bad Request</h1>";
+        (void)::send(c, answer, std::strlen(answer), MSG_NOSIGNAL);
+        ::close(c);
+      }
+    });
+  }
+  ~PlainHttpServer() {
+    stop = true;
+    thread.join();
+    ::close(fd);
+  }
+};
+
+TEST_F(SyncTest, PlainHttpServerIsReportedAsNotTlsNotAsACertificateFailure) {
+  start_sim();  // for the CA only
+  PlainHttpServer plain;
+  submit(*store, 1);
+  SyncOptions o = engine_options(sim, store_path);
+  o.base_url = "https://127.0.0.1:" + std::to_string(plain.port) + "/odr/v1";
+  auto engine = make_engine(o);
+  SyncReport r = engine->run_once();
+  EXPECT_TRUE(r.failed);
+  EXPECT_FALSE(r.stopped);
+  EXPECT_NE(r.error.find("not_tls"), std::string::npos) << r.error;
+  EXPECT_EQ(store->outbox_counts().pending, 1);
+  SyncStatus s = read_sync_status(*store);
+  ASSERT_EQ(s.alerts.size(), 1u);
+  EXPECT_EQ(s.alerts[0].code, "tls");
+  EXPECT_NE(s.alerts[0].message.find("plain HTTP, not TLS"), std::string::npos) << s.alerts[0].message;
+  EXPECT_EQ(s.alerts[0].message.find("certificate"), std::string::npos) << s.alerts[0].message;
 }
 
 // --- TLS ----------------------------------------------------------------------

@@ -150,3 +150,56 @@ TEST(Batches, SplitHalves) {
   EXPECT_EQ(c.size(), 1u);
   EXPECT_EQ(d.size(), 1u);
 }
+
+TEST(LearnedLimit, BisectsBetweenWhatWasTakenAndWhatWasRefused) {
+  LearnedLimit l = LearnedLimit::of(1'000'000, 600'000);
+  EXPECT_FALSE(l.lowered(0));
+  l.refused(500'000, 0);
+  EXPECT_EQ(l.current(0), 250'000u);
+  l.refused(250'000, 1);
+  l.refused(125'000, 2);
+  EXPECT_EQ(l.current(2), 62'500u);
+  l.accepted(8'000, 3);  // the gateway took this much: try halfway up
+  EXPECT_EQ(l.current(3), 8'000u + (125'000u - 8'000u) / 2);
+  // A true limit of 9,000: refusals and acceptances close in on it in a few steps.
+  size_t v = l.current(4);
+  int steps = 0;
+  for (; steps < 40 && (v > 9'000 || v < 8'900); ++steps) {
+    if (v > 9'000) l.refused(v, 5 + steps);
+    else l.accepted(v, 5 + steps);
+    v = l.current(5 + steps);
+  }
+  EXPECT_LT(steps, 20);
+  EXPECT_LE(v, 9'000u);
+  EXPECT_TRUE(l.lowered(100));
+}
+
+TEST(LearnedLimit, GrowsBackAfterTheRecoveryTime) {
+  LearnedLimit l = LearnedLimit::of(1'000'000, 1000);
+  l.refused(20'000, 0);
+  EXPECT_EQ(l.current(999), 10'000u);
+  EXPECT_EQ(l.current(1000), 20'000u) << "doubles after a quiet recovery time";
+  EXPECT_EQ(l.current(3500), 80'000u);
+  EXPECT_EQ(l.current(10'000), 1'000'000u) << "up to the protocol's value, no further";
+  EXPECT_FALSE(l.lowered(10'000));
+  l.refused(30'000, 10'000);
+  EXPECT_EQ(l.current(10'500), 15'000u) << "learned again after it grew back";
+}
+
+TEST(LearnedLimit, NeverBelowOneNorRaisedByASizeAboveARefusal) {
+  LearnedLimit l = LearnedLimit::of(100, 600'000);
+  l.refused(2, 0);
+  EXPECT_EQ(l.current(0), 1u);
+  l.refused(1, 0);
+  EXPECT_EQ(l.current(0), 1u);
+  l.accepted(50, 0);  // bigger than what was refused: no information
+  EXPECT_EQ(l.current(0), 1u);
+}
+
+TEST(Batches, ShrinkToFitKeepsAtLeastOneAndCutsWhenOver) {
+  EXPECT_EQ(shrink_to_fit(10, 5000, 6000), 10u);
+  EXPECT_EQ(shrink_to_fit(10, 20000, 10000), 5u);
+  EXPECT_EQ(shrink_to_fit(10, 10001, 10000), 9u) << "just over: one fewer";
+  EXPECT_EQ(shrink_to_fit(10, 1'000'000, 10), 1u);
+  EXPECT_EQ(shrink_to_fit(1, 1'000'000, 10), 1u);
+}
