@@ -191,14 +191,15 @@ std::string App::message_for(const std::string& wire) const {
 }
 
 void App::field(const FieldRef& ref, TextFieldSpec spec) {
-  field_order_.push_back(ref);
   spec.id = ref.id.c_str();
   spec.kind = ref.kind;
   const bool is_focused = focus_.id == ref.id;
   // The shopper's own entry shows in full (a typo in the only number the
   // business will call must be visible); masking is for what others see.
   spec.value = *ref.text;
-  std::string msg = message_for(ref.wire);
+  // No "please fill this in" under the field being typed into, least of all
+  // while a pinyin syllable is still being composed.
+  std::string msg = is_focused && (ref.text->empty() || !ui_.preedit.empty()) ? std::string() : message_for(ref.wire);
   if (spec.error.empty()) spec.error = msg;
   if (text_field(spec) && !is_focused) focus(ref);
 }
@@ -208,6 +209,11 @@ void App::focus(const FieldRef& ref) {
   unfocus();
   focus_ = ref;
   ui_.scroll_to_focus = true;
+  // Receipt numbers are mostly digits: 123 first, the shopper's own mode after.
+  if (ref.kind == FieldKind::code) {
+    mode_before_code_ = kb.text_mode;
+    kb.text_mode = KeyboardMode::symbols;
+  }
 }
 
 void App::unfocus() {
@@ -218,6 +224,7 @@ void App::unfocus() {
   kb.hw_candidates.clear();
   kb.drawing = false;
   if (!focus_.text->empty()) touch(focus_.wire);
+  if (focus_.kind == FieldKind::code) kb.text_mode = mode_before_code_;
   focus_ = FieldRef{};
 }
 
@@ -398,12 +405,9 @@ void App::draw_keyboard() {
   } else if (a == KeyboardAction::hide) {
     unfocus();
   } else if (a == KeyboardAction::enter) {
-    // Enter moves to the next field of the screen, or closes the keyboard after the last.
-    auto it = std::find_if(field_order_.begin(), field_order_.end(), [&](const FieldRef& f) { return f.id == focus_.id; });
-    if (it != field_order_.end() && it + 1 != field_order_.end())
-      focus(*(it + 1));
-    else
-      unfocus();
+    // Done means done: the keyboard closes and the shopper sees the page
+    // (jumping to another field surprised people who wanted to check it).
+    unfocus();
   }
 }
 
@@ -432,7 +436,6 @@ void App::frame() {
   ui_.disabled_tap_id.clear();
   update_idle();
   errors_ = step_errors(draft, step, validation_context());
-  field_order_.clear();
   next_label.clear();
   ui_.focus_id = focus_.id;
   ui_.preedit = keyboard_preedit(kb);

@@ -39,7 +39,7 @@ struct AppEnv {
 
 enum class Overlay { none, idle, cancel, calendar, submit_error };
 
-// A field on the current screen, in the order Enter moves through them.
+// A field on the current screen.
 struct FieldRef {
   std::string id;    // "field.purchase.item"
   std::string wire;  // "purchase.item": its error messages
@@ -88,7 +88,7 @@ class App {
   const std::string& locale() const { return i18n_.locale(); }
 
   // --- fields and keyboard --------------------------------------------------
-  // Draws a text field bound to text and registers it for focus and Enter.
+  // Draws a text field bound to text; a tap on it gives it the focus.
   void field(const FieldRef& ref, TextFieldSpec spec);
   void focus(const FieldRef& ref);
   void unfocus();
@@ -159,7 +159,7 @@ class App {
   std::vector<ImRect> anim_rects_;
   std::vector<FieldError> errors_;
   FieldRef focus_;
-  std::vector<FieldRef> field_order_;
+  KeyboardMode mode_before_code_ = KeyboardMode::abc;
   ImRect content_;
   int64_t last_activity_ms_ = 0;
   int64_t overlay_since_ms_ = 0;

@@ -64,6 +64,7 @@ LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& qu
       }
     }
     if (hooks.poll_resources && hooks.poll_resources()) draw = full = true;
+    if (window.take_exposed()) draw = full = true;
     if (burst > 0) draw = full = true;
     if (hooks.animating && hooks.animating() && mono_s() >= next_anim_s) draw = true;
     if (deadline > 0 && hooks.now_ms() >= deadline) draw = full = true;

@@ -60,6 +60,8 @@ std::unique_ptr<Window> Window::open(const WindowOptions& options, std::string* 
   glfwSetMouseButtonCallback(gw, on_button);
   glfwSetScrollCallback(gw, on_scroll);
   glfwSetWindowCloseCallback(gw, on_close);
+  glfwSetWindowRefreshCallback(gw, on_refresh);
+  glfwSetWindowIconifyCallback(gw, on_iconify);
   // A touch kiosk shows no pointer.
   if (options.fullscreen) glfwSetInputMode(gw, GLFW_CURSOR, GLFW_CURSOR_HIDDEN);
   if (!ImGui_ImplOpenGL3_Init("#version 330 core")) {
@@ -98,6 +100,15 @@ void Window::set_size(int width, int height) {
 // Alt+F4 or a window manager's close button: a shopper cannot close the kiosk.
 void Window::on_close(GLFWwindow* w) { glfwSetWindowShouldClose(w, GLFW_FALSE); }
 
+// Exposed again: draw at once, not at the next touch.
+void Window::on_refresh(GLFWwindow* w) { static_cast<Window*>(glfwGetWindowUserPointer(w))->exposed_ = true; }
+
+// Nothing but the kiosk belongs on this screen: whoever iconified it, it comes back.
+void Window::on_iconify(GLFWwindow* w, int iconified) {
+  if (iconified) glfwRestoreWindow(w);
+  static_cast<Window*>(glfwGetWindowUserPointer(w))->exposed_ = true;
+}
+
 void Window::on_cursor(GLFWwindow* w, double x, double y) {
   auto* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
   self->pointer_x_ = x;
@@ -130,6 +141,12 @@ void Window::wait(double timeout_s) {
     glfwPollEvents();
   else
     glfwWaitEventsTimeout(timeout_s);
+  // Another X client may unmap the window (GLFW has no callback for that, but
+  // the UnmapNotify wakes us): map it again and redraw, or the screen stays black.
+  if (timeout_s != 0 && !glfwGetWindowAttrib(window_, GLFW_VISIBLE)) {
+    glfwShowWindow(window_);
+    exposed_ = true;
+  }
 }
 
 bool Window::feed_input() {

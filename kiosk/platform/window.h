@@ -40,6 +40,13 @@ class Window {
   // next button change. True when it moved anything.
   bool feed_input();
   bool input_pending() const { return !events_.empty(); }
+  // The window was exposed again (another X client unmapped or covered it,
+  // it was iconified and restored): what was drawn is gone. Clears the flag.
+  bool take_exposed() {
+    const bool e = exposed_;
+    exposed_ = false;
+    return e;
+  }
   // Around ImGui::NewFrame ... ImGui::Render.
   void begin_frame();
   void end_frame(bool swap = true);
@@ -75,6 +82,8 @@ class Window {
   static void on_button(GLFWwindow* w, int button, int action, int mods);
   static void on_scroll(GLFWwindow* w, double dx, double dy);
   static void on_close(GLFWwindow* w);
+  static void on_refresh(GLFWwindow* w);
+  static void on_iconify(GLFWwindow* w, int iconified);
 
   GLFWwindow* window_ = nullptr;
   std::deque<Event> events_;
@@ -83,6 +92,7 @@ class Window {
   // happened there. (glfwGetCursorPos asks the X server where the pointer is
   // now, which after a burst of queued taps is already the next key.)
   double pointer_x_ = -1, pointer_y_ = -1;
+  bool exposed_ = false;
   float scale_x_ = 1, scale_y_ = 1;  // window to framebuffer
 };
 

@@ -60,7 +60,7 @@ void screen_purchase(App& app) {
   order.label = tr("purchase.order_no");
   order.hint = tr("purchase.order_no_hint");
   order.optional = true;
-  app.field({"field.purchase.order_no", "purchase.order_no", &pu.order_no, FieldKind::text,
+  app.field({"field.purchase.order_no", "purchase.order_no", &pu.order_no, FieldKind::code,
              field_length_limits("purchase.order_no").max},
             order);
   cols.end();

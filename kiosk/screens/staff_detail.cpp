@@ -132,7 +132,7 @@ void staff_detail(StaffMode& s, App& app) {
                  trf("staff.detail.deadline", {{"date", d.row.due_date}, {"left", deadline_text(d.row.deadline)}}),
                  deadline_colour(d.row.deadline), W);
   else
-    message_line(ICON_CHECK_CIRCLE, outcome_text(d.row.outcome), p.success, W);
+    message_line(outcome_icon(d.row.outcome), outcome_text(d.row.outcome), outcome_colour(d.row.outcome), W);
   if (d.row.deadline.estimated) message_line(ICON_INFO, tr("staff.detail.estimate"), p.text_muted, W);
   space(m.gap);
 

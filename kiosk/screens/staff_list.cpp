@@ -32,7 +32,7 @@ void row_card(StaffMode& s, App& app, const ComplaintRow& r, float W) {
   // Right side: the outcome, and for open ones the deadline.
   std::string right = r.outcome == "open" ? deadline_text(r.deadline) : outcome_text(r.outcome);
   ImFont* fr = font_for(FontRole::body, right);
-  draw_text(dl, fr, ImVec2(bb.Max.x - 32 - measure(fr, right).x, y1), r.outcome == "open" ? deadline_colour(r.deadline) : p.success,
+  draw_text(dl, fr, ImVec2(bb.Max.x - 32 - measure(fr, right).x, y1), r.outcome == "open" ? deadline_colour(r.deadline) : outcome_colour(r.outcome),
             right);
   std::string due = trf("staff.list.due", {{"date", r.due_date}});
   if (r.held) due = std::string(tr("staff.list.held")) + "   " + due;

@@ -391,6 +391,23 @@ ImU32 deadline_colour(const Deadline& d) {
 
 std::string outcome_text(const std::string& outcome) { return tr("staff.outcome." + outcome); }
 
+namespace {
+bool is_settled(const std::string& o) { return o == "settled" || o == "compensation" || o == "compensated"; }
+}  // namespace
+
+ImU32 outcome_colour(const std::string& outcome) {
+  const Palette& p = ui().pal;
+  if (is_settled(outcome)) return p.success;
+  if (outcome == "not_settled") return p.error;
+  return p.text_muted;
+}
+
+const char* outcome_icon(const std::string& outcome) {
+  if (is_settled(outcome)) return ICON_CHECK_CIRCLE;
+  if (outcome == "not_settled") return ICON_ERROR_OUTLINE;
+  return ICON_INFO;
+}
+
 std::string money_text(int64_t fen) { return "¥" + format_yuan(fen); }
 
 std::string time_text(int64_t unix_ms, int tz_offset_minutes) {

@@ -153,6 +153,10 @@ void staff_dialog_end();
 std::string deadline_text(const Deadline& d);
 ImU32 deadline_colour(const Deadline& d);
 std::string outcome_text(const std::string& outcome);
+// How an outcome looks: settled in green with a tick, not settled in red with
+// a warning, withdrawn and the rest in grey (never a reassuring tick).
+ImU32 outcome_colour(const std::string& outcome);
+const char* outcome_icon(const std::string& outcome);
 std::string money_text(int64_t fen);  // ¥1,299.00
 std::string time_text(int64_t unix_ms, int tz_offset_minutes);  // 2026-03-10 14:05
 

@@ -82,7 +82,7 @@ bool calendar(CalendarState& st, const ImRect& r, int64_t selected_day, int64_t 
     if (fill) dl->AddRectFilled(c.Min, c.Max, fill, 16);
     if (day == today_day && !sel) dl->AddRect(c.Min, c.Max, p.accent, 16, 0, 3);
     std::string n = std::to_string(d + 1);
-    draw_text_centered(dl, f, c, sel ? p.on_accent : (future ? IM_COL32(0x9A, 0xA3, 0xB2, 0xFF) : p.text), n);
+    draw_text_centered(dl, f, c, sel ? p.on_accent : (future ? p.unavailable : p.text), n);
   }
   return tapped;
 }

@@ -55,7 +55,7 @@ Geometry geometry(KeyboardMode mode, ImVec2 display) {
   g.width = std::min(display.x - 2 * g.pad, portrait ? 1060.0f : 1500.0f);
   // Landscape has height for little else: keys a bit shorter (still 72 px).
   g.key_h = portrait ? 96 : 72;
-  g.top_h = portrait ? 80 : 64;
+  g.top_h = portrait ? 80 : 72;  // mode tabs and the hide key stay >= 60 px tall
   if (mode == KeyboardMode::keypad) {
     g.width = std::min(g.width, 760.0f);
     g.key_h = portrait ? 100 : 76;
@@ -99,6 +99,7 @@ bool key(const char* id, const ImRect& r, std::string_view label, KeyStyle style
   // Keys sit on a darker edge, like keycaps.
   dl->AddRectFilled(ImVec2(r.Min.x, r.Min.y + 2), ImVec2(r.Max.x, r.Max.y + 2), IM_COL32(0x8A, 0x96, 0xA8, 0x70), 14);
   dl->AddRectFilled(r.Min, r.Max, fill, 14);
+  dl->AddRect(r.Min, r.Max, p.outline, 14, 0, 1.5f);  // the key's edge against the tray (>= 3:1)
   ImFont* f = font_for(FontRole::body, label);
   draw_text_centered(dl, f, ImRect(r.Min.x, r.Min.y + (held ? 1 : 0), r.Max.x, r.Max.y), text, label);
   return pressed;
@@ -174,7 +175,7 @@ void draw_top_bar(KeyboardState& st, KeyboardMode mode, const Geometry& g, const
     for (const Tab& tab : tabs) {
       if (!tab.shown) continue;
       float w = std::max(g.unit * 1.3f, measure(font_for(FontRole::body, tab.label), tab.label).x + 48);
-      ImRect r(ImVec2(tx, y + 4), ImVec2(tx + w, y + h - 4));
+      ImRect r(ImVec2(tx, y + 2), ImVec2(tx + w, y + h - 2));
       bool on = mode == tab.m;
       bool held = false;
       if (pressable(tab.id, r, true, &held, on) && !on) {

@@ -42,7 +42,7 @@ bool text_field(const TextFieldSpec& spec, float width) {
   bool tapped = pressable(spec.id, box, true, &held);
   hit_text(spec.id, spec.value);
   const bool has_error = !spec.error.empty();
-  ImU32 border = focused ? p.accent : (has_error ? p.error : p.border);
+  ImU32 border = focused ? p.accent : (has_error ? p.error : p.outline);
   if (focused) dl->AddRectFilled(ImVec2(box.Min.x - 5, box.Min.y - 5), ImVec2(box.Max.x + 5, box.Max.y + 5),
                                  p.accent_soft, m.radius + 5);
   dl->AddRectFilled(box.Min, box.Max, held ? p.pressed : p.surface, m.radius);
@@ -172,6 +172,7 @@ bool field_insert(std::string& text, FieldKind kind, size_t max_codepoints, std:
         break;
       }
       case FieldKind::text:
+      case FieldKind::code:
         if (c < 0x20 || c == 0x7F || c == 0xFFFD) continue;
         break;
       case FieldKind::multiline:

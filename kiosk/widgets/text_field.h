@@ -16,6 +16,7 @@ enum class FieldKind {
   phone,      // digits on the numeric keypad, at most 11
   amount,     // yuan on the numeric keypad: digits and one '.', two decimals
   digits,     // other digits-only fields (numeric keypad)
+  code,       // receipt and order numbers: any characters, the keyboard opens on 123
 };
 bool uses_keypad(FieldKind k);
 

@@ -21,7 +21,11 @@ struct Palette {
   ImU32 pressed = IM_COL32(0xDC, 0xE3, 0xEE, 0xFF);     // a surface under a finger
   ImU32 text = IM_COL32(0x16, 0x1E, 0x2E, 0xFF);
   ImU32 text_muted = IM_COL32(0x4E, 0x5A, 0x6E, 0xFF);
-  ImU32 border = IM_COL32(0xCF, 0xD7, 0xE3, 0xFF);
+  ImU32 border = IM_COL32(0xCF, 0xD7, 0xE3, 0xFF);       // dividers and card edges (decoration)
+  // Edges that show where a control is (fields, keys): >= 3:1 against white,
+  // the page and the keyboard tray (WCAG 1.4.11, non-text contrast).
+  ImU32 outline = IM_COL32(0x76, 0x83, 0x9A, 0xFF);
+  ImU32 unavailable = IM_COL32(0x6E, 0x7B, 0x91, 0xFF);   // days that cannot be picked: 4.3:1 on white
   ImU32 accent = IM_COL32(0x1A, 0x5C, 0xD0, 0xFF);       // the one accent: white on it is 5.9:1
   ImU32 accent_pressed = IM_COL32(0x13, 0x47, 0xA6, 0xFF);
   ImU32 accent_soft = IM_COL32(0xE4, 0xED, 0xFC, 0xFF);  // selected cards and chips

@@ -92,7 +92,11 @@ std::string error_message(const FieldError& e, const std::string& locale) {
 
   if (is(e, err::required)) {
     what = zh ? "请填写" : "please fill this in";
-    if (e.field == "category.problems" || e.field == "demand.types" || e.field == "data.outcomes")
+    // Chosen from a list or a calendar, not typed.
+    if (e.field.rfind("respondent.", 0) == 0 || e.field == "category.kind" || e.field == "category.code" ||
+        e.field == "purchase.date" || e.field == "locale" || e.field == "channel")
+      what = zh ? "请选择" : "please choose one";
+    else if (e.field == "category.problems" || e.field == "demand.types" || e.field == "data.outcomes")
       what = zh ? "请至少选择一项" : "please choose at least one";
     else if (e.field == "data.score")
       what = zh ? "请选择 1 到 5 星" : "please choose 1 to 5 stars";

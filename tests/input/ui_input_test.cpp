@@ -178,7 +178,6 @@ class ChineseEntry : public ::testing::Test {
     d_->tap("purchase.date.today");
     fill("field.purchase.amount", "259");
     d_->tap("kp.done");
-    d_->tap("kb.hide");
     next();
     ASSERT_EQ(app().step, Step::description);
     d_->reveal("field.description");
@@ -193,13 +192,12 @@ class ChineseEntry : public ::testing::Test {
     choose("demand.type.refund");
     fill("field.demand.amount", "259");
     d_->tap("kp.done");
-    d_->tap("kb.hide");
     next();
     fill("field.consumer.name", "Wang Fang");
     d_->tap("kb.enter");
-    d_->type("13912345678");
+    fill("field.consumer.phone", "13912345678");
     d_->tap("kp.done");
-    d_->type("1 Hunan Road, Nanjing");
+    fill("field.consumer.address", "1 Hunan Road, Nanjing");
     d_->tap("kb.hide");
     next();
     choose("privacy.consent_notice");

@@ -14,6 +14,22 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The driver with its raw finger exposed: taps that do not wait out a new
+// screen's guard, as a quick double tap does not.
+class FingerDriver : public HeadlessDriver {
+ public:
+  using HeadlessDriver::HeadlessDriver;
+  using Driver::mouse;
+  void raw_tap(ImVec2 at) {
+    mouse(at, false);
+    frame();
+    mouse(at, true);
+    frame();
+    mouse(at, false);
+    frame();
+  }
+};
+
 class Flow : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -36,7 +52,7 @@ class Flow : public ::testing::Test {
     o.store = store.get();
     o.clock_ms = [this] { return now_ms; };
     o.display = display();
-    d = std::make_unique<HeadlessDriver>(o);
+    d = std::make_unique<FingerDriver>(o);
   }
   virtual ImVec2 display() { return ImVec2(1920, 1080); }
 
@@ -79,9 +95,9 @@ class Flow : public ::testing::Test {
     EXPECT_FALSE(d->enabled("cal.day.2026-11-29"));  // tomorrow
     d->tap("cal.day.2026-11-25");
     fill("field.purchase.amount", "399.5");
-    d->tap("kp.done");  // on to the order number
-    ASSERT_EQ(app().focused().id, "field.purchase.order_no");
-    d->type("NO-20261125-77");
+    d->tap("kp.done");  // Done closes the keypad
+    ASSERT_FALSE(app().has_focus());
+    fill("field.purchase.order_no", "NO-20261125-77");
     d->tap("kb.hide");
     next();
     fill("field.description", "The sole split after two days.\nThe shop refused a refund.");
@@ -91,17 +107,15 @@ class Flow : public ::testing::Test {
     choose("demand.type.refund");
     fill("field.demand.amount", "399.50");
     d->tap("kp.done");
-    ASSERT_EQ(app().focused().id, "field.demand.text");
-    d->type("Refund to my card, please!");
+    fill("field.demand.text", "Refund to my card, please!");
     d->tap("kb.hide");
     next();
     fill("field.consumer.name", "Li Wei");
     d->tap("kb.enter");
-    ASSERT_EQ(app().focused().id, "field.consumer.phone");
-    d->type("13812341234");
+    ASSERT_FALSE(app().has_focus()) << "Done closes the keyboard";
+    fill("field.consumer.phone", "13812341234");
     d->tap("kp.done");
-    ASSERT_EQ(app().focused().id, "field.consumer.address");
-    d->type("88 Zhongshan Road, Gulou, Nanjing");
+    fill("field.consumer.address", "88 Zhongshan Road, Gulou, Nanjing");
     d->tap("kb.hide");
     next();
     choose("privacy.consent_notice");
@@ -114,7 +128,7 @@ class Flow : public ::testing::Test {
   fs::path dir;
   int64_t now_ms = 0;
   std::unique_ptr<Store> store;
-  std::unique_ptr<HeadlessDriver> d;
+  std::unique_ptr<FingerDriver> d;
 };
 
 class FlowPortrait : public Flow {
@@ -211,9 +225,9 @@ TEST_F(Flow, NextStaysDisabledUntilTheStepIsValid) {
   next();
   fill("field.consumer.name", "Wang");
   d->tap("kb.enter");
-  d->type("1381234123");  // ten digits
+  fill("field.consumer.phone", "1381234123");  // ten digits
   d->tap("kp.done");
-  d->type("Gulou");
+  fill("field.consumer.address", "Gulou");
   d->tap("kb.hide");
   EXPECT_FALSE(d->enabled("nav.next"));
   // The phone's message, from the model's rules, shows under the field.
@@ -410,6 +424,50 @@ TEST_F(Flow, OwnPhoneInFullThenMaskedOnTheDoneScreen) {
   EXPECT_EQ(d->find("done.phone")->text.find("13812341234"), std::string::npos);
   EXPECT_EQ(mask_phone("13812341234"), "138****1234") << "the mask staff lists use";
   EXPECT_EQ(d->find("done.ticket")->text, app().submitted.ticket);
+}
+
+// A natural double tap on Submit (the second ~100 ms after the first) must
+// leave the shopper on the done screen with the ticket, in both layouts.
+void double_tap_submit(FingerDriver& d, Store& store) {
+  const ImVec2 at = d.find("nav.next")->center();
+  d.settle();  // the review has been on screen a while
+  d.raw_tap(at);
+  ASSERT_EQ(d.app().step, Step::done);
+  d.frames(6);  // 100 ms at 60 frames a second
+  d.raw_tap(at);
+  d.frames(2);
+  EXPECT_EQ(d.app().step, Step::done) << "the second tap went through to the done screen";
+  EXPECT_TRUE(d.visible("done.ticket"));
+  EXPECT_EQ(store.outbox_counts().pending, 1);
+  // After the guard a deliberate tap works: Finish is not under Submit, so find it.
+  d.tap("done.finish");
+  EXPECT_EQ(d.app().step, Step::welcome);
+}
+
+TEST_F(Flow, DoubleTapOnSubmitKeepsTheTicketOnScreen) {
+  walk_to_review();
+  double_tap_submit(*d, *store);
+}
+
+TEST_F(FlowPortrait, DoubleTapOnSubmitKeepsTheTicketOnScreen) {
+  walk_to_review();
+  double_tap_submit(*d, *store);
+}
+
+// Every screen opens at its top: the next shopper never lands mid-page.
+TEST_F(Flow, EachStepOpensAtItsTopForTheNextShopper) {
+  d->tap("welcome.start");
+  d->frames(2);
+  const float top = d->find("field.business.search")->min.y;
+  d->swipe(ImVec2(1500, 800), ImVec2(1500, 300));
+  const HitRect* moved = d->find("field.business.search");
+  ASSERT_TRUE(moved == nullptr || moved->min.y < top) << "the page did not scroll";
+  app().reset_session();
+  d->frames(2);
+  d->tap("welcome.start");
+  d->frames(1);
+  ASSERT_TRUE(d->visible("field.business.search"));
+  EXPECT_EQ(d->find("field.business.search")->min.y, top);
 }
 
 TEST_F(Flow, StoreFailureKeepsTheInputAndSaysSo) {

@@ -148,7 +148,19 @@ TEST_F(StaffUi, FirstResponseSettlementAndRatingReachTheGatewayInOrder) {
   d->tap("staff.field.amount");
   d->type("12.5");
   d->tap("kp.done");
-  d->tap("staff.form.next");
+  // A double tap on Next shows the confirmation and records nothing yet.
+  {
+    d->settle();
+    const ImVec2 at = d->find("staff.form.next")->center();
+    for (int tap = 0; tap < 2; ++tap) {
+      d->mouse(at, true);
+      d->frame();
+      d->mouse(at, false);
+      d->frames(4);
+    }
+    EXPECT_TRUE(staff->confirming) << "the second tap confirmed an irreversible settlement unseen";
+    EXPECT_TRUE(d->visible("staff.confirm.yes"));
+  }
   d->tap("staff.confirm.yes");
   EXPECT_EQ(staff->form, StaffForm::none);
 

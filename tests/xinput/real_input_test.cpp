@@ -96,8 +96,8 @@ class RealInput : public ::testing::Test {
     k.tap("cal.day." + local_date(now_s, 480));
     ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.overlay == "none"; }, 3000));
     fill("field.purchase.amount", "299");
-    k.tap("kp.done");
-    hide_keyboard();
+    k.tap("kp.done");  // Done closes the keypad
+    ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.focus.empty(); }, 15000));
     next("description");
     fill("field.description", "the sole split after two days");
     hide_keyboard();
@@ -283,6 +283,28 @@ TEST_F(RealInput, FortyCharactersAtFifteenTapsPerSecondArriveIntact) {
     const Hit* f = s.find("field.purchase.item");
     return f && f->text == text.substr(0, 40);
   }, 5000)) << "typed: " << k.state().find("field.purchase.item")->text;
+}
+
+}  // namespace
+
+namespace {
+
+// Another X client unmaps the kiosk's window: it comes back by itself, drawn,
+// without anyone touching the screen.
+TEST_F(RealInput, AnUnmappedWindowComesBackDrawn) {
+  start();
+  k.settle();
+  const Image before = k.screenshot();
+  ASSERT_TRUE(k.unmap_window()) << "no kiosk window found";
+  pause_ms(300);
+  bool back = false;
+  for (int i = 0; i < 50 && !back; ++i) {
+    pause_ms(100);
+    const Image now = k.screenshot();
+    // The welcome screen's static parts (left half, away from the pulse) are there again.
+    back = now.differing(before, 0, 200, now.w / 2, now.h - 200) < now.w * now.h / 200;
+  }
+  EXPECT_TRUE(back) << "the screen stayed black";
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zbar.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -265,23 +266,35 @@ bool RealKiosk::wait_frame_after(long long after, int timeout_ms) {
 }
 
 Image RealKiosk::screenshot() const {
-  Image img;
-  Window root = DefaultRootWindow(dpy_);
   XWindowAttributes wa;
-  XGetWindowAttributes(dpy_, root, &wa);
-  XImage* xi = XGetImage(dpy_, root, 0, 0, static_cast<unsigned>(wa.width), static_cast<unsigned>(wa.height), AllPlanes,
-                         ZPixmap);
+  XGetWindowAttributes(dpy_, DefaultRootWindow(dpy_), &wa);
+  return grab(0, 0, wa.width, wa.height);
+}
+
+Image RealKiosk::grab(int x0, int y0, int x1, int y1) const {
+  Image img;
+  const int w = std::max(1, x1 - x0), h = std::max(1, y1 - y0);
+  XImage* xi = XGetImage(dpy_, DefaultRootWindow(dpy_), x0, y0, static_cast<unsigned>(w), static_cast<unsigned>(h),
+                         AllPlanes, ZPixmap);
   if (!xi) return img;
-  img.w = wa.width;
-  img.h = wa.height;
-  img.rgb.resize(static_cast<size_t>(img.w) * img.h * 3);
-  for (int y = 0; y < img.h; ++y)
-    for (int x = 0; x < img.w; ++x) {
-      const unsigned long p = XGetPixel(xi, x, y);
-      unsigned char* o = img.rgb.data() + (static_cast<size_t>(y) * img.w + x) * 3;
-      o[0] = static_cast<unsigned char>((p >> 16) & 0xFF);
-      o[1] = static_cast<unsigned char>((p >> 8) & 0xFF);
-      o[2] = static_cast<unsigned char>(p & 0xFF);
+  img.w = w;
+  img.h = h;
+  img.rgb.resize(static_cast<size_t>(w) * h * 3);
+  const bool fast = xi->bits_per_pixel == 32 && xi->red_mask == 0xFF0000 && xi->blue_mask == 0xFF;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      unsigned long px;
+      if (fast) {
+        const unsigned char* q = reinterpret_cast<unsigned char*>(xi->data) + y * xi->bytes_per_line + x * 4;
+        px = static_cast<unsigned long>(q[0]) | (static_cast<unsigned long>(q[1]) << 8) |
+             (static_cast<unsigned long>(q[2]) << 16);
+      } else {
+        px = XGetPixel(xi, x, y);
+      }
+      unsigned char* o = img.rgb.data() + (static_cast<size_t>(y) * w + x) * 3;
+      o[0] = static_cast<unsigned char>((px >> 16) & 0xFF);
+      o[1] = static_cast<unsigned char>((px >> 8) & 0xFF);
+      o[2] = static_cast<unsigned char>(px & 0xFF);
     }
   XDestroyImage(xi);
   return img;
@@ -301,6 +314,23 @@ void RealKiosk::settle(int quiet_ms, int timeout_ms) {
       return;
     }
   }
+}
+
+bool RealKiosk::unmap_window() {
+  Window root = DefaultRootWindow(dpy_), parent = 0, *children = nullptr;
+  unsigned n = 0;
+  if (!XQueryTree(dpy_, root, &root, &parent, &children, &n)) return false;
+  bool done = false;
+  for (unsigned i = 0; i < n; ++i) {
+    XWindowAttributes wa;
+    if (XGetWindowAttributes(dpy_, children[i], &wa) && wa.map_state == IsViewable && wa.width > 100) {
+      XUnmapWindow(dpy_, children[i]);
+      done = true;
+    }
+  }
+  if (children) XFree(children);
+  XSync(dpy_, False);
+  return done;
 }
 
 // --- a finger -------------------------------------------------------------------------

@@ -87,6 +87,9 @@ class RealKiosk {
   // Waits until a frame newer than `after` is on screen.
   bool wait_frame_after(long long after, int timeout_ms = 3000);
   Image screenshot() const;
+  // Only a rectangle of the screen (fast enough to poll every few ms); the
+  // image is the rectangle, at (0, 0).
+  Image grab(int x0, int y0, int x1, int y1) const;
   // Waits until the screen has not changed for quiet_ms (all drawing settled).
   void settle(int quiet_ms = 300, int timeout_ms = 5000);
 
@@ -105,6 +108,9 @@ class RealKiosk {
   // Types ASCII through the on-screen keyboard, one key every 1000/taps_per_s ms,
   // reading the key positions once (they do not move while typing).
   void type(const std::string& text, double taps_per_s = 4);
+
+  // As another X client might: unmaps the kiosk's top-level window. False when none.
+  bool unmap_window();
 
   const std::string& display() const { return x_.display(); }
   const std::string& hitmap_path() const { return hitmap_; }
