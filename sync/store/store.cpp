@@ -42,7 +42,7 @@ namespace odr {
 
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 constexpr int kApplicationId = 0x4F445231;  // "ODR1": marks the file as ours
 const std::string kZeroHash(64, '0');       // prev_hash of the first audit record
 
@@ -135,6 +135,21 @@ CREATE TABLE sync_state (
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
+    // v4: an imported complaint carries its import line's key in its own row
+    // (filed exactly once: row and key in one transaction; v3 kept the key in
+    // sync_state, written after the complaint), and stored_ms is when this
+    // kiosk stored it (retention runs from there, not from the created_at a
+    // file may claim). The partial index leaves the kiosk's own submits alone.
+    R"sql(
+ALTER TABLE complaints ADD COLUMN import_key TEXT;
+ALTER TABLE complaints ADD COLUMN stored_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE complaints SET stored_ms = coalesce(
+  (SELECT min(o.created_ms) FROM outbox o WHERE o.kind = 'complaint' AND o.ref_id = complaints.id), created_ms);
+UPDATE complaints SET import_key = (
+  SELECT substr(s.key, 13) FROM sync_state s WHERE s.key LIKE 'import.line.%' AND s.value = complaints.ticket LIMIT 1);
+DELETE FROM sync_state WHERE key LIKE 'import.line.%';
+CREATE UNIQUE INDEX complaints_import_key ON complaints(import_key) WHERE import_key IS NOT NULL;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -218,6 +233,10 @@ class Stmt {
     return *this;
   }
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Stmt& bind_null(int i) {
+    check(sqlite3_bind_null(s_, i));
+    return *this;
+  }
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
 
   // True while there is a row.
@@ -571,7 +590,18 @@ struct PersonalDataWiper {
 };
 }  // namespace
 
-SubmitResult Store::submit_complaint(Complaint c) {
+std::optional<std::string> Store::imported_ticket(std::string_view import_key) {
+  Stmt q(db_, stmts_->cache, "SELECT ticket FROM complaints WHERE import_key = ?");
+  q.bind(1, import_key);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+SubmitResult Store::submit_complaint(Complaint c, std::string_view import_key) {
+  // Filed before under this key: nothing to check or write (a re-run of an
+  // import may meet a line that today's rules would word differently).
+  if (!import_key.empty())
+    if (std::optional<std::string> t = imported_ticket(import_key)) return {"", *t, true};
   std::string payload;
   PersonalDataWiper wiper{c, payload};
   const int64_t now = now_ms();
@@ -603,6 +633,12 @@ SubmitResult Store::submit_complaint(Complaint c) {
       tx.commit();
       return {c.id, *existing};
     }
+    // Another process importing the same file got there first.
+    if (!import_key.empty())
+      if (std::optional<std::string> t = imported_ticket(import_key)) {
+        tx.commit();
+        return {"", *t, true};
+      }
   }
   if (c.ticket.empty()) {
     const std::string day = local_date(now_s, options_.tz_offset_minutes);
@@ -633,8 +669,8 @@ SubmitResult Store::submit_complaint(Complaint c) {
   payload = nlohmann::json(c).dump();
   const std::string& phone = c.consumer.phone;
   Stmt ins(db_, sc,
-           "INSERT INTO complaints (id, ticket, kiosk_id, created_at, created_ms, phone_last4, json) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?)");
+           "INSERT INTO complaints (id, ticket, kiosk_id, created_at, created_ms, phone_last4, json, stored_ms, "
+           "import_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   ins.bind(1, c.id)
       .bind(2, c.ticket)
       .bind(3, c.kiosk_id)
@@ -642,7 +678,10 @@ SubmitResult Store::submit_complaint(Complaint c) {
       .bind(5, created_ms)
       .bind(6, phone.size() >= 4 ? phone.substr(phone.size() - 4) : phone)
       .bind(7, payload)
-      .run();
+      .bind(8, now);
+  if (import_key.empty()) ins.bind_null(9);
+  else ins.bind(9, import_key);
+  ins.run();
   Stmt out(db_, sc, "INSERT INTO outbox (kind, ref_id, complaint_id, created_ms) VALUES ('complaint', ?, ?, ?)");
   out.bind(1, c.id).bind(2, c.id).bind(3, now).run();
   append_audit_in_tx(db_, sc, now, c.channel == "staff_assisted" ? "staff" : "consumer", "complaint.submit",

@@ -54,8 +54,9 @@ struct StoreOptions {
 };
 
 struct SubmitResult {
-  std::string id;      // the complaint's UUIDv7
-  std::string ticket;  // for the consumer: A01-261128-0042
+  std::string id;        // the complaint's UUIDv7 (empty when already)
+  std::string ticket;    // for the consumer: A01-261128-0042
+  bool already = false;  // import_key was filed before: nothing written, its ticket
 };
 
 enum class OutboxKind { complaint, event };
@@ -114,7 +115,12 @@ class Store {
   // Validates, fills id / ticket / kiosk_id / created_at where empty, and in
   // ONE transaction stores the complaint, allocates the ticket, queues an
   // outbox item and appends an audit record. Returns only after the commit.
-  SubmitResult submit_complaint(Complaint c);
+  // import_key (an import line's key): the complaint is filed at most once
+  // per key, the key stored in the complaint's own row in that transaction,
+  // so no crash or full disk can leave one without the other.
+  SubmitResult submit_complaint(Complaint c, std::string_view import_key = {});
+  // The ticket of the complaint filed under import_key, if any.
+  std::optional<std::string> imported_ticket(std::string_view import_key);
   // Same for an event; fills id and at where empty. Returns the event id.
   std::string record_event(Event e, std::string_view audit_actor = "");
 

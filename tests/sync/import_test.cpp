@@ -1,0 +1,197 @@
+// kiosk-sync import: each paper complaint filed exactly once, whatever
+// happens half-way. In-process against a disk that fills up at every
+// possible point, and the real kiosk-sync SIGKILLed again and again over one
+// file (the import's kill-soak, like the submit one in tests/store).
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <map>
+#include <random>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "cli/import.h"
+#include "model/json.h"
+#include "sim_harness.h"
+
+using namespace odr;
+using namespace odr::test;
+
+namespace {
+
+// A COMPLAINT line as staff type them in: no identity; "编号<i>" in the
+// description tells the lines apart.
+std::string line_for(int i) {
+  nlohmann::json j;
+  to_json(j, valid_complaint(i));
+  for (const char* k : {"id", "ticket", "kiosk_id", "created_at"}) j.erase(k);
+  return j.dump();
+}
+
+std::string file_of(int n) {
+  std::string text;
+  for (int i = 1; i <= n; ++i) text += line_for(i) + "\n";
+  return text;
+}
+
+KioskConfig import_config() {
+  KioskConfig c;
+  c.kiosk_id = "kiosk-dev";
+  c.categories.push_back({"G01", "goods", "食品", "Food"});
+  return c;
+}
+
+// line number -> tickets stored for it (by the "编号<i>" in its description).
+std::map<int, std::vector<std::string>> stored_by_line(sqlite3* db) {
+  std::map<int, std::vector<std::string>> m;
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, "SELECT json_extract(json, '$.description'), ticket FROM complaints", -1, &s, nullptr);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    std::string d = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    int line = std::atoi(d.substr(d.rfind("编号") + std::string("编号").size()).c_str());
+    m[line].push_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
+  }
+  sqlite3_finalize(s);
+  return m;
+}
+
+// "line N: TICKET" (also "... (already imported)") from import reports.
+std::map<int, std::set<std::string>> reported(const std::string& text) {
+  std::map<int, std::set<std::string>> m;
+  static const std::regex re(R"(line (\d+): (A01-\d{6}-\d{4,}))");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), re); it != std::sregex_iterator(); ++it)
+    m[std::stoi((*it)[1])].insert((*it)[2]);
+  return m;
+}
+
+TEST(Import, FullDiskAtAnyPointSaysExactlyWhatWasSavedAndTheReRunFilesEachLineOnce) {
+  const int n = 60;
+  const std::string text = file_of(n);
+  int full_runs = 0;
+  // Every page budget from "full at once" to "room for all": the disk fills
+  // at each point of the import in turn.
+  for (int extra = 0; extra < 40; ++extra) {
+    SCOPED_TRACE("extra pages " + std::to_string(extra));
+    const std::string dir = fresh_dir("import-full-" + std::to_string(extra));
+    Store store(dir + "/kiosk.db", store_options());
+    sqlite3_stmt* q = nullptr;
+    sqlite3_prepare_v2(store.handle(), "PRAGMA page_count", -1, &q, nullptr);
+    sqlite3_step(q);
+    const int have = sqlite3_column_int(q, 0);
+    sqlite3_finalize(q);
+    // No fsync here: this test is about page budgets, not power cuts.
+    const std::string limit = "PRAGMA synchronous = OFF; PRAGMA max_page_count = " + std::to_string(have + extra);
+    ASSERT_EQ(sqlite3_exec(store.handle(), limit.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+
+    std::istringstream in(text);
+    std::ostringstream out, err;
+    ImportSummary s = import_complaints(in, store, import_config(), out, err);
+    const auto saved = reported(out.str());
+    const auto stored = stored_by_line(store.handle());
+    // What the report says was saved is exactly what is in the store.
+    EXPECT_EQ(stored.size(), saved.size()) << out.str() << err.str();
+    for (const auto& [line, tickets] : stored) {
+      ASSERT_EQ(tickets.size(), 1u) << "line " << line;
+      EXPECT_EQ(saved.count(line), 1u) << "line " << line << " stored but reported not saved\n" << err.str();
+    }
+    if (s.imported < n) {
+      ++full_runs;
+      const int stop = static_cast<int>(saved.size()) + 1;
+      const std::string e = err.str();
+      EXPECT_NE(e.find("line " + std::to_string(stop) + ": not saved"), std::string::npos) << e;
+      EXPECT_NE(e.find("nothing from line " + std::to_string(stop) + " on was saved"), std::string::npos) << e;
+      if (stop > 1) {
+        EXPECT_NE(e.find("of lines 1 to " + std::to_string(stop - 1) + ", " + std::to_string(stop - 1) + " imported now"),
+                  std::string::npos) << e;
+        EXPECT_EQ(e.find("nothing was saved"), std::string::npos) << "earlier lines were saved: " << e;
+      }
+    }
+
+    // Room again: the re-run files what is missing, nothing twice.
+    ASSERT_EQ(sqlite3_exec(store.handle(), "PRAGMA max_page_count = 1073741823", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    std::istringstream again(text);
+    std::ostringstream out2, err2;
+    ImportSummary s2 = import_complaints(again, store, import_config(), out2, err2);
+    EXPECT_EQ(s2.failed, 0) << err2.str();
+    EXPECT_EQ(s2.imported + s2.already, n);
+    EXPECT_EQ(s2.already, static_cast<int>(saved.size()));
+    const auto after = stored_by_line(store.handle());
+    ASSERT_EQ(after.size(), size_t(n));
+    for (const auto& [line, tickets] : after) EXPECT_EQ(tickets.size(), 1u) << "line " << line << " stored twice";
+    // The tickets reported the first time are the ones kept.
+    for (const auto& [line, tickets] : saved) EXPECT_EQ(after.at(line).front(), *tickets.begin());
+  }
+  EXPECT_GE(full_runs, 10) << "the disk must have filled at many points";
+}
+
+// The kill-soak: kiosk-sync import over one file, SIGKILLed at random moments
+// again and again, then run to its end. Every line stored exactly once, and
+// every ticket a run reported is the one stored for its line.
+TEST(Import, KilledAgainAndAgainStoresEachLineExactlyOnce) {
+  const std::string dir = fresh_dir("import-kill");
+  const std::string db = dir + "/kiosk.db";
+  const int n = 4000;
+  write_file(dir + "/paper.jsonl", file_of(n));
+  const std::string config = dir + "/kiosk.toml";
+  write_file(config,
+             "[kiosk]\nid = \"kiosk-dev\"\nticket_prefix = \"A01\"\ndata_dir = \"" + dir + "\"\ndatabase = \"" + db +
+                 "\"\n\n[[business]]\nid = \"mall\"\nname = \"金陵购物中心\"\n"
+                 "credit_code = \"91320106MA1XYW0A10\"\naddress = \"江苏省南京市鼓楼区中山路88号\"\nregion_code = \"320106\"\n\n"
+                 "[[category]]\ncode = \"G01\"\nkind = \"goods\"\nzh = \"食品\"\nen = \"Food\"\n");
+  const std::vector<std::string> argv = {bin_dir() + "/kiosk-sync", "--config", config, "import", dir + "/paper.jsonl"};
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  int kills = 0;
+  bool finished = false;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < until && !finished) {
+    pid_t pid = spawn(argv, dir + "/runs.log");
+    ASSERT_GT(pid, 0);
+    // Mostly mid-run; some kills land in the start (config, open, checks).
+    int ms = std::uniform_int_distribution<int>(0, 9)(rng) < 2 ? std::uniform_int_distribution<int>(1, 20)(rng)
+                                                                : std::uniform_int_distribution<int>(20, 150)(rng);
+    if (wait_exit(pid, ms) != -1) {
+      finished = true;  // it got to the end by itself
+      break;
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    ++kills;
+  }
+  int rc = run_program(argv, dir + "/last.log", 120000);
+  const std::string last = read_file(dir + "/last.log");
+  ASSERT_EQ(rc, 0) << last.substr(0, 2000);
+  EXPECT_NE(last.find("failed 0"), std::string::npos) << last.substr(last.size() > 300 ? last.size() - 300 : 0);
+
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  const auto stored = stored_by_line(h);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &s, nullptr);
+  sqlite3_step(s);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)), "ok");
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+
+  int twice = 0;
+  for (const auto& [line, tickets] : stored) twice += tickets.size() > 1;
+  EXPECT_EQ(stored.size(), size_t(n)) << "every line stored";
+  EXPECT_EQ(twice, 0) << "lines stored more than once";
+  const auto said = reported(read_file(dir + "/runs.log") + last);
+  int checked = 0;
+  for (const auto& [line, tickets] : said) {
+    EXPECT_EQ(tickets.size(), 1u) << "line " << line << " reported with two tickets";
+    auto it = stored.find(line);
+    ASSERT_NE(it, stored.end()) << "line " << line << " reported but not stored";
+    EXPECT_EQ(it->second.front(), *tickets.begin()) << "line " << line;
+    ++checked;
+  }
+  std::printf("import kill-soak: %d kills over %d lines, %d reported tickets checked, %d lines stored twice\n", kills,
+              n, checked, twice);
+  EXPECT_GE(kills, 15) << "the import must have been cut many times";
+}
+
+}  // namespace
