@@ -145,9 +145,10 @@ ImportSummary import_complaints(std::istream& in, Store& store, const KioskConfi
       err << "line " << number << ": " << why << "\n";
       ++sum.failed;
     };
-    json j = json::parse(line, nullptr, false);
+    std::string why;
+    json j = parse_untrusted_json(line, &why);
     if (j.is_discarded()) {
-      bad("not valid JSON");
+      bad("not valid JSON (" + why + ")");
       continue;
     }
     if (std::string why = check_shape(j); !why.empty()) {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <nlohmann/json.hpp>
 
+#include "model/json.h"
 #include "util/time.h"
 
 namespace odr {
@@ -55,16 +56,17 @@ static bool opt_string(const json& o, const char* key, std::string& out) {
   return true;
 }
 
-static bool parse_json(std::string_view body, json& j) {
-  j = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+// why: what made the body unreadable (NUL byte, too deep, not JSON).
+static bool parse_json(std::string_view body, json& j, std::string* why = nullptr) {
+  j = parse_untrusted_json(body, why);
   return !j.is_discarded();
 }
 
 bool parse_batch_answer(std::string_view body, BatchAnswer& out, std::string& why) {
   out.results.clear();
   json j;
-  if (!parse_json(body, j)) {
-    why = "answer is not JSON";
+  if (!parse_json(body, j, &why)) {
+    why = "answer is not JSON: " + why;
     return false;
   }
   if (!j.is_object() || !j.contains("results") || !j["results"].is_array()) {
@@ -144,8 +146,8 @@ std::string to_json_text(const UpdatesAnswer& a) {
 bool parse_updates_answer(std::string_view body, UpdatesAnswer& out, std::string& why) {
   out = UpdatesAnswer{};
   json j;
-  if (!parse_json(body, j)) {
-    why = "answer is not JSON";
+  if (!parse_json(body, j, &why)) {
+    why = "answer is not JSON: " + why;
     return false;
   }
   if (!j.is_object() || !j.contains("updates") || !j["updates"].is_array()) {
@@ -331,7 +333,8 @@ std::string gzip_compress(std::string_view data) {
   return out;
 }
 
-std::optional<std::string> gzip_decompress(std::string_view data, size_t max_out) {
+std::optional<std::string> gzip_decompress(std::string_view data, size_t max_out, bool* too_large) {
+  if (too_large) *too_large = false;
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 16) != Z_OK) return std::nullopt;
   std::string out;
@@ -349,6 +352,7 @@ std::optional<std::string> gzip_decompress(std::string_view data, size_t max_out
     }
     size_t got = sizeof buf - zs.avail_out;
     if (out.size() + got > max_out) {
+      if (too_large) *too_large = true;
       inflateEnd(&zs);
       return std::nullopt;
     }

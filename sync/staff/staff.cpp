@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "model/json.h"
 #include "staff/atomic_file.h"
 #include "store/store.h"
 #include "util/crypto.h"
@@ -67,12 +68,9 @@ std::vector<StaffAccount> load_staff(const std::string& path) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(ss.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw StaffError(path + ": not valid JSON (" + e.what() + ")");
-  }
+  std::string why;
+  nlohmann::json j = parse_untrusted_json(ss.str(), &why);
+  if (j.is_discarded()) throw StaffError(path + ": not valid JSON (" + why + ")");
   if (!j.is_object() || !j.contains("staff") || !j["staff"].is_array())
     throw StaffError(path + ": missing array \"staff\"");
   std::vector<StaffAccount> out;

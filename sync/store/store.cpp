@@ -443,8 +443,12 @@ OutboxItem read_item(Stmt& q) {
 
 std::optional<Complaint> parse_complaint(const std::string& text) {
   Complaint c;
+  std::string why;
+  nlohmann::json j = parse_untrusted_json(text, &why);
+  if (j.is_discarded())
+    throw StoreError(StoreError::Kind::corrupt, "a stored complaint cannot be read: " + why);
   try {
-    from_json(nlohmann::json::parse(text), c);
+    from_json(j, c);
   } catch (const nlohmann::json::exception& e) {
     throw StoreError(StoreError::Kind::corrupt, std::string("a stored complaint cannot be read: ") + e.what());
   }
@@ -1056,12 +1060,8 @@ namespace {
 // Parsed stored JSON, or an empty object when unreadable: a purge then drops
 // it all rather than keep what it cannot look into.
 nlohmann::json parse_or_empty(const std::string& text) {
-  try {
-    nlohmann::json j = nlohmann::json::parse(text);
-    if (j.is_object()) return j;
-  } catch (const nlohmann::json::exception&) {
-  }
-  return nlohmann::json::object();
+  nlohmann::json j = parse_untrusted_json(text);
+  return j.is_object() ? j : nlohmann::json::object();
 }
 
 }  // namespace

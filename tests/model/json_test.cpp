@@ -176,3 +176,25 @@ TEST(Json, EventRoundTripAndProtocolShape) {
 
 }  // namespace
 }  // namespace odr::test
+
+namespace odr::test {
+namespace {
+
+TEST(UntrustedJson, DepthIsCountedOutsideStringsAndNulBytesAreRefused) {
+  std::string why;
+  auto nested = [](size_t n) { return std::string(n, '[') + std::string(n, ']'); };
+  EXPECT_FALSE(parse_untrusted_json(nested(kMaxJsonDepth), &why).is_discarded()) << why;
+  EXPECT_TRUE(parse_untrusted_json(nested(kMaxJsonDepth + 1), &why).is_discarded());
+  EXPECT_EQ(why, "it nests deeper than 64 levels");
+  // Brackets inside strings (and escaped quotes) are text, not nesting.
+  std::string text = "{\"a\":\"" + std::string(500, '[') + "\\\"" + std::string(500, '{') + "\"}";
+  EXPECT_FALSE(parse_untrusted_json(text, &why).is_discarded()) << why;
+  EXPECT_TRUE(parse_untrusted_json(std::string("{}\0{}", 5), &why).is_discarded());
+  EXPECT_EQ(why, "it holds a NUL byte");
+  EXPECT_TRUE(parse_untrusted_json("{\"a\":", &why).is_discarded());
+  EXPECT_EQ(why, "it is not valid JSON");
+  EXPECT_TRUE(parse_untrusted_json(std::string(1000000, '[')).is_discarded()) << "unclosed, deep: no crash";
+}
+
+}  // namespace
+}  // namespace odr::test

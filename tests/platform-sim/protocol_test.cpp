@@ -167,6 +167,22 @@ TEST(Messages, HealthAndBatchBody) {
   EXPECT_EQ(odr::make_batch_body("complaints", {}), "{\"complaints\":[]}");
 }
 
+TEST(Messages, DeeplyNestedOrNulCutAnswersAreRefused) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  std::string why;
+  odr::BatchAnswer b;
+  EXPECT_FALSE(odr::parse_batch_answer("{\"results\":[],\"x\":" + deep + "}", b, why));
+  EXPECT_NE(why.find("deeper"), std::string::npos) << why;
+  odr::UpdatesAnswer u;
+  EXPECT_FALSE(odr::parse_updates_answer("{\"updates\":[],\"next_cursor\":\"c\",\"x\":" + deep + "}", u, why));
+  odr::HealthAnswer h;
+  EXPECT_FALSE(odr::parse_health_answer("{\"server_time\":1,\"x\":" + deep + "}", h, why));
+  EXPECT_FALSE(odr::parse_error_body("{\"error\":{\"code\":\"x\",\"x\":" + deep + "}}"));
+  // A NUL ends nlohmann's input: what came before must not pass as the answer.
+  EXPECT_FALSE(odr::parse_batch_answer(std::string("{\"results\":[]}\0garbage", 24), b, why));
+  EXPECT_TRUE(odr::parse_batch_answer("{\"results\":[]}", b, why)) << why;
+}
+
 TEST(Wire, HttpDateRoundTrip) {
   EXPECT_EQ(odr::format_http_date(784111777), "Sun, 06 Nov 1994 08:49:37 GMT");
   for (int64_t t : {0LL, 1764300000LL, 1798761599LL})

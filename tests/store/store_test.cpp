@@ -445,6 +445,29 @@ TEST_F(StoreTest, PurgeBlanksPersonalDataOfDeliveredComplaintsOnly) {
   EXPECT_EQ(hits, 1u) << "only the recent complaint holds the phone number";
 }
 
+TEST_F(StoreTest, DeeplyNestedStoredRowsAreReportedNotFollowed) {
+  auto s = open();
+  SubmitResult r = s->submit_complaint(sample_complaint());
+  auto items = s->claim(OutboxKind::complaint, 1, "w", 1000);
+  s->mark_delivered(items[0].seq, "case-1");
+  // Someone edited the row: valid JSON, 100,000 levels deep in an extra field.
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  std::string sql = "UPDATE complaints SET json = json_insert(json, '$.x', '') WHERE id = '" + r.id + "'";
+  ASSERT_EQ(sqlite3_exec(s->handle(), sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sql = "UPDATE complaints SET json = replace(json, '\"x\":\"\"', '\"x\":" + deep + "') WHERE id = '" + r.id + "'";
+  ASSERT_EQ(sqlite3_exec(s->handle(), sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  try {
+    s->complaint(r.id);
+    ADD_FAILURE() << "read as if fine";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind, StoreError::Kind::corrupt);
+    EXPECT_NE(std::string(e.what()).find("deeper"), std::string::npos) << e.what();
+  }
+  clock.advance(1000);
+  EXPECT_EQ(s->purge_personal_data(*clock.ms), 1) << "an unreadable row is purged whole";
+  EXPECT_EQ(query_text(path, "SELECT json_extract(json, '$.consumer') FROM complaints"), "");
+}
+
 TEST_F(StoreTest, PurgeBlanksFreeTextsTooAndAuditsEachComplaintByIdOnly) {
   auto s = open();
   SubmitResult a = s->submit_complaint(sample_complaint());

@@ -126,6 +126,25 @@ TEST(Import, FullDiskAtAnyPointSaysExactlyWhatWasSavedAndTheReRunFilesEachLineOn
   EXPECT_GE(full_runs, 10) << "the disk must have filled at many points";
 }
 
+TEST(Import, DeepNestingAndNulBytesAreRefusedLineByLine) {
+  const std::string dir = fresh_dir("import-hostile");
+  Store store(dir + "/kiosk.db", store_options());
+  std::string good = line_for(1);
+  // Valid JSON, 100,000 levels deep, in a field nobody reads.
+  std::string deep = good.substr(0, good.size() - 1) + ",\"x\":" + std::string(100000, '[') +
+                     std::string(100000, ']') + "}";
+  std::string nul = line_for(2) + std::string(1, '\0') + "garbage";
+  std::istringstream in(good + "\n" + deep + "\n" + nul + "\n" + line_for(3) + "\n");
+  std::ostringstream out, err;
+  ImportSummary s = import_complaints(in, store, import_config(), out, err);
+  EXPECT_EQ(s.imported, 2) << out.str() << err.str();
+  EXPECT_EQ(s.failed, 2);
+  EXPECT_NE(err.str().find("line 2: not valid JSON (it nests deeper than 64 levels)"), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("line 3: not valid JSON (it holds a NUL byte)"), std::string::npos) << err.str();
+  EXPECT_NE(out.str().find("line 4: A01-"), std::string::npos) << out.str();
+  EXPECT_EQ(stored_by_line(store.handle()).size(), 2u);
+}
+
 // The kill-soak: kiosk-sync import over one file, SIGKILLed at random moments
 // again and again, then run to its end. Every line stored exactly once, and
 // every ticket a run reported is the one stored for its line.
