@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "cli/import.h"
+#include "cli/recover.h"
 #include "config/config.h"
 #include "engine/engine.h"
 #include "engine/sync_state.h"
@@ -42,6 +43,7 @@ int usage(const char* why = nullptr) {
                "  purge            blank personal data of delivered complaints older than odr.retention_days\n"
                "                   (run and the kiosk do it hourly by themselves)\n"
                "  import FILE      file JSON-lines complaints (COMPLAINT without id and ticket) as staff_assisted\n"
+               "  recover OUT      copy what a damaged store still holds into a new store OUT\n"
                "  staff ...        staff accounts (add, set-pin, disable, list)\n"
                "  audit verify     check the audit log's hash chain\n"
                "options: --config PATH (default config/kiosk.toml)\n"
@@ -201,6 +203,22 @@ int cmd_import(const std::vector<std::string>& rest, const KioskConfig& config) 
   return s.failed ? 1 : 0;
 }
 
+int cmd_recover(const std::vector<std::string>& rest, const KioskConfig& config) {
+  if (rest.size() != 1) return usage("recover takes one OUT file");
+  const std::string src = store_path_from_config(config);
+  RecoverSummary s = recover_store(src, rest[0], store_options_from_config(config));
+  std::printf("recovered into %s: %lld complaint(s), %lld event(s), %lld outbox item(s), %lld audit record(s); "
+              "%lld unreadable row(s) or run(s) of rows left behind\n",
+              rest[0].c_str(), (long long)s.complaints, (long long)s.events, (long long)s.outbox, (long long)s.audit,
+              (long long)s.unreadable);
+  if (s.requeued) std::printf("queued again   %lld complaint(s) whose outbox item was lost (the gateway answers duplicate for any it has)\n", (long long)s.requeued);
+  std::printf("audit chain    %s\n", s.audit_chain_ok ? "verifies" : "broken by the loss (kiosk-sync audit verify says where)");
+  std::printf("%s was left as it is. To use the recovered store: stop the kiosk, keep the damaged file aside, and put\n"
+              "%s in its place (or set kiosk.database to it).\n",
+              src.c_str(), rest[0].c_str());
+  return s.unreadable ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -252,6 +270,7 @@ int main(int argc, char** argv) {
     if (a.command == "retry-held" && a.rest.empty()) return cmd_retry_held(config);
     if (a.command == "purge" && a.rest.empty()) return cmd_purge(config);
     if (a.command == "import") return cmd_import(a.rest, config);
+    if (a.command == "recover") return cmd_recover(a.rest, config);
     if (a.command == "staff" || a.command == "audit") {
 #ifdef ODR_HAVE_STAFF
       return a.command == "staff" ? run_staff_command(a.rest, config) : run_audit_command(a.rest, config);

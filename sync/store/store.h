@@ -37,6 +37,7 @@ class StoreError : public std::runtime_error {
     too_new,      // made by a newer version of this program: never overwritten
     not_found,    // no such complaint / item
     io,           // anything else from SQLite
+    missing,      // the file is gone or empty where a store was (its marker says so): never re-created
   };
   StoreError(Kind kind, const std::string& message, std::vector<FieldError> fields = {})
       : std::runtime_error(message), kind(kind), fields(std::move(fields)) {}
@@ -110,6 +111,14 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   static int schema_version();  // the version this build writes
+  // The marker a store leaves next to its file (path + ".id"): while it is
+  // there, a missing or empty store file is an alarm, not a fresh start.
+  static std::string marker_path(const std::string& path);
+
+  // PRAGMA integrity_check plus "every stored complaint and event is JSON":
+  // "" when sound, else what is wrong. Open runs it; so does the purge (the
+  // engine's hourly pass). A store that failed it refuses every write.
+  std::string integrity_problem();
 
   // --- writes from the kiosk --------------------------------------------
   // Validates, fills id / ticket / kiosk_id / created_at where empty, and in
@@ -184,13 +193,17 @@ class Store {
 
  private:
   struct Statements;  // prepared statements, kept for the life of the connection
+  void refuse_if_missing() const;
   void open_checked();
   void migrate();
+  void write_marker() const;
+  void check_writable() const;
 
   sqlite3* db_ = nullptr;
   std::unique_ptr<Statements> stmts_;
   StoreOptions options_;
   std::string path_;
+  bool damaged_ = false;  // integrity_problem() found something: no more writes
 };
 
 }  // namespace odr
