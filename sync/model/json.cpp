@@ -22,8 +22,11 @@ void read(const json& j, const char* key, std::string& out) {
 }
 
 // Integers only: 12.5 fen or "1200" is a wrong type, not a rounding question.
+// Above INT64_MAX (nlohmann keeps it unsigned) stays too large for the
+// validator to say so, instead of wrapping round to a negative amount.
 int64_t integer(const json& v) {
   if (!v.is_number_integer()) (void)v.get_ref<const json::number_integer_t&>();  // throws type_error
+  if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) return INT64_MAX;
   return v.get<int64_t>();
 }
 

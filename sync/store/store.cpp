@@ -397,13 +397,6 @@ std::string format_ticket(const std::string& prefix, const std::string& day, int
   return prefix + "-" + day.substr(2, 2) + day.substr(5, 2) + day.substr(8, 2) + "-" + num;
 }
 
-bool is_ticket_prefix(const std::string& p) {
-  if (p.empty() || p.size() > 8) return false;
-  for (char c : p)
-    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
-  return true;
-}
-
 // Our handling state of a complaint, as the staff list shows it.
 const char* local_status_after(const std::string& event_type) {
   if (event_type == "first_response") return "in_progress";
@@ -489,8 +482,8 @@ Store::Store(const std::string& path, StoreOptions options) : options_(std::move
   if (!is_valid_kiosk_id(options_.kiosk_id))
     throw StoreError(StoreError::Kind::invalid, "kiosk_id must be 1 to 64 of A-Z a-z 0-9 - _",
                      {{"kiosk_id", err::bad_id}});
-  if (!is_ticket_prefix(options_.ticket_prefix))
-    throw StoreError(StoreError::Kind::invalid, "ticket_prefix must be 1 to 8 of A-Z 0-9", {{"ticket", err::bad_id}});
+  if (!is_valid_ticket_prefix(options_.ticket_prefix))
+    throw StoreError(StoreError::Kind::invalid, "ticket_prefix must be 1 to 4 of A-Z 0-9", {{"ticket", err::bad_id}});
 
   refuse_if_missing();
   int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -687,6 +680,7 @@ SubmitResult Store::submit_complaint(Complaint c, std::string_view import_key) {
   ctx.now_unix_s = now_s;
   ctx.tz_offset_minutes = options_.tz_offset_minutes;
   ctx.category_codes = options_.category_codes;
+  ctx.kiosk_clock = true;
   std::vector<FieldError> errors = validate_complaint(c, ctx, false);
   if (!errors.empty()) throw StoreError(StoreError::Kind::invalid, invalid_summary("complaint", errors), errors);
 
@@ -1164,7 +1158,7 @@ int64_t Store::purge_personal_data(int64_t cutoff_ms) {
   std::vector<Row> rows;
   {
     Stmt q(db_, sc,
-           "SELECT c.id, c.ticket, c.json FROM complaints c WHERE c.created_ms < ? AND c.purged = 0 "
+           "SELECT c.id, c.ticket, c.json FROM complaints c WHERE c.stored_ms < ? AND c.purged = 0 "
            "AND EXISTS (SELECT 1 FROM outbox o WHERE o.ref_id = c.id AND o.kind = 'complaint' "
            "            AND o.state = 'delivered') "
            "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state IN ('pending', 'in_flight', 'held') "
@@ -1184,8 +1178,13 @@ int64_t Store::purge_personal_data(int64_t cutoff_ms) {
     j["description"] = "";
     // Free text may quote a name or a phone number too.
     if (j.contains("demand") && j["demand"].is_object() && j["demand"].contains("text")) j["demand"]["text"] = "";
+    // An order number can lead back to the shopper (a web shop's account).
+    if (j.contains("purchase") && j["purchase"].is_object() && j["purchase"].contains("order_no"))
+      j["purchase"]["order_no"] = "";
     {
-      Stmt up(db_, sc, "UPDATE complaints SET json = ?, phone_last4 = '', purged = 1 WHERE id = ?");
+      // The import key is a hash of the whole line: of the personal data too.
+      Stmt up(db_, sc,
+              "UPDATE complaints SET json = ?, phone_last4 = '', purged = 1, import_key = NULL WHERE id = ?");
       up.bind(1, j.dump()).bind(2, row.id).run();
     }
     std::vector<std::pair<std::string, std::string>> events;
@@ -1205,7 +1204,7 @@ int64_t Store::purge_personal_data(int64_t cutoff_ms) {
     }
     // One record per complaint, like its other records: ids only.
     audit.append(now, "system", "personal_data.purge",
-                 "id=" + row.id + " ticket=" + row.ticket + " created_before_ms=" + std::to_string(cutoff_ms));
+                 "id=" + row.id + " ticket=" + row.ticket + " stored_before_ms=" + std::to_string(cutoff_ms));
   }
   tx.commit();
   // Old page images in the WAL still hold the data: fold them in now (best

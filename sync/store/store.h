@@ -180,7 +180,8 @@ class Store {
   // --- personal data -----------------------------------------------------
   // Blanks consumer name, phone, address and description (and the free
   // texts that may quote them: demand text, event notes, reasons, comments)
-  // of complaints created before cutoff_ms whose delivery is done (the
+  // of complaints this kiosk stored before cutoff_ms (stored_ms, not the
+  // created_at a file may claim) whose delivery is done (the
   // complaint and all its events delivered); returns how many. One audit
   // record per complaint, with its id and ticket only.
   int64_t purge_personal_data(int64_t cutoff_ms);

@@ -180,6 +180,23 @@ TEST(Json, EventRoundTripAndProtocolShape) {
 namespace odr::test {
 namespace {
 
+TEST(Json, AnAmountBeyondInt64IsTooLargeNotNegative) {
+  nlohmann::json j = nlohmann::json::parse(R"({"purchase":{"amount_fen":18446744073709551615},"demand":{"amount_fen":9223372036854775808}})");
+  Complaint c;
+  from_json(j, c);
+  EXPECT_GT(c.purchase.amount_fen, 0);
+  ASSERT_TRUE(c.demand.amount_fen);
+  EXPECT_GT(*c.demand.amount_fen, 0);
+  ValidationContext ctx;
+  ctx.now_unix_s = kNowS;
+  Complaint ok = sample_complaint();
+  ok.purchase.amount_fen = c.purchase.amount_fen;
+  ok.demand.amount_fen = c.demand.amount_fen;
+  std::string codes;
+  for (const FieldError& e : validate_complaint(ok, ctx)) codes += e.field + ":" + e.code + " ";
+  EXPECT_EQ(codes, "purchase.amount_fen:amount_too_large demand.amount_fen:amount_too_large ");
+}
+
 TEST(UntrustedJson, DepthIsCountedOutsideStringsAndNulBytesAreRefused) {
   std::string why;
   auto nested = [](size_t n) { return std::string(n, '[') + std::string(n, ']'); };

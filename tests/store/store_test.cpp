@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "helpers.h"
+#include "util/time.h"
 #include "util/uuid.h"
 
 namespace odr::test {
@@ -470,6 +471,51 @@ TEST_F(StoreTest, DeeplyNestedStoredRowsAreReportedNotFollowed) {
   EXPECT_THROW(s->submit_complaint(sample_complaint()), StoreError);
   s.reset();
   EXPECT_THROW(open(), StoreError);
+}
+
+TEST_F(StoreTest, ACreatedAtFarFromTheKioskClockIsRefused) {
+  auto s = open();
+  for (const char* t : {"2099-01-01T00:00:00+08:00", "1970-01-01T00:00:00Z", "0001-01-01T00:00:00+23:59"}) {
+    Complaint c = sample_complaint();
+    c.created_at = t;
+    try {
+      s->submit_complaint(c);
+      ADD_FAILURE() << t << " stored";
+    } catch (const StoreError& e) {
+      ASSERT_EQ(e.fields.size(), 1u) << e.what();
+      EXPECT_EQ(e.fields[0].field, "created_at");
+      EXPECT_EQ(e.fields[0].code, err::implausible_time);
+    }
+  }
+  EXPECT_EQ(s->outbox_counts().pending, 0);
+}
+
+TEST_F(StoreTest, RetentionRunsFromWhenTheKioskStoredTheComplaintNotFromItsCreatedAt) {
+  auto s = open();
+  Complaint paper = sample_complaint();
+  paper.created_at = format_rfc3339(kNowS - 300 * 86400);  // taken on paper 300 days ago, imported today
+  SubmitResult r = s->submit_complaint(paper);
+  auto items = s->claim(OutboxKind::complaint, 1, "w", 1000);
+  s->mark_delivered(items[0].seq, "case-1");
+  EXPECT_EQ(s->purge_personal_data(*clock.ms - 100 * 86400000LL), 0) << "stored today: kept";
+  EXPECT_EQ(s->complaint(r.id)->consumer.phone, "13812341234");
+  EXPECT_EQ(query_int(path, "SELECT stored_ms FROM complaints"), *clock.ms);
+  clock.advance(101 * 86400000LL);
+  EXPECT_EQ(s->purge_personal_data(*clock.ms - 100 * 86400000LL), 1);
+}
+
+TEST_F(StoreTest, PurgeAlsoBlanksTheOrderNumberAndTheImportKey) {
+  auto s = open();
+  Complaint c = sample_complaint();
+  c.purchase.order_no = "TB20261120-88812341234";
+  SubmitResult r = s->submit_complaint(c, std::string(64, 'a'));
+  auto items = s->claim(OutboxKind::complaint, 1, "w", 1000);
+  s->mark_delivered(items[0].seq, "case-1");
+  clock.advance(1000);
+  EXPECT_EQ(s->purge_personal_data(*clock.ms), 1);
+  EXPECT_EQ(s->complaint(r.id)->purchase.order_no, "");
+  EXPECT_FALSE(s->imported_ticket(std::string(64, 'a'))) << "the line's hash is derived from personal data";
+  EXPECT_EQ(query_text(path, "SELECT count(*) FROM complaints WHERE import_key IS NOT NULL"), "0");
 }
 
 TEST_F(StoreTest, PurgeBlanksFreeTextsTooAndAuditsEachComplaintByIdOnly) {

@@ -158,7 +158,7 @@ TEST_F(KioskSyncTest, PurgeByHandBlanksOnlyDeliveredComplaintsOlderThanTheRetent
   ids.push_back(store->submit_complaint(valid_complaint(3)).id);  // not delivered
   // Filed 1,100 days ago (the default retention is 1,095): all but ids[2].
   for (int i : {0, 1, 3}) {
-    std::string sql = "UPDATE complaints SET created_ms = created_ms - 1100 * 86400000 WHERE id = '" + ids[i] + "'";
+    std::string sql = "UPDATE complaints SET created_ms = created_ms - 1100 * 86400000, stored_ms = stored_ms - 1100 * 86400000 WHERE id = '" + ids[i] + "'";
     ASSERT_EQ(sqlite3_exec(store->handle(), sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   }
   EXPECT_EQ(kiosk_sync({"purge"}, &out), 0) << out;
