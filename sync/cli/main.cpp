@@ -77,10 +77,7 @@ void apply_test_knobs(const Args& a, SyncOptions& o) {
   if (a.poll_ms > 0) o.poll_interval_ms = a.poll_ms;
 }
 
-void ensure_store_folder(const KioskConfig& config) {
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(store_path_from_config(config)).parent_path(), ec);
-}
+void ensure_store_folder(const KioskConfig& config) { prepare_data_dir(config); }
 
 std::string yes_no(const std::optional<bool>& v) {
   if (!v) return "unknown (never tried)";

@@ -1,6 +1,8 @@
 #include "config.h"
 
+#include <sys/stat.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cstdint>
@@ -57,7 +59,26 @@ std::string resolve(const fs::path& base, const std::string& p) {
   return (base / path).lexically_normal().string();
 }
 
+void make_private_dir(const std::string& key, const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    fs::create_directories(dir, ec);
+    if (ec) throw ConfigError(key, dir.string() + " cannot be created: " + ec.message());
+    ::chmod(dir.c_str(), 0700);  // create_directories honours the umask; this does not
+    return;
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid() && (st.st_mode & 077) != 0)
+    ::chmod(dir.c_str(), st.st_mode & 0700);
+}
+
 }  // namespace
+
+void prepare_data_dir(const KioskConfig& config) {
+  make_private_dir("kiosk.data_dir", config.data_dir);
+  fs::path db_dir = fs::path(config.database).parent_path();
+  if (!db_dir.empty() && db_dir != fs::path(config.data_dir)) make_private_dir("kiosk.database", db_dir);
+}
 
 KioskConfig load_config(const std::string& path) {
   toml::table root;

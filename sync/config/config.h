@@ -71,4 +71,11 @@ struct KioskConfig {
 // Reads and checks the file; relative paths become absolute.
 KioskConfig load_config(const std::string& path);
 
+// Creates data_dir (and the database's folder) if needed, 0700 whatever the
+// umask, and takes group and other bits off an existing one the program
+// owns: the store, rime's user data and logs hold personal data. Call it
+// before opening the store (kiosk-sync does; the kiosk's start must too).
+// Throws ConfigError naming kiosk.data_dir when the folder cannot be made.
+void prepare_data_dir(const KioskConfig& config);
+
 }  // namespace odr

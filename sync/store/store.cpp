@@ -436,6 +436,26 @@ OutboxItem read_item(Stmt& q) {
   return it;
 }
 
+// The file holds names and phone numbers: its owner's alone, whatever the
+// umask. SQLite gives the -wal and -shm files the database file's mode, so
+// the file is made 0600 before SQLite opens it: created so when new, group
+// and other bits taken off one an older version left 0644 (owner bits stay:
+// a read-only file stays read-only and is reported so).
+void make_private(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      ::fchmod(fd, 0600);
+      ::close(fd);
+    }
+    return;  // a missing folder is SQLite's to report
+  }
+  for (const std::string& p : {path, path + "-wal", path + "-shm"})
+    if (::stat(p.c_str(), &st) == 0 && (st.st_mode & 077) != 0 && st.st_uid == ::geteuid())
+      ::chmod(p.c_str(), st.st_mode & 0700);
+}
+
 std::string damaged_message(const std::string& path, const std::string& problem) {
   return "the complaint store file " + path + " is damaged (" + problem +
          "); it was left as it is and nothing is written to it. Tell the kiosk's technician; "
@@ -486,6 +506,7 @@ Store::Store(const std::string& path, StoreOptions options) : options_(std::move
     throw StoreError(StoreError::Kind::invalid, "ticket_prefix must be 1 to 4 of A-Z 0-9", {{"ticket", err::bad_id}});
 
   refuse_if_missing();
+  make_private(path);
   int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = sqlite3_errstr(rc);

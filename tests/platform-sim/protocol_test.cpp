@@ -1,6 +1,11 @@
 // The shared protocol library: signing, message parsing, wire helpers.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "protocol/messages.h"
@@ -102,6 +107,28 @@ TEST(Keys, DecodeChecksLengthAndBase64) {
     FAIL();
   } catch (const odr::KeyError& e) {
     EXPECT_EQ(std::string(e.what()).find("secret"), std::string::npos);  // never the key in a message
+  }
+}
+
+TEST(Keys, AKeyFileOtherUsersCanReadOrAnyoneButItsOwnerCanWriteIsRefused) {
+  const char* tmp = std::getenv("ODR_TEST_TMP");
+  std::filesystem::path dir = std::filesystem::path(tmp ? tmp : "/tmp") / ("keys-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "kiosk.key").string();
+  std::ofstream(file) << odr::make_key_base64() << "\n";
+  for (mode_t ok : {0600, 0400, 0640, 0440}) {
+    ASSERT_EQ(chmod(file.c_str(), ok), 0);
+    EXPECT_EQ(odr::load_key_file(file).size(), 32u) << std::oct << ok;
+  }
+  for (mode_t bad : {0644, 0666, 0604, 0660, 0602}) {
+    ASSERT_EQ(chmod(file.c_str(), bad), 0);
+    try {
+      odr::load_key_file(file);
+      ADD_FAILURE() << "mode " << std::oct << bad << " accepted";
+    } catch (const odr::KeyError& e) {
+      EXPECT_NE(std::string(e.what()).find("chmod 600"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(file), std::string::npos) << e.what();
+    }
   }
 }
 

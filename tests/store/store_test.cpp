@@ -1,6 +1,7 @@
 // The store as the kiosk and the sync engine use it: submit, tickets, the
 // outbox life cycle, events, platform updates, shared state, purge.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <set>
 
@@ -620,6 +621,23 @@ TEST_F(StoreTest, HandEditedAuditRowIsFoundWithItsSeq) {
     EXPECT_FALSE(v.ok);
     EXPECT_EQ(v.first_broken, 5);
   }
+}
+
+TEST_F(StoreTest, TheFilesAreTheOwnersAloneWhateverTheUmask) {
+  auto mode = [](const std::string& p) { return std::filesystem::status(p).permissions() & std::filesystem::perms::all; };
+  using std::filesystem::perms;
+  const mode_t old = ::umask(0);
+  {
+    auto s = open();
+    s->submit_complaint(sample_complaint());
+    for (const std::string& p : {path, path + "-wal", path + "-shm", Store::marker_path(path)})
+      EXPECT_EQ(mode(p), perms::owner_read | perms::owner_write) << p;
+  }
+  // A store made by an older version (0644) is tightened when opened.
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  { auto s = open(); s->submit_complaint(sample_complaint()); EXPECT_EQ(mode(path + "-wal"), perms::owner_read | perms::owner_write); }
+  EXPECT_EQ(mode(path), perms::owner_read | perms::owner_write);
+  ::umask(old);
 }
 
 TEST_F(StoreTest, BadOptionsAreRefusedBeforeTouchingTheFile) {

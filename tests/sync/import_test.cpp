@@ -3,6 +3,7 @@
 // possible point, and the real kiosk-sync SIGKILLed again and again over one
 // file (the import's kill-soak, like the submit one in tests/store).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 
 #include <map>
@@ -193,6 +194,29 @@ TEST(Recover, ADamagedStoreIsRefusedAndWhatStillReadsIsCopiedIntoANewOne) {
   EXPECT_EQ(saved.outbox_counts().pending, got) << "every complaint queued, also those whose item was lost";
   EXPECT_FALSE(saved.submit_complaint(valid_complaint(n + 1)).ticket.empty());
   std::printf("recover: %lld of %d complaints saved from a store with one page destroyed\n", (long long)got, n);
+}
+
+TEST(DataDir, KioskSyncMakesTheDataFolderPrivateWhateverTheUmask) {
+  const std::string dir = fresh_dir("private");
+  const std::string data = dir + "/data";
+  std::string config = offline_config(dir, data + "/kiosk.db");
+  std::string text = read_file(config);
+  text.replace(text.find("data_dir = \"" + dir + "\""), ("data_dir = \"" + dir + "\"").size(), "data_dir = \"" + data + "\"");
+  write_file(config, text);
+  const mode_t old = ::umask(0);
+  int rc = run_program({bin_dir() + "/kiosk-sync", "--config", config, "status"}, dir + "/status.log");
+  ::umask(old);
+  ASSERT_EQ(rc, 0) << read_file(dir + "/status.log");
+  struct stat st {};
+  ASSERT_EQ(::stat(data.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  ASSERT_EQ(::stat((data + "/kiosk.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0600u);
+  // An existing folder others can read is tightened too.
+  ASSERT_EQ(::chmod(data.c_str(), 0755), 0);
+  ASSERT_EQ(run_program({bin_dir() + "/kiosk-sync", "--config", config, "status"}, dir + "/status2.log"), 0);
+  ASSERT_EQ(::stat(data.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
 }
 
 // The kill-soak: kiosk-sync import over one file, SIGKILLed at random moments
