@@ -210,6 +210,31 @@ TEST(Messages, DeeplyNestedOrNulCutAnswersAreRefused) {
   EXPECT_TRUE(odr::parse_batch_answer("{\"results\":[]}", b, why)) << why;
 }
 
+TEST(Messages, ServerTimesOutOfRangeAreNotTaken) {
+  std::string why;
+  odr::HealthAnswer h;
+  for (const char* t : {"1e300", "-1e300", "9223372036854775807", "18446744073709551615", "-5", "1e20"}) {
+    EXPECT_FALSE(odr::parse_health_answer(std::string("{\"server_time\":") + t + "}", h, why)) << t;
+    auto e = odr::parse_error_body(std::string("{\"error\":{\"code\":\"clock_skew\",\"server_time\":") + t + "}}");
+    ASSERT_TRUE(e) << t;
+    EXPECT_FALSE(e->server_time) << t << ": " << *e->server_time;
+  }
+  ASSERT_TRUE(odr::parse_health_answer("{\"server_time\":1795831200.5}", h, why)) << why;
+  EXPECT_EQ(h.server_time, 1795831200);
+  EXPECT_EQ(odr::parse_error_body("{\"error\":{\"code\":\"c\",\"server_time\":1795831200}}")->server_time, 1795831200);
+}
+
+TEST(Wire, HttpDatesOutOfRangeAreRefused) {
+  for (const char* d : {"Sun, 06 Nov -2147483648 08:49:37 GMT", "Sun, 06 Nov 2147483647 08:49:37 GMT",
+                        "Sun, 06 Nov 99999 08:49:37 GMT", "Sun, 2147483647 Nov 1994 08:49:37 GMT",
+                        "Sun, 06 Nov 1994 2147483647:49:37 GMT", "Sun Nov  6 08:49:37 -2147483648",
+                        "Sunday, 06-Nov--2147483648 08:49:37 GMT", "Sun, 06 Nov 0000 08:49:37 GMT"})
+    EXPECT_FALSE(odr::parse_http_date(d)) << d;
+  EXPECT_EQ(odr::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").value_or(0), 784111777);
+  EXPECT_EQ(odr::parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT").value_or(0), 784111777);
+  EXPECT_EQ(odr::parse_http_date("Sun Nov  6 08:49:37 1994").value_or(0), 784111777);
+}
+
 TEST(Wire, HttpDateRoundTrip) {
   EXPECT_EQ(odr::format_http_date(784111777), "Sun, 06 Nov 1994 08:49:37 GMT");
   for (int64_t t : {0LL, 1764300000LL, 1798761599LL})
