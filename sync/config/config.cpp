@@ -207,6 +207,7 @@ KioskConfig load_config(const std::string& path) {
   read(root, "gateway.pinned_pubkey", c.gateway.pinned_pubkey);
   read(root, "gateway.client_cert", c.gateway.client_cert);
   read(root, "gateway.client_key", c.gateway.client_key);
+  read(root, "gateway.proxy", c.gateway.proxy);
   read(root, "gateway.connect_timeout_s", c.gateway.connect_timeout_s);
   read(root, "gateway.request_timeout_s", c.gateway.request_timeout_s);
   read(root, "gateway.poll_interval_s", c.gateway.poll_interval_s);
@@ -247,6 +248,9 @@ KioskConfig load_config(const std::string& path) {
   }
   if (!c.gateway.pinned_pubkey.empty() && c.gateway.pinned_pubkey.rfind("sha256//", 0) != 0)
     throw ConfigError("gateway.pinned_pubkey", "must look like sha256//BASE64");
+  if (!c.gateway.proxy.empty() && c.gateway.proxy.rfind("http://", 0) != 0 &&
+      c.gateway.proxy.rfind("https://", 0) != 0 && c.gateway.proxy.rfind("socks5h://", 0) != 0)
+    throw ConfigError("gateway.proxy", "must start with http://, https:// or socks5h://");
   if (c.gateway.client_cert.empty() != c.gateway.client_key.empty())
     throw ConfigError("gateway.client_key", "client_cert and client_key go together");
 

@@ -39,6 +39,7 @@ struct GatewayConfig {
   std::string pinned_pubkey;  // optional: "sha256//BASE64", as curl takes it
   std::string client_cert;    // optional mutual TLS
   std::string client_key;
+  std::string proxy;          // optional; the environment's proxy variables are never used
   int connect_timeout_s = 10;
   int request_timeout_s = 60;
   int poll_interval_s = 30;  // how often to pull /updates when idle

@@ -97,6 +97,7 @@ TEST(Config, MistakesThatWereAcceptedSilentlyNowNameTheirKey) {
   for (const char* url : {"https://", "https:///odr/v1", "https://:8443/odr", "https://host name/odr", "https://a?b"})
     EXPECT_EQ(error_key(variant("base_url = \"\"", std::string("base_url = \"") + url + "\"")), "gateway.base_url")
         << url;
+  EXPECT_EQ(error_key(variant("client_key = \"\"", "client_key = \"\"\nproxy = \"10.0.0.1:3128\"")), "gateway.proxy");
   EXPECT_EQ(error_key(variant("base_url = \"\"", "base_url = \"https://odr.example:8443/odr/v1\"")), "gateway.key_file")
       << "a good URL passes on to the next check";
 }

@@ -202,6 +202,18 @@ TEST_F(KioskSyncTest, BadConfigAndBadKeyAreClearErrors) {
   EXPECT_EQ(kiosk_sync({"frobnicate"}, &out), 2);
 }
 
+TEST_F(KioskSyncTest, ProxyVariablesInTheEnvironmentAreIgnored) {
+  start_sim();
+  store->submit_complaint(valid_complaint(1));
+  // Nothing listens on port 9: a kiosk that followed these would fail.
+  for (const char* v : {"https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"}) setenv(v, "http://127.0.0.1:9", 1);
+  std::string out;
+  int rc = kiosk_sync({"once"}, &out);
+  for (const char* v : {"https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"}) unsetenv(v);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(store->outbox_counts().delivered, 1);
+}
+
 TEST_F(KioskSyncTest, RunStopsPromptlyOnSigterm) {
   start_sim({"--latency-ms", "200"});
   for (int i = 0; i < 3; ++i) store->submit_complaint(valid_complaint(i));
