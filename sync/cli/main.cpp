@@ -25,6 +25,7 @@
 #include "protocol/signing.h"
 #include "util/time.h"
 #ifdef ODR_HAVE_STAFF
+#include "staff/staff.h"
 #include "staff/staff_cli.h"
 #endif
 
@@ -122,6 +123,13 @@ int cmd_status(const Args& a, const KioskConfig& config) {
     std::printf("server time    %s\n", format_rfc3339(*s.server_time, config.tz_offset_minutes).c_str());
   if (!s.stopped.empty()) std::printf("STOPPED        %s\n", s.stopped.c_str());
   for (const SyncAlert& al : s.alerts) std::printf("ALERT %-9s%s (%s)\n", al.code.c_str(), al.message.c_str(), al.at.c_str());
+#ifdef ODR_HAVE_STAFF
+  LockoutStatus lock = staff_lockout(store);
+  if (lock.alert)
+    std::printf("ALERT staff    %d PIN lockouts in a row: someone may be guessing staff PINs (kiosk-sync staff unlock)\n",
+                lock.locks);
+  if (lock.locked) std::printf("staff entry    locked for %lld s more\n", (long long)(lock.remaining_ms / 1000));
+#endif
   if (s.counts.held > 0) {
     for (const OutboxItem& it : store.outbox_items(OutboxState::held, 20))
       std::printf("  held %-9s seq %lld: %s\n", to_string(it.kind), (long long)it.seq, it.last_error.c_str());

@@ -1082,6 +1082,36 @@ void Store::set_state(std::string_view key, std::string_view value) {
   s.bind(1, key).bind(2, value).bind(3, now_ms()).run();
 }
 
+void Store::transact_state(const std::function<void(StateTx&)>& fn) {
+  struct Impl : StateTx {
+    Impl(sqlite3* db, StatementCache& sc, int64_t now) : db(db), sc(sc), now(now), audit_(db, sc) {}
+    std::optional<std::string> get(std::string_view key) override {
+      Stmt q(db, sc, "SELECT value FROM sync_state WHERE key = ?");
+      q.bind(1, key);
+      if (!q.step()) return std::nullopt;
+      return q.text(0);
+    }
+    void set(std::string_view key, std::string_view value) override {
+      Stmt s(db, sc,
+             "INSERT INTO sync_state (key, value, updated_ms) VALUES (?, ?, ?) "
+             "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms");
+      s.bind(1, key).bind(2, value).bind(3, now).run();
+    }
+    void audit(std::string_view actor, std::string_view action, std::string_view detail) override {
+      audit_.append(now, actor, action, detail);
+    }
+    sqlite3* db;
+    StatementCache& sc;
+    int64_t now;
+    AuditAppender audit_;
+  };
+  check_writable();
+  Tx tx(db_);
+  Impl impl(db_, stmts_->cache, now_ms());
+  fn(impl);
+  tx.commit();
+}
+
 std::optional<std::string> Store::state(std::string_view key) {
   Stmt q(db_, stmts_->cache, "SELECT value FROM sync_state WHERE key = ?");
   q.bind(1, key);

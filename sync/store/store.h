@@ -167,6 +167,17 @@ class Store {
   // --- shared sync status (the kiosk and kiosk-sync both read it) --------
   void set_state(std::string_view key, std::string_view value);
   std::optional<std::string> state(std::string_view key);
+  // Read-modify-write of shared state in ONE BEGIN IMMEDIATE transaction
+  // (another process waits), with audit records in the same commit: for
+  // counters several processes bump at once (the staff PIN lockout).
+  class StateTx {
+   public:
+    virtual ~StateTx() = default;
+    virtual std::optional<std::string> get(std::string_view key) = 0;
+    virtual void set(std::string_view key, std::string_view value) = 0;
+    virtual void audit(std::string_view actor, std::string_view action, std::string_view detail) = 0;
+  };
+  void transact_state(const std::function<void(StateTx&)>& fn);
 
   // --- reads -------------------------------------------------------------
   std::optional<Complaint> complaint(const std::string& id);
