@@ -643,6 +643,10 @@ void Store::write_marker() const {
 }
 
 void Store::migrate() {
+  // A store at the current version is only read here: no write lock, so a
+  // read-only command (status, audit verify) opens while another process
+  // writes. WAL readers never wait for the writer.
+  if (pragma_int(db_, "PRAGMA user_version") == kSchemaVersion) return;
   for (;;) {
     Tx tx(db_);
     // Read again inside the transaction: another process may have migrated.

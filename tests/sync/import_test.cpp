@@ -219,6 +219,29 @@ TEST(DataDir, KioskSyncMakesTheDataFolderPrivateWhateverTheUmask) {
   EXPECT_EQ(st.st_mode & 07777, 0700u);
 }
 
+TEST(ReadOnlyCommands, StatusAndAuditVerifyWorkWhileAnotherProcessHoldsTheWriteLock) {
+  const std::string dir = fresh_dir("readers");
+  const std::string db = dir + "/kiosk.db";
+  { Store(db, store_options()).submit_complaint(valid_complaint(1)); }
+  const std::string config = offline_config(dir, db);
+  sqlite3* writer = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &writer), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(writer, "BEGIN IMMEDIATE; INSERT INTO sync_state VALUES ('x', 'y', 1);", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  // Well under the 5 s busy timeout: readers must not wait for the writer at all.
+  const auto t0 = std::chrono::steady_clock::now();
+  int status = run_program({bin_dir() + "/kiosk-sync", "--config", config, "status"}, dir + "/status.log", 4000);
+  int verify = run_program({bin_dir() + "/kiosk-sync", "--config", config, "audit", "verify"}, dir + "/verify.log", 4000);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  sqlite3_exec(writer, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(writer);
+  EXPECT_EQ(status, 0) << read_file(dir + "/status.log");
+  EXPECT_NE(read_file(dir + "/status.log").find("pending        1"), std::string::npos) << read_file(dir + "/status.log");
+  EXPECT_EQ(verify, 0) << read_file(dir + "/verify.log");
+  EXPECT_LT(took, 8.0);
+}
+
 // The kill-soak: kiosk-sync import over one file, SIGKILLed at random moments
 // again and again, then run to its end. Every line stored exactly once, and
 // every ticket a run reported is the one stored for its line.
