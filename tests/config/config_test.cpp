@@ -29,7 +29,9 @@ std::string variant(const std::string& find, const std::string& replace) {
     text += replace;
   }
   const char* tmp = std::getenv("ODR_TEST_TMP");
-  fs::path dir = fs::path(tmp ? tmp : "/tmp") / "config_test" / "config";
+  // One folder per test: CTest runs them in parallel.
+  fs::path dir = fs::path(tmp ? tmp : "/tmp") / "config_test" /
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name() / "config";
   fs::create_directories(dir);
   fs::path file = dir / "kiosk.toml";
   std::ofstream(file) << text;
