@@ -7,6 +7,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain and test tools
   build-essential cmake pkg-config git libgtest-dev libgmock-dev libbenchmark-dev
+  # the fuzzers (tests/fuzz, preset fuzz): clang with libFuzzer and the sanitizers
+  clang libclang-rt-dev
   # the data side
   libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev openssl nlohmann-json3-dev
   libtomlplusplus-dev libcpp-httplib-dev zlib1g-dev libargon2-dev

@@ -206,9 +206,11 @@ int main(int argc, char** argv) {
     config.database.clear();
   }
   std::error_code ec;
-  fs::create_directories(config.data_dir, ec);
-  if (ec) {
-    fprintf(stderr, "odr-kiosk: data_dir %s: %s\n", config.data_dir.c_str(), ec.message().c_str());
+  // The data folder holds personal data: 0700 whatever the umask.
+  try {
+    prepare_data_dir(config);
+  } catch (const ConfigError& e) {
+    fprintf(stderr, "odr-kiosk: %s: %s\n", config_path.c_str(), e.what());
     return 2;
   }
 

@@ -99,6 +99,30 @@ std::string describe(const std::vector<FieldError>& errors) {
   return s;
 }
 
+// The cause in a few words: the store's own message speaks of one
+// transaction ("nothing was saved"), which read in an import report sounds
+// like the whole file.
+std::string store_trouble(const StoreError& e) {
+  switch (e.kind) {
+    case StoreError::Kind::disk_full: return "the disk is full";
+    case StoreError::Kind::read_only: return "the complaint store cannot be written (read-only)";
+    case StoreError::Kind::busy: return "the complaint store is busy in another program";
+    case StoreError::Kind::corrupt: return "the complaint store file is damaged";
+    default: return e.what();
+  }
+}
+
+// After a store failure at line `stop`: what is in the store and what is not.
+std::string stop_report(int stop, const ImportSummary& sum) {
+  std::string r = "stopped at line " + std::to_string(stop) + ": nothing from line " + std::to_string(stop) +
+                  " on was saved";
+  if (stop > 1)
+    r += "; of lines 1 to " + std::to_string(stop - 1) + ", " + std::to_string(sum.imported) + " imported now, " +
+         std::to_string(sum.already) + " imported before, " + std::to_string(sum.failed - 1) +
+         " failed (reported above)";
+  return r + ". Run the import again once the problem is fixed: lines already stored are not filed twice.\n";
+}
+
 }  // namespace
 
 ImportSummary import_complaints(std::istream& in, Store& store, const KioskConfig& config, std::ostream& out,
@@ -121,9 +145,10 @@ ImportSummary import_complaints(std::istream& in, Store& store, const KioskConfi
       err << "line " << number << ": " << why << "\n";
       ++sum.failed;
     };
-    json j = json::parse(line, nullptr, false);
+    std::string why;
+    json j = parse_untrusted_json(line, &why);
     if (j.is_discarded()) {
-      bad("not valid JSON");
+      bad("not valid JSON (" + why + ")");
       continue;
     }
     if (std::string why = check_shape(j); !why.empty()) {
@@ -131,10 +156,11 @@ ImportSummary import_complaints(std::istream& in, Store& store, const KioskConfi
       continue;
     }
     // A re-run after a crash or a second import of the same file must not file
-    // the same paper complaint twice.
-    const std::string seen_key = "import.line." + sha256_hex(j.dump());
-    if (std::optional<std::string> t = store.state(seen_key); t && !t->empty()) {
-      out << "line " << number << ": " << *t << " (already imported)\n";
+    // the same paper complaint twice: the line's key goes into the
+    // complaint's own row, in the transaction that files it.
+    const std::string key = sha256_hex(j.dump());
+    if (std::optional<std::string> t = store.imported_ticket(key)) {
+      out << "line " << number << ": " << *t << " (already imported)" << std::endl;
       ++sum.already;
       continue;
     }
@@ -156,16 +182,19 @@ ImportSummary import_complaints(std::istream& in, Store& store, const KioskConfi
       continue;
     }
     try {
-      SubmitResult r = store.submit_complaint(c);
-      store.set_state(seen_key, r.ticket);
-      out << "line " << number << ": " << r.ticket << "\n";
-      ++sum.imported;
+      SubmitResult r = store.submit_complaint(c, key);
+      // Flushed line by line: what was reported is what a kill leaves stored.
+      out << "line " << number << ": " << r.ticket << (r.already ? " (already imported)" : "") << std::endl;
+      ++(r.already ? sum.already : sum.imported);
     } catch (const StoreError& e) {
-      if (e.kind == StoreError::Kind::invalid) bad(describe(e.fields));
-      else bad(std::string("not saved: ") + e.what());
-      if (e.kind != StoreError::Kind::invalid) {
-        // The store itself is in trouble (disk full, busy): stop, keep the file for a re-run.
-        err << "stopped at line " << number << "; run the import again once the problem is fixed\n";
+      if (e.kind == StoreError::Kind::invalid) {
+        bad(describe(e.fields));
+      } else {
+        // The store itself is in trouble (disk full, busy): this line's
+        // transaction was rolled back whole. Stop; say exactly what is stored.
+        bad("not saved: " + store_trouble(e));
+        err << stop_report(number, sum);
+        wipe(c.consumer.name), wipe(c.consumer.phone), wipe(c.consumer.address), wipe(c.description);
         break;
       }
     }

@@ -18,12 +18,14 @@
 #include <vector>
 
 #include "cli/import.h"
+#include "cli/recover.h"
 #include "config/config.h"
 #include "engine/engine.h"
 #include "engine/sync_state.h"
 #include "protocol/signing.h"
 #include "util/time.h"
 #ifdef ODR_HAVE_STAFF
+#include "staff/staff.h"
 #include "staff/staff_cli.h"
 #endif
 
@@ -42,6 +44,7 @@ int usage(const char* why = nullptr) {
                "  purge            blank personal data of delivered complaints older than odr.retention_days\n"
                "                   (run and the kiosk do it hourly by themselves)\n"
                "  import FILE      file JSON-lines complaints (COMPLAINT without id and ticket) as staff_assisted\n"
+               "  recover OUT      copy what a damaged store still holds into a new store OUT\n"
                "  staff ...        staff accounts (add, set-pin, disable, list)\n"
                "  audit verify     check the audit log's hash chain\n"
                "options: --config PATH (default config/kiosk.toml)\n"
@@ -75,10 +78,7 @@ void apply_test_knobs(const Args& a, SyncOptions& o) {
   if (a.poll_ms > 0) o.poll_interval_ms = a.poll_ms;
 }
 
-void ensure_store_folder(const KioskConfig& config) {
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(store_path_from_config(config)).parent_path(), ec);
-}
+void ensure_store_folder(const KioskConfig& config) { prepare_data_dir(config); }
 
 std::string yes_no(const std::optional<bool>& v) {
   if (!v) return "unknown (never tried)";
@@ -123,6 +123,13 @@ int cmd_status(const Args& a, const KioskConfig& config) {
     std::printf("server time    %s\n", format_rfc3339(*s.server_time, config.tz_offset_minutes).c_str());
   if (!s.stopped.empty()) std::printf("STOPPED        %s\n", s.stopped.c_str());
   for (const SyncAlert& al : s.alerts) std::printf("ALERT %-9s%s (%s)\n", al.code.c_str(), al.message.c_str(), al.at.c_str());
+#ifdef ODR_HAVE_STAFF
+  LockoutStatus lock = staff_lockout(store);
+  if (lock.alert)
+    std::printf("ALERT staff    %d PIN lockouts in a row: someone may be guessing staff PINs (kiosk-sync staff unlock)\n",
+                lock.locks);
+  if (lock.locked) std::printf("staff entry    locked for %lld s more\n", (long long)(lock.remaining_ms / 1000));
+#endif
   if (s.counts.held > 0) {
     for (const OutboxItem& it : store.outbox_items(OutboxState::held, 20))
       std::printf("  held %-9s seq %lld: %s\n", to_string(it.kind), (long long)it.seq, it.last_error.c_str());
@@ -201,6 +208,22 @@ int cmd_import(const std::vector<std::string>& rest, const KioskConfig& config) 
   return s.failed ? 1 : 0;
 }
 
+int cmd_recover(const std::vector<std::string>& rest, const KioskConfig& config) {
+  if (rest.size() != 1) return usage("recover takes one OUT file");
+  const std::string src = store_path_from_config(config);
+  RecoverSummary s = recover_store(src, rest[0], store_options_from_config(config));
+  std::printf("recovered into %s: %lld complaint(s), %lld event(s), %lld outbox item(s), %lld audit record(s); "
+              "%lld unreadable row(s) or run(s) of rows left behind\n",
+              rest[0].c_str(), (long long)s.complaints, (long long)s.events, (long long)s.outbox, (long long)s.audit,
+              (long long)s.unreadable);
+  if (s.requeued) std::printf("queued again   %lld complaint(s) whose outbox item was lost (the gateway answers duplicate for any it has)\n", (long long)s.requeued);
+  std::printf("audit chain    %s\n", s.audit_chain_ok ? "verifies" : "broken by the loss (kiosk-sync audit verify says where)");
+  std::printf("%s was left as it is. To use the recovered store: stop the kiosk, keep the damaged file aside, and put\n"
+              "%s in its place (or set kiosk.database to it).\n",
+              src.c_str(), rest[0].c_str());
+  return s.unreadable ? 1 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -252,6 +275,7 @@ int main(int argc, char** argv) {
     if (a.command == "retry-held" && a.rest.empty()) return cmd_retry_held(config);
     if (a.command == "purge" && a.rest.empty()) return cmd_purge(config);
     if (a.command == "import") return cmd_import(a.rest, config);
+    if (a.command == "recover") return cmd_recover(a.rest, config);
     if (a.command == "staff" || a.command == "audit") {
 #ifdef ODR_HAVE_STAFF
       return a.command == "staff" ? run_staff_command(a.rest, config) : run_audit_command(a.rest, config);

@@ -1,13 +1,19 @@
 #include "config.h"
 
+#include <sys/stat.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 #include "model/validate.h"
+#include "util/utf8.h"
 
 namespace fs = std::filesystem;
 
@@ -57,6 +63,99 @@ std::string resolve(const fs::path& base, const std::string& p) {
   return (base / path).lexically_normal().string();
 }
 
+void make_private_dir(const std::string& key, const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) {
+    fs::create_directories(dir, ec);
+    if (ec) throw ConfigError(key, dir.string() + " cannot be created: " + ec.message());
+    ::chmod(dir.c_str(), 0700);  // create_directories honours the umask; this does not
+    return;
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid() && (st.st_mode & 077) != 0)
+    ::chmod(dir.c_str(), st.st_mode & 0700);
+}
+
+// toml++ 3.3 compiled in reaches undefined behaviour on some bytes (a
+// 2-byte file "\xd1\xbd" did): it only ever sees valid UTF-8, with non-ASCII
+// only where TOML allows it, in strings and comments. Throws naming the line.
+void check_toml_bytes(const std::string& text, const std::string& path) {
+  int line = 1;
+  for (size_t start = 0; start <= text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (!is_valid_utf8(std::string_view(text).substr(start, end - start)))
+      throw ConfigError("", path + ": not valid UTF-8 (line " + std::to_string(line) + "); save the file as UTF-8");
+    start = end + 1;
+    ++line;
+  }
+  line = 1;
+  auto starts = [&](size_t i, const char* q) { return text.compare(i, std::strlen(q), q) == 0; };
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      ++line;
+    } else if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (c == '"' || c == '\'') {
+      const bool multi = starts(i, c == '"' ? "\"\"\"" : "'''");
+      const std::string close = multi ? std::string(3, c) : std::string(1, c);
+      i += close.size();
+      for (; i < text.size() && !starts(i, close.c_str()); ++i) {
+        if (text[i] == '\n') {
+          ++line;
+          if (!multi) break;  // an unclosed string: toml++ reports it
+        }
+        if (c == '"' && text[i] == '\\') ++i;  // an escape (basic strings only)
+      }
+      if (i < text.size() && text[i] != '\n') i += close.size() - 1;
+      else if (i < text.size()) --i;
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      throw ConfigError("", path + ": line " + std::to_string(line) +
+                                ": a non-ASCII character outside quotes (TOML keys are ASCII; put text in quotes)");
+    }
+  }
+}
+
+// host[:port] of an https:// URL: letters, digits, '.', '-' (or [IPv6]),
+// no user info, query or fragment.
+bool has_host(const std::string& url) {
+  std::string rest = url.substr(std::string("https://").size());
+  std::string authority = rest.substr(0, rest.find('/'));
+  if (rest.find_first_of("?#") != std::string::npos) return false;
+  std::string host = authority, port;
+  if (!host.empty() && host[0] == '[') {
+    size_t close = host.find(']');
+    if (close == std::string::npos || close == 1) return false;
+    port = host.substr(close + 1);
+    host = host.substr(1, close - 1);
+    if (host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos) return false;
+  } else {
+    size_t colon = host.find(':');
+    if (colon != std::string::npos) {
+      port = host.substr(colon);
+      host = host.substr(0, colon);
+    }
+    if (host.empty() || host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+                            std::string::npos)
+      return false;
+  }
+  if (port.empty()) return true;
+  return port.size() >= 2 && port.size() <= 6 && port[0] == ':' &&
+         port.find_first_not_of("0123456789", 1) == std::string::npos;
+}
+
+// Each known section is a table: `[[gateway]]` or `kiosk = 1` would
+// otherwise drop the whole section without a word.
+void check_sections(const toml::table& root) {
+  for (const char* name : {"kiosk", "ticket", "idle", "odr", "export", "staff", "fonts", "gateway"}) {
+    const toml::node* n = root.get(name);
+    if (n && !n->is_table())
+      throw ConfigError(name, std::string("must be a [") + name + "] table" +
+                                  (n->is_array() ? " (written [[" + std::string(name) + "]]: one pair of brackets)" : ""));
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -90,16 +189,29 @@ std::string ticket_status_url(const KioskConfig& c, const std::string& ticket) {
   return url;
 }
 
+void prepare_data_dir(const KioskConfig& config) {
+  make_private_dir("kiosk.data_dir", config.data_dir);
+  fs::path db_dir = fs::path(config.database).parent_path();
+  if (!db_dir.empty() && db_dir != fs::path(config.data_dir)) make_private_dir("kiosk.database", db_dir);
+}
+
 KioskConfig load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError("", path + ": cannot be read");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  check_toml_bytes(text, path);
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     throw ConfigError("", path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " +
                               std::string(e.description()));
   }
 
+  check_sections(root);
+  // No kiosk-dev default: two kiosks under one id would mix their tickets.
+  if (!root.at_path("kiosk.id")) throw ConfigError("kiosk.id", "is missing (the id this kiosk was registered with)");
   KioskConfig c;
   c.config_path = fs::absolute(path).lexically_normal().string();
   fs::path base = fs::path(c.config_path).parent_path();
@@ -127,6 +239,7 @@ KioskConfig load_config(const std::string& path) {
   read(root, "gateway.pinned_pubkey", c.gateway.pinned_pubkey);
   read(root, "gateway.client_cert", c.gateway.client_cert);
   read(root, "gateway.client_key", c.gateway.client_key);
+  read(root, "gateway.proxy", c.gateway.proxy);
   read(root, "gateway.connect_timeout_s", c.gateway.connect_timeout_s);
   read(root, "gateway.request_timeout_s", c.gateway.request_timeout_s);
   read(root, "gateway.poll_interval_s", c.gateway.poll_interval_s);
@@ -142,11 +255,9 @@ KioskConfig load_config(const std::string& path) {
 
   // --- checks, each naming its key ---------------------------------------
   if (!is_valid_kiosk_id(c.kiosk_id)) throw ConfigError("kiosk.id", "must be 1 to 64 of A-Z a-z 0-9 - _");
-  if (c.ticket_prefix.empty() || c.ticket_prefix.size() > 4)
-    throw ConfigError("kiosk.ticket_prefix", "must be 1 to 4 letters or digits");
-  for (char ch : c.ticket_prefix)
-    if (!std::isalnum(static_cast<unsigned char>(ch)))
-      throw ConfigError("kiosk.ticket_prefix", "must be 1 to 4 letters or digits");
+  if (!is_valid_ticket_prefix(c.ticket_prefix))
+    throw ConfigError("kiosk.ticket_prefix", "must be 1 to 4 capital letters or digits, e.g. \"A01\"");
+  if (c.data_dir.empty()) throw ConfigError("kiosk.data_dir", "must not be empty (it would put the store in the current folder)");
   if (c.default_locale != "zh-CN" && c.default_locale != "en")
     throw ConfigError("kiosk.default_locale", "must be \"zh-CN\" or \"en\"");
   if (c.tz_offset_minutes < -14 * 60 || c.tz_offset_minutes > 14 * 60)
@@ -162,6 +273,8 @@ KioskConfig load_config(const std::string& path) {
   if (!c.gateway.base_url.empty()) {
     if (c.gateway.base_url.rfind("https://", 0) != 0)
       throw ConfigError("gateway.base_url", "must start with https:// (the gateway is only spoken to over TLS)");
+    if (!has_host(c.gateway.base_url))
+      throw ConfigError("gateway.base_url", "needs a host name after https://, e.g. https://odr.example.cn/odr/v1");
     while (!c.gateway.base_url.empty() && c.gateway.base_url.back() == '/') c.gateway.base_url.pop_back();
     if (c.gateway.key_file.empty()) throw ConfigError("gateway.key_file", "is needed when gateway.base_url is set");
   }
@@ -173,6 +286,9 @@ KioskConfig load_config(const std::string& path) {
   }
   if (!c.gateway.pinned_pubkey.empty() && c.gateway.pinned_pubkey.rfind("sha256//", 0) != 0)
     throw ConfigError("gateway.pinned_pubkey", "must look like sha256//BASE64");
+  if (!c.gateway.proxy.empty() && c.gateway.proxy.rfind("http://", 0) != 0 &&
+      c.gateway.proxy.rfind("https://", 0) != 0 && c.gateway.proxy.rfind("socks5h://", 0) != 0)
+    throw ConfigError("gateway.proxy", "must start with http://, https:// or socks5h://");
   if (c.gateway.client_cert.empty() != c.gateway.client_key.empty())
     throw ConfigError("gateway.client_key", "client_cert and client_key go together");
 

@@ -39,6 +39,7 @@ struct GatewayConfig {
   std::string pinned_pubkey;  // optional: "sha256//BASE64", as curl takes it
   std::string client_cert;    // optional mutual TLS
   std::string client_key;
+  std::string proxy;          // optional; the environment's proxy variables are never used
   int connect_timeout_s = 10;
   int request_timeout_s = 60;
   int poll_interval_s = 30;  // how often to pull /updates when idle
@@ -77,5 +78,12 @@ KioskConfig load_config(const std::string& path);
 // ticket.qr_url with {ticket} and {kiosk} filled in (percent-encoded); empty
 // when no template is configured.
 std::string ticket_status_url(const KioskConfig& c, const std::string& ticket);
+
+// Creates data_dir (and the database's folder) if needed, 0700 whatever the
+// umask, and takes group and other bits off an existing one the program
+// owns: the store, rime's user data and logs hold personal data. Call it
+// before opening the store (kiosk-sync does; the kiosk's start must too).
+// Throws ConfigError naming kiosk.data_dir when the folder cannot be made.
+void prepare_data_dir(const KioskConfig& config);
 
 }  // namespace odr

@@ -49,6 +49,7 @@ SyncOptions sync_options_from_config(const KioskConfig& c) {
   o.transport.pinned_pubkey = c.gateway.pinned_pubkey;
   o.transport.client_cert = c.gateway.client_cert;
   o.transport.client_key = c.gateway.client_key;
+  o.transport.proxy = c.gateway.proxy;
   o.transport.connect_timeout_s = c.gateway.connect_timeout_s;
   o.transport.request_timeout_s = c.gateway.request_timeout_s;
   o.poll_interval_ms = int64_t(c.gateway.poll_interval_s) * 1000;

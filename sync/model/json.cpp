@@ -22,8 +22,11 @@ void read(const json& j, const char* key, std::string& out) {
 }
 
 // Integers only: 12.5 fen or "1200" is a wrong type, not a rounding question.
+// Above INT64_MAX (nlohmann keeps it unsigned) stays too large for the
+// validator to say so, instead of wrapping round to a negative amount.
 int64_t integer(const json& v) {
   if (!v.is_number_integer()) (void)v.get_ref<const json::number_integer_t&>();  // throws type_error
+  if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(INT64_MAX)) return INT64_MAX;
   return v.get<int64_t>();
 }
 
@@ -51,7 +54,44 @@ void put_optional(json& j, const char* key, const std::string& v) {
   if (!v.empty()) j[key] = v;
 }
 
+// Deepest nesting of [ and { outside strings; stops counting past limit.
+size_t nesting_depth(std::string_view text, size_t limit) {
+  size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (char ch : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (ch == '\\') escaped = true;
+      else if (ch == '"') in_string = false;
+      continue;
+    }
+    if (ch == '"') {
+      in_string = true;
+    } else if (ch == '[' || ch == '{') {
+      if (++depth > deepest) deepest = depth;
+      if (deepest > limit) return deepest;
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 }  // namespace
+
+json parse_untrusted_json(std::string_view text, std::string* why, size_t max_depth) {
+  auto refuse = [&](const std::string& reason) {
+    if (why) *why = reason;
+    return json(json::value_t::discarded);
+  };
+  if (text.find('\0') != std::string_view::npos) return refuse("it holds a NUL byte");
+  if (nesting_depth(text, max_depth) > max_depth)
+    return refuse("it nests deeper than " + std::to_string(max_depth) + " levels");
+  json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return refuse("it is not valid JSON");
+  if (why) why->clear();
+  return j;
+}
 
 void to_json(json& j, const Complaint& c) {
   json respondent = {{"name", c.respondent.name},

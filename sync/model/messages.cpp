@@ -136,6 +136,12 @@ std::string error_message(const FieldError& e, const std::string& locale) {
     what = zh ? "需要您的同意才能提交投诉" : "we need your agreement before the complaint can be sent";
   } else if (is(e, err::bad_score)) {
     what = zh ? "请选择 1 到 5 星" : "please choose 1 to 5 stars";
+  } else if (is(e, err::implausible_time)) {
+    what = zh ? "时间不合理（晚于现在，或早于一年前），请核对设备时钟"
+              : "not a plausible time (later than now, or more than a year ago), please check the clock";
+  } else if (is(e, err::hidden_chars)) {
+    what = zh ? "含有不可见的排版字符（如文字方向符），请删除后重新输入"
+              : "contains invisible formatting characters (such as text direction marks), please delete and type it again";
   } else if (is(e, err::not_allowed)) {
     what = zh ? "此类记录不应填写此项" : "should be left empty for this kind of record";
   } else {

@@ -65,6 +65,7 @@ std::string phone_detail(PhoneProblem why, const std::string& phone) {
 
 struct Checker {
   std::vector<FieldError> errors;
+  const ValidationContext* ctx = nullptr;
 
   void add(const std::string& field, const char* code) { errors.push_back({field, code}); }
 
@@ -80,6 +81,12 @@ struct Checker {
     }
     if (has_control_chars(value, allow_newlines)) {
       add(field, err::control_chars);
+      return false;
+    }
+    // They reorder or hide what staff read (a name shown reversed, a phone
+    // number split by invisible marks).
+    if (has_hidden_format_chars(value)) {
+      add(field, err::hidden_chars);
       return false;
     }
     LengthLimits lim = field_length_limits(field);
@@ -107,7 +114,14 @@ struct Checker {
       if (required) add(field, err::required);
       return;
     }
-    if (!parse_rfc3339(value)) add(field, err::bad_time);
+    std::optional<int64_t> t = parse_rfc3339(value);
+    if (!t) {
+      add(field, err::bad_time);
+    } else if (ctx && ctx->kiosk_clock) {
+      const int64_t now = ctx->now_unix_s != 0 ? ctx->now_unix_s : now_unix_s();
+      if (*t < kEarliestPlausibleUnixS || *t < now - kMaxPastS || *t > now + kMaxFutureS)
+        add(field, err::implausible_time);
+    }
   }
 
   void choice(const std::string& field, const std::string& value, const std::vector<std::string>& allowed) {
@@ -216,6 +230,11 @@ bool is_valid_credit_code(const std::string& code) {
   return value(code[17]) == check;
 }
 
+bool is_valid_ticket_prefix(const std::string& p) {
+  if (p.empty() || p.size() > 4) return false;
+  return std::all_of(p.begin(), p.end(), [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+}
+
 bool is_valid_kiosk_id(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
@@ -225,6 +244,7 @@ bool is_valid_kiosk_id(const std::string& id) {
 
 std::vector<FieldError> validate_complaint(const Complaint& c, const ValidationContext& ctx, bool require_identity) {
   Checker k;
+  k.ctx = &ctx;
 
   // Identity: the store's to fill in, but well-formed whenever present.
   k.uuid("id", c.id, require_identity);

@@ -31,6 +31,8 @@ inline constexpr const char* bad_id = "bad_id";
 inline constexpr const char* consent_missing = "consent_missing";
 inline constexpr const char* bad_score = "bad_score";
 inline constexpr const char* not_allowed = "not_allowed";  // a field that must be absent (e.g. staff_id on satisfaction)
+inline constexpr const char* implausible_time = "implausible_time";  // outside the window around the kiosk's clock
+inline constexpr const char* hidden_chars = "hidden_chars";  // bidi overrides, zero-width and other invisible formatting
 }  // namespace err
 
 // Amounts above this (1,000,000 yuan) are typing mistakes, not complaints.
@@ -48,7 +50,19 @@ struct ValidationContext {
   // Category codes the kiosk offers; empty: any non-empty code is accepted
   // (the platform does not know each kiosk's list).
   std::vector<std::string> category_codes;
+  // The kiosk's own store: created_at and consent.accepted_at must lie in
+  // the window below around now (a file's or a broken clock's time would
+  // otherwise decide retention and the platform's deadlines). The gateway
+  // side leaves it off: kiosk clocks are the kiosk's business.
+  bool kiosk_clock = false;
 };
+
+// The window: not before 2020-01-01 (a clock reset to 1970, a typo), not more
+// than a year back (paper complaints from the longest outage worth
+// importing), not more than 10 minutes ahead (clocks drift; NTP fixes less).
+inline constexpr int64_t kEarliestPlausibleUnixS = 1577836800;  // 2020-01-01T00:00:00Z
+inline constexpr int64_t kMaxPastS = 366 * 86400;
+inline constexpr int64_t kMaxFutureS = 10 * 60;
 
 // Checks what the shopper or staff entered. With require_identity, id,
 // ticket, kiosk_id and created_at must be present and well-formed too (as
@@ -64,6 +78,9 @@ enum class PhoneProblem { none, not_digits, length, first_digit, second_digit };
 PhoneProblem phone_problem(const std::string& phone);
 bool is_valid_credit_code(const std::string& code);  // GB 32100-2015 incl. check character
 bool is_valid_kiosk_id(const std::string& id);
+// A ticket's first part (A01-261128-0042): 1 to 4 of A-Z 0-9. The config
+// check and the store both ask this.
+bool is_valid_ticket_prefix(const std::string& prefix);
 
 // Length rule of a text field in code points, by wire path (e.g.
 // "consumer.name" -> {1, 50}); {0, 0} for fields without one. The kiosk's

@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "model/json.h"
 #include "model/validate.h"
 #include "protocol/signing.h"
 #include "sim_page.h"
@@ -441,28 +442,32 @@ void Sim::handle_batch(const httplib::Request& req, httplib::Response& res, bool
     return;
   }
   std::string encoding = req.get_header_value(kStashedEncoding);
+  if (!encoding.empty() && encoding != "identity" && encoding != "gzip") {
+    send_error(res, 415, wire_err::unsupported_media_type, "Content-Encoding must be gzip or absent");
+    return;
+  }
+  // The signature covers the body as sent (compressed when gzip): nothing
+  // is inflated for a sender who cannot sign, and never past the body limit.
+  std::optional<std::string> kiosk = authenticate(req, res, req.body);
+  if (!kiosk) return;
   std::optional<std::string> inflated;
   if (encoding == "gzip") {
-    inflated = gzip_decompress(req.body, 64 * 1024 * 1024);
-    if (!inflated) {
-      send_error(res, 400, wire_err::bad_request, "body is not a complete gzip stream");
-      return;
-    }
+    // Inflated at most to the limit (the sim's inflated limit when it has one).
     const size_t inflated_max = opt_.max_inflated_bytes ? opt_.max_inflated_bytes : opt_.max_body_bytes;
-    if (inflated->size() > inflated_max) {
+    bool too_large = false;
+    inflated = gzip_decompress(req.body, inflated_max, &too_large);
+    if (!inflated && too_large) {
       send_error(res, 413, wire_err::body_too_large,
                  "body is larger than " + std::to_string(inflated_max) + " bytes once inflated");
       return;
     }
-  } else if (!encoding.empty() && encoding != "identity") {
-    send_error(res, 415, wire_err::unsupported_media_type, "Content-Encoding must be gzip or absent");
-    return;
+    if (!inflated) {
+      send_error(res, 400, wire_err::bad_request, "body is not a complete gzip stream");
+      return;
+    }
   }
-  // The signature covers the body as sent (compressed when gzip).
-  std::optional<std::string> kiosk = authenticate(req, res, req.body);
-  if (!kiosk) return;
   const std::string& text = inflated ? *inflated : req.body;
-  json j = json::parse(text, nullptr, false);
+  json j = parse_untrusted_json(text);  // no NUL bytes, no stack-deep nesting
   const char* key = complaints ? "complaints" : "events";
   if (j.is_discarded() || !j.is_object() || !j.contains(key) || !j[key].is_array()) {
     send_error(res, 400, wire_err::bad_request, std::string("body must be {\"") + key + "\":[...]}");

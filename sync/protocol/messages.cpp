@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <nlohmann/json.hpp>
 
+#include "model/json.h"
 #include "util/time.h"
 
 namespace odr {
@@ -55,16 +56,35 @@ static bool opt_string(const json& o, const char* key, std::string& out) {
   return true;
 }
 
-static bool parse_json(std::string_view body, json& j) {
-  j = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
+// why: what made the body unreadable (NUL byte, too deep, not JSON).
+// A server clock in Unix seconds, as a number of either kind, when it is a
+// time at all (1970 to 9999): 1e300 cast to int64 is undefined behaviour,
+// and a huge one would overflow the offset arithmetic after it.
+static std::optional<int64_t> server_seconds(const json& v) {
+  constexpr int64_t kMax = 253402300799;  // 9999-12-31T23:59:59Z
+  if (v.is_number_unsigned()) {
+    uint64_t u = v.get<uint64_t>();
+    if (u <= uint64_t(kMax)) return static_cast<int64_t>(u);
+  } else if (v.is_number_integer()) {
+    int64_t i = v.get<int64_t>();
+    if (i >= 0 && i <= kMax) return i;
+  } else if (v.is_number_float()) {
+    double d = v.get<double>();
+    if (d >= 0 && d <= double(kMax)) return static_cast<int64_t>(d);  // NaN fails both
+  }
+  return std::nullopt;
+}
+
+static bool parse_json(std::string_view body, json& j, std::string* why = nullptr) {
+  j = parse_untrusted_json(body, why);
   return !j.is_discarded();
 }
 
 bool parse_batch_answer(std::string_view body, BatchAnswer& out, std::string& why) {
   out.results.clear();
   json j;
-  if (!parse_json(body, j)) {
-    why = "answer is not JSON";
+  if (!parse_json(body, j, &why)) {
+    why = "answer is not JSON: " + why;
     return false;
   }
   if (!j.is_object() || !j.contains("results") || !j["results"].is_array()) {
@@ -119,10 +139,7 @@ std::optional<ErrorBody> parse_error_body(std::string_view body) {
     ErrorBody e;
     if (!opt_string(*it, "code", e.code) || !opt_string(*it, "message", e.message)) return std::nullopt;
     auto st = it->find("server_time");
-    if (st != it->end()) {
-      if (st->is_number_integer()) e.server_time = st->get<int64_t>();
-      else if (st->is_number_float()) e.server_time = static_cast<int64_t>(st->get<double>());
-    }
+    if (st != it->end()) e.server_time = server_seconds(*st);
     return e;
   } catch (const std::exception&) {
     return std::nullopt;
@@ -144,8 +161,8 @@ std::string to_json_text(const UpdatesAnswer& a) {
 bool parse_updates_answer(std::string_view body, UpdatesAnswer& out, std::string& why) {
   out = UpdatesAnswer{};
   json j;
-  if (!parse_json(body, j)) {
-    why = "answer is not JSON";
+  if (!parse_json(body, j, &why)) {
+    why = "answer is not JSON: " + why;
     return false;
   }
   if (!j.is_object() || !j.contains("updates") || !j["updates"].is_array()) {
@@ -223,7 +240,12 @@ bool parse_health_answer(std::string_view body, HealthAnswer& out, std::string& 
     why = "answer has no server_time";
     return false;
   }
-  out.server_time = st->is_number_float() ? static_cast<int64_t>(st->get<double>()) : st->get<int64_t>();
+  std::optional<int64_t> t = server_seconds(*st);
+  if (!t) {
+    why = "server_time is not a time";
+    return false;
+  }
+  out.server_time = *t;
   if (!opt_string(j, "version", out.version)) {
     why = "version is not a string";
     return false;
@@ -331,7 +353,8 @@ std::string gzip_compress(std::string_view data) {
   return out;
 }
 
-std::optional<std::string> gzip_decompress(std::string_view data, size_t max_out) {
+std::optional<std::string> gzip_decompress(std::string_view data, size_t max_out, bool* too_large) {
+  if (too_large) *too_large = false;
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 16) != Z_OK) return std::nullopt;
   std::string out;
@@ -349,6 +372,7 @@ std::optional<std::string> gzip_decompress(std::string_view data, size_t max_out
     }
     size_t got = sizeof buf - zs.avail_out;
     if (out.size() + got > max_out) {
+      if (too_large) *too_large = true;
       inflateEnd(&zs);
       return std::nullopt;
     }

@@ -154,7 +154,7 @@ std::string format_http_date(int64_t unix_s);
 // gzip (RFC 1952) for Content-Encoding: gzip bodies.
 std::string gzip_compress(std::string_view data);
 // nullopt when data is not a complete gzip stream or would inflate beyond
-// max_out bytes (a compression bomb).
-std::optional<std::string> gzip_decompress(std::string_view data, size_t max_out);
+// max_out bytes (a compression bomb: then *too_large is set, when given).
+std::optional<std::string> gzip_decompress(std::string_view data, size_t max_out, bool* too_large = nullptr);
 
 }  // namespace odr

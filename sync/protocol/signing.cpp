@@ -1,6 +1,9 @@
 #include "signing.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -60,8 +63,18 @@ std::string decode_key(std::string_view base64_text) {
   return raw;
 }
 
+// Packaging installs the key 0600 (the kiosk user's) or 0640 root:odr-kiosk
+// (root's, read by the kiosk's group): group read is allowed, anything for
+// other users is not, nor group write (a group member could swap the key).
 std::string load_key_file(const std::string& path) {
   if (path.empty()) throw KeyError("no key file configured");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 027) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    throw KeyError("key file " + path + " is open to other users (mode " + mode +
+                   "): not used. Make it the kiosk's alone: chmod 600 (or chmod 640, owner root, group odr-kiosk)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw KeyError("cannot read key file " + path + ": " + std::strerror(errno));
   std::ostringstream ss;

@@ -5,13 +5,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <optional>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "model/json.h"
 #include "staff/atomic_file.h"
 #include "store/store.h"
 #include "util/crypto.h"
@@ -67,12 +71,9 @@ std::vector<StaffAccount> load_staff(const std::string& path) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(ss.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw StaffError(path + ": not valid JSON (" + e.what() + ")");
-  }
+  std::string why;
+  nlohmann::json j = parse_untrusted_json(ss.str(), &why);
+  if (j.is_discarded()) throw StaffError(path + ": not valid JSON (" + why + ")");
   if (!j.is_object() || !j.contains("staff") || !j["staff"].is_array())
     throw StaffError(path + ": missing array \"staff\"");
   std::vector<StaffAccount> out;
@@ -119,34 +120,56 @@ const StaffAccount* find_staff(const std::vector<StaffAccount>& accounts, std::s
 
 // --- lockout --------------------------------------------------------------
 
-static constexpr std::string_view kLockoutKey = "staff.lockout";  // "<failures> <locked_until_ms>"
+// "<failures> <locked_until_ms> <locks in a row> <last failure ms>"; older
+// versions wrote the first two only.
+static constexpr std::string_view kLockoutKey = "staff.lockout";
 
-static LockoutStatus read_lockout(Store& store, const LockoutPolicy& policy) {
-  LockoutStatus s;
-  if (auto v = store.state(kLockoutKey)) {
-    long long failures = 0, until = 0;
-    if (std::sscanf(v->c_str(), "%lld %lld", &failures, &until) == 2) {
-      s.failures = static_cast<int>(failures);
-      s.locked_until_ms = until;
-    }
-  }
-  const int64_t now = store.now_ms();
-  if (s.locked_until_ms > now) {
-    // A clock set far back must not lock staff out for days.
-    if (s.locked_until_ms - now > policy.lock_ms) s.locked_until_ms = now + policy.lock_ms;
-    s.locked = true;
-    s.remaining_ms = s.locked_until_ms - now;
-  } else if (s.locked_until_ms != 0) {
-    s = LockoutStatus{};  // the lock ran out: a fresh set of tries
-  }
+struct LockoutState {
+  long long failures = 0, until = 0, locks = 0, last_failure = 0;
+};
+
+static LockoutState parse_lockout(const std::optional<std::string>& v) {
+  LockoutState s;
+  if (v) std::sscanf(v->c_str(), "%lld %lld %lld %lld", &s.failures, &s.until, &s.locks, &s.last_failure);
   return s;
 }
 
-static void write_lockout(Store& store, int failures, int64_t locked_until_ms) {
-  store.set_state(kLockoutKey, std::to_string(failures) + " " + std::to_string(locked_until_ms));
+static std::string format_lockout(const LockoutState& s) {
+  return std::to_string(s.failures) + " " + std::to_string(s.until) + " " + std::to_string(s.locks) + " " +
+         std::to_string(s.last_failure);
 }
 
-LockoutStatus staff_lockout(Store& store, const LockoutPolicy& policy) { return read_lockout(store, policy); }
+int64_t lock_duration_ms(const LockoutPolicy& policy, int n) {
+  static const int64_t factor[] = {1, 3, 12};
+  int64_t d = policy.lock_ms * factor[std::min(std::max(n, 1), 3) - 1];
+  return std::min(d, policy.max_lock_ms);
+}
+
+// What the stored state means now: a series a day old is forgotten, a lock
+// that ran out gives a fresh set of tries (the series goes on).
+static LockoutStatus status_of(LockoutState& s, const LockoutPolicy& policy, int64_t now) {
+  if (s.last_failure != 0 && now - s.last_failure > policy.forget_after_ms && s.until <= now) s = LockoutState{};
+  LockoutStatus st;
+  if (s.until > now) {
+    // A clock set far back must not lock staff out for days.
+    s.until = std::min<long long>(s.until, now + policy.max_lock_ms);
+    st.locked = true;
+    st.locked_until_ms = s.until;
+    st.remaining_ms = s.until - now;
+  } else if (s.until != 0) {
+    s.failures = 0;
+    s.until = 0;
+  }
+  st.failures = static_cast<int>(s.failures);
+  st.locks = static_cast<int>(s.locks);
+  st.alert = s.locks >= policy.alert_after_locks;
+  return st;
+}
+
+LockoutStatus staff_lockout(Store& store, const LockoutPolicy& policy) {
+  LockoutState s = parse_lockout(store.state(kLockoutKey));
+  return status_of(s, policy, store.now_ms());
+}
 
 // Hashing against a fixed hash when the id is unknown keeps the answer time
 // the same, so timing does not tell which ids exist.
@@ -155,17 +178,53 @@ static const std::string& dummy_hash() {
   return h;
 }
 
+namespace {
+struct Reservation {
+  bool refused = false;  // locked before this attempt
+  LoginResult early;     // the answer when refused
+  int failures = 0;      // counting this attempt as wrong
+  bool locks = false;    // this attempt, if wrong, started a lock
+  int64_t until = 0;
+  int lock_number = 0;
+};
+}  // namespace
+
+// Step one, one transaction: refuse while locked, else count this attempt as
+// a failure now (and lock if it is the last allowed). Parallel attempts wait
+// here for each other, so each sees the count the one before left.
+static Reservation reserve_attempt(Store& store, const LockoutPolicy& policy, const std::string& who) {
+  Reservation r;
+  store.transact_state([&](Store::StateTx& tx) {
+    const int64_t now = store.now_ms();
+    LockoutState s = parse_lockout(tx.get(kLockoutKey));
+    LockoutStatus st = status_of(s, policy, now);
+    if (st.locked) {
+      r.refused = true;
+      r.early.outcome = LoginOutcome::locked;
+      r.early.locked_until_ms = st.locked_until_ms;
+      tx.audit("kiosk", "staff.login_refused", "id=" + who + " locked");
+      return;
+    }
+    s.failures += 1;
+    s.last_failure = now;
+    r.failures = static_cast<int>(s.failures);
+    if (s.failures >= policy.max_failures) {
+      s.locks += 1;
+      s.until = now + lock_duration_ms(policy, static_cast<int>(s.locks));
+      r.locks = true;
+      r.until = s.until;
+      r.lock_number = static_cast<int>(s.locks);
+    }
+    tx.set(kLockoutKey, format_lockout(s));
+  });
+  return r;
+}
+
 LoginResult staff_login(Store& store, const std::string& staff_file, std::string_view staff_id, std::string_view pin,
                         const LockoutPolicy& policy) {
-  LoginResult r;
   const std::string who = is_valid_staff_id(staff_id) ? std::string(staff_id) : std::string("(invalid id)");
-  LockoutStatus lock = read_lockout(store, policy);
-  if (lock.locked) {
-    r.outcome = LoginOutcome::locked;
-    r.locked_until_ms = lock.locked_until_ms;
-    store.append_audit("kiosk", "staff.login_refused", "id=" + who + " locked");
-    return r;
-  }
+  Reservation res = reserve_attempt(store, policy, who);
+  if (res.refused) return res.early;
   const auto accounts = load_staff(staff_file);
   const StaffAccount* a = find_staff(accounts, staff_id);
   bool ok = false;
@@ -174,30 +233,41 @@ LoginResult staff_login(Store& store, const std::string& staff_file, std::string
   } else {
     verify_pin(pin, dummy_hash());
   }
+  LoginResult r;
+  // Step two: the outcome and its audit record together.
+  store.transact_state([&](Store::StateTx& tx) {
+    if (ok) {
+      tx.set(kLockoutKey, format_lockout(LockoutState{}));  // staff are here: the series ends
+      tx.audit("staff:" + a->id, "staff.login", "ok");
+      return;
+    }
+    std::string detail = "id=" + who + " failures=" + std::to_string(res.failures);
+    if (a && a->disabled) detail += " disabled";
+    if (!a) detail += " unknown";
+    if (res.locks) detail += " locked lock=" + std::to_string(res.lock_number);
+    tx.audit("kiosk", "staff.login_failed", detail);
+    if (res.locks && res.lock_number == policy.alert_after_locks)
+      tx.audit("kiosk", "staff.lockout_alert", "locks_in_a_row=" + std::to_string(res.lock_number));
+  });
   if (ok) {
-    write_lockout(store, 0, 0);
-    store.append_audit("staff:" + a->id, "staff.login", "ok");
     r.outcome = LoginOutcome::ok;
     r.account = *a;
     r.account.pin_hash.clear();
-    return r;
-  }
-  const int failures = lock.failures + 1;
-  std::string detail = "id=" + who + " failures=" + std::to_string(failures);
-  if (a && a->disabled) detail += " disabled";
-  if (!a) detail += " unknown";
-  if (failures >= policy.max_failures) {
+  } else if (res.locks) {
     r.outcome = LoginOutcome::locked;
-    r.locked_until_ms = store.now_ms() + policy.lock_ms;
-    write_lockout(store, failures, r.locked_until_ms);
-    store.append_audit("kiosk", "staff.login_failed", detail + " locked");
+    r.locked_until_ms = res.until;
   } else {
     r.outcome = LoginOutcome::wrong_pin;
-    r.attempts_left = policy.max_failures - failures;
-    write_lockout(store, failures, 0);
-    store.append_audit("kiosk", "staff.login_failed", detail);
+    r.attempts_left = std::max(0, policy.max_failures - res.failures);
   }
   return r;
+}
+
+void clear_staff_lockout(Store& store, std::string_view actor) {
+  store.transact_state([&](Store::StateTx& tx) {
+    tx.set(kLockoutKey, format_lockout(LockoutState{}));
+    tx.audit(actor.empty() ? "staff" : actor, "staff.lockout_cleared", "by hand");
+  });
 }
 
 StaffSession start_session(const StaffAccount& account, int64_t now_ms, int64_t timeout_ms) {

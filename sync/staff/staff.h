@@ -7,9 +7,14 @@
 //
 // Lockout: five wrong PINs in a row lock staff entry as a whole (not one
 // account: a PIN pad on a public screen must not be guessable by walking
-// through accounts) for five minutes. The count and the lock live in the
-// store, so a restart does not reset them. Every login attempt is audited;
-// the PIN never is.
+// through accounts). Locks in a row escalate, 5, 15, then 60 minutes, and
+// never longer (a passer-by who types wrong PINs costs staff five minutes,
+// a determined guesser an hour at a time: 5 guesses an hour, ~80 days for
+// a 4-digit space instead of 7); after the third lock in a row staff see an
+// alert. A correct PIN of any account ends the series; a day without a
+// failure forgets it. Count and lock are one transaction (another process
+// waits), taken before the PIN is checked, so parallel tries cannot all see
+// the same count. Every attempt is audited; the PIN never is.
 #pragma once
 #include <cstdint>
 #include <stdexcept>
@@ -59,7 +64,10 @@ const StaffAccount* find_staff(const std::vector<StaffAccount>& accounts, std::s
 
 struct LockoutPolicy {
   int max_failures = 5;
-  int64_t lock_ms = 5 * 60 * 1000;
+  int64_t lock_ms = 5 * 60 * 1000;           // the first lock; then x3, x12
+  int64_t max_lock_ms = 60 * 60 * 1000;      // no lock is longer
+  int alert_after_locks = 3;                 // locks in a row before staff are alerted
+  int64_t forget_after_ms = 24 * 3600 * 1000;  // a day without failures starts afresh
 };
 
 struct LockoutStatus {
@@ -67,7 +75,11 @@ struct LockoutStatus {
   int64_t locked_until_ms = 0;  // 0: not locked
   bool locked = false;
   int64_t remaining_ms = 0;  // while locked
+  int locks = 0;             // locks in a row
+  bool alert = false;        // locks >= alert_after_locks: someone may be guessing PINs
 };
+// How long the n-th lock in a row lasts (n >= 1).
+int64_t lock_duration_ms(const LockoutPolicy& policy, int n);
 
 enum class LoginOutcome { ok, wrong_pin, locked };
 
@@ -83,6 +95,8 @@ LockoutStatus staff_lockout(Store& store, const LockoutPolicy& policy = {});
 // Checks id + PIN against the accounts file. An unknown id, a disabled
 // account and a wrong PIN all answer wrong_pin (the screen does not tell
 // which) and count toward the lock. While locked no PIN is checked at all.
+// The attempt that reaches max_failures locks at once and answers locked
+// (unless its PIN was right).
 LoginResult staff_login(Store& store, const std::string& staff_file, std::string_view staff_id, std::string_view pin,
                         const LockoutPolicy& policy = {});
 // A logged-in staff member. Staff mode ends on inactivity: the screen calls
@@ -99,6 +113,10 @@ bool session_expired(const StaffSession& s, int64_t now_ms);
 int64_t session_remaining_ms(const StaffSession& s, int64_t now_ms);
 
 // Records a staff action in the audit log as "staff:<id>" (no personal data in detail).
+// Ends a lock and its series by hand (`kiosk-sync staff unlock`, at the
+// machine), audited naming who.
+void clear_staff_lockout(Store& store, std::string_view actor);
+
 void audit_staff_action(Store& store, std::string_view staff_id, std::string_view action, std::string_view detail);
 
 }  // namespace odr

@@ -40,7 +40,8 @@ static const char* kStaffUsage =
     "       kiosk-sync staff set-pin ID      (PIN read from stdin)\n"
     "       kiosk-sync staff disable ID\n"
     "       kiosk-sync staff enable ID\n"
-    "       kiosk-sync staff list\n";
+    "       kiosk-sync staff list\n"
+    "       kiosk-sync staff unlock          (end a PIN lockout, e.g. after its alert)\n";
 
 // One line from `in`; on a terminal without echo.
 static bool read_secret_line(std::istream& in, bool interactive, std::ostream& err, const char* prompt,
@@ -107,6 +108,14 @@ int run_staff_command(const std::vector<std::string>& args, const KioskConfig& c
     if (cmd == "list" && args.size() == 1) {
       if (accounts.empty()) out << "no staff accounts in " << path << "\n";
       for (const auto& a : accounts) out << a.id << "\t" << a.name << "\t" << (a.disabled ? "disabled" : "active") << "\n";
+      return 0;
+    }
+    if (cmd == "unlock" && args.size() == 1) {
+      Store store(database_of(config), store_options_of(config));
+      LockoutStatus before = staff_lockout(store);
+      clear_staff_lockout(store, "kiosk-sync");
+      out << (before.locked ? "staff entry unlocked" : "staff entry was not locked; the count of wrong PINs is reset")
+          << " (" << before.locks << " lock(s) in a row before)\n";
       return 0;
     }
     const bool known = cmd == "add" || cmd == "set-pin" || cmd == "disable" || cmd == "enable";

@@ -24,6 +24,7 @@
 #include "store.h"
 
 #include <sqlite3.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,7 +43,7 @@ namespace odr {
 
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 constexpr int kApplicationId = 0x4F445231;  // "ODR1": marks the file as ours
 const std::string kZeroHash(64, '0');       // prev_hash of the first audit record
 
@@ -135,6 +136,21 @@ CREATE TABLE sync_state (
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )sql",
+    // v4: an imported complaint carries its import line's key in its own row
+    // (filed exactly once: row and key in one transaction; v3 kept the key in
+    // sync_state, written after the complaint), and stored_ms is when this
+    // kiosk stored it (retention runs from there, not from the created_at a
+    // file may claim). The partial index leaves the kiosk's own submits alone.
+    R"sql(
+ALTER TABLE complaints ADD COLUMN import_key TEXT;
+ALTER TABLE complaints ADD COLUMN stored_ms INTEGER NOT NULL DEFAULT 0;
+UPDATE complaints SET stored_ms = coalesce(
+  (SELECT min(o.created_ms) FROM outbox o WHERE o.kind = 'complaint' AND o.ref_id = complaints.id), created_ms);
+UPDATE complaints SET import_key = (
+  SELECT substr(s.key, 13) FROM sync_state s WHERE s.key LIKE 'import.line.%' AND s.value = complaints.ticket LIMIT 1);
+DELETE FROM sync_state WHERE key LIKE 'import.line.%';
+CREATE UNIQUE INDEX complaints_import_key ON complaints(import_key) WHERE import_key IS NOT NULL;
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -158,6 +174,7 @@ const char* what_it_means(StoreError::Kind k) {
     case StoreError::Kind::read_only: return "the complaint store cannot be written (read-only file or folder); nothing was saved";
     case StoreError::Kind::busy: return "the complaint store is busy in another program; nothing was saved, try again";
     case StoreError::Kind::corrupt: return "the complaint store file is damaged; it was left as it is";
+    case StoreError::Kind::missing: return "the complaint store file is missing or empty";
     default: return "the complaint store failed";
   }
 }
@@ -218,6 +235,10 @@ class Stmt {
     return *this;
   }
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Stmt& bind_null(int i) {
+    check(sqlite3_bind_null(s_, i));
+    return *this;
+  }
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
 
   // True while there is a row.
@@ -376,13 +397,6 @@ std::string format_ticket(const std::string& prefix, const std::string& day, int
   return prefix + "-" + day.substr(2, 2) + day.substr(5, 2) + day.substr(8, 2) + "-" + num;
 }
 
-bool is_ticket_prefix(const std::string& p) {
-  if (p.empty() || p.size() > 8) return false;
-  for (char c : p)
-    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
-  return true;
-}
-
 // Our handling state of a complaint, as the staff list shows it.
 const char* local_status_after(const std::string& event_type) {
   if (event_type == "first_response") return "in_progress";
@@ -422,10 +436,40 @@ OutboxItem read_item(Stmt& q) {
   return it;
 }
 
+// The file holds names and phone numbers: its owner's alone, whatever the
+// umask. SQLite gives the -wal and -shm files the database file's mode, so
+// the file is made 0600 before SQLite opens it: created so when new, group
+// and other bits taken off one an older version left 0644 (owner bits stay:
+// a read-only file stays read-only and is reported so).
+void make_private(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      ::fchmod(fd, 0600);
+      ::close(fd);
+    }
+    return;  // a missing folder is SQLite's to report
+  }
+  for (const std::string& p : {path, path + "-wal", path + "-shm"})
+    if (::stat(p.c_str(), &st) == 0 && (st.st_mode & 077) != 0 && st.st_uid == ::geteuid())
+      ::chmod(p.c_str(), st.st_mode & 0700);
+}
+
+std::string damaged_message(const std::string& path, const std::string& problem) {
+  return "the complaint store file " + path + " is damaged (" + problem +
+         "); it was left as it is and nothing is written to it. Tell the kiosk's technician; "
+         "`kiosk-sync recover OUT` copies everything still readable into a new store OUT";
+}
+
 std::optional<Complaint> parse_complaint(const std::string& text) {
   Complaint c;
+  std::string why;
+  nlohmann::json j = parse_untrusted_json(text, &why);
+  if (j.is_discarded())
+    throw StoreError(StoreError::Kind::corrupt, "a stored complaint cannot be read: " + why);
   try {
-    from_json(nlohmann::json::parse(text), c);
+    from_json(j, c);
   } catch (const nlohmann::json::exception& e) {
     throw StoreError(StoreError::Kind::corrupt, std::string("a stored complaint cannot be read: ") + e.what());
   }
@@ -458,9 +502,11 @@ Store::Store(const std::string& path, StoreOptions options) : options_(std::move
   if (!is_valid_kiosk_id(options_.kiosk_id))
     throw StoreError(StoreError::Kind::invalid, "kiosk_id must be 1 to 64 of A-Z a-z 0-9 - _",
                      {{"kiosk_id", err::bad_id}});
-  if (!is_ticket_prefix(options_.ticket_prefix))
-    throw StoreError(StoreError::Kind::invalid, "ticket_prefix must be 1 to 8 of A-Z 0-9", {{"ticket", err::bad_id}});
+  if (!is_valid_ticket_prefix(options_.ticket_prefix))
+    throw StoreError(StoreError::Kind::invalid, "ticket_prefix must be 1 to 4 of A-Z 0-9", {{"ticket", err::bad_id}});
 
+  refuse_if_missing();
+  make_private(path);
   int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = sqlite3_errstr(rc);
@@ -477,6 +523,7 @@ Store::Store(const std::string& path, StoreOptions options) : options_(std::move
     stmts_ = std::make_unique<Statements>(db_);
     open_checked();
     migrate();
+    write_marker();
   } catch (...) {
     stmts_.reset();
     sqlite3_close_v2(db_);
@@ -516,15 +563,8 @@ void Store::open_checked() {
   if (version == 0 && pragma_int(db_, "SELECT count(*) FROM sqlite_master") > 0)
     throw StoreError(StoreError::Kind::corrupt, "the file is an SQLite database of another program, not a complaint store; it was left as it is");
   if (version > 0) {
-    std::string check;
-    try {
-      check = pragma_text(db_, "PRAGMA quick_check");
-    } catch (const StoreError&) {
-      check = "unreadable";
-    }
-    if (check != "ok")
-      throw StoreError(StoreError::Kind::corrupt,
-                       "the complaint store file is damaged (" + check + "); it was left as it is");
+    std::string problem = integrity_problem();
+    if (!problem.empty()) throw StoreError(StoreError::Kind::corrupt, damaged_message(path_, problem));
   }
   if (sqlite3_db_readonly(db_, "main") == 1)
     throw StoreError(StoreError::Kind::read_only,
@@ -538,7 +578,75 @@ void Store::open_checked() {
   sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
 }
 
+// The full check, not quick_check: quick_check does not compare indexes with
+// their tables, so a flipped byte in an index passed it and the file was
+// written to. Rows SQLite cannot judge (JSON text) are checked by SQL too.
+// Cost on a 10,000-complaint store: see tests/bench/store (tens of ms).
+std::string Store::integrity_problem() {
+  std::string problem;
+  try {
+    std::string check = pragma_text(db_, "PRAGMA integrity_check(1)");
+    if (check != "ok") {
+      problem = check;
+      if (problem.rfind("*** in database main ***", 0) == 0) problem.erase(0, 24);
+      for (char& ch : problem)
+        if (ch == '\n') ch = ' ';
+      while (!problem.empty() && problem.front() == ' ') problem.erase(0, 1);
+    } else {
+      int bad = pragma_int(db_, "SELECT count(*) FROM complaints WHERE NOT json_valid(json)");
+      int bad_events = pragma_int(db_, "SELECT count(*) FROM events WHERE NOT json_valid(json)");
+      if (bad > 0) problem = std::to_string(bad) + " complaint(s) cannot be read";
+      if (bad_events > 0) problem += (problem.empty() ? "" : ", ") + std::to_string(bad_events) + " event(s) cannot be read";
+    }
+  } catch (const StoreError& e) {
+    if (e.kind == StoreError::Kind::busy) throw;
+    problem = "unreadable";
+  }
+  if (!problem.empty()) {
+    damaged_ = true;
+    sqlite3_exec(db_, "PRAGMA query_only = 1", nullptr, nullptr, nullptr);  // a second guard under check_writable
+  }
+  return problem;
+}
+
+void Store::check_writable() const {
+  if (damaged_) throw StoreError(StoreError::Kind::corrupt, damaged_message(path_, "found by the last check"));
+}
+
+std::string Store::marker_path(const std::string& path) { return path + ".id"; }
+
+// The file is gone, or empty (and no WAL holds its first commits), where a
+// store was: complaints may be lost. Starting afresh would hide that.
+void Store::refuse_if_missing() const {
+  const std::string marker = marker_path(path_);
+  struct stat st {};
+  if (::stat(marker.c_str(), &st) != 0) return;  // no store here before
+  struct stat db {}, wal {};
+  const bool there = ::stat(path_.c_str(), &db) == 0;
+  const bool wal_has_data = ::stat((path_ + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
+  if (there && (db.st_size > 0 || wal_has_data)) return;
+  throw StoreError(StoreError::Kind::missing,
+                   "the complaint store " + path_ + " is missing or empty, but this kiosk had one (" + marker +
+                       "): complaints may have been lost. Restore the file from a backup; only if starting with an "
+                       "empty store is intended, delete " + marker);
+}
+
+// Written once, when a store first opens soundly (new or from before markers).
+void Store::write_marker() const {
+  const std::string marker = marker_path(path_);
+  int fd = ::open(marker.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return;  // there already (or the folder refuses: the store itself works)
+  std::string text = "odr-kiosk complaint store " + path_ + "\ncreated " + format_rfc3339(now_ms() / 1000) + "\n";
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) ::unlink(marker.c_str());
+}
+
 void Store::migrate() {
+  // A store at the current version is only read here: no write lock, so a
+  // read-only command (status, audit verify) opens while another process
+  // writes. WAL readers never wait for the writer.
+  if (pragma_int(db_, "PRAGMA user_version") == kSchemaVersion) return;
   for (;;) {
     Tx tx(db_);
     // Read again inside the transaction: another process may have migrated.
@@ -571,7 +679,18 @@ struct PersonalDataWiper {
 };
 }  // namespace
 
-SubmitResult Store::submit_complaint(Complaint c) {
+std::optional<std::string> Store::imported_ticket(std::string_view import_key) {
+  Stmt q(db_, stmts_->cache, "SELECT ticket FROM complaints WHERE import_key = ?");
+  q.bind(1, import_key);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+SubmitResult Store::submit_complaint(Complaint c, std::string_view import_key) {
+  // Filed before under this key: nothing to check or write (a re-run of an
+  // import may meet a line that today's rules would word differently).
+  if (!import_key.empty())
+    if (std::optional<std::string> t = imported_ticket(import_key)) return {"", *t, true};
   std::string payload;
   PersonalDataWiper wiper{c, payload};
   const int64_t now = now_ms();
@@ -586,10 +705,12 @@ SubmitResult Store::submit_complaint(Complaint c) {
   ctx.now_unix_s = now_s;
   ctx.tz_offset_minutes = options_.tz_offset_minutes;
   ctx.category_codes = options_.category_codes;
+  ctx.kiosk_clock = true;
   std::vector<FieldError> errors = validate_complaint(c, ctx, false);
   if (!errors.empty()) throw StoreError(StoreError::Kind::invalid, invalid_summary("complaint", errors), errors);
 
   StatementCache& sc = stmts_->cache;
+  check_writable();
   Tx tx(db_);
   {
     // Submitting the same id again (a retry after an error) gives the same ticket.
@@ -603,6 +724,12 @@ SubmitResult Store::submit_complaint(Complaint c) {
       tx.commit();
       return {c.id, *existing};
     }
+    // Another process importing the same file got there first.
+    if (!import_key.empty())
+      if (std::optional<std::string> t = imported_ticket(import_key)) {
+        tx.commit();
+        return {"", *t, true};
+      }
   }
   if (c.ticket.empty()) {
     const std::string day = local_date(now_s, options_.tz_offset_minutes);
@@ -633,8 +760,8 @@ SubmitResult Store::submit_complaint(Complaint c) {
   payload = nlohmann::json(c).dump();
   const std::string& phone = c.consumer.phone;
   Stmt ins(db_, sc,
-           "INSERT INTO complaints (id, ticket, kiosk_id, created_at, created_ms, phone_last4, json) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?)");
+           "INSERT INTO complaints (id, ticket, kiosk_id, created_at, created_ms, phone_last4, json, stored_ms, "
+           "import_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   ins.bind(1, c.id)
       .bind(2, c.ticket)
       .bind(3, c.kiosk_id)
@@ -642,7 +769,10 @@ SubmitResult Store::submit_complaint(Complaint c) {
       .bind(5, created_ms)
       .bind(6, phone.size() >= 4 ? phone.substr(phone.size() - 4) : phone)
       .bind(7, payload)
-      .run();
+      .bind(8, now);
+  if (import_key.empty()) ins.bind_null(9);
+  else ins.bind(9, import_key);
+  ins.run();
   Stmt out(db_, sc, "INSERT INTO outbox (kind, ref_id, complaint_id, created_ms) VALUES ('complaint', ?, ?, ?)");
   out.bind(1, c.id).bind(2, c.id).bind(3, now).run();
   append_audit_in_tx(db_, sc, now, c.channel == "staff_assisted" ? "staff" : "consumer", "complaint.submit",
@@ -663,6 +793,7 @@ std::string Store::record_event(Event e, std::string_view audit_actor) {
   const int64_t at_ms = parse_rfc3339(e.at).value_or(now / 1000) * 1000;
 
   StatementCache& sc = stmts_->cache;
+  check_writable();
   Tx tx(db_);
   bool exists = false;
   {
@@ -707,6 +838,7 @@ std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_vi
   if (max == 0) return items;
   const int64_t now = now_ms();
   StatementCache& sc = stmts_->cache;
+  check_writable();
   Tx tx(db_);
   std::vector<int64_t> seqs;
   {
@@ -796,6 +928,7 @@ void Store::mark_delivered(const std::vector<DeliveredMark>& marks) {
   if (marks.empty()) return;
   const int64_t now = now_ms();
   StatementCache& sc = stmts_->cache;
+  check_writable();
   Tx tx(db_);
   AuditAppender audit(db_, sc);
   for (const DeliveredMark& m : marks) {
@@ -820,6 +953,7 @@ void Store::mark_held(const std::vector<HeldMark>& marks) {
   if (marks.empty()) return;
   const int64_t now = now_ms();
   StatementCache& sc = stmts_->cache;
+  check_writable();
   Tx tx(db_);
   AuditAppender audit(db_, sc);
   for (const HeldMark& m : marks) {
@@ -837,6 +971,7 @@ void Store::mark_held(const std::vector<HeldMark>& marks) {
 void Store::release(const std::vector<int64_t>& seqs, std::string_view error, int64_t not_before_ms) {
   if (seqs.empty()) return;
   StatementCache& sc = stmts_->cache;
+  check_writable();
   Tx tx(db_);
   for (int64_t seq : seqs) {
     {
@@ -856,6 +991,7 @@ void Store::release(const std::vector<int64_t>& seqs, std::string_view error, in
 int64_t Store::retry_held(std::string_view actor) {
   const int64_t now = now_ms();
   StatementCache& sc = stmts_->cache;
+  check_writable();
   Tx tx(db_);
   Stmt up(db_, sc, "UPDATE outbox SET state = 'pending', not_before_ms = 0 WHERE state = 'held'");
   up.run();
@@ -895,6 +1031,7 @@ int64_t Store::next_due_ms() {
 void Store::apply_updates(const std::vector<PlatformUpdate>& updates, const std::optional<std::string>& next_cursor) {
   const int64_t now = now_ms();
   StatementCache& sc = stmts_->cache;
+  check_writable();
   Tx tx(db_);
   int64_t applied = 0;
   for (const PlatformUpdate& u : updates) {
@@ -936,15 +1073,47 @@ void Store::apply_updates(const std::vector<PlatformUpdate>& updates, const std:
 std::optional<std::string> Store::updates_cursor() { return state("updates_cursor"); }
 
 void Store::clear_updates_cursor() {
+  check_writable();
   Stmt s(db_, stmts_->cache, "DELETE FROM sync_state WHERE key = 'updates_cursor'");
   s.run();
 }
 
 void Store::set_state(std::string_view key, std::string_view value) {
+  check_writable();
   Stmt s(db_, stmts_->cache,
          "INSERT INTO sync_state (key, value, updated_ms) VALUES (?, ?, ?) "
          "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms");
   s.bind(1, key).bind(2, value).bind(3, now_ms()).run();
+}
+
+void Store::transact_state(const std::function<void(StateTx&)>& fn) {
+  struct Impl : StateTx {
+    Impl(sqlite3* db, StatementCache& sc, int64_t now) : db(db), sc(sc), now(now), audit_(db, sc) {}
+    std::optional<std::string> get(std::string_view key) override {
+      Stmt q(db, sc, "SELECT value FROM sync_state WHERE key = ?");
+      q.bind(1, key);
+      if (!q.step()) return std::nullopt;
+      return q.text(0);
+    }
+    void set(std::string_view key, std::string_view value) override {
+      Stmt s(db, sc,
+             "INSERT INTO sync_state (key, value, updated_ms) VALUES (?, ?, ?) "
+             "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms");
+      s.bind(1, key).bind(2, value).bind(3, now).run();
+    }
+    void audit(std::string_view actor, std::string_view action, std::string_view detail) override {
+      audit_.append(now, actor, action, detail);
+    }
+    sqlite3* db;
+    StatementCache& sc;
+    int64_t now;
+    AuditAppender audit_;
+  };
+  check_writable();
+  Tx tx(db_);
+  Impl impl(db_, stmts_->cache, now_ms());
+  fn(impl);
+  tx.commit();
 }
 
 std::optional<std::string> Store::state(std::string_view key) {
@@ -978,6 +1147,7 @@ std::optional<Complaint> Store::complaint_by_ticket(const std::string& ticket) {
 
 void Store::append_audit(std::string_view actor, std::string_view action, std::string_view detail) {
   const int64_t now = now_ms();
+  check_writable();
   Tx tx(db_);
   append_audit_in_tx(db_, stmts_->cache, now, actor, action, detail);
   tx.commit();
@@ -1017,12 +1187,8 @@ namespace {
 // Parsed stored JSON, or an empty object when unreadable: a purge then drops
 // it all rather than keep what it cannot look into.
 nlohmann::json parse_or_empty(const std::string& text) {
-  try {
-    nlohmann::json j = nlohmann::json::parse(text);
-    if (j.is_object()) return j;
-  } catch (const nlohmann::json::exception&) {
-  }
-  return nlohmann::json::object();
+  nlohmann::json j = parse_untrusted_json(text);
+  return j.is_object() ? j : nlohmann::json::object();
 }
 
 }  // namespace
@@ -1033,8 +1199,13 @@ nlohmann::json parse_or_empty(const std::string& text) {
 // case does not matter: the platform keeps its own copy, and retention runs
 // from the day the complaint was filed.
 int64_t Store::purge_personal_data(int64_t cutoff_ms) {
+  // The engine's hourly pass checks the whole file first: a file damaged
+  // since it was opened is found within the hour and never written again.
+  if (std::string p = integrity_problem(); !p.empty())
+    throw StoreError(StoreError::Kind::corrupt, damaged_message(path_, p));
   const int64_t now = now_ms();
   StatementCache& sc = stmts_->cache;
+  check_writable();
   Tx tx(db_);
   struct Row {
     std::string id, ticket, json;
@@ -1042,7 +1213,7 @@ int64_t Store::purge_personal_data(int64_t cutoff_ms) {
   std::vector<Row> rows;
   {
     Stmt q(db_, sc,
-           "SELECT c.id, c.ticket, c.json FROM complaints c WHERE c.created_ms < ? AND c.purged = 0 "
+           "SELECT c.id, c.ticket, c.json FROM complaints c WHERE c.stored_ms < ? AND c.purged = 0 "
            "AND EXISTS (SELECT 1 FROM outbox o WHERE o.ref_id = c.id AND o.kind = 'complaint' "
            "            AND o.state = 'delivered') "
            "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state IN ('pending', 'in_flight', 'held') "
@@ -1062,8 +1233,13 @@ int64_t Store::purge_personal_data(int64_t cutoff_ms) {
     j["description"] = "";
     // Free text may quote a name or a phone number too.
     if (j.contains("demand") && j["demand"].is_object() && j["demand"].contains("text")) j["demand"]["text"] = "";
+    // An order number can lead back to the shopper (a web shop's account).
+    if (j.contains("purchase") && j["purchase"].is_object() && j["purchase"].contains("order_no"))
+      j["purchase"]["order_no"] = "";
     {
-      Stmt up(db_, sc, "UPDATE complaints SET json = ?, phone_last4 = '', purged = 1 WHERE id = ?");
+      // The import key is a hash of the whole line: of the personal data too.
+      Stmt up(db_, sc,
+              "UPDATE complaints SET json = ?, phone_last4 = '', purged = 1, import_key = NULL WHERE id = ?");
       up.bind(1, j.dump()).bind(2, row.id).run();
     }
     std::vector<std::pair<std::string, std::string>> events;
@@ -1083,7 +1259,7 @@ int64_t Store::purge_personal_data(int64_t cutoff_ms) {
     }
     // One record per complaint, like its other records: ids only.
     audit.append(now, "system", "personal_data.purge",
-                 "id=" + row.id + " ticket=" + row.ticket + " created_before_ms=" + std::to_string(cutoff_ms));
+                 "id=" + row.id + " ticket=" + row.ticket + " stored_before_ms=" + std::to_string(cutoff_ms));
   }
   tx.commit();
   // Old page images in the WAL still hold the data: fold them in now (best

@@ -37,6 +37,7 @@ class StoreError : public std::runtime_error {
     too_new,      // made by a newer version of this program: never overwritten
     not_found,    // no such complaint / item
     io,           // anything else from SQLite
+    missing,      // the file is gone or empty where a store was (its marker says so): never re-created
   };
   StoreError(Kind kind, const std::string& message, std::vector<FieldError> fields = {})
       : std::runtime_error(message), kind(kind), fields(std::move(fields)) {}
@@ -54,8 +55,9 @@ struct StoreOptions {
 };
 
 struct SubmitResult {
-  std::string id;      // the complaint's UUIDv7
-  std::string ticket;  // for the consumer: A01-261128-0042
+  std::string id;        // the complaint's UUIDv7 (empty when already)
+  std::string ticket;    // for the consumer: A01-261128-0042
+  bool already = false;  // import_key was filed before: nothing written, its ticket
 };
 
 enum class OutboxKind { complaint, event };
@@ -109,12 +111,25 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   static int schema_version();  // the version this build writes
+  // The marker a store leaves next to its file (path + ".id"): while it is
+  // there, a missing or empty store file is an alarm, not a fresh start.
+  static std::string marker_path(const std::string& path);
+
+  // PRAGMA integrity_check plus "every stored complaint and event is JSON":
+  // "" when sound, else what is wrong. Open runs it; so does the purge (the
+  // engine's hourly pass). A store that failed it refuses every write.
+  std::string integrity_problem();
 
   // --- writes from the kiosk --------------------------------------------
   // Validates, fills id / ticket / kiosk_id / created_at where empty, and in
   // ONE transaction stores the complaint, allocates the ticket, queues an
   // outbox item and appends an audit record. Returns only after the commit.
-  SubmitResult submit_complaint(Complaint c);
+  // import_key (an import line's key): the complaint is filed at most once
+  // per key, the key stored in the complaint's own row in that transaction,
+  // so no crash or full disk can leave one without the other.
+  SubmitResult submit_complaint(Complaint c, std::string_view import_key = {});
+  // The ticket of the complaint filed under import_key, if any.
+  std::optional<std::string> imported_ticket(std::string_view import_key);
   // Same for an event; fills id and at where empty. Returns the event id.
   std::string record_event(Event e, std::string_view audit_actor = "");
 
@@ -152,6 +167,17 @@ class Store {
   // --- shared sync status (the kiosk and kiosk-sync both read it) --------
   void set_state(std::string_view key, std::string_view value);
   std::optional<std::string> state(std::string_view key);
+  // Read-modify-write of shared state in ONE BEGIN IMMEDIATE transaction
+  // (another process waits), with audit records in the same commit: for
+  // counters several processes bump at once (the staff PIN lockout).
+  class StateTx {
+   public:
+    virtual ~StateTx() = default;
+    virtual std::optional<std::string> get(std::string_view key) = 0;
+    virtual void set(std::string_view key, std::string_view value) = 0;
+    virtual void audit(std::string_view actor, std::string_view action, std::string_view detail) = 0;
+  };
+  void transact_state(const std::function<void(StateTx&)>& fn);
 
   // --- reads -------------------------------------------------------------
   std::optional<Complaint> complaint(const std::string& id);
@@ -165,7 +191,8 @@ class Store {
   // --- personal data -----------------------------------------------------
   // Blanks consumer name, phone, address and description (and the free
   // texts that may quote them: demand text, event notes, reasons, comments)
-  // of complaints created before cutoff_ms whose delivery is done (the
+  // of complaints this kiosk stored before cutoff_ms (stored_ms, not the
+  // created_at a file may claim) whose delivery is done (the
   // complaint and all its events delivered); returns how many. One audit
   // record per complaint, with its id and ticket only.
   int64_t purge_personal_data(int64_t cutoff_ms);
@@ -178,13 +205,17 @@ class Store {
 
  private:
   struct Statements;  // prepared statements, kept for the life of the connection
+  void refuse_if_missing() const;
   void open_checked();
   void migrate();
+  void write_marker() const;
+  void check_writable() const;
 
   sqlite3* db_ = nullptr;
   std::unique_ptr<Statements> stmts_;
   StoreOptions options_;
   std::string path_;
+  bool damaged_ = false;  // integrity_problem() found something: no more writes
 };
 
 }  // namespace odr

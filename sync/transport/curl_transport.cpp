@@ -177,6 +177,7 @@ void CurlTransport::set_fixed_options() {
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(h, CURLOPT_SSLVERSION, long(CURL_SSLVERSION_TLSv1_2));
+  curl_easy_setopt(h, CURLOPT_PROXY, options_.proxy.c_str());  // "" turns the environment's proxies off
   if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
   if (!options_.pinned_pubkey.empty()) curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, options_.pinned_pubkey.c_str());
   if (!options_.client_cert.empty()) curl_easy_setopt(h, CURLOPT_SSLCERT, options_.client_cert.c_str());

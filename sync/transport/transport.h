@@ -61,6 +61,10 @@ struct TransportOptions {
   int low_speed_time_s = 20;           // ... for this long: timeout
   size_t max_response_bytes = 32u << 20;  // a larger answer is garbage: error other
   bool http2 = true;                   // offer h2 over TLS; HTTP/1.1 otherwise
+  // The only proxy used ("http://host:port", "socks5h://..."); empty: none,
+  // whatever https_proxy / ALL_PROXY say (a stray variable must not reroute
+  // the kiosk's traffic).
+  std::string proxy;
   // TLS verification has no switch: it is always on.
 };
 

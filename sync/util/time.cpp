@@ -124,14 +124,16 @@ std::optional<int64_t> parse_http_date(const std::string& s) {
   char mon[4] = {0};
   int d = 0, y = 0, hh = 0, mm = 0, ss = 0;
   char wk[16] = {0};
-  bool ok = std::sscanf(s.c_str(), "%15[A-Za-z], %d %3s %d %d:%d:%d GMT", wk, &d, mon, &y, &hh, &mm, &ss) == 7;
+  // Field widths keep every number within int (sscanf's %d on a longer one
+  // is undefined), and the year is checked before the calendar sums.
+  bool ok = std::sscanf(s.c_str(), "%15[A-Za-z], %2d %3s %4d %2d:%2d:%2d GMT", wk, &d, mon, &y, &hh, &mm, &ss) == 7;
   if (!ok) {  // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
-    ok = std::sscanf(s.c_str(), "%15[A-Za-z], %d-%3s-%d %d:%d:%d GMT", wk, &d, mon, &y, &hh, &mm, &ss) == 7;
-    if (ok && y < 100) y += y < 70 ? 2000 : 1900;
+    ok = std::sscanf(s.c_str(), "%15[A-Za-z], %2d-%3s-%2d %2d:%2d:%2d GMT", wk, &d, mon, &y, &hh, &mm, &ss) == 7;
+    if (ok && y >= 0 && y < 100) y += y < 70 ? 2000 : 1900;
   }
   if (!ok)  // asctime: Sun Nov  6 08:49:37 1994
-    ok = std::sscanf(s.c_str(), "%15s %3s %d %d:%d:%d %d", wk, mon, &d, &hh, &mm, &ss, &y) == 7;
-  if (!ok) return std::nullopt;
+    ok = std::sscanf(s.c_str(), "%15s %3s %2d %2d:%2d:%2d %4d", wk, mon, &d, &hh, &mm, &ss, &y) == 7;
+  if (!ok || y < 1970 || y > 9999 || hh < 0 || mm < 0 || ss < 0) return std::nullopt;
   int m = 0;
   for (int i = 0; i < 12; ++i)
     if (std::strcmp(mon, months[i]) == 0) m = i + 1;

@@ -55,6 +55,23 @@ bool has_control_chars(std::string_view s, bool allow_newlines) {
   return false;
 }
 
+static bool is_emoji(char32_t cp) { return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF); }
+
+bool has_hidden_format_chars(std::string_view s) {
+  size_t i = 0;
+  char32_t prev = 0;
+  while (i < s.size()) {
+    char32_t cp = next_codepoint(s, i);
+    bool hidden = cp == 0x00AD || cp == 0x061C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+                  (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206F) ||
+                  cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);
+    if (cp == 0x200D && is_emoji(prev)) hidden = false;
+    if (hidden) return true;
+    if (cp != 0xFE0F) prev = cp;  // a variation selector belongs to the emoji before it
+  }
+  return false;
+}
+
 void append_utf8(std::string& out, char32_t cp) {
   if (cp < 0x80) {
     out.push_back(static_cast<char>(cp));

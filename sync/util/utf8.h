@@ -14,6 +14,12 @@ size_t codepoint_count(std::string_view s);
 // '\n' (and "\r\n") through, for multi-line text such as the description.
 bool has_control_chars(std::string_view s, bool allow_newlines);
 // Decodes one code point at s[i], advancing i; returns U+FFFD on bad input.
+// True when s holds an invisible formatting character that can reorder or
+// hide text: bidi embeddings, overrides, isolates and marks, zero-width
+// spaces and joiners, word joiners, BOM, soft hyphen, interlinear
+// annotation. A zero-width joiner right after an emoji (family, flag
+// sequences) is allowed. Only meaningful for valid UTF-8.
+bool has_hidden_format_chars(std::string_view s);
 char32_t next_codepoint(std::string_view s, size_t& i);
 void append_utf8(std::string& out, char32_t cp);
 // Removes the last code point (for backspace).

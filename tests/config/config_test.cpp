@@ -29,7 +29,9 @@ std::string variant(const std::string& find, const std::string& replace) {
     text += replace;
   }
   const char* tmp = std::getenv("ODR_TEST_TMP");
-  fs::path dir = fs::path(tmp ? tmp : "/tmp") / "config_test" / "config";
+  // One folder per test: CTest runs them in parallel.
+  fs::path dir = fs::path(tmp ? tmp : "/tmp") / "config_test" /
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name() / "config";
   fs::create_directories(dir);
   fs::path file = dir / "kiosk.toml";
   std::ofstream(file) << text;
@@ -85,6 +87,48 @@ TEST(Config, BadValuesNameTheirKey) {
   EXPECT_EQ(error_key(variant("kind = \"service\"", "kind = \"services\"")), "category[8].kind");
   EXPECT_EQ(error_key(variant("", "\n[[category]]\ncode = \"G01\"\nkind = \"goods\"\nzh = \"重复\"\nen = \"dup\"\n")),
             "category[13].code");
+}
+
+TEST(Config, MistakesThatWereAcceptedSilentlyNowNameTheirKey) {
+  EXPECT_EQ(error_key(variant("id = \"demo-kiosk-01\"\n", "")), "kiosk.id") << "missing: no kiosk-dev default";
+  EXPECT_EQ(error_key(variant("data_dir = \"../demo-data/data\"", "data_dir = \"\"")), "kiosk.data_dir");
+  EXPECT_EQ(error_key(variant("[gateway]", "[[gateway]]")), "gateway") << "an array of tables where a table goes";
+  EXPECT_EQ(error_key(variant("[kiosk]", "kiosk = 1\n[old_kiosk]")), "kiosk");
+  EXPECT_EQ(error_key(variant("ticket_prefix = \"A01\"", "ticket_prefix = \"a01\"")), "kiosk.ticket_prefix");
+  EXPECT_EQ(error_key(variant("ticket_prefix = \"A01\"", "ticket_prefix = \"A0123\"")), "kiosk.ticket_prefix");
+  for (const char* url : {"https://", "https:///odr/v1", "https://:8443/odr", "https://host name/odr", "https://a?b"})
+    EXPECT_EQ(error_key(variant("base_url = \"\"", std::string("base_url = \"") + url + "\"")), "gateway.base_url")
+        << url;
+  EXPECT_EQ(error_key(variant("client_key = \"\"", "client_key = \"\"\nproxy = \"10.0.0.1:3128\"")), "gateway.proxy");
+  EXPECT_EQ(error_key(variant("base_url = \"\"", "base_url = \"https://odr.example:8443/odr/v1\"")), "gateway.key_file")
+      << "a good URL passes on to the next check";
+}
+
+TEST(Config, OnlyValidUtf8AndAsciiOutsideQuotesReachTheTomlParser) {
+  const char* tmp = std::getenv("ODR_TEST_TMP");
+  fs::path dir = fs::path(tmp ? tmp : "/tmp") / "config_test" / "bytes";
+  fs::create_directories(dir);
+  auto message_for = [&](const std::string& bytes) {
+    std::ofstream((dir / "kiosk.toml").string(), std::ios::binary) << bytes;
+    try {
+      odr::load_config((dir / "kiosk.toml").string());
+    } catch (const odr::ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_NE(message_for("\xd1\xbd").find("line 1"), std::string::npos) << message_for("\xd1\xbd");
+  EXPECT_NE(message_for("\xd1\xbd").find("outside quotes"), std::string::npos);
+  EXPECT_NE(message_for("[kiosk]\nid = \"a\xff\"\n").find("not valid UTF-8 (line 2)"), std::string::npos)
+      << message_for("[kiosk]\nid = \"a\xff\"\n");
+  EXPECT_NE(message_for("[kiosk]\n\xe4\xb8\xad = 1\n").find("line 2"), std::string::npos);
+  // Non-ASCII in strings and comments is what the example is full of: fine.
+  std::ifstream in(source_dir() + "/config/kiosk.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_NE(text.find("金陵"), std::string::npos);
+  text += "\n# 注释 '不是字符串\n";
+  EXPECT_EQ(message_for(text).find("UTF-8"), std::string::npos) << message_for(text);
+  EXPECT_EQ(message_for(text).find("outside quotes"), std::string::npos) << message_for(text);
 }
 
 TEST(Config, MissingFileIsAClearError) {

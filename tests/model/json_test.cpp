@@ -176,3 +176,42 @@ TEST(Json, EventRoundTripAndProtocolShape) {
 
 }  // namespace
 }  // namespace odr::test
+
+namespace odr::test {
+namespace {
+
+TEST(Json, AnAmountBeyondInt64IsTooLargeNotNegative) {
+  nlohmann::json j = nlohmann::json::parse(R"({"purchase":{"amount_fen":18446744073709551615},"demand":{"amount_fen":9223372036854775808}})");
+  Complaint c;
+  from_json(j, c);
+  EXPECT_GT(c.purchase.amount_fen, 0);
+  ASSERT_TRUE(c.demand.amount_fen);
+  EXPECT_GT(*c.demand.amount_fen, 0);
+  ValidationContext ctx;
+  ctx.now_unix_s = kNowS;
+  Complaint ok = sample_complaint();
+  ok.purchase.amount_fen = c.purchase.amount_fen;
+  ok.demand.amount_fen = c.demand.amount_fen;
+  std::string codes;
+  for (const FieldError& e : validate_complaint(ok, ctx)) codes += e.field + ":" + e.code + " ";
+  EXPECT_EQ(codes, "purchase.amount_fen:amount_too_large demand.amount_fen:amount_too_large ");
+}
+
+TEST(UntrustedJson, DepthIsCountedOutsideStringsAndNulBytesAreRefused) {
+  std::string why;
+  auto nested = [](size_t n) { return std::string(n, '[') + std::string(n, ']'); };
+  EXPECT_FALSE(parse_untrusted_json(nested(kMaxJsonDepth), &why).is_discarded()) << why;
+  EXPECT_TRUE(parse_untrusted_json(nested(kMaxJsonDepth + 1), &why).is_discarded());
+  EXPECT_EQ(why, "it nests deeper than 64 levels");
+  // Brackets inside strings (and escaped quotes) are text, not nesting.
+  std::string text = "{\"a\":\"" + std::string(500, '[') + "\\\"" + std::string(500, '{') + "\"}";
+  EXPECT_FALSE(parse_untrusted_json(text, &why).is_discarded()) << why;
+  EXPECT_TRUE(parse_untrusted_json(std::string("{}\0{}", 5), &why).is_discarded());
+  EXPECT_EQ(why, "it holds a NUL byte");
+  EXPECT_TRUE(parse_untrusted_json("{\"a\":", &why).is_discarded());
+  EXPECT_EQ(why, "it is not valid JSON");
+  EXPECT_TRUE(parse_untrusted_json(std::string(1000000, '[')).is_discarded()) << "unclosed, deep: no crash";
+}
+
+}  // namespace
+}  // namespace odr::test

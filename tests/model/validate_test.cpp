@@ -187,6 +187,44 @@ TEST(Validate, IdentityRequiredOnTheWire) {
   EXPECT_EQ(codes(validate_complaint(c, ctx_at(), true)), "");
 }
 
+TEST(Validate, TimesOutsideAPlausibleWindowOfTheKioskClockAreRefused) {
+  ValidationContext ctx = ctx_at();
+  ctx.kiosk_clock = true;
+  auto created = [&](const std::string& t) {
+    Complaint c = sample_complaint();
+    c.created_at = t;
+    return codes(validate_complaint(c, ctx));
+  };
+  EXPECT_EQ(created("2026-11-28T10:00:00+08:00"), "");
+  EXPECT_EQ(created("2026-11-28T10:09:59+08:00"), "") << "a clock a little ahead";
+  EXPECT_EQ(created("2026-11-28T10:10:01+08:00"), "created_at:implausible_time");
+  EXPECT_EQ(created("2099-01-01T00:00:00+08:00"), "created_at:implausible_time");
+  EXPECT_EQ(created("1970-01-01T00:00:00Z"), "created_at:implausible_time");
+  EXPECT_EQ(created("0001-01-01T00:00:00+23:59"), "created_at:implausible_time");
+  EXPECT_EQ(created("2025-11-28T10:00:00+08:00"), "") << "paper from up to a year ago";
+  EXPECT_EQ(created("2025-11-26T10:00:00+08:00"), "created_at:implausible_time") << "more than 366 days";
+  Complaint c = sample_complaint();
+  c.consent.accepted_at = "2099-01-01T00:00:00+08:00";
+  EXPECT_EQ(codes(validate_complaint(c, ctx)), "consent.accepted_at:implausible_time");
+  // Without the kiosk's clock (the gateway's own checks) only the form counts.
+  EXPECT_EQ(codes(validate_complaint(c, ctx_at())), "");
+}
+
+TEST(Validate, HiddenFormattingCharactersAreRefusedInTexts) {
+  for (const char* hidden : {"\u202E", "\u202D", "\u2066", "\u200B", "\u200E", "\u2060", "\uFEFF", "\u00AD"}) {
+    Complaint c = sample_complaint();
+    c.consumer.name = std::string("张") + hidden + "三";
+    c.description = std::string("大衣穿了一次就起球") + hidden + "，商家拒绝退换。";
+    EXPECT_EQ(codes(validate_complaint(c, ctx_at())), "consumer.name:hidden_chars description:hidden_chars")
+        << "U+" << hidden;
+  }
+  Complaint c = sample_complaint();
+  c.description = "大衣穿了一次就起球，家里人都看到了👨\u200D👩\u200D👧。";  // an emoji family keeps its joiners
+  EXPECT_EQ(codes(validate_complaint(c, ctx_at())), "");
+  c.consumer.name = "张\u200D三";
+  EXPECT_EQ(codes(validate_complaint(c, ctx_at())), "consumer.name:hidden_chars") << "a joiner between letters";
+}
+
 TEST(Validate, CategoryCodeFromTheKioskList) {
   ValidationContext ctx = ctx_at();
   ctx.category_codes = {"clothing", "food"};
@@ -343,7 +381,7 @@ TEST(Messages, EveryCodeForEveryFieldReadsLikeASentence) {
                              err::control_chars, err::bad_phone,    err::bad_credit_code, err::bad_region_code,
                              err::bad_date,   err::future_date,     err::bad_time,        err::bad_amount,
                              err::amount_too_large, err::bad_choice, err::bad_id,         err::consent_missing,
-                             err::bad_score,  err::not_allowed};
+                             err::bad_score,  err::not_allowed,     err::implausible_time, err::hidden_chars};
   const char* fields[] = {"id", "respondent.name", "respondent.credit_code", "consumer.phone", "consumer.address",
                           "category.problems", "purchase.date", "purchase.amount_fen", "description",
                           "demand.types", "consent.transfer_to_platform", "staff_id", "data.score"};

@@ -471,6 +471,45 @@ TEST_F(SimTest, GzipBodiesAreSignedAsSentAndGzipAnswersOnRequest) {
   EXPECT_EQ(u.updates.size(), 2u);
 }
 
+TEST_F(SimTest, DeeplyNestedBodiesAre400AndTheSimCarriesOn) {
+  start();
+  std::string c = complaint(kiosk_, ticket(1)).dump();
+  // 400,000 levels in a field nobody reads: valid JSON, under 1 MiB.
+  std::string body = "{\"complaints\":[" + c.substr(0, c.size() - 1) + ",\"x\":" + std::string(400000, '[') +
+                     std::string(400000, ']') + "}]}";
+  Reply r = signed_call("POST", "/odr/v1/complaints:batch", body);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.error_code(), "bad_request");
+  Reply z = signed_call("POST", "/odr/v1/complaints:batch", odr::gzip_compress(body), 0, {"Content-Encoding: gzip"});
+  EXPECT_EQ(z.status, 400) << z.body;
+  Reply nul = signed_call("POST", "/odr/v1/complaints:batch",
+                          "{\"complaints\":[" + c + "]}" + std::string(1, '\0') + "garbage");
+  EXPECT_EQ(nul.status, 400) << nul.body;
+  EXPECT_EQ(post_complaints({complaint(kiosk_, ticket(2))}).status, 200) << "still serving";
+  EXPECT_EQ(stats()["complaints"], 1);
+}
+
+TEST_F(SimTest, GzipIsInflatedOnlyAfterTheSignatureAndOnlyUpToTheBodyLimit) {
+  start();
+  // 10 MiB of spaces inside a valid batch: ~10 KB compressed.
+  std::string c = complaint(kiosk_, ticket(1)).dump();
+  std::string bomb = odr::gzip_compress("{\"complaints\":[" + c + std::string(10 << 20, ' ') + "]}");
+  ASSERT_LT(bomb.size(), 64u * 1024);
+  // Unsigned (a wrong key): refused before anything is inflated.
+  std::string other_key(32, '\x42');
+  auto h = odr::sign_request(kiosk_, other_key, "POST", "/odr/v1/complaints:batch", bomb, odr::now_unix_s());
+  std::vector<std::string> hdrs = {"Content-Type: application/json", "Content-Encoding: gzip"};
+  for (const auto& [n, v] : h.list()) hdrs.push_back(n + ": " + v);
+  Reply unsigned_bomb = http("POST", sim_->origin() + "/odr/v1/complaints:batch", bomb, hdrs, tls_);
+  EXPECT_EQ(unsigned_bomb.status, 401) << unsigned_bomb.body;
+  EXPECT_EQ(unsigned_bomb.error_code(), "bad_signature");
+  // Signed: inflating stops at the body limit.
+  Reply signed_bomb = signed_call("POST", "/odr/v1/complaints:batch", bomb, 0, {"Content-Encoding: gzip"});
+  EXPECT_EQ(signed_bomb.status, 413) << signed_bomb.body;
+  EXPECT_EQ(signed_bomb.error_code(), "body_too_large");
+  EXPECT_EQ(stats()["complaints"], 0);
+}
+
 // --- Complaints -------------------------------------------------------------------------
 
 TEST_F(SimTest, BatchAnswersInOrderWithCaseNumbers) {

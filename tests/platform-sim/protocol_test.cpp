@@ -1,6 +1,11 @@
 // The shared protocol library: signing, message parsing, wire helpers.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "protocol/messages.h"
@@ -105,6 +110,28 @@ TEST(Keys, DecodeChecksLengthAndBase64) {
   }
 }
 
+TEST(Keys, AKeyFileOtherUsersCanReadOrAnyoneButItsOwnerCanWriteIsRefused) {
+  const char* tmp = std::getenv("ODR_TEST_TMP");
+  std::filesystem::path dir = std::filesystem::path(tmp ? tmp : "/tmp") / ("keys-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string file = (dir / "kiosk.key").string();
+  std::ofstream(file) << odr::make_key_base64() << "\n";
+  for (mode_t ok : {0600, 0400, 0640, 0440}) {
+    ASSERT_EQ(chmod(file.c_str(), ok), 0);
+    EXPECT_EQ(odr::load_key_file(file).size(), 32u) << std::oct << ok;
+  }
+  for (mode_t bad : {0644, 0666, 0604, 0660, 0602}) {
+    ASSERT_EQ(chmod(file.c_str(), bad), 0);
+    try {
+      odr::load_key_file(file);
+      ADD_FAILURE() << "mode " << std::oct << bad << " accepted";
+    } catch (const odr::KeyError& e) {
+      EXPECT_NE(std::string(e.what()).find("chmod 600"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(file), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Messages, BatchAnswerRoundTrip) {
   odr::BatchAnswer a;
   a.results.push_back({"id-1", "accepted", "3201002026112800042", {}});
@@ -165,6 +192,47 @@ TEST(Messages, HealthAndBatchBody) {
   EXPECT_FALSE(odr::parse_health_answer("ok", h, why));
   EXPECT_EQ(odr::make_batch_body("events", {"{\"a\":1}", "{\"b\":2}"}), "{\"events\":[{\"a\":1},{\"b\":2}]}");
   EXPECT_EQ(odr::make_batch_body("complaints", {}), "{\"complaints\":[]}");
+}
+
+TEST(Messages, DeeplyNestedOrNulCutAnswersAreRefused) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  std::string why;
+  odr::BatchAnswer b;
+  EXPECT_FALSE(odr::parse_batch_answer("{\"results\":[],\"x\":" + deep + "}", b, why));
+  EXPECT_NE(why.find("deeper"), std::string::npos) << why;
+  odr::UpdatesAnswer u;
+  EXPECT_FALSE(odr::parse_updates_answer("{\"updates\":[],\"next_cursor\":\"c\",\"x\":" + deep + "}", u, why));
+  odr::HealthAnswer h;
+  EXPECT_FALSE(odr::parse_health_answer("{\"server_time\":1,\"x\":" + deep + "}", h, why));
+  EXPECT_FALSE(odr::parse_error_body("{\"error\":{\"code\":\"x\",\"x\":" + deep + "}}"));
+  // A NUL ends nlohmann's input: what came before must not pass as the answer.
+  EXPECT_FALSE(odr::parse_batch_answer(std::string("{\"results\":[]}\0garbage", 22), b, why));
+  EXPECT_TRUE(odr::parse_batch_answer("{\"results\":[]}", b, why)) << why;
+}
+
+TEST(Messages, ServerTimesOutOfRangeAreNotTaken) {
+  std::string why;
+  odr::HealthAnswer h;
+  for (const char* t : {"1e300", "-1e300", "9223372036854775807", "18446744073709551615", "-5", "1e20"}) {
+    EXPECT_FALSE(odr::parse_health_answer(std::string("{\"server_time\":") + t + "}", h, why)) << t;
+    auto e = odr::parse_error_body(std::string("{\"error\":{\"code\":\"clock_skew\",\"server_time\":") + t + "}}");
+    ASSERT_TRUE(e) << t;
+    EXPECT_FALSE(e->server_time) << t << ": " << *e->server_time;
+  }
+  ASSERT_TRUE(odr::parse_health_answer("{\"server_time\":1795831200.5}", h, why)) << why;
+  EXPECT_EQ(h.server_time, 1795831200);
+  EXPECT_EQ(odr::parse_error_body("{\"error\":{\"code\":\"c\",\"server_time\":1795831200}}")->server_time, 1795831200);
+}
+
+TEST(Wire, HttpDatesOutOfRangeAreRefused) {
+  for (const char* d : {"Sun, 06 Nov -2147483648 08:49:37 GMT", "Sun, 06 Nov 2147483647 08:49:37 GMT",
+                        "Sun, 06 Nov 99999 08:49:37 GMT", "Sun, 2147483647 Nov 1994 08:49:37 GMT",
+                        "Sun, 06 Nov 1994 2147483647:49:37 GMT", "Sun Nov  6 08:49:37 -2147483648",
+                        "Sunday, 06-Nov--2147483648 08:49:37 GMT", "Sun, 06 Nov 0000 08:49:37 GMT"})
+    EXPECT_FALSE(odr::parse_http_date(d)) << d;
+  EXPECT_EQ(odr::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").value_or(0), 784111777);
+  EXPECT_EQ(odr::parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT").value_or(0), 784111777);
+  EXPECT_EQ(odr::parse_http_date("Sun Nov  6 08:49:37 1994").value_or(0), 784111777);
 }
 
 TEST(Wire, HttpDateRoundTrip) {

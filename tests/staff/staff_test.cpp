@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "staff/staff.h"
@@ -153,6 +156,97 @@ TEST(StaffLogin, FiveWrongPinsLockForFiveMinutesEvenAfterRestart) {
     EXPECT_EQ(staff_lockout(reopened).failures, 0);
   }
   EXPECT_EQ(store_bytes(db).find(pin), std::string::npos) << "the PIN reached the store";
+}
+
+TEST(StaffLogin, LocksInARowEscalateToAnHourAtMostAlertStaffAndARightPinEndsTheSeries) {
+  auto dir = test_dir("escalate");
+  const std::string file = (dir / "staff.json").string();
+  save_staff(file, {{"s01", "A", hash_pin("2468", kTestCost), false, ""}});
+  Clock clock;
+  Store store((dir / "odr.db").string(), options_with(clock));
+  auto five_wrong = [&] {
+    LoginResult r;
+    for (int i = 0; i < 5; ++i) r = staff_login(store, file, "s01", "1111");
+    return r;
+  };
+  const int64_t minute = 60 * 1000;
+  for (int64_t expect : {5 * minute, 15 * minute, 60 * minute, 60 * minute, 60 * minute}) {
+    LoginResult r = five_wrong();
+    EXPECT_EQ(r.outcome, LoginOutcome::locked);
+    EXPECT_EQ(r.locked_until_ms - clock.now, expect);
+    LockoutStatus s = staff_lockout(store);
+    EXPECT_TRUE(s.locked);
+    EXPECT_EQ(s.remaining_ms, expect);
+    clock.now += expect;  // the lock runs out; the series goes on
+  }
+  EXPECT_TRUE(staff_lockout(store).alert) << "five locks in a row";
+  EXPECT_EQ(staff_lockout(store).locks, 5);
+  EXPECT_EQ(staff_login(store, file, "s01", "2468").outcome, LoginOutcome::ok);
+  EXPECT_FALSE(staff_lockout(store).alert);
+  EXPECT_EQ(five_wrong().locked_until_ms - clock.now, 5 * minute) << "a right PIN ended the series";
+  // A day without failures forgets the series too.
+  clock.now += 5 * minute;
+  five_wrong();
+  clock.now += 25 * 3600 * 1000LL;
+  EXPECT_EQ(five_wrong().locked_until_ms - clock.now, 5 * minute);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(store.handle(), "SELECT count(*) FROM audit WHERE action = 'staff.lockout_alert'", -1, &q, nullptr);
+  sqlite3_step(q);
+  EXPECT_EQ(sqlite3_column_int(q, 0), 1) << "audited once, at the third lock";
+  sqlite3_finalize(q);
+}
+
+TEST(StaffLogin, TenProcessesTryingAtOnceGetFourWrongPinAnswersNotTwenty) {
+  auto dir = test_dir("parallel");
+  const std::string db = (dir / "odr.db").string(), file = (dir / "staff.json").string();
+  const std::string go = (dir / "go").string();
+  save_staff(file, {{"s01", "A", hash_pin("2468", kTestCost), false, ""}});
+  { Store s(db); }
+  const char* bin = std::getenv("ODR_BIN_DIR");
+  const std::string child = std::string(bin ? bin : ".") + "/login_child";
+  std::vector<std::pair<pid_t, int>> kids;
+  for (int i = 0; i < 10; ++i) {
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+      dup2(fds[1], 1);
+      close(fds[0]);
+      close(fds[1]);
+      execl(child.c_str(), child.c_str(), db.c_str(), file.c_str(), "s01", "1111", "2", go.c_str(), nullptr);
+      _exit(127);
+    }
+    close(fds[1]);
+    kids.emplace_back(pid, fds[0]);
+  }
+  usleep(300 * 1000);  // all open the store, then wait for the word
+  std::ofstream(go) << "go";
+  std::map<std::string, int> answers;
+  for (auto& [pid, fd] : kids) {
+    std::string out;
+    char buf[256];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+    close(fd);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+    std::istringstream lines(out);
+    for (std::string l; std::getline(lines, l);) ++answers[l];
+  }
+  EXPECT_EQ(answers["wrong_pin"], 4) << "the count is one transaction";
+  EXPECT_EQ(answers["locked"], 16);
+  Store s(db);
+  EXPECT_TRUE(staff_lockout(s).locked);
+  // At the machine, staff can end it.
+  KioskConfig config;
+  config.database = db;
+  config.staff_file = file;
+  std::istringstream in;
+  std::ostringstream out, err;
+  EXPECT_EQ(run_staff_command({"unlock"}, config, in, out, err, false), 0) << err.str();
+  EXPECT_NE(out.str().find("unlocked"), std::string::npos) << out.str();
+  EXPECT_FALSE(staff_lockout(s).locked);
 }
 
 TEST(StaffLogin, SuccessResetsTheCountAndDisabledAccountsCannotLogIn) {

@@ -89,6 +89,57 @@ TEST_F(StoreErrors, DamagedPagesAreRefusedAndLeftByteIdentical) {
   EXPECT_EQ(read_bytes(path), bytes);
 }
 
+// A page's bytes changed inside a key: every page still parses (quick_check
+// passes), but the ticket index no longer matches the table.
+TEST_F(StoreErrors, AnIndexThatNoLongerMatchesItsTableIsFoundAtOpen) {
+  { Store(path, options_with(clock)).submit_complaint(sample_complaint()); }
+  const int64_t root = query_int(path, "SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_complaints_2'");
+  ASSERT_GT(root, 1);
+  ASSERT_EQ(query_text(path, "PRAGMA journal_mode"), "wal");
+  std::string bytes = read_bytes(path);
+  const size_t page = 4096 * size_t(root - 1);
+  size_t at = bytes.find("A01-261128-0001", page);
+  ASSERT_TRUE(at != std::string::npos && at < page + 4096) << "the index entry";
+  bytes[at + 14] = '9';
+  write_bytes(path, bytes);
+  ASSERT_EQ(query_text(path, "PRAGMA quick_check"), "ok") << "quick_check misses this";
+  EXPECT_EQ(open_error(), StoreError::Kind::corrupt);
+  EXPECT_NE(message.find("damaged"), std::string::npos) << message;
+  EXPECT_NE(message.find("kiosk-sync recover"), std::string::npos) << "says what to do: " << message;
+  EXPECT_EQ(read_bytes(path), bytes) << "never written";
+}
+
+TEST_F(StoreErrors, AComplaintRowThatIsNoLongerJsonIsFoundAtOpen) {
+  {
+    Store s(path, options_with(clock));
+    for (int i = 0; i < 3; ++i) s.submit_complaint(sample_complaint());
+  }
+  std::string bytes = read_bytes(path);
+  size_t at = bytes.find("{\"category\"");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = 'X';
+  write_bytes(path, bytes);
+  ASSERT_EQ(query_text(path, "PRAGMA integrity_check"), "ok") << "SQLite cannot see this";
+  EXPECT_EQ(open_error(), StoreError::Kind::corrupt);
+  EXPECT_NE(message.find("1 complaint"), std::string::npos) << message;
+  EXPECT_EQ(read_bytes(path), bytes);
+}
+
+TEST_F(StoreErrors, AStoreThatWasThereAndIsNowEmptyOrGoneIsAnAlarmNotAFreshStart) {
+  { Store(path, options_with(clock)).submit_complaint(sample_complaint()); }
+  ASSERT_TRUE(std::filesystem::exists(path + ".id")) << "the store leaves its marker";
+  write_bytes(path, "");  // the file emptied (a failed copy, a bad restore)
+  EXPECT_EQ(open_error(), StoreError::Kind::missing);
+  EXPECT_NE(message.find("missing or empty"), std::string::npos) << message;
+  EXPECT_EQ(std::filesystem::file_size(path), 0u) << "not re-created";
+  std::filesystem::remove(path);
+  EXPECT_EQ(open_error(), StoreError::Kind::missing);
+  EXPECT_FALSE(std::filesystem::exists(path));
+  // Staff decide: with the marker removed on purpose, a fresh store starts.
+  std::filesystem::remove(path + ".id");
+  EXPECT_NO_THROW(Store(path, options_with(clock)));
+}
+
 TEST_F(StoreErrors, TruncatedFileIsRefused) {
   {
     Store s(path, options_with(clock));

@@ -206,6 +206,39 @@ TEST(Migration, FromV2) {
   EXPECT_EQ(query_int(path, "SELECT count(*) FROM platform_updates"), 2) << "the v2 timeline is kept";
 }
 
+const char* const kSchemaV3Step = R"sql(
+CREATE TABLE sync_state (
+  key        TEXT PRIMARY KEY,
+  value      TEXT NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
+TEST(Migration, FromV3TheImportMarkerMovesIntoItsComplaintAndStoredMsComesFromTheOutbox) {
+  const std::string path = fresh_dir("from-v3") + "/kiosk.db";
+  write_v1_file(path);
+  const std::string key(64, 'b');
+  ASSERT_EQ(exec_raw(path, std::string("BEGIN;") + kSchemaV2Step + kSchemaV3Step +
+                               "INSERT INTO sync_state VALUES ('import.line." + key + "', 'A01-261128-0002', 1);"
+                               "INSERT INTO sync_state VALUES ('other.key', 'c-9', 1);"
+                               "UPDATE outbox SET created_ms = 1795831260000 WHERE ref_id = '" + kId2 + "';"
+                               "PRAGMA user_version = 3; COMMIT;"),
+            SQLITE_OK);
+  FakeClock clock;
+  Store s(path, options_with(clock));
+  check_upgraded_and_kept(path, s);
+  EXPECT_EQ(s.imported_ticket(key).value_or(""), "A01-261128-0002");
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM sync_state WHERE key LIKE 'import.line.%'"), 0);
+  EXPECT_EQ(s.state("other.key").value_or(""), "c-9") << "other state kept";
+  EXPECT_EQ(query_int(path, std::string("SELECT stored_ms FROM complaints WHERE id = '") + kId2 + "'"), 1795831260000);
+  // The line is not filed again.
+  SubmitResult r = s.submit_complaint(sample_complaint(), key);
+  EXPECT_TRUE(r.already);
+  EXPECT_EQ(r.ticket, "A01-261128-0002");
+}
+
 TEST(Migration, AFailedStepLeavesTheFileAtItsVersion) {
   const std::string path = fresh_dir("failed-step") + "/kiosk.db";
   write_v1_file(path);

@@ -1,12 +1,14 @@
 // The store as the kiosk and the sync engine use it: submit, tickets, the
 // outbox life cycle, events, platform updates, shared state, purge.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "helpers.h"
+#include "util/time.h"
 #include "util/uuid.h"
 
 namespace odr::test {
@@ -445,6 +447,78 @@ TEST_F(StoreTest, PurgeBlanksPersonalDataOfDeliveredComplaintsOnly) {
   EXPECT_EQ(hits, 1u) << "only the recent complaint holds the phone number";
 }
 
+TEST_F(StoreTest, DeeplyNestedStoredRowsAreReportedNotFollowed) {
+  auto s = open();
+  SubmitResult r = s->submit_complaint(sample_complaint());
+  auto items = s->claim(OutboxKind::complaint, 1, "w", 1000);
+  s->mark_delivered(items[0].seq, "case-1");
+  // Someone edited the row: valid JSON, 100,000 levels deep in an extra field.
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  std::string sql = "UPDATE complaints SET json = json_insert(json, '$.x', '') WHERE id = '" + r.id + "'";
+  ASSERT_EQ(sqlite3_exec(s->handle(), sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  sql = "UPDATE complaints SET json = replace(json, '\"x\":\"\"', '\"x\":" + deep + "') WHERE id = '" + r.id + "'";
+  ASSERT_EQ(sqlite3_exec(s->handle(), sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  try {
+    s->complaint(r.id);
+    ADD_FAILURE() << "read as if fine";
+  } catch (const StoreError& e) {
+    EXPECT_EQ(e.kind, StoreError::Kind::corrupt);
+    EXPECT_NE(std::string(e.what()).find("deeper"), std::string::npos) << e.what();
+  }
+  // An unreadable row means a damaged file: the purge's check finds it and
+  // the store writes nothing more; it is not reopened either.
+  clock.advance(1000);
+  EXPECT_THROW(s->purge_personal_data(*clock.ms), StoreError);
+  EXPECT_THROW(s->submit_complaint(sample_complaint()), StoreError);
+  s.reset();
+  EXPECT_THROW(open(), StoreError);
+}
+
+TEST_F(StoreTest, ACreatedAtFarFromTheKioskClockIsRefused) {
+  auto s = open();
+  for (const char* t : {"2099-01-01T00:00:00+08:00", "1970-01-01T00:00:00Z", "0001-01-01T00:00:00+23:59"}) {
+    Complaint c = sample_complaint();
+    c.created_at = t;
+    try {
+      s->submit_complaint(c);
+      ADD_FAILURE() << t << " stored";
+    } catch (const StoreError& e) {
+      ASSERT_EQ(e.fields.size(), 1u) << e.what();
+      EXPECT_EQ(e.fields[0].field, "created_at");
+      EXPECT_EQ(e.fields[0].code, err::implausible_time);
+    }
+  }
+  EXPECT_EQ(s->outbox_counts().pending, 0);
+}
+
+TEST_F(StoreTest, RetentionRunsFromWhenTheKioskStoredTheComplaintNotFromItsCreatedAt) {
+  auto s = open();
+  Complaint paper = sample_complaint();
+  paper.created_at = format_rfc3339(kNowS - 300 * 86400);  // taken on paper 300 days ago, imported today
+  SubmitResult r = s->submit_complaint(paper);
+  auto items = s->claim(OutboxKind::complaint, 1, "w", 1000);
+  s->mark_delivered(items[0].seq, "case-1");
+  EXPECT_EQ(s->purge_personal_data(*clock.ms - 100 * 86400000LL), 0) << "stored today: kept";
+  EXPECT_EQ(s->complaint(r.id)->consumer.phone, "13812341234");
+  EXPECT_EQ(query_int(path, "SELECT stored_ms FROM complaints"), *clock.ms);
+  clock.advance(101 * 86400000LL);
+  EXPECT_EQ(s->purge_personal_data(*clock.ms - 100 * 86400000LL), 1);
+}
+
+TEST_F(StoreTest, PurgeAlsoBlanksTheOrderNumberAndTheImportKey) {
+  auto s = open();
+  Complaint c = sample_complaint();
+  c.purchase.order_no = "TB20261120-88812341234";
+  SubmitResult r = s->submit_complaint(c, std::string(64, 'a'));
+  auto items = s->claim(OutboxKind::complaint, 1, "w", 1000);
+  s->mark_delivered(items[0].seq, "case-1");
+  clock.advance(1000);
+  EXPECT_EQ(s->purge_personal_data(*clock.ms), 1);
+  EXPECT_EQ(s->complaint(r.id)->purchase.order_no, "");
+  EXPECT_FALSE(s->imported_ticket(std::string(64, 'a'))) << "the line's hash is derived from personal data";
+  EXPECT_EQ(query_text(path, "SELECT count(*) FROM complaints WHERE import_key IS NOT NULL"), "0");
+}
+
 TEST_F(StoreTest, PurgeBlanksFreeTextsTooAndAuditsEachComplaintByIdOnly) {
   auto s = open();
   SubmitResult a = s->submit_complaint(sample_complaint());
@@ -547,6 +621,23 @@ TEST_F(StoreTest, HandEditedAuditRowIsFoundWithItsSeq) {
     EXPECT_FALSE(v.ok);
     EXPECT_EQ(v.first_broken, 5);
   }
+}
+
+TEST_F(StoreTest, TheFilesAreTheOwnersAloneWhateverTheUmask) {
+  auto mode = [](const std::string& p) { return std::filesystem::status(p).permissions() & std::filesystem::perms::all; };
+  using std::filesystem::perms;
+  const mode_t old = ::umask(0);
+  {
+    auto s = open();
+    s->submit_complaint(sample_complaint());
+    for (const std::string& p : {path, path + "-wal", path + "-shm", Store::marker_path(path)})
+      EXPECT_EQ(mode(p), perms::owner_read | perms::owner_write) << p;
+  }
+  // A store made by an older version (0644) is tightened when opened.
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  { auto s = open(); s->submit_complaint(sample_complaint()); EXPECT_EQ(mode(path + "-wal"), perms::owner_read | perms::owner_write); }
+  EXPECT_EQ(mode(path), perms::owner_read | perms::owner_write);
+  ::umask(old);
 }
 
 TEST_F(StoreTest, BadOptionsAreRefusedBeforeTouchingTheFile) {

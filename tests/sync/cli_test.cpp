@@ -158,7 +158,7 @@ TEST_F(KioskSyncTest, PurgeByHandBlanksOnlyDeliveredComplaintsOlderThanTheRetent
   ids.push_back(store->submit_complaint(valid_complaint(3)).id);  // not delivered
   // Filed 1,100 days ago (the default retention is 1,095): all but ids[2].
   for (int i : {0, 1, 3}) {
-    std::string sql = "UPDATE complaints SET created_ms = created_ms - 1100 * 86400000 WHERE id = '" + ids[i] + "'";
+    std::string sql = "UPDATE complaints SET created_ms = created_ms - 1100 * 86400000, stored_ms = stored_ms - 1100 * 86400000 WHERE id = '" + ids[i] + "'";
     ASSERT_EQ(sqlite3_exec(store->handle(), sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   }
   EXPECT_EQ(kiosk_sync({"purge"}, &out), 0) << out;
@@ -215,6 +215,18 @@ TEST_F(KioskSyncTest, BadConfigAndBadKeyAreClearErrors) {
   EXPECT_NE(out.find("key"), std::string::npos) << out;
   EXPECT_EQ(out.find("not base64 at all"), std::string::npos) << "the key's content is never printed";
   EXPECT_EQ(kiosk_sync({"frobnicate"}, &out), 2);
+}
+
+TEST_F(KioskSyncTest, ProxyVariablesInTheEnvironmentAreIgnored) {
+  start_sim();
+  store->submit_complaint(valid_complaint(1));
+  // Nothing listens on port 9: a kiosk that followed these would fail.
+  for (const char* v : {"https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"}) setenv(v, "http://127.0.0.1:9", 1);
+  std::string out;
+  int rc = kiosk_sync({"once"}, &out);
+  for (const char* v : {"https_proxy", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"}) unsetenv(v);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(store->outbox_counts().delivered, 1);
 }
 
 TEST_F(KioskSyncTest, RunStopsPromptlyOnSigterm) {

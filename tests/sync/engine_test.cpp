@@ -784,7 +784,8 @@ TEST_F(SyncTest, WakeDeliversAtOnce) {
 
 // Files a complaint's creation days_ago days back (as if filed then).
 void backdate(Store& store, const std::string& id, int days_ago) {
-  std::string sql = "UPDATE complaints SET created_ms = created_ms - " + std::to_string(int64_t(days_ago) * 86'400'000) +
+  const std::string ms = std::to_string(int64_t(days_ago) * 86'400'000);
+  std::string sql = "UPDATE complaints SET created_ms = created_ms - " + ms + ", stored_ms = stored_ms - " + ms +
                     " WHERE id = '" + id + "'";
   ASSERT_EQ(sqlite3_exec(store.handle(), sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
 }
