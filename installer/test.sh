@@ -20,3 +20,8 @@ if [ "${ODR_SKIP_ASAN:-0}" != 1 ]; then
   run cmake --build --preset asan -j "$JOBS"
   run ctest --preset asan -j "$JOBS"
 fi
+
+# The parsers' fuzzers (libFuzzer, clang): a short smoke on every run.
+if [ "${ODR_SKIP_FUZZ:-0}" != 1 ]; then
+  run bash tests/fuzz/run.sh "${ODR_FUZZ_SECONDS:-5}"
+fi

@@ -525,22 +525,26 @@ KeyboardAction keyboard(KeyboardState& st, EditTarget& target, const ImRect& are
   const float x0 = area.GetCenter().x - g.width * 0.5f;
   float y = area.Min.y + g.pad;
   ImRect bar(ImVec2(x0, y), ImVec2(x0 + g.width, y + g.top_h));
-  draw_top_bar(st, mode, g, bar, act, target);
   y += g.top_h + g.gap;
   if (mode == KeyboardMode::keypad) {
+    draw_top_bar(st, mode, g, bar, act, target);
     draw_keypad(st, g, ImRect(ImVec2(x0, y), ImVec2(x0 + g.width, area.Max.y - g.pad)), target, act);
     return act;
   }
   if (mode == KeyboardMode::handwriting) {
+    draw_top_bar(st, mode, g, bar, act, target);
     ImRect hw(ImVec2(x0, y), ImVec2(x0 + g.width, y + g.strip_h + g.gap + 4 * g.key_h + 3 * g.gap));
     draw_handwriting(st, g, hw, target, act);
     return act;
   }
-  if (mode == KeyboardMode::pinyin) {
-    draw_pinyin_strip(st, g, ImRect(ImVec2(x0, y), ImVec2(x0 + g.width, y + g.strip_h)), target, act);
-    y += g.strip_h + g.gap;
-  }
+  const ImRect strip(ImVec2(x0, y), ImVec2(x0 + g.width, y + g.strip_h));
+  if (mode == KeyboardMode::pinyin) y += g.strip_h + g.gap;
+  // The keys first, then what they change (the composition in the bar, the
+  // candidates): a key's candidates show in the frame of the key itself.
+  const KeyboardMode mode_before = st.text_mode;
   draw_keys(st, mode, g, ImRect(ImVec2(x0, y), ImVec2(x0 + g.width, y + 4 * g.key_h + 3 * g.gap)), target, act);
+  draw_top_bar(st, mode, g, bar, act, target);
+  if (mode == KeyboardMode::pinyin && st.text_mode == mode_before) draw_pinyin_strip(st, g, strip, target, act);
   return act;
 }
 
