@@ -13,6 +13,7 @@
 #include <set>
 
 #include "model/validate.h"
+#include "util/url.h"
 #include "util/utf8.h"
 
 namespace fs = std::filesystem;
@@ -159,21 +160,6 @@ void check_sections(const toml::table& root) {
 }  // namespace
 
 namespace {
-
-std::string percent_encode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += hex[ch >> 4];
-      out += hex[ch & 15];
-    }
-  }
-  return out;
-}
 
 void replace_all(std::string& s, const std::string& what, const std::string& with) {
   for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + with.size())) s.replace(at, what.size(), with);

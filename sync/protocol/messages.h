@@ -11,6 +11,7 @@
 //   GET  {base}/health   (unsigned)                              -> HealthAnswer
 // Any non-2xx answer the server itself makes: ErrorBody.
 #pragma once
+#include "util/url.h"
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -136,11 +137,7 @@ bool parse_health_answer(std::string_view body, HealthAnswer& out, std::string& 
 
 // --- Small wire helpers ---------------------------------------------------------
 
-// RFC 3986 percent-encoding for a query value: A-Z a-z 0-9 - . _ ~ stay, every
-// other byte becomes %XX (upper-case hex). Works on any bytes (UTF-8 too).
-std::string percent_encode(std::string_view value);
-// '+' is taken literally (not a space). nullopt on a bad escape.
-std::optional<std::string> percent_decode(std::string_view text);
+// percent_encode / percent_decode: util/url.h.
 
 // "https://host:8443/odr/v1/" -> origin "https://host:8443", path "/odr/v1"
 // (no trailing slash; "" when the URL has no path). false when the URL is

@@ -239,10 +239,11 @@ std::vector<ComplaintRow> Reports::list(const ListQuery& lq) {
           "  OR (:four AND (phone_last4 = :search OR ticket LIKE '%-' || :search)) "
           "  OR (NOT :four AND (instr(upper(ticket), upper(:search)) > 0 "
           "                     OR (case_no <> '' AND instr(case_no, :search) > 0)))) "
-          // By deadline: the due date only ever grows with the filing time, so
-          // filing order is deadline order, without the calendar on every row.
-          " ORDER BY created_ms, ticket LIMIT :limit) "
-          "ORDER BY created_ms, ticket");
+          // Open ones by deadline, most urgent first: the due date only ever
+          // grows with the filing time, so filing order is deadline order,
+          // without the calendar on every row. Closed ones newest first.
+          " ORDER BY CASE WHEN :filter IN ('open', 'overdue') THEN created_ms ELSE -created_ms END, ticket LIMIT :limit) "
+          "ORDER BY CASE WHEN :filter IN ('open', 'overdue') THEN created_ms ELSE -created_ms END, ticket");
   const int64_t today = this->today();
   q.bind(":filter", std::string(to_string(lq.filter)))
       .bind(":today", today)

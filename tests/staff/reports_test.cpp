@@ -266,11 +266,12 @@ TEST_F(ReportsTest, Dashboard90Days) {
 TEST_F(ReportsTest, ListFiltersSortedByDeadline) {
   EXPECT_EQ(keys_of(reports->list({ListFilter::open, "", 500})), (Keys{"C8", "C3", "C4", "C10", "C6"}));
   EXPECT_EQ(keys_of(reports->list({ListFilter::overdue, "", 500})), (Keys{"C8", "C3"}));
-  EXPECT_EQ(keys_of(reports->list({ListFilter::settled, "", 500})), (Keys{"C9", "C1", "C11", "C7"}));
+  // Closed ones newest first (open ones above: most urgent first).
+  EXPECT_EQ(keys_of(reports->list({ListFilter::settled, "", 500})), (Keys{"C7", "C11", "C1", "C9"}));
   EXPECT_EQ(keys_of(reports->list({ListFilter::not_settled, "", 500})), (Keys{"C2"}));
   EXPECT_EQ(keys_of(reports->list({ListFilter::held, "", 500})), (Keys{"C6"}));
   EXPECT_EQ(keys_of(reports->list({ListFilter::all, "", 500})),
-            (Keys{"C9", "C8", "C1", "C2", "C3", "C11", "C4", "C10", "C5", "C6", "C7"}));
+            (Keys{"C7", "C6", "C5", "C10", "C4", "C11", "C3", "C2", "C1", "C8", "C9"}));
   EXPECT_EQ(reports->list({ListFilter::all, "", 3}).size(), 3u);
   EXPECT_EQ(reports->overdue_count(), 2);
 }

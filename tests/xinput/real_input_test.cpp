@@ -77,8 +77,8 @@ class RealInput : public ::testing::Test {
     ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.focus.empty(); }, 3000))
         << "the keyboard stays up after a tap on its hide key at " << hide.cx() << "," << hide.cy() << "; log:\n" << k.log();
   }
-  // Welcome -> review in English, by taps and typing on the on-screen keyboard.
-  void walk_to_review() {
+  // Welcome -> the purchase step in English, by taps.
+  void walk_to_purchase() {
     k.tap("welcome.lang.en");
     k.tap("welcome.start");
     ASSERT_TRUE(k.wait_step("business"));
@@ -88,6 +88,10 @@ class RealInput : public ::testing::Test {
     k.tap("category.code.G04");
     k.tap("category.problem.product_quality");
     next("purchase");
+  }
+  // Welcome -> review, by taps and typing on the on-screen keyboard.
+  void walk_to_review() {
+    walk_to_purchase();
     fill("field.purchase.item", "shoes");
     hide_keyboard();
     k.tap("purchase.date.pick");
@@ -268,15 +272,7 @@ TEST_F(RealInput, ASecondShopperStartsAtTheTop) {
 // 40 characters typed at a fast typist's pace all arrive, in order.
 TEST_F(RealInput, FortyCharactersAtFifteenTapsPerSecondArriveIntact) {
   start();
-  k.tap("welcome.lang.en");
-  k.tap("welcome.start");
-  ASSERT_TRUE(k.wait_step("business"));
-  k.tap("business.mall");
-  next("category");
-  k.tap("category.kind.goods");
-  k.tap("category.code.G04");
-  k.tap("category.problem.product_quality");
-  next("purchase");
+  walk_to_purchase();
   const std::string text = "the quick brown fox jumps over a lazy dog";  // 41 with spaces
   fill("field.purchase.item", text.substr(0, 40), 15);
   ASSERT_TRUE(k.wait_for([&](const ScreenState& s) {
