@@ -103,9 +103,16 @@ void screen_done(App& app) {
   // Finish: back to the welcome screen, wiping everything. Bottom left, never
   // where the review's Submit was (bottom right): a double tap on Submit must
   // not end the session before the ticket is seen.
-  const float bw = portrait ? std::min(440.0f, area.GetWidth() * 0.5f - margin) : 500;
+  // (Landscape: under the QR card, well above where Submit was.)
   const float bh = IM_ROUND(112 * m.s);
-  ImRect fin(ImVec2(area.Min.x + margin, area.Max.y - bh - 56), ImVec2(area.Min.x + margin + bw, area.Max.y - 56));
+  ImRect fin;
+  if (portrait) {
+    const float bw = std::min(440.0f, area.GetWidth() * 0.5f - margin);
+    fin = ImRect(ImVec2(area.Min.x + margin, area.Max.y - bh - 56), ImVec2(area.Min.x + margin + bw, area.Max.y - 56));
+  } else {
+    const float top = qr_box.Max.y + 100;
+    fin = ImRect(ImVec2(qr_box.Min.x - 20, top), ImVec2(qr_box.Max.x + 20, top + bh));
+  }
   if (button("done.finish", fin, tr("done.finish"), ICON_HOME, ButtonStyle::primary)) app.finish();
 }
 
