@@ -256,7 +256,8 @@ TEST_F(RealInput, ASecondShopperStartsAtTheTop) {
   for (int i = 0; i <= 12; ++i) swipe.push_back({1500, 850 - i * 40});
   k.drag(swipe, 16);
   k.settle();
-  const Hit* moved = k.state().find("field.business.search");
+  const ScreenState scrolled = k.state();  // (the pointers below point into it)
+  const Hit* moved = scrolled.find("field.business.search");
   ASSERT_TRUE(moved == nullptr || moved->y0 < search0.y0) << "the page did not scroll";
   k.tap("header.start_over");
   k.tap("cancel.confirm");
@@ -264,7 +265,8 @@ TEST_F(RealInput, ASecondShopperStartsAtTheTop) {
   k.tap("welcome.start");
   ASSERT_TRUE(k.wait_step("business"));
   k.settle();
-  const Hit* again = k.state().find("field.business.search");
+  const ScreenState second = k.state();
+  const Hit* again = second.find("field.business.search");
   ASSERT_NE(again, nullptr) << "the search field is scrolled away";
   EXPECT_EQ(again->y0, search0.y0);
 }

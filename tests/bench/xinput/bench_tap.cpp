@@ -126,8 +126,7 @@ int main(int argc, char** argv) {
   k.tap("kb.mode.abc");
   const std::string text = "the quick brown fox jumps over a lazy do";
   for (double rate : {6.0, 12.0, 15.0}) {
-    const Hit* f = k.state().find("field.business.search");
-    if (!f) break;
+    if (!k.state().find("field.business.search")) break;
     k.type(text, rate);
     k.settle(500, 10000);
     const std::string got = k.state().find("field.business.search")->text;
