@@ -72,7 +72,7 @@ class RealInput : public ::testing::Test {
     k.settle(150);
   }
   void hide_keyboard() {
-    const Hit hide = *k.state().find("kb.hide");
+    const Hit hide = k.hit("kb.hide");
     k.tap("kb.hide");
     ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.focus.empty(); }, 3000))
         << "the keyboard stays up after a tap on its hide key at " << hide.cx() << "," << hide.cy() << "; log:\n" << k.log();
@@ -154,7 +154,7 @@ TEST_F(RealInput, IdleCountdownFallsEachSecondAndWipes) {
   ASSERT_GE(seen.size(), 4u) << "the countdown did not fall: saw " << (seen.empty() ? "nothing" : seen.front());
   for (size_t i = 1; i < seen.size(); ++i) EXPECT_EQ(std::stoi(seen[i]), std::stoi(seen[i - 1]) - 1);
   // On the glass, not only in the map: the ring and number change between seconds.
-  const Hit ring = *k.state().find("idle.count");
+  const Hit ring = k.hit("idle.count");
   (void)ring;
   ASSERT_TRUE(k.wait_step("welcome", 8000)) << "no wipe at 0";
   EXPECT_GT(shots[0].differing(shots[1], 0, 0, shots[0].w, shots[0].h), 100) << "the screen did not redraw";
@@ -162,7 +162,7 @@ TEST_F(RealInput, IdleCountdownFallsEachSecondAndWipes) {
   k.tap("welcome.start");
   ASSERT_TRUE(k.wait_step("business"));
   k.settle();
-  EXPECT_FALSE(k.state().find("business.mall")->selected);
+  EXPECT_FALSE(k.hit("business.mall").selected);
 }
 
 // Continue, or a touch beside the buttons, keeps what the shopper entered.
@@ -177,14 +177,14 @@ TEST_F(RealInput, ContinueAndATouchElsewhereKeepTheInput) {
   k.tap("idle.continue");
   ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.overlay == "none"; }, 3000));
   EXPECT_EQ(k.state().step, "business");
-  EXPECT_TRUE(k.state().find("business.mall")->selected);
+  EXPECT_TRUE(k.hit("business.mall").selected);
   k.move(1900, 1070);
   ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.overlay == "idle"; }, 8000));
   pause_ms(1500);
   k.tap_at(60, 540);  // beside the dialog
   ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.overlay == "none"; }, 3000));
   EXPECT_EQ(k.state().step, "business");
-  EXPECT_TRUE(k.state().find("business.mall")->selected);
+  EXPECT_TRUE(k.hit("business.mall").selected);
 }
 
 // A natural double tap on Submit stores the complaint once and shows the
@@ -201,7 +201,7 @@ void double_tap_submit(RealInput& t, RealKiosk& k) {
   pause_ms(1500);
   k.settle();
   ASSERT_EQ(k.state().step, "done") << "the second tap ended the session";
-  const std::string ticket = k.state().find("done.ticket")->text;
+  const std::string ticket = k.hit("done.ticket").text;
   EXPECT_FALSE(ticket.empty());
   const Image img = k.screenshot();
   const std::vector<std::string> codes = decode_qr(img);
@@ -237,11 +237,11 @@ TEST_F(RealInput, OwnPhoneInFullThenMaskedOnTheDoneScreen) {
   k.tap("nav.next");
   ASSERT_TRUE(k.wait_step("done"));
   k.settle();
-  EXPECT_NE(k.state().find("done.phone")->text.find("13812341234"), std::string::npos);
+  EXPECT_NE(k.hit("done.phone").text.find("13812341234"), std::string::npos);
   ASSERT_TRUE(k.wait_for([](const ScreenState& s) {
     const Hit* p = s.find("done.phone");
     return p && p->text.find("138****1234") != std::string::npos;
-  }, 15000)) << "still in full: " << k.state().find("done.phone")->text;
+  }, 15000)) << "still in full: " << k.hit("done.phone").text;
 }
 
 // The next shopper starts every step at its top, whatever the last one scrolled.
@@ -250,7 +250,7 @@ TEST_F(RealInput, ASecondShopperStartsAtTheTop) {
   k.tap("welcome.start");
   ASSERT_TRUE(k.wait_step("business"));
   k.settle();
-  const Hit search0 = *k.state().find("field.business.search");
+  const Hit search0 = k.hit("field.business.search");
   // Scroll the business list down by finger.
   std::vector<std::pair<int, int>> swipe;
   for (int i = 0; i <= 12; ++i) swipe.push_back({1500, 850 - i * 40});
@@ -280,7 +280,7 @@ TEST_F(RealInput, FortyCharactersAtFifteenTapsPerSecondArriveIntact) {
   ASSERT_TRUE(k.wait_for([&](const ScreenState& s) {
     const Hit* f = s.find("field.purchase.item");
     return f && f->text == text.substr(0, 40);
-  }, 5000)) << "typed: " << k.state().find("field.purchase.item")->text;
+  }, 5000)) << "typed: " << k.hit("field.purchase.item").text;
 }
 
 }  // namespace

@@ -265,6 +265,13 @@ bool RealKiosk::wait_frame_after(long long after, int timeout_ms) {
   return wait_for([&](const ScreenState& s) { return s.frame > after; }, timeout_ms);
 }
 
+Hit RealKiosk::hit(const std::string& id) {
+  if (!wait_visible(id)) throw std::runtime_error("not on screen: " + id + " (step " + state().step + ")");
+  const ScreenState s = state();
+  if (const Hit* h = s.find(id)) return *h;
+  throw std::runtime_error("not on screen: " + id);
+}
+
 Image RealKiosk::screenshot() const {
   XWindowAttributes wa;
   XGetWindowAttributes(dpy_, DefaultRootWindow(dpy_), &wa);

@@ -86,6 +86,8 @@ class RealKiosk {
   bool wait_step(const std::string& step, int timeout_ms = 15000);
   // Waits until a frame newer than `after` is on screen.
   bool wait_frame_after(long long after, int timeout_ms = 3000);
+  // id as now on screen, waiting for it to show; throws std::runtime_error when it never does.
+  Hit hit(const std::string& id);
   Image screenshot() const;
   // Only a rectangle of the screen (fast enough to poll every few ms); the
   // image is the rectangle, at (0, 0).

@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     k.up();
   }
   // Clear what was typed.
-  for (int i = 0; i < n; ++i) k.tap_at(k.state().find("kb.backspace")->cx(), k.state().find("kb.backspace")->cy(), 30), pause_ms(60);
+  for (int i = 0; i < n; ++i) k.tap_at(k.hit("kb.backspace").cx(), k.hit("kb.backspace").cy(), 30), pause_ms(60);
 
   // Tap -> candidates in pinyin.
   std::vector<double> candidates;
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
     candidates.push_back(until_changed(k, before, strip, t0));
     pause_ms(100);
     // Drop the composition: backspace.
-    const Hit bs = *k.state().find("kb.backspace");
+    const Hit bs = k.hit("kb.backspace");
     k.tap_at(bs.cx(), bs.cy(), 30);
     pause_ms(150);
   }
@@ -129,12 +129,12 @@ int main(int argc, char** argv) {
     if (!k.state().find("field.business.search")) break;
     k.type(text, rate);
     k.settle(500, 10000);
-    const std::string got = k.state().find("field.business.search")->text;
+    const std::string got = k.hit("field.business.search").text;
     int lost = static_cast<int>(text.size()) - static_cast<int>(got.size());
     printf("typing at %4.1f taps/s: %zu of %zu characters arrived%s (%d lost)\n", rate, got.size(), text.size(),
            got == text ? ", in order" : "", std::max(0, lost));
     for (size_t i = 0; i < got.size() + 2; ++i) {
-      const Hit bs = *k.state().find("kb.backspace");
+      const Hit bs = k.hit("kb.backspace");
       k.tap_at(bs.cx(), bs.cy(), 20);
       pause_ms(70);
     }
