@@ -12,6 +12,11 @@
 //  - 囗 (the enclosure radical) becomes 口: a square that fills the pad comes
 //    back as 囗, and the shopper means 口.
 // Rare but real characters (隹, 豸) stay: they are words in a dictionary.
+//
+// The keyboard's pad is wide (about 1.6 : 1) and a shopper writes one
+// character in a square somewhere on it. zinnia reads its canvas as the
+// character's box, so the ink is moved onto a square canvas first
+// (square_canvas): without that, 人 comes back as 卜, squeezed sideways.
 #include <zinnia.h>
 
 #include <algorithm>
@@ -51,6 +56,36 @@ std::string meant(std::string_view value) {
   return std::string(value);
 }
 
+// The strokes on a square canvas of side pad_height, the ink's box scaled
+// (the same both ways) to fill most of it and centred: a shopper writes
+// anywhere on the pad and at any size, and zinnia compares shapes on the
+// canvas it is given, so a small character in a corner reads badly.
+struct SquareCanvas {
+  float side = 0, scale = 1, mid_x = 0, mid_y = 0;
+  InkPoint map(InkPoint p) const {
+    return {(p.x - mid_x) * scale + side * 0.5f, (p.y - mid_y) * scale + side * 0.5f};
+  }
+};
+
+SquareCanvas square_canvas(const std::vector<Stroke>& strokes, float pad_width, float pad_height) {
+  SquareCanvas c;
+  c.side = std::min(pad_width, pad_height);
+  float x0 = pad_width, x1 = 0, y0 = pad_height, y1 = 0;
+  for (const Stroke& s : strokes)
+    for (const InkPoint& p : s)
+      if (std::isfinite(p.x) && std::isfinite(p.y)) {
+        const float x = std::clamp(p.x, 0.0f, pad_width), y = std::clamp(p.y, 0.0f, pad_height);
+        x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+      }
+  if (x1 < x0) return c;
+  c.mid_x = (x0 + x1) * 0.5f;
+  c.mid_y = (y0 + y1) * 0.5f;
+  const float extent = std::max(x1 - x0, y1 - y0);
+  // A dot or a tiny mark stays its size rather than being blown up to a blob.
+  if (extent > c.side * 0.08f) c.scale = c.side * 0.8f / extent;
+  return c;
+}
+
 class ZinniaHandwriting final : public HandwritingInput {
  public:
   explicit ZinniaHandwriting(std::unique_ptr<zinnia::Recognizer> recognizer) : recognizer_(std::move(recognizer)) {}
@@ -61,8 +96,9 @@ class ZinniaHandwriting final : public HandwritingInput {
                                      size_t max_candidates) const override {
     std::vector<std::string> out;
     if (max_candidates == 0 || !(pad_width >= 1) || !(pad_height >= 1)) return out;
-    const int width = static_cast<int>(std::lround(pad_width));
-    const int height = static_cast<int>(std::lround(pad_height));
+    const SquareCanvas canvas = square_canvas(strokes, pad_width, pad_height);
+    const int width = static_cast<int>(std::lround(canvas.side));
+    const int height = width;
     std::unique_ptr<zinnia::Character> character(zinnia::Character::create());
     character->set_width(static_cast<size_t>(width));
     character->set_height(static_cast<size_t>(height));
@@ -70,8 +106,9 @@ class ZinniaHandwriting final : public HandwritingInput {
     for (const Stroke& stroke : strokes) {
       int last_x = -1, last_y = -1;
       size_t points = 0;
-      for (const InkPoint& p : stroke) {
-        if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
+      for (const InkPoint& raw : stroke) {
+        if (!std::isfinite(raw.x) || !std::isfinite(raw.y)) continue;
+        const InkPoint p = canvas.map(raw);
         // A finger can slide off the pad while drawing: keep it on the edge.
         const int x = std::clamp(static_cast<int>(std::lround(p.x)), 0, width - 1);
         const int y = std::clamp(static_cast<int>(std::lround(p.y)), 0, height - 1);

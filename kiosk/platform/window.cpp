@@ -113,8 +113,10 @@ void Window::on_cursor(GLFWwindow* w, double x, double y) {
   auto* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
   self->pointer_x_ = x;
   self->pointer_y_ = y;
-  // Consecutive moves collapse into one: only the last position matters.
-  if (!self->events_.empty() && self->events_.back().kind == Event::move) {
+  // Consecutive moves collapse into one while no finger is down (only the
+  // last position matters); during a drag each keeps its place, or a stroke
+  // on the handwriting pad loses its shape on a slow frame.
+  if (!self->finger_down_ && !self->events_.empty() && self->events_.back().kind == Event::move) {
     self->events_.back().x = x;
     self->events_.back().y = y;
     return;
@@ -126,6 +128,7 @@ void Window::on_button(GLFWwindow* w, int button, int action, int) {
   if (button != GLFW_MOUSE_BUTTON_LEFT) return;
   auto* self = static_cast<Window*>(glfwGetWindowUserPointer(w));
   if (self->pointer_x_ < 0) glfwGetCursorPos(w, &self->pointer_x_, &self->pointer_y_);  // no motion seen yet
+  self->finger_down_ = action == GLFW_PRESS;
   self->events_.push_back(Event{Event::button, self->pointer_x_, self->pointer_y_, action == GLFW_PRESS});
 }
 
@@ -171,6 +174,7 @@ bool Window::feed_input() {
       io.MouseDown[0] = e.down;
       break;  // one button change per frame
     }
+    if (io.MouseDown[0]) break;  // a drag: each point in its own frame
   }
   return true;
 }

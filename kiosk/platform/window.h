@@ -92,6 +92,7 @@ class Window {
   // happened there. (glfwGetCursorPos asks the X server where the pointer is
   // now, which after a burst of queued taps is already the next key.)
   double pointer_x_ = -1, pointer_y_ = -1;
+  bool finger_down_ = false;  // between a press and its release, as queued
   bool exposed_ = false;
   float scale_x_ = 1, scale_y_ = 1;  // window to framebuffer
 };

@@ -76,11 +76,13 @@ KeyboardMode effective_mode(const KeyboardState& st, FieldKind kind) {
   return m;
 }
 
+// glyph_px > 0: the label drawn at that size (handwriting candidates).
 bool key(const char* id, const ImRect& r, std::string_view label, KeyStyle style, bool enabled = true,
-         bool active = false) {
+         bool active = false, float glyph_px = 0) {
   const Palette& p = ui().pal;
   bool held = false;
   bool pressed = pressable(id, r, enabled, &held, active);
+  hit_text(id, label);  // what the key shows (tests read candidates by it)
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImU32 fill, text = p.text;
   switch (style) {
@@ -100,8 +102,13 @@ bool key(const char* id, const ImRect& r, std::string_view label, KeyStyle style
   dl->AddRectFilled(ImVec2(r.Min.x, r.Min.y + 2), ImVec2(r.Max.x, r.Max.y + 2), IM_COL32(0x8A, 0x96, 0xA8, 0x70), 14);
   dl->AddRectFilled(r.Min, r.Max, fill, 14);
   dl->AddRect(r.Min, r.Max, p.outline, 14, 0, 1.5f);  // the key's edge against the tray (>= 3:1)
-  ImFont* f = font_for(FontRole::body, label);
-  draw_text_centered(dl, f, ImRect(r.Min.x, r.Min.y + (held ? 1 : 0), r.Max.x, r.Max.y), text, label);
+  const ImRect box(r.Min.x, r.Min.y + (held ? 1 : 0), r.Max.x, r.Max.y);
+  bool big = false;
+  ImFont* large = glyph_px > 0 ? large_font_for(label, &big) : nullptr;
+  if (large)
+    draw_text_centered_sized(dl, large, big ? glyph_px : large->FontSize, box, text, label);
+  else
+    draw_text_centered(dl, font_for(FontRole::body, label), box, text, label);
   return pressed;
 }
 
@@ -264,32 +271,57 @@ void draw_keypad(KeyboardState&, const Geometry& g, const ImRect& area, EditTarg
   if (key("kp.done", cell(3, 1, 3), tr("kb.done"), KeyStyle::accent)) act = KeyboardAction::enter;
 }
 
-void draw_handwriting(KeyboardState& st, const Geometry& g, const ImRect& area, EditTarget& t, KeyboardAction& act) {
+// The horizontal extent of the ink on the pad.
+std::pair<float, float> ink_span(const std::vector<input::Stroke>& strokes) {
+  float lo = 1e9f, hi = -1e9f;
+  for (const input::Stroke& s : strokes)
+    for (const input::InkPoint& p : s) {
+      lo = std::min(lo, p.x);
+      hi = std::max(hi, p.x);
+    }
+  return {lo, hi};
+}
+
+// The best candidate goes into the field; the pad is clear for the next character.
+void commit_handwriting(KeyboardState& st, EditTarget& t, KeyboardAction& act, size_t index = 0) {
+  if (index < st.hw_candidates.size()) insert(t, st.hw_candidates[index], act);
+  st.strokes.clear();
+  st.hw_candidates.clear();
+  // The field above was drawn before this (a pause ends in a frame no touch
+  // asked for): one more frame shows the character in it.
+  ui().animating = true;
+}
+
+// The pad: a copybook cross, the hint while empty, the ink; strokes in, candidates out.
+void handwriting_pad(KeyboardState& st, const ImRect& pad, EditTarget& t, KeyboardAction& act) {
   const Palette& p = ui().pal;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImGuiIO& io = ImGui::GetIO();
-  // Pad on the left, candidates on the right, edit keys underneath.
-  const float rows_h = area.GetHeight() - g.key_h - g.gap;
-  const float pad_w = std::min(units(g, 6), rows_h * 1.6f);
-  ImRect pad(area.Min, ImVec2(area.Min.x + pad_w, area.Min.y + rows_h));
-  ImGuiWindow* w = ImGui::GetCurrentWindow();
-  ImGuiID pid = w->GetID("kb.hw.pad");
+  ImGuiID pid = ImGui::GetCurrentWindow()->GetID("kb.hw.pad");
   ImGui::ItemAdd(pad, pid);
   hit_add("kb.hw.pad", pad.Min, pad.Max, true);
   bool hovered = false, held = false;
   ImGui::ButtonBehavior(pad, pid, &hovered, &held, 0);
   dl->AddRectFilled(pad.Min, pad.Max, p.surface, 18);
-  dl->AddRect(pad.Min, pad.Max, p.border, 18, 0, 2);
-  // A writing guide: light centre lines, like the squares of a copybook.
-  ImVec2 c = pad.GetCenter();
-  for (float t0 = pad.Min.x + 24; t0 < pad.Max.x - 24; t0 += 24)
-    dl->AddLine(ImVec2(t0, c.y), ImVec2(t0 + 12, c.y), IM_COL32(0xC8, 0xD0, 0xDC, 0xFF), 2);
-  for (float t0 = pad.Min.y + 24; t0 < pad.Max.y - 24; t0 += 24)
-    dl->AddLine(ImVec2(c.x, t0), ImVec2(c.x, t0 + 12), IM_COL32(0xC8, 0xD0, 0xDC, 0xFF), 2);
+  dl->AddRect(pad.Min, pad.Max, p.outline, 18, 0, 2);
+  // The hint sits at the bottom while the pad is empty; the guide stops above it.
+  const char* hint = tr("kb.hw_hint");
+  ImFont* hf = font_for(FontRole::body, hint);
+  const ImVec2 hs = measure(hf, hint);
+  const float guide_bottom = st.strokes.empty() ? pad.Max.y - hs.y - 32 : pad.Max.y - 24;
+  const ImVec2 c = pad.GetCenter();
+  const ImU32 guide = IM_COL32(0xC8, 0xD0, 0xDC, 0xFF);
+  for (float x = pad.Min.x + 24; x < pad.Max.x - 24; x += 24) dl->AddLine(ImVec2(x, c.y), ImVec2(x + 12, c.y), guide, 2);
+  for (float y = pad.Min.y + 24; y + 12 < guide_bottom; y += 24) dl->AddLine(ImVec2(c.x, y), ImVec2(c.x, y + 12), guide, 2);
+  if (st.strokes.empty()) draw_text(dl, hf, ImVec2(c.x - hs.x * 0.5f, pad.Max.y - hs.y - 16), p.text_muted, hint);
   if (held) {
     input::InkPoint pt{std::clamp(io.MousePos.x - pad.Min.x, 0.0f, pad.GetWidth()),
                        std::clamp(io.MousePos.y - pad.Min.y, 0.0f, pad.GetHeight())};
     if (!st.drawing) {
+      // A stroke that starts clear of the ink so far begins the next character.
+      auto [lo, hi] = ink_span(st.strokes);
+      const float gap = kHandwritingNextCharGap * pad.GetHeight();
+      if (!st.hw_candidates.empty() && (pt.x > hi + gap || pt.x < lo - gap)) commit_handwriting(st, t, act);
       st.strokes.emplace_back();
       st.drawing = true;
     }
@@ -297,13 +329,14 @@ void draw_handwriting(KeyboardState& st, const Geometry& g, const ImRect& area, 
     if (s.empty() || std::fabs(s.back().x - pt.x) + std::fabs(s.back().y - pt.y) >= 2) s.push_back(pt);
   } else if (st.drawing) {
     st.drawing = false;
+    st.last_stroke_end_s = ImGui::GetTime();
     recognize(st, pad.GetSize());
-  }
-  if (st.strokes.empty()) {
-    const char* hint = tr("kb.hw_hint");
-    ImFont* f = font_for(FontRole::body, hint);
-    ImVec2 s = measure(f, hint);
-    draw_text(dl, f, ImVec2(c.x - s.x * 0.5f, pad.Max.y - s.y - 16), p.text_muted, hint);
+  } else if (!st.hw_candidates.empty()) {
+    // A pause after the last stroke: the character is finished.
+    if (ImGui::GetTime() - st.last_stroke_end_s >= kHandwritingCommitPauseS)
+      commit_handwriting(st, t, act);
+    else
+      ui().animating = true;  // come back when the pause is over
   }
   for (const input::Stroke& s : st.strokes) {
     for (size_t i = 0; i < s.size(); ++i) {
@@ -312,23 +345,37 @@ void draw_handwriting(KeyboardState& st, const Geometry& g, const ImRect& area, 
       dl->AddCircleFilled(a, 3.5f, p.text, 8);
     }
   }
-  // Candidates: a 3 x 3 grid.
-  const float cx0 = pad.Max.x + g.gap, cw = (area.Max.x - cx0 - 2 * g.gap) / 3, ch = (rows_h - 2 * g.gap) / 3;
+}
+
+// Candidates: a 3 x 3 grid of big cells, the characters drawn big in them.
+void handwriting_candidates(KeyboardState& st, const Geometry& g, const ImRect& grid, EditTarget& t,
+                            KeyboardAction& act) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float cw = (grid.GetWidth() - 2 * g.gap) / 3, ch = (grid.GetHeight() - 2 * g.gap) / 3;
   for (size_t i = 0; i < 9; ++i) {
-    ImRect r(ImVec2(cx0 + (i % 3) * (cw + g.gap), area.Min.y + (i / 3) * (ch + g.gap)),
-             ImVec2(cx0 + (i % 3) * (cw + g.gap) + cw, area.Min.y + (i / 3) * (ch + g.gap) + ch));
+    const ImVec2 at(grid.Min.x + (i % 3) * (cw + g.gap), grid.Min.y + (i / 3) * (ch + g.gap));
+    const ImRect r(at, ImVec2(at.x + cw, at.y + ch));
     std::string id = "kb.hw.cand." + std::to_string(i);
     if (i < st.hw_candidates.size()) {
-      if (key(id.c_str(), r, st.hw_candidates[i], i == 0 ? KeyStyle::accent : KeyStyle::letter)) {
-        insert(t, st.hw_candidates[i], act);
-        st.strokes.clear();
-        st.hw_candidates.clear();
+      const float glyph_px = std::min(ch * 0.62f, 64.0f);
+      if (key(id.c_str(), r, st.hw_candidates[i], i == 0 ? KeyStyle::accent : KeyStyle::letter, true, false,
+              glyph_px)) {
+        commit_handwriting(st, t, act, i);
         break;
       }
     } else {
       dl->AddRectFilled(r.Min, r.Max, IM_COL32(0xE1, 0xE6, 0xEE, 0xFF), 14);
     }
   }
+}
+
+void draw_handwriting(KeyboardState& st, const Geometry& g, const ImRect& area, EditTarget& t, KeyboardAction& act) {
+  // Pad on the left, candidates on the right, edit keys underneath.
+  const float rows_h = area.GetHeight() - g.key_h - g.gap;
+  const float pad_w = std::min(units(g, 6), rows_h * 1.6f);
+  const ImRect pad(area.Min, ImVec2(area.Min.x + pad_w, area.Min.y + rows_h));
+  handwriting_pad(st, pad, t, act);
+  handwriting_candidates(st, g, ImRect(ImVec2(pad.Max.x + g.gap, area.Min.y), ImVec2(area.Max.x, pad.Max.y)), t, act);
   // Edit keys.
   const float y = area.Max.y - g.key_h;
   float x = area.Min.x;

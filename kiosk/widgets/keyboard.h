@@ -40,6 +40,7 @@ struct KeyboardState {
   // Handwriting: strokes on the pad in pad pixels, and the candidates for them.
   std::vector<input::Stroke> strokes;
   bool drawing = false;
+  double last_stroke_end_s = 0;  // ImGui time the finger last left the pad
   std::vector<std::string> hw_candidates;
   double last_hw_ms = 0;     // how long the last recognition took (the bench reads it)
   std::string hint;          // a short notice (e.g. "pinyin is starting")
@@ -60,6 +61,14 @@ struct EditTarget {
 };
 
 enum class KeyboardAction { none, edited, enter, hide };
+
+// Handwriting writes one character after another without a tap between
+// them: the best candidate goes into the field after this long with no new
+// stroke (long enough for an elderly writer's pause between strokes), or at
+// once when the next stroke starts clear of the ink so far (the next
+// character, written beside it).
+inline constexpr double kHandwritingCommitPauseS = 1.6;
+inline constexpr float kHandwritingNextCharGap = 0.22f;  // of the pad's height
 
 // Height of the keyboard for a field of this kind on this display.
 float keyboard_height(const KeyboardState& st, FieldKind kind, ImVec2 display);

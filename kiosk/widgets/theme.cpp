@@ -67,6 +67,13 @@ ImFont* font_for(FontRole role, std::string_view text) {
   return u.fonts ? u.fonts->font_for(role, u.large, text) : ImGui::GetFont();
 }
 
+ImFont* large_font_for(std::string_view text, bool* big) {
+  Ui& u = ui();
+  ImFont* f = u.fonts ? u.fonts->font_for(FontRole::body, true, text) : ImGui::GetFont();
+  *big = u.fonts && f == u.fonts->font(FontRole::body, true) && f != u.fonts->font(FontRole::body, false);
+  return f;
+}
+
 namespace {
 float channel(float c) { return c <= 0.03928f ? c / 12.92f : std::pow((c + 0.055f) / 1.055f, 2.4f); }
 float luminance(ImU32 c) {

@@ -100,6 +100,11 @@ ImFont* font(FontRole role);
 // The font to draw this text in (falls back to the body font, which has all
 // of GB 2312, when a large-text font lacks a character; see FontAtlases::font_for).
 ImFont* font_for(FontRole role, std::string_view text);
+// The large-text body font for this text whatever the mode, to draw it big
+// (handwriting candidates). Until it has every character (they are asked
+// for), the body font with *big false: draw that at its own size, since
+// scaled up its atlas neighbours bleed in.
+ImFont* large_font_for(std::string_view text, bool* big);
 
 // WCAG 2 contrast ratio of two opaque colours (>= 4.5 for body text).
 float contrast_ratio(ImU32 a, ImU32 b);

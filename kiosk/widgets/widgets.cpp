@@ -45,14 +45,20 @@ bool pressable(const char* id, const ImRect& bb, bool enabled, bool* held, bool 
 
 // --- text -------------------------------------------------------------------
 
-void draw_text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, std::string_view s) {
+namespace {
+void draw_text_sized(ImDrawList* dl, ImFont* f, float size, ImVec2 pos, ImU32 col, std::string_view s) {
   if (s.empty() || !f) return;
   // Fonts of the display atlas live in another texture.
   const ImTextureID tex = f->ContainerAtlas->TexID;
   const bool other = tex != dl->_CmdHeader.TextureId;
   if (other) dl->PushTextureID(tex);
-  dl->AddText(f, f->FontSize, ImVec2(IM_FLOOR(pos.x), IM_FLOOR(pos.y)), col, s.data(), s.data() + s.size());
+  dl->AddText(f, size, ImVec2(IM_FLOOR(pos.x), IM_FLOOR(pos.y)), col, s.data(), s.data() + s.size());
   if (other) dl->PopTextureID();
+}
+}  // namespace
+
+void draw_text(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, std::string_view s) {
+  if (f) draw_text_sized(dl, f, f->FontSize, pos, col, s);
 }
 
 ImVec2 measure(ImFont* f, std::string_view s) {
@@ -161,6 +167,12 @@ void text_block(FontRole role, std::string_view s, ImU32 col, float width) {
 void draw_text_centered(ImDrawList* dl, ImFont* f, const ImRect& r, ImU32 col, std::string_view s) {
   ImVec2 sz = measure(f, s);
   draw_text(dl, f, ImVec2(r.Min.x + (r.GetWidth() - sz.x) * 0.5f, r.Min.y + (r.GetHeight() - sz.y) * 0.5f), col, s);
+}
+
+void draw_text_centered_sized(ImDrawList* dl, ImFont* f, float size, const ImRect& r, ImU32 col, std::string_view s) {
+  if (s.empty() || !f) return;
+  const ImVec2 sz = f->CalcTextSizeA(size, FLT_MAX, 0, s.data(), s.data() + s.size());
+  draw_text_sized(dl, f, size, ImVec2(r.Min.x + (r.GetWidth() - sz.x) * 0.5f, r.Min.y + (r.GetHeight() - sz.y) * 0.5f), col, s);
 }
 
 void draw_icon_centered(ImDrawList* dl, ImFont* f, ImVec2 center, ImU32 col, const char* icon) {

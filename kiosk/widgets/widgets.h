@@ -45,6 +45,8 @@ float draw_wrapped(ImDrawList* dl, ImFont* f, ImVec2 pos, float width, ImU32 col
 void text_block(FontRole role, std::string_view s, ImU32 col, float width = 0);
 // Text centred in a rectangle (one line).
 void draw_text_centered(ImDrawList* dl, ImFont* f, const ImRect& r, ImU32 col, std::string_view s);
+// The same with f scaled to size pixels.
+void draw_text_centered_sized(ImDrawList* dl, ImFont* f, float size, const ImRect& r, ImU32 col, std::string_view s);
 // An icon glyph centred on a point by its drawn shape (not its line box).
 void draw_icon_centered(ImDrawList* dl, ImFont* f, ImVec2 center, ImU32 col, const char* icon);
 // Shortens with "…" to fit width.

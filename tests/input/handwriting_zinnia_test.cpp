@@ -49,6 +49,23 @@ TEST(Handwriting, SimpleCharactersComeBackFirst) {
   }
 }
 
+// The keyboard's pad is wide (about 1.6 : 1) and a shopper writes one
+// character in its middle, in a square, with curved strokes. Read as if the
+// pad were the character's box, 人 came back as 卜 (squeezed sideways).
+TEST(Handwriting, ACharacterWrittenInTheMiddleOfAWidePadIsRead) {
+  auto hw = open_zinnia();
+  ASSERT_TRUE(hw);
+  for (auto [w, h] : {std::pair{600.f, 375.f}, std::pair{640.f, 400.f}, std::pair{380.f, 380.f}}) {
+    for (const auto& written : testing::curved_characters(w, h)) {
+      auto got = hw->recognize(written.strokes, w, h, 9);
+      ASSERT_FALSE(got.empty()) << written.text;
+      std::string all;
+      for (const auto& g : got) all += g + " ";
+      EXPECT_EQ(got.front(), written.text) << "pad " << w << "x" << h << ": got " << all;
+    }
+  }
+}
+
 TEST(Handwriting, EmptyPadGivesNoCandidates) {
   auto hw = open_zinnia();
   ASSERT_TRUE(hw);

@@ -2,6 +2,7 @@
 // finger would, stroke by stroke in writing order, on a pad of any size.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "input/ime.h"
@@ -51,6 +52,35 @@ inline std::vector<WrittenCharacter> simple_characters(float w, float h) {
 inline std::vector<Stroke> pad_filling_mouth(float w, float h) {
   return {line(w, h, 0.08f, 0.08f, 0.08f, 0.92f), bend(w, h, 0.08f, 0.08f, 0.92f, 0.08f, 0.92f, 0.92f),
           line(w, h, 0.08f, 0.92f, 0.92f, 0.92f)};
+}
+
+// A stroke through points given in fractions of a square box, written in
+// the square of side h centred on a pad of w x h (as a shopper writes one
+// character in the middle of the keyboard's wide pad).
+inline Stroke through(float w, float h, std::vector<std::pair<float, float>> points, int samples_per_leg = 12) {
+  const float x0 = (w - h) * 0.5f;
+  Stroke s;
+  for (size_t i = 0; i + 1 < points.size(); ++i)
+    for (int k = i == 0 ? 0 : 1; k <= samples_per_leg; ++k) {
+      const float t = static_cast<float>(k) / static_cast<float>(samples_per_leg);
+      s.push_back({x0 + (points[i].first + (points[i + 1].first - points[i].first) * t) * h,
+                   (points[i].second + (points[i + 1].second - points[i].second) * t) * h});
+    }
+  return s;
+}
+
+// Characters as a finger writes them, curves and all, centred on a wide pad.
+inline std::vector<WrittenCharacter> curved_characters(float w, float h) {
+  return {
+      {"人", {through(w, h, {{0.50f, 0.12f}, {0.46f, 0.45f}, {0.22f, 0.86f}}),
+              through(w, h, {{0.50f, 0.50f}, {0.64f, 0.70f}, {0.82f, 0.86f}})}},
+      {"大", {through(w, h, {{0.15f, 0.38f}, {0.85f, 0.38f}}),
+              through(w, h, {{0.50f, 0.10f}, {0.47f, 0.50f}, {0.20f, 0.88f}}),
+              through(w, h, {{0.50f, 0.52f}, {0.65f, 0.72f}, {0.85f, 0.88f}})}},
+      {"小", {through(w, h, {{0.50f, 0.10f}, {0.50f, 0.85f}, {0.44f, 0.80f}}),
+              through(w, h, {{0.30f, 0.40f}, {0.20f, 0.70f}}),
+              through(w, h, {{0.68f, 0.40f}, {0.80f, 0.68f}})}},
+  };
 }
 
 }  // namespace odr::input::testing

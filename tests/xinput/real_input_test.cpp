@@ -287,6 +287,62 @@ TEST_F(RealInput, FortyCharactersAtFifteenTapsPerSecondArriveIntact) {
 
 namespace {
 
+// A character written by finger in a square box on the handwriting pad:
+// strokes through points given in fractions of the box, 16 ms a point, as a
+// finger moves. box: left, top and side in screen pixels.
+void write_character(RealKiosk& k, int left, int top, int side,
+                     const std::vector<std::vector<std::pair<float, float>>>& strokes) {
+  for (const auto& stroke : strokes) {
+    std::vector<std::pair<int, int>> path;
+    for (size_t i = 0; i + 1 < stroke.size(); ++i)
+      for (int s = i == 0 ? 0 : 1; s <= 10; ++s) {
+        const float t = s / 10.0f;
+        const float fx = stroke[i].first + (stroke[i + 1].first - stroke[i].first) * t;
+        const float fy = stroke[i].second + (stroke[i + 1].second - stroke[i].second) * t;
+        path.push_back({left + static_cast<int>(fx * side), top + static_cast<int>(fy * side)});
+      }
+    k.drag(path, 16);
+    pause_ms(250);  // between strokes, as a writer lifts the finger
+  }
+}
+
+const std::vector<std::vector<std::pair<float, float>>> kRen = {  // 人
+    {{0.50f, 0.12f}, {0.46f, 0.45f}, {0.22f, 0.86f}}, {{0.50f, 0.50f}, {0.64f, 0.70f}, {0.82f, 0.86f}}};
+const std::vector<std::vector<std::pair<float, float>>> kDa = {  // 大
+    {{0.15f, 0.38f}, {0.85f, 0.38f}},
+    {{0.50f, 0.10f}, {0.47f, 0.50f}, {0.20f, 0.88f}},
+    {{0.50f, 0.52f}, {0.65f, 0.72f}, {0.85f, 0.88f}}};
+
+// Two characters written one after the other on the pad, the second beside
+// the first, with no tap between: 人 is read as 人 (not 卜), goes into the
+// field when the next character starts, and 大 follows after a pause.
+TEST_F(RealInput, HandwritingTwoCharactersInARow) {
+  start();
+  k.tap("welcome.start");
+  ASSERT_TRUE(k.wait_step("business"));
+  k.settle();
+  const std::string field = "field.business.search";
+  k.tap(field);
+  ASSERT_TRUE(k.wait_for([&](const ScreenState& s) { return s.focus == field; }, 3000));
+  k.tap("kb.mode.hw");
+  ASSERT_TRUE(k.wait_visible("kb.hw.pad"));
+  k.settle(150);
+  const Hit pad = k.hit("kb.hw.pad");
+  const int side = (pad.y1 - pad.y0) * 7 / 10, top = pad.y0 + (pad.y1 - pad.y0) / 10;
+  write_character(k, pad.x0 + 20, top, side, kRen);
+  ASSERT_TRUE(k.wait_for([](const ScreenState& s) { const Hit* c = s.find("kb.hw.cand.0"); return c && c->text == "人"; }, 3000))
+      << "top candidate: " << (k.state().find("kb.hw.cand.0") ? k.state().find("kb.hw.cand.0")->text : "none");
+  EXPECT_EQ(k.hit(field).text, "") << "committed before the character was finished";
+  write_character(k, pad.x1 - side - 20, top, side, kDa);
+  EXPECT_EQ(k.hit(field).text, "人") << "the first character did not go in when the second began";
+  std::string cands;  // for the message below
+  const ScreenState now = k.state();
+  for (int i = 0; i < 9; ++i)
+    if (const Hit* c = now.find("kb.hw.cand." + std::to_string(i))) cands += c->text + " ";
+  ASSERT_TRUE(k.wait_for([&](const ScreenState& s) { const Hit* f = s.find(field); return f && f->text == "人大"; }, 5000))
+      << "after a pause the field holds: " << k.hit(field).text << " (candidates were " << cands << ")";
+}
+
 // Another X client unmaps the kiosk's window: it comes back by itself, drawn,
 // without anyone touching the screen.
 TEST_F(RealInput, AnUnmappedWindowComesBackDrawn) {

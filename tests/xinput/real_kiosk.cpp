@@ -368,6 +368,15 @@ void RealKiosk::tap_at(int x, int y, int hold_ms) {
 
 void RealKiosk::tap(const std::string& id, int hold_ms) {
   if (!wait_visible(id)) throw std::runtime_error("not on screen: " + id + " (step " + state().step + ")");
+  // Half under the page's edge (a list that grew below the fold): a person
+  // scrolls it into view before tapping it.
+  {
+    const ScreenState s = state();
+    const Hit* h = s.find(id);
+    const Hit& c = s.content;
+    const bool overlaps = h && h->y1 > c.y0 && h->y0 < c.y1;
+    if (overlaps && !(h->y0 > c.y0 + 4 && h->y1 < c.y1 - 4)) reveal(id);
+  }
   // A screen that just opened ignores taps for a moment; a person waits that long.
   if (state().guard) pause_ms(550);
   const ScreenState before = state();
