@@ -95,7 +95,9 @@ SyncEngine::Outcome SyncEngine::classify(const HttpResponse& r) {
     o.verdict = r.error == TransportError::aborted ? Outcome::aborted : Outcome::transient;
     o.tls = r.error == TransportError::tls;
     o.not_tls = r.error == TransportError::not_tls;
-    o.no_answer = r.no_answer && r.error == TransportError::other;
+    // A time-out with nothing read is the common lost acknowledgement (Wi-Fi):
+    // as safe to send again at once as a closed connection (idempotent on id).
+    o.no_answer = r.no_answer && (r.error == TransportError::other || r.error == TransportError::timeout);
     o.error = r.error_message;
     return o;
   }
@@ -248,6 +250,9 @@ void SyncEngine::load_waits() {
 // (Not in the constructor: `kiosk-sync status` makes an engine too.)
 void SyncEngine::clear_stopped() {
   stopped_ = false;
+  // A cleared stop starts the count again: one 401 after it is retried
+  // signed afresh, not a stop at once. (The hourly retry keeps the count.)
+  refusals_.clear();
   if (store_->state(sync_key::stopped).value_or("") != "") store_->set_state(sync_key::stopped, "");
 }
 

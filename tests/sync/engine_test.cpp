@@ -280,6 +280,30 @@ TEST_F(SyncTest, LostAcknowledgementsStillGiveExactlyOnce) {
 // issue 9 "on the wire" 1: a lost answer on a reused keep-alive connection
 // made libcurl send the same signed request again by itself (same nonce),
 // the gateway said 401 replayed_nonce and the engine stopped for an hour.
+// Follow-up of issue 10: a request time-out with nothing read is the lost
+// acknowledgement of a slow Wi-Fi. It is sent again at once, signed afresh
+// (safe: the gateway keys on id), not left to a backoff. Before: backoff.
+TEST_F(SyncTest, ATimeOutWithNothingReadIsSentAgainAtOnceSignedAfresh) {
+  start_sim({"--slow-ack-ms", "4000"});  // stored, answered after the client gave up
+  std::vector<std::string> ids = submit(*store, 3);
+  SyncOptions o = engine_options(sim, store_path);
+  o.transport.request_timeout_s = 1;
+  o.backoff = {60'000, 60'000};  // a backoff would be plain to see
+  auto t = std::make_unique<CountingTransport>(make_curl_transport(o.transport));
+  auto seen = t->seen;
+  auto engine = make_engine(o, std::move(t));
+  SyncReport r = engine->deliver_pending();
+  EXPECT_FALSE(r.failed) << r.error;
+  EXPECT_EQ(store->outbox_counts().delivered, 3);
+  EXPECT_EQ(sim.complaints().size(), 3u) << "exactly once: the re-send was answered duplicate";
+  EXPECT_EQ(log.count_containing("no answer: sending again"), 1u);
+  std::lock_guard<std::mutex> lock(seen->mu);
+  EXPECT_EQ(seen->batches, 2);
+  ASSERT_EQ(seen->nonces.size(), 2u);
+  EXPECT_NE(seen->nonces[0], seen->nonces[1]) << "signed afresh";
+  EXPECT_EQ(sim.count("/complaints:batch", "401"), 0);
+}
+
 TEST_F(SyncTest, ThirtyPercentLostAcknowledgementsDrainTwoThousandWithoutStoppingExactlyOnce) {
   start_sim({"--drop-after-store", "0.3", "--seed", "11"});
   const int n = 2000;
@@ -633,6 +657,48 @@ TEST_F(SyncTest, BadKeyStopsSyncingAndAlertsStaff) {
   EXPECT_LE(sim.count("/complaints:batch", "401"), 6);
   // The key itself is never logged.
   for (const std::string& line : log.snapshot()) EXPECT_EQ(line.find("xxxxxxxx"), std::string::npos);
+}
+
+// The real curl transport; the next `n` batch requests go with a broken
+// signature, so the gateway answers 401 bad_signature to exactly those.
+class SignatureBreakingTransport : public CountingTransport {
+ public:
+  explicit SignatureBreakingTransport(const TransportOptions& o) : CountingTransport(make_curl_transport(o)) {}
+  void start(HttpRequest r) override { CountingTransport::start(spoil(std::move(r))); }
+  HttpResponse send(const HttpRequest& r) override { return CountingTransport::send(spoil(r)); }
+  std::shared_ptr<std::atomic<int>> n = std::make_shared<std::atomic<int>>(0);
+
+ private:
+  HttpRequest spoil(HttpRequest r) {
+    if (r.url.find(":batch") == std::string::npos || n->load() <= 0) return r;
+    --*n;
+    for (auto& [k, v] : r.headers)
+      if (k == kHeaderSignature) v = std::string(64, '0');
+    return r;
+  }
+};
+
+// Follow-up of issue 10: after a stop is cleared (a new run), the count of
+// 401s in a row starts again. Before, it was kept, so one stray 401 (a
+// replayed nonce after a lost answer) stopped syncing again at once.
+TEST_F(SyncTest, AClearedStopStartsTheRefusalCountAgain) {
+  start_sim();
+  submit(*store, 2);
+  SyncOptions o = engine_options(sim, store_path);
+  auto t = std::make_unique<SignatureBreakingTransport>(o.transport);
+  auto n = t->n;
+  auto engine = make_engine(o, std::move(t));
+  n->store(3);
+  SyncReport r = engine->run_once();
+  EXPECT_TRUE(r.stopped);
+  EXPECT_EQ(sim.count("/complaints:batch", "401"), 3);
+  n->store(1);  // one more refusal, then the signatures are right again
+  r = engine->run_once();  // a new run clears the stop
+  EXPECT_FALSE(r.stopped) << r.error;
+  EXPECT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(sim.count("/complaints:batch", "401"), 4);
+  EXPECT_EQ(store->outbox_counts().delivered, 2);
+  EXPECT_TRUE(read_sync_status(*store).stopped.empty());
 }
 
 TEST_F(SyncTest, UnknownKioskStopsAndWrongBaseUrlStops) {
