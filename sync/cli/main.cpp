@@ -41,6 +41,8 @@ int usage(const char* why = nullptr) {
                "  once             deliver what is pending, pull updates; exit 1 if anything failed or is held\n"
                "  status           outbox counts, last success and error, clock offset, gateway reachable, alerts\n"
                "  retry-held       put held items back in the queue\n"
+               "  tickets [all]    complaints re-ticketed after a ticket conflict (not yet seen; all: every one)\n"
+               "  tickets ack [TICKET]  staff told the consumer: mark one (old or new ticket) or all as seen\n"
                "  purge            blank personal data of delivered complaints older than odr.retention_days\n"
                "                   (run and the kiosk do it hourly by themselves)\n"
                "  import FILE      file JSON-lines complaints (COMPLAINT without id and ticket) as staff_assisted\n"
@@ -130,6 +132,9 @@ int cmd_status(const Args& a, const KioskConfig& config) {
                 lock.locks);
   if (lock.locked) std::printf("staff entry    locked for %lld s more\n", (long long)(lock.remaining_ms / 1000));
 #endif
+  for (const TicketChange& t : s.ticket_changes)
+    std::printf("  new ticket %s (was %s, ticket conflict) not yet seen by staff\n", t.new_ticket.c_str(),
+                t.old_ticket.c_str());
   if (s.counts.held > 0) {
     for (const OutboxItem& it : store.outbox_items(OutboxState::held, 20))
       std::printf("  held %-9s seq %lld: %s\n", to_string(it.kind), (long long)it.seq, it.last_error.c_str());
@@ -179,6 +184,34 @@ int cmd_retry_held(const KioskConfig& config) {
   int64_t n = store.retry_held("kiosk-sync");  // audited there, in the same transaction
   clear_sync_alert(store, sync_alert::held);
   std::printf("%lld held item(s) back in the queue\n", (long long)n);
+  return 0;
+}
+
+// Re-ticketed complaints for staff: the consumer holds the old number.
+int cmd_tickets(const std::vector<std::string>& rest, const KioskConfig& config) {
+  ensure_store_folder(config);
+  Store store(store_path_from_config(config), store_options_from_config(config));
+  if (!rest.empty() && rest[0] == "ack" && rest.size() <= 2) {
+    std::string complaint_id;
+    if (rest.size() == 2) {
+      std::optional<Complaint> c = store.complaint_by_ticket(rest[1]);
+      if (!c) {
+        std::fprintf(stderr, "kiosk-sync: no complaint with ticket %s\n", rest[1].c_str());
+        return 1;
+      }
+      complaint_id = c->id;
+    }
+    int64_t n = store.acknowledge_ticket_changes(complaint_id, "kiosk-sync");
+    std::printf("%lld ticket change(s) marked as seen\n", (long long)n);
+    return 0;
+  }
+  if (rest.size() > 1 || (rest.size() == 1 && rest[0] != "all")) return usage("tickets [all] | tickets ack [TICKET]");
+  const std::vector<TicketChange> changes = store.ticket_changes(rest.empty());
+  for (const TicketChange& t : changes)
+    std::printf("%s  %s -> %s  %s%s%s\n", format_rfc3339(t.at_ms / 1000, config.tz_offset_minutes).c_str(),
+                t.old_ticket.c_str(), t.new_ticket.c_str(), t.reason.c_str(), t.acknowledged_ms ? "  seen by " : "",
+                t.acknowledged_by.c_str());
+  if (changes.empty()) std::printf("no ticket changes%s\n", rest.empty() ? " to see" : "");
   return 0;
 }
 
@@ -274,6 +307,7 @@ int main(int argc, char** argv) {
     if (a.command == "status" && a.rest.empty()) return cmd_status(a, config);
     if (a.command == "retry-held" && a.rest.empty()) return cmd_retry_held(config);
     if (a.command == "purge" && a.rest.empty()) return cmd_purge(config);
+    if (a.command == "tickets") return cmd_tickets(a.rest, config);
     if (a.command == "import") return cmd_import(a.rest, config);
     if (a.command == "recover") return cmd_recover(a.rest, config);
     if (a.command == "staff" || a.command == "audit") {

@@ -116,6 +116,8 @@ RecoverSummary recover_store(const std::string& src, const std::string& out, con
   sum.outbox = copy_table(db.h, "outbox", "complaint_id IN (SELECT id FROM r.complaints)", sum.unreadable);
   sum.audit = copy_table(db.h, "audit", "", sum.unreadable);
   for (const char* t : {"platform_updates", "sync_state"}) sum.other += copy_table(db.h, t, "", sum.unreadable);
+  // Tickets given up after a conflict stay given up (and findable by the consumer's old number).
+  sum.other += copy_table(db.h, "ticket_changes", "complaint_id IN (SELECT id FROM r.complaints)", sum.unreadable);
   // A complaint whose outbox item was lost goes out again: the gateway
   // answers "duplicate" for one it has, so nothing is lost or filed twice.
   sqlite3_exec(db.h,

@@ -95,7 +95,9 @@ SyncEngine::Outcome SyncEngine::classify(const HttpResponse& r) {
     o.verdict = r.error == TransportError::aborted ? Outcome::aborted : Outcome::transient;
     o.tls = r.error == TransportError::tls;
     o.not_tls = r.error == TransportError::not_tls;
-    o.no_answer = r.no_answer && r.error == TransportError::other;
+    // A time-out with nothing read is the common lost acknowledgement (Wi-Fi):
+    // as safe to send again at once as a closed connection (idempotent on id).
+    o.no_answer = r.no_answer && (r.error == TransportError::other || r.error == TransportError::timeout);
     o.error = r.error_message;
     return o;
   }
@@ -248,6 +250,9 @@ void SyncEngine::load_waits() {
 // (Not in the constructor: `kiosk-sync status` makes an engine too.)
 void SyncEngine::clear_stopped() {
   stopped_ = false;
+  // A cleared stop starts the count again: one 401 after it is retried
+  // signed afresh, not a stop at once. (The hourly retry keeps the count.)
+  refusals_.clear();
   if (store_->state(sync_key::stopped).value_or("") != "") store_->set_state(sync_key::stopped, "");
 }
 
@@ -792,6 +797,7 @@ SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const Batc
   std::vector<DeliveredMark> delivered_marks;
   std::vector<HeldMark> held_marks;
   std::vector<int64_t> unanswered_seqs;
+  std::vector<std::pair<const OutboxItem*, std::string>> conflicts;  // ticket_conflict: the answer's last_ticket
   delivered_marks.reserve(b.size());
   for (size_t i = b.begin; i < b.end; ++i) {
     OutboxItem& it = items[i];
@@ -801,6 +807,8 @@ SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const Batc
     else if (auto f = by_id.find(it.ref_id); f != by_id.end()) res = f->second;
     if (res && res->delivered()) {
       delivered_marks.push_back({it.seq, complaints ? res->case_no : std::string()});
+    } else if (complaints && res && res->status == item_status::rejected && res->error.code == wire_err::ticket_conflict) {
+      conflicts.emplace_back(&it, res->error.last_ticket);
     } else if (res && res->status == item_status::rejected) {
       std::string reason = "rejected by the gateway: " + (res->error.code.empty() ? std::string("no code") : res->error.code);
       if (!res->error.field.empty()) reason += " " + res->error.field;
@@ -821,7 +829,9 @@ SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const Batc
   store_->mark_delivered(delivered_marks);
   store_->mark_held(held_marks);
   store_->release(unanswered_seqs, "no result for this item in the answer", now_ms());
-  const size_t delivered = delivered_marks.size(), held = held_marks.size(), unanswered = unanswered_seqs.size();
+  const size_t reticketed_held = reticket_conflicts(conflicts);
+  const size_t delivered = delivered_marks.size(), held = held_marks.size() + reticketed_held,
+               unanswered = unanswered_seqs.size();
   long ms = long(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - b.t0).count());
   if (complaints) report.complaints_delivered += int64_t(delivered);
   else report.events_delivered += int64_t(delivered);
@@ -829,6 +839,7 @@ SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const Batc
   if (held) raise_alert(sync_alert::held, std::to_string(held) + " item(s) rejected by the gateway and held");
   log(std::string(what) + " ok items=" + std::to_string(b.size()) + " delivered=" + std::to_string(delivered) +
       (held ? " held=" + std::to_string(held) : "") + (unanswered ? " unanswered=" + std::to_string(unanswered) : "") +
+      (conflicts.empty() ? "" : " ticket_conflicts=" + std::to_string(conflicts.size())) +
       " bytes=" + std::to_string(b.body.size()) + " ms=" + std::to_string(ms) +
       " http_ms=" + std::to_string(long(http_s * 1000)));
   if (unanswered) {
@@ -839,6 +850,28 @@ SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const Batc
   }
   failures_ = 0;
   return Step::ok;
+}
+
+// The complaints the gateway refused with ticket_conflict get a new ticket
+// and go again in this pass (the same id: the gateway stored none of them),
+// or are held once one has conflicted max_ticket_conflicts times. Returns
+// how many were held.
+size_t SyncEngine::reticket_conflicts(const std::vector<std::pair<const OutboxItem*, std::string>>& conflicts) {
+  size_t held = 0;
+  for (const auto& [it, last_ticket] : conflicts) {
+    std::string sent;
+    nlohmann::json j = nlohmann::json::parse(it->payload, nullptr, false);
+    if (j.is_object() && j.contains("ticket") && j["ticket"].is_string()) sent = j["ticket"].get<std::string>();
+    ReticketResult r = store_->reticket(it->seq, sent, last_ticket, options_.max_ticket_conflicts);
+    if (r.outcome == ReticketResult::Outcome::held) ++held;
+    // Tickets are not personal data: the log says which became which.
+    log("deliver ticket_conflict seq=" + std::to_string(it->seq) + " conflicts=" + std::to_string(r.conflicts) +
+        (r.outcome == ReticketResult::Outcome::reticketed ? " old=" + r.old_ticket + " new=" + r.new_ticket
+         : r.outcome == ReticketResult::Outcome::held    ? " held"
+                                                          : " unchanged"));
+  }
+  if (held) raise_alert(sync_alert::held, std::to_string(held) + " complaint(s) held after repeated ticket conflicts");
+  return held;
 }
 
 // ---------------------------------------------------------------------------

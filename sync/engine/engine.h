@@ -46,6 +46,7 @@ struct SyncOptions {
   int max_auth_refusals = 3;                // 401s in a row (each signed afresh, with backoff) before syncing stops
   int64_t max_wait_ms = 3'600'000;          // a Retry-After longer than this is cut to it
   int64_t lease_ms = 0;                     // 0: request time-out + 60 s
+  int max_ticket_conflicts = 20;            // ticket_conflicts of one complaint before it is held, not re-ticketed
   size_t max_complaints_per_batch = 100;    // the protocol's limits
   size_t max_events_per_batch = 500;
   size_t max_body_bytes = 1024 * 1024;
@@ -152,6 +153,7 @@ class SyncEngine {
   Step handle_answer(OutboxKind kind, Batch& b, const HttpResponse& r, Outcome o, const std::string& why,
                      bool may_retry, SyncReport& report);
   Step apply_results(OutboxKind kind, Batch& b, const BatchAnswer& answer, double http_s, SyncReport& report);
+  size_t reticket_conflicts(const std::vector<std::pair<const OutboxItem*, std::string>>& conflicts);
   HttpRequest make_request(const std::string& method, const std::string& target, const std::string& body, bool sign);
   void note_answer(const HttpResponse& r);
   Step pull_updates(SyncReport& report);

@@ -46,6 +46,23 @@ SyncStatus read_sync_status(Store& store) {
     a.message = sp == std::string::npos ? v : v.substr(sp + 1);
     s.alerts.push_back(std::move(a));
   }
+  // Worked out, not stored: a read-only `kiosk-sync status` sees them too.
+  s.unreadable = store.unreadable_rows();
+  if (s.unreadable.total() > 0)
+    s.alerts.push_back({sync_alert::unreadable, "",
+                        std::to_string(s.unreadable.complaints) + " complaint(s) and " +
+                            std::to_string(s.unreadable.events) +
+                            " event(s) in the store cannot be read (damaged): held, never sent; new complaints are "
+                            "still stored. Tell the technician (`kiosk-sync recover OUT`)"});
+  s.ticket_changes = store.ticket_changes(true, 100);
+  if (!s.ticket_changes.empty()) {
+    const TicketChange& last = s.ticket_changes.back();
+    s.alerts.push_back({sync_alert::ticket, format_rfc3339(last.at_ms / 1000),
+                        std::to_string(s.ticket_changes.size()) +
+                            " complaint(s) got a new ticket because the platform already had their number (latest: " +
+                            last.old_ticket + " is now " + last.new_ticket +
+                            "): tell the consumer; `kiosk-sync tickets ack` when done"});
+  }
   return s;
 }
 

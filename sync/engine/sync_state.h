@@ -34,6 +34,9 @@ inline constexpr const char* auth = "auth";            // 401 other than clock_s
 inline constexpr const char* not_found = "not_found";  // 404 / redirect: base URL wrong
 inline constexpr const char* tls = "tls";              // the gateway's certificate did not verify
 inline constexpr const char* held = "held";            // items held: rejected by the gateway or 4xx
+// Not kept in sync_state: read_sync_status works them out from the store each time.
+inline constexpr const char* unreadable = "unreadable";  // rows whose JSON cannot be read: held, never sent
+inline constexpr const char* ticket = "ticket";          // complaints re-ticketed after ticket_conflict, not yet seen by staff
 }  // namespace sync_alert
 inline const std::vector<std::string>& sync_alert_codes() {
   static const std::vector<std::string> codes = {sync_alert::auth, sync_alert::not_found, sync_alert::tls,
@@ -57,6 +60,8 @@ struct SyncStatus {
   std::optional<int64_t> server_time;
   std::string stopped;  // non-empty: why syncing stopped
   std::vector<SyncAlert> alerts;
+  std::vector<TicketChange> ticket_changes;  // re-ticketed, not yet acknowledged by staff
+  UnreadableRows unreadable;
 };
 
 SyncStatus read_sync_status(Store& store);

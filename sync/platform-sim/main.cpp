@@ -49,6 +49,7 @@ faults (P is a probability 0..1):
   --retry-after-on-503    503 answers carry Retry-After too
   --latency-ms N          delay every API answer by N ms
   --drop-after-store P    store the batch, then close the connection without answering
+  --slow-ack-ms N         a batch that stored something new is answered N ms late (past a client time-out)
   --garbage P             answer with a non-JSON body (HTML 502 page or a 200 HTML page)
   --garbage-kind K        html, 200 or mixed                      [mixed]
   --clock-skew-s N        the server's clock runs N s off the machine's
@@ -119,6 +120,7 @@ int cmd_serve(Args& a) {
     else if (f == "--retry-after-on-503") o.faults.retry_after_on_503 = true;
     else if (f == "--latency-ms") o.faults.latency_ms = static_cast<int>(a.integer(f));
     else if (f == "--drop-after-store") o.faults.drop_after_store = a.probability(f);
+    else if (f == "--slow-ack-ms") o.faults.slow_ack_ms = static_cast<int>(a.integer(f));
     else if (f == "--garbage") o.faults.garbage = a.probability(f);
     else if (f == "--garbage-kind") {
       o.faults.garbage_kind = a.value(f);

@@ -239,7 +239,8 @@ std::vector<ItemResult> SimDb::store_complaints(const std::string& kiosk, const 
       put(s, 2, c.ticket);
       if (sqlite3_step(s) == SQLITE_ROW) {
         r.status = item_status::rejected;
-        r.error = {wire_err::ticket_conflict, "ticket", "this kiosk already used the ticket for another complaint"};
+        r.error = {wire_err::ticket_conflict, "ticket", "this kiosk already used the ticket for another complaint",
+                   last_ticket(kiosk)};
         out.push_back(std::move(r));
         continue;
       }
@@ -273,6 +274,16 @@ std::vector<ItemResult> SimDb::store_complaints(const std::string& kiosk, const 
   }
   tx.commit();
   return out;
+}
+
+// The optional last_ticket of a ticket_conflict (docs/protocol.md): the
+// ticket of the complaint this kiosk sent last. Tickets are opaque to the
+// platform, so "last received", not "largest".
+std::string SimDb::last_ticket(const std::string& kiosk) {
+  sqlite3_stmt* s = stmt("SELECT ticket FROM complaints WHERE kiosk_id=? ORDER BY received_ms DESC, rowid DESC LIMIT 1");
+  Use u(s);
+  put(s, 1, kiosk);
+  return sqlite3_step(s) == SQLITE_ROW ? col(s, 0) : std::string();
 }
 
 std::vector<ItemResult> SimDb::store_events(const std::string& kiosk, const std::vector<IncomingEvent>& items,

@@ -95,6 +95,7 @@ class SimDb {
   void add_update(const std::string& kiosk, const std::string& complaint_id, const std::string& case_no,
                   const std::string& status, int64_t now_ms, const std::string& note);
   std::string next_case_no(const std::string& region_code, int64_t now_ms);
+  std::string last_ticket(const std::string& kiosk);
   void new_epoch();
   std::string cursor_for(const std::string& kiosk, int64_t seq) const;
 

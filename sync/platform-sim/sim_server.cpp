@@ -224,6 +224,7 @@ json faults_to_json(const Faults& f) {
               {"retry_after_on_503", f.retry_after_on_503},
               {"latency_ms", f.latency_ms},
               {"drop_after_store", f.drop_after_store},
+              {"slow_ack_ms", f.slow_ack_ms},
               {"garbage", f.garbage},
               {"garbage_kind", f.garbage_kind},
               {"clock_skew_s", f.clock_skew_s}};
@@ -252,6 +253,7 @@ bool faults_from_json(const json& j, Faults& f, std::string& why) {
       else if (k == "retry_after_date") n.retry_after_date = v.get<bool>();
       else if (k == "retry_after_on_503") n.retry_after_on_503 = v.get<bool>();
       else if (k == "latency_ms") n.latency_ms = v.get<int>();
+      else if (k == "slow_ack_ms") n.slow_ack_ms = v.get<int>();
       else if (k == "clock_skew_s") n.clock_skew_s = v.get<int64_t>();
       else if (k == "garbage_kind") {
         n.garbage_kind = v.get<std::string>();
@@ -263,8 +265,8 @@ bool faults_from_json(const json& j, Faults& f, std::string& why) {
     why = e.what();
     return false;
   }
-  if (n.retry_after_s < 0 || n.latency_ms < 0) {
-    why = "retry_after_s and latency_ms must be >= 0";
+  if (n.retry_after_s < 0 || n.latency_ms < 0 || n.slow_ack_ms < 0) {
+    why = "retry_after_s, latency_ms and slow_ack_ms must be >= 0";
     return false;
   }
   f = n;
@@ -281,6 +283,7 @@ std::string faults_summary(const Faults& f) {
   if (f.garbage > 0) add("garbage " + pct(f.garbage));
   if (f.drop_after_store > 0) add("drop after store " + pct(f.drop_after_store));
   if (f.latency_ms > 0) add("latency " + std::to_string(f.latency_ms) + " ms");
+  if (f.slow_ack_ms > 0) add("slow ack " + std::to_string(f.slow_ack_ms) + " ms");
   if (f.clock_skew_s != 0) add("clock " + std::to_string(f.clock_skew_s) + " s");
   return s.empty() ? "none" : s;
 }
@@ -507,6 +510,13 @@ void Sim::handle_batch(const httplib::Request& req, httplib::Response& res, bool
   if (coin(faults().drop_after_store)) {
     drop_connection(req);
     return;
+  }
+  // Stored, and the answer comes too late for the client: the lost ack of a
+  // time-out. Only when something new was stored, so a re-send (all
+  // duplicates) is answered at once.
+  if (int ms = faults().slow_ack_ms; ms > 0 && accepted > 0) {
+    stats_.fault("slow_ack");
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   }
   send_json(res, 200, to_json_text(answer));
 }

@@ -14,7 +14,7 @@ namespace odr::sim {
 // Faults, each a probability (0..1) or a value. Applied to the signed API
 // endpoints (complaints:batch, events:batch, updates) in this order:
 // latency, 429, 503, 500, garbage (all before anything is read or stored),
-// then after storing: drop_after_store. /health gets latency and the clock.
+// then after storing: drop_after_store, slow_ack_ms. /health gets latency and the clock.
 struct Faults {
   double fail_500 = 0;
   double fail_503 = 0;
@@ -24,6 +24,7 @@ struct Faults {
   bool retry_after_on_503 = false;  // 503 carries Retry-After too (default: none, back off as for 5xx)
   int latency_ms = 0;               // added before every API answer
   double drop_after_store = 0;      // store, then close the connection without answering
+  int slow_ack_ms = 0;              // a batch that stored something new is answered this much later (a time-out's lost ack)
   double garbage = 0;               // a non-JSON answer: HTML 502 page or 200 with a text body
   std::string garbage_kind = "mixed";  // "html", "200" or "mixed" (each half the time)
   int64_t clock_skew_s = 0;         // the server's clock runs this far from the machine's

@@ -40,6 +40,7 @@ std::string to_json_text(const BatchAnswer& a) {
       json e = {{"code", r.error.code}};
       if (!r.error.field.empty()) e["field"] = r.error.field;
       e["message"] = r.error.message;
+      if (!r.error.last_ticket.empty()) e["last_ticket"] = r.error.last_ticket;
       o["error"] = std::move(e);
     }
     results.push_back(std::move(o));
@@ -111,6 +112,11 @@ bool parse_batch_answer(std::string_view body, BatchAnswer& out, std::string& wh
     if (ok && e != item.end() && !e->is_null()) {
       ok = e->is_object() && opt_string(*e, "code", r.error.code) && opt_string(*e, "field", r.error.field) &&
            opt_string(*e, "message", r.error.message);
+      // An extension: a wrong type is ignored, never a reason to distrust the answer.
+      if (ok) {
+        auto lt = e->find("last_ticket");
+        if (lt != e->end() && lt->is_string()) r.error.last_ticket = lt->get<std::string>();
+      }
     }
     if (!ok) {
       why = "a result has a field of the wrong type";

@@ -72,6 +72,11 @@ struct ItemError {
   std::string code;     // empty: none
   std::string field;    // for invalid_field: wire path, e.g. "consumer.phone"
   std::string message;
+  // Optional extension (docs/protocol.md), with ticket_conflict only: the
+  // ticket of the last complaint the gateway stored for this kiosk, so a
+  // kiosk whose store was lost or restored learns where to go on numbering.
+  // A gateway without it leaves it out; a value that is not a string is ignored.
+  std::string last_ticket = {};
 };
 
 struct ItemResult {

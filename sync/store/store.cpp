@@ -43,7 +43,7 @@ namespace odr {
 
 namespace {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 constexpr int kApplicationId = 0x4F445231;  // "ODR1": marks the file as ours
 const std::string kZeroHash(64, '0');       // prev_hash of the first audit record
 
@@ -150,6 +150,23 @@ UPDATE complaints SET import_key = (
   SELECT substr(s.key, 13) FROM sync_state s WHERE s.key LIKE 'import.line.%' AND s.value = complaints.ticket LIMIT 1);
 DELETE FROM sync_state WHERE key LIKE 'import.line.%';
 CREATE UNIQUE INDEX complaints_import_key ON complaints(import_key) WHERE import_key IS NOT NULL;
+)sql",
+    // v5: a complaint the gateway refused with ticket_conflict gets a new
+    // ticket (Store::reticket); each change is kept for staff to tell the
+    // consumer, and an old ticket is never handed out again.
+    R"sql(
+CREATE TABLE ticket_changes (
+  id              INTEGER PRIMARY KEY,
+  complaint_id    TEXT NOT NULL REFERENCES complaints(id),
+  old_ticket      TEXT NOT NULL,
+  new_ticket      TEXT NOT NULL,
+  reason          TEXT NOT NULL,
+  at_ms           INTEGER NOT NULL,
+  acknowledged_ms INTEGER NOT NULL DEFAULT 0,
+  acknowledged_by TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ticket_changes_complaint ON ticket_changes(complaint_id);
+CREATE INDEX ticket_changes_old ON ticket_changes(old_ticket);
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
@@ -397,6 +414,64 @@ std::string format_ticket(const std::string& prefix, const std::string& day, int
   return prefix + "-" + day.substr(2, 2) + day.substr(5, 2) + day.substr(8, 2) + "-" + num;
 }
 
+// A ticket of this store's shape back into its counter's day (YYYY-MM-DD)
+// and number: "A01-261128-0042" -> ("2026-11-28", 42). nullopt for any other shape.
+struct TicketParts {
+  std::string day;
+  int64_t n = 0;
+};
+std::optional<TicketParts> parse_ticket(std::string_view t, const std::string& prefix) {
+  if (t.size() < prefix.size() + 12 || t.substr(0, prefix.size()) != prefix || t[prefix.size()] != '-') return std::nullopt;
+  std::string_view d = t.substr(prefix.size() + 1, 6), num = t.substr(prefix.size() + 8);
+  if (t[prefix.size() + 7] != '-' || num.size() < 4 || num.size() > 9) return std::nullopt;
+  for (std::string_view part : {d, num})
+    for (char ch : part)
+      if (ch < '0' || ch > '9') return std::nullopt;
+  TicketParts p;
+  p.day = "20" + std::string(d.substr(0, 2)) + "-" + std::string(d.substr(2, 2)) + "-" + std::string(d.substr(4, 2));
+  p.n = std::stoll(std::string(num));
+  return p;
+}
+
+// On the books already: a complaint holds it, or it was given up after a
+// ticket_conflict (the platform holds it for another complaint).
+bool ticket_taken(sqlite3* db, StatementCache& sc, const std::string& ticket) {
+  Stmt q(db, sc,
+         "SELECT EXISTS (SELECT 1 FROM complaints WHERE ticket = ?1) "
+         "OR EXISTS (SELECT 1 FROM ticket_changes WHERE old_ticket = ?1)");
+  q.bind(1, ticket);
+  return q.step() && q.i64(0) != 0;
+}
+
+// The counter of (prefix, day) is at least n afterwards.
+void raise_ticket_counter(sqlite3* db, StatementCache& sc, const std::string& prefix, const std::string& day, int64_t n) {
+  Stmt up(db, sc,
+          "INSERT INTO ticket_counters (prefix, day, last) VALUES (?, ?, ?) "
+          "ON CONFLICT (prefix, day) DO UPDATE SET last = max(last, excluded.last)");
+  up.bind(1, prefix).bind(2, day).bind(3, n).run();
+}
+
+// Inside a transaction: the next free ticket of (prefix, day), first trying
+// the counter + step. Never one that is on the books (a file restored from a
+// backup with older counters, a ticket given up after a conflict).
+std::string allocate_ticket(sqlite3* db, StatementCache& sc, const std::string& prefix, const std::string& day,
+                            int64_t step) {
+  for (;;) {
+    int64_t n = 0;
+    {
+      Stmt next(db, sc,
+                "INSERT INTO ticket_counters (prefix, day, last) VALUES (?1, ?2, ?3) "
+                "ON CONFLICT (prefix, day) DO UPDATE SET last = last + ?3 RETURNING last");
+      next.bind(1, prefix).bind(2, day).bind(3, step);
+      if (next.step()) n = next.i64(0);
+      next.run();
+    }
+    std::string ticket = format_ticket(prefix, day, n);
+    if (!ticket_taken(db, sc, ticket)) return ticket;
+    step = 1;
+  }
+}
+
 // Our handling state of a complaint, as the staff list shows it.
 const char* local_status_after(const std::string& event_type) {
   if (event_type == "first_response") return "in_progress";
@@ -580,8 +655,9 @@ void Store::open_checked() {
 
 // The full check, not quick_check: quick_check does not compare indexes with
 // their tables, so a flipped byte in an index passed it and the file was
-// written to. Rows SQLite cannot judge (JSON text) are checked by SQL too.
-// Cost on a 10,000-complaint store: see tests/bench/store (tens of ms).
+// written to. Rows SQLite cannot judge (JSON text) are not the file's damage:
+// see unreadable_rows (a product decision: the desk must keep taking
+// complaints). Cost on a 10,000-complaint store: see tests/bench/store.
 std::string Store::integrity_problem() {
   std::string problem;
   try {
@@ -592,11 +668,6 @@ std::string Store::integrity_problem() {
       for (char& ch : problem)
         if (ch == '\n') ch = ' ';
       while (!problem.empty() && problem.front() == ' ') problem.erase(0, 1);
-    } else {
-      int bad = pragma_int(db_, "SELECT count(*) FROM complaints WHERE NOT json_valid(json)");
-      int bad_events = pragma_int(db_, "SELECT count(*) FROM events WHERE NOT json_valid(json)");
-      if (bad > 0) problem = std::to_string(bad) + " complaint(s) cannot be read";
-      if (bad_events > 0) problem += (problem.empty() ? "" : ", ") + std::to_string(bad_events) + " event(s) cannot be read";
     }
   } catch (const StoreError& e) {
     if (e.kind == StoreError::Kind::busy) throw;
@@ -607,6 +678,13 @@ std::string Store::integrity_problem() {
     sqlite3_exec(db_, "PRAGMA query_only = 1", nullptr, nullptr, nullptr);  // a second guard under check_writable
   }
   return problem;
+}
+
+UnreadableRows Store::unreadable_rows() {
+  UnreadableRows u;
+  u.complaints = pragma_int(db_, "SELECT count(*) FROM complaints WHERE NOT json_valid(json)");
+  u.events = pragma_int(db_, "SELECT count(*) FROM events WHERE NOT json_valid(json)");
+  return u;
 }
 
 void Store::check_writable() const {
@@ -732,29 +810,9 @@ SubmitResult Store::submit_complaint(Complaint c, std::string_view import_key) {
       }
   }
   if (c.ticket.empty()) {
-    const std::string day = local_date(now_s, options_.tz_offset_minutes);
-    for (;;) {
-      int64_t n = 0;
-      {
-        Stmt next(db_, sc,
-                  "INSERT INTO ticket_counters (prefix, day, last) VALUES (?, ?, 1) "
-                  "ON CONFLICT (prefix, day) DO UPDATE SET last = last + 1 RETURNING last");
-        next.bind(1, options_.ticket_prefix).bind(2, day);
-        if (next.step()) n = next.i64(0);
-        next.run();
-      }
-      c.ticket = format_ticket(options_.ticket_prefix, day, n);
-      // Never hand out a number that is on the books already (e.g. a file
-      // restored from a backup with older counters).
-      Stmt taken(db_, sc, "SELECT 1 FROM complaints WHERE ticket = ?");
-      taken.bind(1, c.ticket);
-      if (!taken.step()) break;
-    }
-  } else {
-    Stmt taken(db_, sc, "SELECT 1 FROM complaints WHERE ticket = ?");
-    taken.bind(1, c.ticket);
-    if (taken.step())
-      throw StoreError(StoreError::Kind::invalid, "complaint not saved: ticket already used", {{"ticket", err::bad_id}});
+    c.ticket = allocate_ticket(db_, sc, options_.ticket_prefix, local_date(now_s, options_.tz_offset_minutes), 1);
+  } else if (ticket_taken(db_, sc, c.ticket)) {
+    throw StoreError(StoreError::Kind::invalid, "complaint not saved: ticket already used", {{"ticket", err::bad_id}});
   }
 
   payload = nlohmann::json(c).dump();
@@ -833,6 +891,29 @@ std::string Store::record_event(Event e, std::string_view audit_actor) {
   return e.id;
 }
 
+namespace {
+// Claimed items (seqs as a JSON array) whose stored JSON cannot be read are
+// held, not sent: a damaged row would make the whole batch body malformed.
+size_t hold_unreadable_in_tx(sqlite3* db, StatementCache& sc, int64_t now, const std::string& seq_list) {
+  std::vector<std::string> held;
+  {
+    Stmt up(db, sc,
+            "UPDATE outbox SET state = 'held', lease_owner = '', lease_until_ms = 0, "
+            "last_error = 'unreadable in the local store (damaged JSON): not sent' "
+            "WHERE seq IN (SELECT value FROM json_each(?1)) AND NOT json_valid(COALESCE("
+            "  (SELECT c.json FROM complaints c WHERE outbox.kind = 'complaint' AND c.id = outbox.ref_id), "
+            "  (SELECT e.json FROM events e WHERE outbox.kind = 'event' AND e.id = outbox.ref_id), '')) "
+            "RETURNING seq, kind, ref_id");
+    up.bind(1, seq_list);
+    while (up.step()) held.push_back("seq=" + std::to_string(up.i64(0)) + " " + up.text(1) + "=" + up.text(2));
+  }
+  if (held.empty()) return 0;
+  AuditAppender audit(db, sc);
+  for (const std::string& d : held) audit.append(now, "sync", "outbox.held", d + " reason=unreadable");
+  return held.size();
+}
+}  // namespace
+
 std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_view owner, int64_t lease_ms) {
   std::vector<OutboxItem> items;
   if (max == 0) return items;
@@ -840,54 +921,62 @@ std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_vi
   StatementCache& sc = stmts_->cache;
   check_writable();
   Tx tx(db_);
-  std::vector<int64_t> seqs;
-  {
-    // Claimable: pending and due, or in flight with a lease that ran out (its
-    // sender died). Events wait for their complaint and for earlier events.
-    // Two arms merged in seq order, each walking outbox_state in order and
-    // stopping at the limit: one "state = a OR state = b" would gather and
-    // sort every pending item for each batch (a 10,000 backlog: quadratic).
+  // Again when every item found was unreadable (held now): the readable
+  // ones behind them are still due in this claim.
+  for (;;) {
+    std::vector<int64_t> seqs;
+    {
+      // Claimable: pending and due, or in flight with a lease that ran out (its
+      // sender died). Events wait for their complaint and for earlier events.
+      // Two arms merged in seq order, each walking outbox_state in order and
+      // stopping at the limit: one "state = a OR state = b" would gather and
+      // sort every pending item for each batch (a 10,000 backlog: quadratic).
 #define CLAIM_EVENT_READY                                                                      \
-  " AND EXISTS (SELECT 1 FROM outbox c WHERE c.ref_id = o.complaint_id AND c.kind = 'complaint' " \
-  "             AND c.state = 'delivered') "                                                   \
-  " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state IN ('pending', 'in_flight', 'held') "   \
-  "                 AND p.kind = 'event' AND p.complaint_id = o.complaint_id AND p.seq < o.seq) "
-    Stmt q(db_, sc,
-           kind == OutboxKind::complaint
-               ? "SELECT seq FROM outbox o WHERE state = 'pending' AND kind = 'complaint' AND not_before_ms <= ?1 "
-                 "UNION ALL "
-                 "SELECT seq FROM outbox o WHERE state = 'in_flight' AND kind = 'complaint' AND lease_until_ms <= ?1 "
-                 "ORDER BY seq LIMIT ?2"
-               : "SELECT seq FROM outbox o WHERE state = 'pending' AND kind = 'event' AND not_before_ms <= ?1 "
-                 CLAIM_EVENT_READY
-                 "UNION ALL "
-                 "SELECT seq FROM outbox o WHERE state = 'in_flight' AND kind = 'event' AND lease_until_ms <= ?1 "
-                 CLAIM_EVENT_READY
-                 "ORDER BY seq LIMIT ?2");
+    " AND EXISTS (SELECT 1 FROM outbox c WHERE c.ref_id = o.complaint_id AND c.kind = 'complaint' " \
+    "             AND c.state = 'delivered') "                                                   \
+    " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state IN ('pending', 'in_flight', 'held') "   \
+    "                 AND p.kind = 'event' AND p.complaint_id = o.complaint_id AND p.seq < o.seq) "
+      Stmt q(db_, sc,
+             kind == OutboxKind::complaint
+                 ? "SELECT seq FROM outbox o WHERE state = 'pending' AND kind = 'complaint' AND not_before_ms <= ?1 "
+                   "UNION ALL "
+                   "SELECT seq FROM outbox o WHERE state = 'in_flight' AND kind = 'complaint' AND lease_until_ms <= ?1 "
+                   "ORDER BY seq LIMIT ?2"
+                 : "SELECT seq FROM outbox o WHERE state = 'pending' AND kind = 'event' AND not_before_ms <= ?1 "
+                   CLAIM_EVENT_READY
+                   "UNION ALL "
+                   "SELECT seq FROM outbox o WHERE state = 'in_flight' AND kind = 'event' AND lease_until_ms <= ?1 "
+                   CLAIM_EVENT_READY
+                   "ORDER BY seq LIMIT ?2");
 #undef CLAIM_EVENT_READY
-    q.bind(1, now).bind(2, static_cast<int64_t>(max));
-    while (q.step()) seqs.push_back(q.i64(0));
-  }
-  if (seqs.empty()) {
-    tx.commit();
-    return items;
-  }
-  // The chosen seqs as one JSON array: one UPDATE and one SELECT for the
-  // whole batch instead of two statements per item.
-  std::string list = "[";
-  for (size_t i = 0; i < seqs.size(); ++i) list += (i ? "," : "") + std::to_string(seqs[i]);
-  list += "]";
-  {
-    Stmt up(db_, sc,
-            "UPDATE outbox SET state = 'in_flight', lease_owner = ?, lease_until_ms = ?, attempts = attempts + 1 "
-            "WHERE seq IN (SELECT value FROM json_each(?))");
-    up.bind(1, owner).bind(2, now + lease_ms).bind(3, list).run();
-  }
-  {
-    Stmt q(db_, sc, "SELECT " OUTBOX_COLUMNS "WHERE o.seq IN (SELECT value FROM json_each(?)) ORDER BY o.seq");
-    q.bind(1, list);
-    items.reserve(seqs.size());
-    while (q.step()) items.push_back(read_item(q));
+      q.bind(1, now).bind(2, static_cast<int64_t>(max));
+      while (q.step()) seqs.push_back(q.i64(0));
+    }
+    if (seqs.empty()) {
+      tx.commit();
+      return items;
+    }
+    // The chosen seqs as one JSON array: one UPDATE and one SELECT for the
+    // whole batch instead of two statements per item.
+    std::string list = "[";
+    for (size_t i = 0; i < seqs.size(); ++i) list += (i ? "," : "") + std::to_string(seqs[i]);
+    list += "]";
+    const size_t held = hold_unreadable_in_tx(db_, sc, now, list);
+    {
+      Stmt up(db_, sc,
+              "UPDATE outbox SET state = 'in_flight', lease_owner = ?, lease_until_ms = ?, attempts = attempts + 1 "
+              "WHERE seq IN (SELECT value FROM json_each(?)) AND state != 'held'");
+      up.bind(1, owner).bind(2, now + lease_ms).bind(3, list).run();
+    }
+    {
+      Stmt q(db_, sc,
+             "SELECT " OUTBOX_COLUMNS "WHERE o.seq IN (SELECT value FROM json_each(?)) AND o.state = 'in_flight' "
+             "ORDER BY o.seq");
+      q.bind(1, list);
+      items.reserve(seqs.size());
+      while (q.step()) items.push_back(read_item(q));
+    }
+    if (!items.empty() || held == 0) break;
   }
   tx.commit();
   return items;
@@ -999,6 +1088,112 @@ int64_t Store::retry_held(std::string_view actor) {
   if (n > 0) append_audit_in_tx(db_, sc, now, actor.empty() ? "staff" : actor, "outbox.retry_held", "count=" + std::to_string(n));
   tx.commit();
   return n;
+}
+
+// One transaction: the conflict is counted, the counter advanced, the
+// complaint re-ticketed (row and JSON), the change kept for staff, the item
+// due again, the audit record written; or, past max_conflicts, held.
+ReticketResult Store::reticket(int64_t seq, std::string_view sent_ticket, std::string_view platform_last_ticket,
+                               int max_conflicts) {
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  check_writable();
+  Tx tx(db_);
+  OutboxRow row = outbox_row(db_, sc, seq);
+  if (row.kind != "complaint") throw StoreError(StoreError::Kind::not_found, "outbox item " + std::to_string(seq) + " is not a complaint");
+  ReticketResult r;
+  r.complaint_id = row.ref_id;
+  {
+    Stmt q(db_, sc, "SELECT ticket, (SELECT count(*) FROM ticket_changes t WHERE t.complaint_id = c.id) FROM complaints c WHERE c.id = ?");
+    q.bind(1, row.ref_id);
+    if (!q.step()) throw StoreError(StoreError::Kind::not_found, "no complaint " + row.ref_id);
+    r.old_ticket = q.text(0);
+    r.conflicts = static_cast<int>(q.i64(1)) + 1;
+  }
+  // Delivered meanwhile, or re-ticketed by another process after it sent the old one.
+  if (row.state == "delivered" || (!sent_ticket.empty() && sent_ticket != r.old_ticket)) {
+    tx.commit();
+    return r;
+  }
+  AuditAppender audit(db_, sc);
+  const std::string who = "seq=" + std::to_string(seq) + " complaint=" + row.ref_id;
+  if (r.conflicts > std::max(1, max_conflicts)) {
+    Stmt up(db_, sc, "UPDATE outbox SET state = 'held', last_error = ?, lease_owner = '', lease_until_ms = 0 WHERE seq = ?");
+    up.bind(1, "rejected by the gateway: ticket_conflict " + std::to_string(r.conflicts) + " times in a row (ticket " +
+                   r.old_ticket + "); not re-ticketed again: check kiosk.id and kiosk.ticket_prefix")
+        .bind(2, seq)
+        .run();
+    audit.append(now, "sync", "outbox.held", who + " reason=ticket_conflict conflicts=" + std::to_string(r.conflicts));
+    r.outcome = ReticketResult::Outcome::held;
+    tx.commit();
+    return r;
+  }
+  // What the platform holds is a floor too; so is the refused ticket itself.
+  const std::string& prefix = options_.ticket_prefix;
+  for (std::string_view t : {std::string_view(r.old_ticket), platform_last_ticket})
+    if (std::optional<TicketParts> p = parse_ticket(t, prefix)) raise_ticket_counter(db_, sc, prefix, p->day, p->n);
+  // Same day as before when the ticket is of this store's shape (the date a
+  // consumer reads on it stays right); repeats step 1, 2, 4, ... past it, so
+  // a gateway without last_ticket is passed in a few conflicts, not hundreds.
+  std::optional<TicketParts> old = parse_ticket(r.old_ticket, prefix);
+  const std::string day = old ? old->day : local_date(now / 1000, options_.tz_offset_minutes);
+  r.new_ticket = allocate_ticket(db_, sc, prefix, day, int64_t(1) << std::min(r.conflicts - 1, 10));
+  {
+    Stmt up(db_, sc, "UPDATE complaints SET ticket = ?1, json = json_set(json, '$.ticket', ?1) WHERE id = ?2");
+    up.bind(1, r.new_ticket).bind(2, row.ref_id).run();
+  }
+  {
+    Stmt ins(db_, sc,
+             "INSERT INTO ticket_changes (complaint_id, old_ticket, new_ticket, reason, at_ms) "
+             "VALUES (?, ?, ?, 'ticket_conflict', ?)");
+    ins.bind(1, row.ref_id).bind(2, r.old_ticket).bind(3, r.new_ticket).bind(4, now).run();
+  }
+  {
+    Stmt up(db_, sc,
+            "UPDATE outbox SET state = 'pending', not_before_ms = 0, lease_owner = '', lease_until_ms = 0, "
+            "last_error = ? WHERE seq = ?");
+    up.bind(1, "ticket_conflict: " + r.old_ticket + " is the platform's already; sending again as " + r.new_ticket)
+        .bind(2, seq)
+        .run();
+  }
+  audit.append(now, "sync", "complaint.reticket",
+               who + " old_ticket=" + r.old_ticket + " new_ticket=" + r.new_ticket +
+                   " reason=ticket_conflict conflicts=" + std::to_string(r.conflicts) +
+                   (platform_last_ticket.empty() ? "" : " platform_last_ticket=" + std::string(platform_last_ticket)));
+  r.outcome = ReticketResult::Outcome::reticketed;
+  tx.commit();
+  return r;
+}
+
+std::vector<TicketChange> Store::ticket_changes(bool unacknowledged_only, size_t limit) {
+  std::vector<TicketChange> out;
+  Stmt q(db_, stmts_->cache,
+         "SELECT id, complaint_id, old_ticket, new_ticket, reason, at_ms, acknowledged_ms, acknowledged_by "
+         "FROM ticket_changes WHERE ?1 = 0 OR acknowledged_ms = 0 ORDER BY id LIMIT ?2");
+  q.bind(1, int64_t(unacknowledged_only ? 1 : 0)).bind(2, static_cast<int64_t>(limit));
+  while (q.step())
+    out.push_back({q.i64(0), q.text(1), q.text(2), q.text(3), q.text(4), q.i64(5), q.i64(6), q.text(7)});
+  return out;
+}
+
+int64_t Store::acknowledge_ticket_changes(std::string_view complaint_id, std::string_view actor) {
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  check_writable();
+  Tx tx(db_);
+  const std::string who = actor.empty() ? "staff" : std::string(actor);
+  std::vector<std::string> details;
+  {
+    Stmt up(db_, sc,
+            "UPDATE ticket_changes SET acknowledged_ms = ?1, acknowledged_by = ?2 "
+            "WHERE acknowledged_ms = 0 AND (?3 = '' OR complaint_id = ?3) RETURNING complaint_id, old_ticket, new_ticket");
+    up.bind(1, now).bind(2, who).bind(3, complaint_id);
+    while (up.step()) details.push_back("complaint=" + up.text(0) + " old_ticket=" + up.text(1) + " new_ticket=" + up.text(2));
+  }
+  AuditAppender audit(db_, sc);
+  for (const std::string& d : details) audit.append(now, who, "complaint.reticket_seen", d);
+  tx.commit();
+  return static_cast<int64_t>(details.size());
 }
 
 OutboxCounts Store::outbox_counts() {
@@ -1137,7 +1332,10 @@ std::optional<Complaint> Store::complaint(const std::string& id) {
 std::optional<Complaint> Store::complaint_by_ticket(const std::string& ticket) {
   std::string text;
   {
-    Stmt q(db_, stmts_->cache, "SELECT json FROM complaints WHERE ticket = ?");
+    Stmt q(db_, stmts_->cache,
+           "SELECT json FROM complaints WHERE ticket = ?1 UNION ALL "
+           "SELECT c.json FROM ticket_changes t JOIN complaints c ON c.id = t.complaint_id WHERE t.old_ticket = ?1 "
+           "LIMIT 1");
     q.bind(1, ticket);
     if (!q.step()) return std::nullopt;
     text = q.text(0);

@@ -94,6 +94,34 @@ struct OutboxCounts {
   int64_t pending = 0, in_flight = 0, delivered = 0, held = 0;
 };
 
+// A complaint's ticket given up after the gateway's ticket_conflict and the
+// one it has now: staff tell the consumer, whose printed ticket is the old one.
+struct TicketChange {
+  int64_t id = 0;
+  std::string complaint_id;
+  std::string old_ticket, new_ticket;
+  std::string reason;  // "ticket_conflict": no personal data
+  int64_t at_ms = 0;
+  int64_t acknowledged_ms = 0;  // 0: staff have not seen it yet
+  std::string acknowledged_by;
+};
+
+struct ReticketResult {
+  enum class Outcome {
+    reticketed,  // a new ticket; the item is pending again, due now
+    held,        // max_conflicts reached: held with a reason, not re-ticketed
+    unchanged,   // delivered already, or someone else re-ticketed it first: nothing done here
+  } outcome = Outcome::unchanged;
+  std::string complaint_id, old_ticket, new_ticket;
+  int conflicts = 0;  // this complaint's ticket conflicts so far, this one included
+};
+
+// Rows whose stored JSON cannot be read (the file itself is sound).
+struct UnreadableRows {
+  int64_t complaints = 0, events = 0;
+  int64_t total() const { return complaints + events; }
+};
+
 struct AuditVerifyResult {
   bool ok = true;
   int64_t records = 0;
@@ -115,10 +143,15 @@ class Store {
   // there, a missing or empty store file is an alarm, not a fresh start.
   static std::string marker_path(const std::string& path);
 
-  // PRAGMA integrity_check plus "every stored complaint and event is JSON":
-  // "" when sound, else what is wrong. Open runs it; so does the purge (the
-  // engine's hourly pass). A store that failed it refuses every write.
+  // PRAGMA integrity_check: "" when the file is sound, else what is wrong.
+  // Open runs it; so does the purge (the engine's hourly pass). A store that
+  // failed it refuses every write.
   std::string integrity_problem();
+  // Rows whose JSON cannot be read, in a file SQLite finds sound. These do
+  // not stop the desk: new complaints are still stored (the first-inquiry
+  // duty), the rows are held at claim and never sent, and the sync status
+  // raises an alert (read_sync_status).
+  UnreadableRows unreadable_rows();
 
   // --- writes from the kiosk --------------------------------------------
   // Validates, fills id / ticket / kiosk_id / created_at where empty, and in
@@ -135,6 +168,7 @@ class Store {
 
   // --- the outbox, for the sync engine ----------------------------------
   // Claims up to max items in seq order, leased to owner until now+lease_ms.
+  // An item whose stored JSON cannot be read is held instead (never sent).
   // Complaints: pending ones (and in-flight ones whose lease expired).
   // Events: only those whose complaint is delivered and that have no earlier
   // undelivered event of the same complaint.
@@ -154,6 +188,23 @@ class Store {
   // retry (in the same transaction), naming actor: callers add none of their own.
   int64_t retry_held(std::string_view actor = "staff");
   OutboxCounts outbox_counts();
+
+  // --- ticket conflicts --------------------------------------------------
+  // The gateway answered a complaint's item with ticket_conflict (sent_ticket:
+  // the ticket in what was sent; platform_last_ticket: the answer's optional
+  // last_ticket, "" when absent). In ONE transaction: the complaint gets a
+  // ticket beyond any this store used, gave up, or learned from the
+  // platform (the counter advances past it, in bigger steps when conflicts
+  // repeat), a TicketChange for staff, an audit record, and the item is
+  // pending again, due now, with the same id (exactly once still holds).
+  // From the max_conflicts-th conflict of one complaint on, it is held instead.
+  ReticketResult reticket(int64_t seq, std::string_view sent_ticket, std::string_view platform_last_ticket,
+                          int max_conflicts);
+  // Ticket changes, oldest first; unacknowledged_only: those staff have not seen.
+  std::vector<TicketChange> ticket_changes(bool unacknowledged_only = true, size_t limit = 1000);
+  // Staff have told the consumer: marks the complaint's changes seen (audited,
+  // naming actor). Returns how many; complaint_id "" acknowledges all.
+  int64_t acknowledge_ticket_changes(std::string_view complaint_id, std::string_view actor);
   std::vector<OutboxItem> outbox_items(OutboxState state, size_t limit = 1000);
   int64_t next_due_ms();  // earliest not_before_ms of pending items (0 if none)
 
@@ -181,6 +232,7 @@ class Store {
 
   // --- reads -------------------------------------------------------------
   std::optional<Complaint> complaint(const std::string& id);
+  // Also by a ticket given up after a conflict (the one the consumer holds).
   std::optional<Complaint> complaint_by_ticket(const std::string& ticket);
 
   // --- the audit log -----------------------------------------------------

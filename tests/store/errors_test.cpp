@@ -109,7 +109,11 @@ TEST_F(StoreErrors, AnIndexThatNoLongerMatchesItsTableIsFoundAtOpen) {
   EXPECT_EQ(read_bytes(path), bytes) << "never written";
 }
 
-TEST_F(StoreErrors, AComplaintRowThatIsNoLongerJsonIsFoundAtOpen) {
+// Product decision (经营者首问制度: the desk must take complaints at once):
+// only damage SQLite itself sees refuses writes (the tests above). A row
+// whose JSON cannot be read is found, held at claim and never sent, and
+// new complaints are still stored. (Before: the whole store refused at open.)
+TEST_F(StoreErrors, AComplaintRowThatIsNoLongerJsonIsHeldAndTheStoreStillTakesComplaints) {
   {
     Store s(path, options_with(clock));
     for (int i = 0; i < 3; ++i) s.submit_complaint(sample_complaint());
@@ -120,9 +124,36 @@ TEST_F(StoreErrors, AComplaintRowThatIsNoLongerJsonIsFoundAtOpen) {
   bytes[at] = 'X';
   write_bytes(path, bytes);
   ASSERT_EQ(query_text(path, "PRAGMA integrity_check"), "ok") << "SQLite cannot see this";
-  EXPECT_EQ(open_error(), StoreError::Kind::corrupt);
-  EXPECT_NE(message.find("1 complaint"), std::string::npos) << message;
-  EXPECT_EQ(read_bytes(path), bytes);
+  Store s(path, options_with(clock));
+  EXPECT_EQ(s.integrity_problem(), "");
+  EXPECT_EQ(s.unreadable_rows().complaints, 1);
+  SubmitResult fresh = s.submit_complaint(sample_complaint());
+  EXPECT_FALSE(fresh.ticket.empty());
+  std::vector<OutboxItem> claimed = s.claim(OutboxKind::complaint, 10, "w", 60'000);
+  ASSERT_EQ(claimed.size(), 3u) << "the two readable old ones and the new one";
+  EXPECT_EQ(claimed.back().ref_id, fresh.id);
+  for (const OutboxItem& it : claimed) EXPECT_EQ(it.payload.front(), '{');
+  std::vector<OutboxItem> held = s.outbox_items(OutboxState::held);
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_NE(held[0].last_error.find("unreadable in the local store"), std::string::npos) << held[0].last_error;
+  EXPECT_TRUE(s.claim(OutboxKind::complaint, 10, "w", 60'000).empty()) << "never claimed again by itself";
+  EXPECT_TRUE(s.verify_audit().ok);
+}
+
+// All of a claim's first items unreadable: the readable ones behind them
+// still come in the same claim.
+TEST_F(StoreErrors, AClaimOfOnlyUnreadableRowsGoesOnToTheReadableOnes) {
+  Store s(path, options_with(clock));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(s.submit_complaint(sample_complaint()).id);
+  for (int i = 0; i < 2; ++i)
+    ASSERT_EQ(sqlite3_exec(s.handle(), ("UPDATE complaints SET json = 'x' WHERE id = '" + ids[i] + "'").c_str(),
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+  std::vector<OutboxItem> claimed = s.claim(OutboxKind::complaint, 2, "w", 60'000);
+  ASSERT_EQ(claimed.size(), 2u);
+  EXPECT_EQ(claimed[0].ref_id, ids[2]);
+  EXPECT_EQ(s.outbox_counts().held, 2);
 }
 
 TEST_F(StoreErrors, AStoreThatWasThereAndIsNowEmptyOrGoneIsAnAlarmNotAFreshStart) {
