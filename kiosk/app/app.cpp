@@ -260,6 +260,12 @@ void App::update_idle() {
 
 int64_t App::next_deadline_ms() const {
   if (full_redraw_) return now_ms();
+  const int64_t d = screen_deadline_ms();
+  if (frame_wanted_ms_ <= 0) return d;
+  return d > 0 ? std::min(d, frame_wanted_ms_) : frame_wanted_ms_;
+}
+
+int64_t App::screen_deadline_ms() const {
   if (takeover) return now_ms() + 1000;
   const int64_t idle = idle_deadline_ms();
   // The done screen masks the phone after its first seconds.
@@ -431,6 +437,7 @@ void App::frame() {
   layout_theme(ui_, io.DisplaySize, large_);
   ui_.time_s = static_cast<double>(now_ms() % 86'400'000) / 1000.0;
   ui_.animating = false;
+  ui_.next_frame_in_s = -1;
   ui_.compact = false;
   ui_.anim_rects.clear();
   ui_.disabled_tap_id.clear();
@@ -478,8 +485,7 @@ void App::frame() {
     draw_header();
     if (show_steps) {
       std::vector<std::string> labels;
-      if (!ui_.portrait)
-        for (int i = 0; i < kWizardSteps; ++i) labels.push_back(tr(std::string("steps.") + step_key(wizard_step(i))));
+      for (int i = 0; i < kWizardSteps; ++i) labels.push_back(tr(std::string("steps.") + step_key(wizard_step(i))));
       step_indicator(ImRect(ImVec2(m.margin, m.header_h + 12), ImVec2(D.x - m.margin, m.header_h + m.steps_h)),
                      wizard_index(step), kWizardSteps, labels);
     }
@@ -505,6 +511,7 @@ void App::frame() {
   note_screen();
   const bool pulse = step == Step::welcome && env_.animate && overlay == Overlay::none;
   animating_ = ui_.animating || pulse;
+  frame_wanted_ms_ = ui_.next_frame_in_s >= 0 ? now_ms() + static_cast<int64_t>(ui_.next_frame_in_s * 1000) : 0;
   // Only the pulse moves (nothing else asked for frames): it is all that needs redrawing.
   anim_partial_ = pulse && !ui_.animating && !ui_.anim_rects.empty() && !full_redraw_;
   if (full_redraw_ && !takeover && !ui_.screen_fresh) full_redraw_ = false;

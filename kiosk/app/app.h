@@ -147,6 +147,7 @@ class App {
   void staff_gesture();
   void note_screen();
   int64_t idle_deadline_ms() const;
+  int64_t screen_deadline_ms() const;  // the idle timeout, the countdown, the phone mask
 
   AppEnv env_;
   I18n& i18n_;
@@ -155,6 +156,7 @@ class App {
   HitRegistry hits_;
   bool large_ = false;
   bool animating_ = false;
+  int64_t frame_wanted_ms_ = 0;  // a widget asked for a frame by then (Ui::next_frame_in_s)
   bool anim_partial_ = false;
   std::vector<ImRect> anim_rects_;
   std::vector<FieldError> errors_;

@@ -15,7 +15,7 @@ void run_export(StaffMode& s, App& app) {
   if (!s.reports || !s.session) return;
   std::error_code ec;
   if (!std::filesystem::is_directory(app.config().export_dir, ec)) {
-    s.notice_error(trf("staff.export.no_dir", {{"dir", app.config().export_dir}}));
+    s.notice_error(tr("staff.export.no_dir"));
     return;
   }
   ExportRequest req;
@@ -107,7 +107,7 @@ void staff_export(StaffMode& s, App& app) {
   const Palette& p = ui().pal;
   const Metrics& m = ui().m;
   const float W = staff_content_begin(s, app, "staff.content.export", 1200);
-  section_title(tr("staff.export.title"), trf("staff.export.sub", {{"dir", app.config().export_dir}}));
+  section_title(tr("staff.export.title"), tr("staff.export.sub"));
   static const int periods[] = {7, 30, 90, 365};
   std::vector<ChipItem> chips;
   for (int d : periods)
@@ -120,7 +120,7 @@ void staff_export(StaffMode& s, App& app) {
   space(m.gap);
   std::error_code ec;
   const bool mounted = std::filesystem::is_directory(app.config().export_dir, ec);
-  if (!mounted) message_line(ICON_WARNING, trf("staff.export.no_dir", {{"dir", app.config().export_dir}}), p.error, W);
+  if (!mounted) message_line(ICON_WARNING, tr("staff.export.no_dir"), p.error, W);
   ImRect r = take(ImVec2(std::min(W, 600.0f), m.button_h));
   if (button("staff.export.go", r, tr("staff.export.go"), ICON_DESCRIPTION, ButtonStyle::primary, mounted)) {
     if (s.export_personal) {

@@ -415,4 +415,9 @@ std::string time_text(int64_t unix_ms, int tz_offset_minutes) {
   return t.substr(0, 10) + " " + t.substr(11, 5);
 }
 
+std::string time_text(const std::string& rfc3339, int tz_offset_minutes) {
+  const std::optional<int64_t> s = parse_rfc3339(rfc3339);
+  return s ? time_text(*s * 1000, tz_offset_minutes) : rfc3339;
+}
+
 }  // namespace odr::kiosk

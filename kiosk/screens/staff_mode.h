@@ -159,5 +159,7 @@ ImU32 outcome_colour(const std::string& outcome);
 const char* outcome_icon(const std::string& outcome);
 std::string money_text(int64_t fen);  // ¥1,299.00
 std::string time_text(int64_t unix_ms, int tz_offset_minutes);  // 2026-03-10 14:05
+// The same for an RFC 3339 time as the engine keeps it (what is not one shows as it is).
+std::string time_text(const std::string& rfc3339, int tz_offset_minutes);
 
 }  // namespace odr::kiosk

@@ -26,6 +26,7 @@ void staff_sync(StaffMode& s, App& app) {
     return;
   }
   const SyncStatus& st = *s.sync_status;
+  const int tz = app.config().tz_offset_minutes;
   if (app.config().gateway.base_url.empty()) message_line(ICON_INFO, tr("staff.sync.offline_mode"), p.text_muted, W);
   if (!st.reachable)
     message_line(ICON_HELP, tr("staff.sync.never"), p.text_muted, W);
@@ -34,14 +35,15 @@ void staff_sync(StaffMode& s, App& app) {
   else
     message_line(ICON_WARNING, tr("staff.sync.unreachable"), p.error, W);
   message_line(ICON_SCHEDULE,
-               trf("staff.sync.last_success", {{"time", st.last_success.empty() ? tr("staff.sync.none") : st.last_success}}),
+               trf("staff.sync.last_success",
+                   {{"time", st.last_success.empty() ? tr("staff.sync.none") : time_text(st.last_success, tz)}}),
                p.text, W);
   char off[32];
   std::snprintf(off, sizeof off, "%+lld", static_cast<long long>(st.clock_offset_s));
   message_line(ICON_TIMER, trf("staff.sync.clock", {{"s", off}}),
                st.clock_offset_s > 60 || st.clock_offset_s < -60 ? p.error : p.text, W);
   if (!st.last_error.empty())
-    message_line(ICON_ERROR_OUTLINE, trf("staff.sync.last_error", {{"error", st.last_error}, {"time", st.last_error_at}}),
+    message_line(ICON_ERROR_OUTLINE, trf("staff.sync.last_error", {{"error", st.last_error}, {"time", time_text(st.last_error_at, tz)}}),
                  p.text_muted, W);
   if (!st.stopped.empty()) message_line(ICON_REPORT_PROBLEM, trf("staff.sync.stopped", {{"why", st.stopped}}), p.error, W);
   for (const SyncAlert& a : st.alerts)

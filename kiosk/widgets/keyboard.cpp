@@ -77,12 +77,14 @@ KeyboardMode effective_mode(const KeyboardState& st, FieldKind kind) {
 }
 
 // glyph_px > 0: the label drawn at that size (handwriting candidates).
+// held_out: the finger is on the key now.
 bool key(const char* id, const ImRect& r, std::string_view label, KeyStyle style, bool enabled = true,
-         bool active = false, float glyph_px = 0) {
+         bool active = false, float glyph_px = 0, bool* held_out = nullptr) {
   const Palette& p = ui().pal;
   bool held = false;
   bool pressed = pressable(id, r, enabled, &held, active);
   hit_text(id, label);  // what the key shows (tests read candidates by it)
+  if (held_out) *held_out = held;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImU32 fill, text = p.text;
   switch (style) {
@@ -121,6 +123,41 @@ void insert(EditTarget& t, std::string_view s, KeyboardAction& act) {
 
 void backspace(EditTarget& t, KeyboardAction& act) {
   if (t.text && field_backspace(*t.text)) act = KeyboardAction::edited;
+}
+
+void clear_field(EditTarget& t, KeyboardAction& act) {
+  if (!t.text || t.text->empty()) return;
+  while (field_backspace(*t.text)) {
+  }
+  act = KeyboardAction::edited;
+}
+
+// A held backspace goes on deleting, as on a phone: after kRepeatDelayS,
+// 10 a second, then 20 a second after 2 s. A tap deletes one, on release.
+constexpr double kRepeatDelayS = 0.5, kRepeatS = 0.1, kFastAfterS = 2.0, kFastRepeatS = 0.05;
+
+int repeats_due(double held_s) {
+  if (held_s < kRepeatDelayS) return 0;
+  const double slow_end = std::min(held_s, kFastAfterS);
+  int n = 1 + static_cast<int>((slow_end - kRepeatDelayS) / kRepeatS);
+  if (held_s > kFastAfterS) n += static_cast<int>((held_s - kFastAfterS) / kFastRepeatS);
+  return n;
+}
+
+// How many characters the backspace key deletes this frame.
+int backspace_key(KeyboardState& st, const char* id, const ImRect& r) {
+  bool held = false;
+  const bool released = key(id, r, ICON_BACKSPACE, KeyStyle::special, true, false, 0, &held);
+  if (held) {
+    ui().frame_within(kFastRepeatS);  // the repeats come without further input
+    const int due = repeats_due(ImGui::GetIO().MouseDownDuration[0]);
+    const int n = due - st.repeats_done;
+    st.repeats_done = due;
+    return n;
+  }
+  const int n = released && st.repeats_done == 0 ? 1 : 0;
+  st.repeats_done = 0;
+  return n;
 }
 
 std::string upper(std::string_view s) {
@@ -214,6 +251,16 @@ void draw_top_bar(KeyboardState& st, KeyboardMode mode, const Geometry& g, const
   }
   ImRect hide(ImVec2(bar.Max.x - g.unit * 1.6f, y), ImVec2(bar.Max.x, y + h));
   if (key("kb.hide", hide, ICON_KEYBOARD_HIDE, KeyStyle::special)) act = KeyboardAction::hide;
+  // Start the field again (the keypad has its own key for it).
+  if (mode != KeyboardMode::keypad && t.text && !t.text->empty()) {
+    const char* label = tr("kb.clear_field");
+    const float w = measure(font_for(FontRole::body, label), label).x + 56;
+    if (key("kb.clear_field", ImRect(ImVec2(hide.Min.x - g.gap - w, y), ImVec2(hide.Min.x - g.gap, y + h)), label,
+            KeyStyle::special)) {
+      if (st.pinyin) st.pinyin->reset();
+      clear_field(t, act);
+    }
+  }
 }
 
 void draw_pinyin_strip(KeyboardState& st, const Geometry& g, const ImRect& strip, EditTarget& t, KeyboardAction& act) {
@@ -248,7 +295,7 @@ void draw_pinyin_strip(KeyboardState& st, const Geometry& g, const ImRect& strip
   if (key("kb.cand.next", next, ICON_CHEVRON_RIGHT, KeyStyle::special, c.has_next_page)) st.pinyin->change_page(+1);
 }
 
-void draw_keypad(KeyboardState&, const Geometry& g, const ImRect& area, EditTarget& t, KeyboardAction& act) {
+void draw_keypad(KeyboardState& st, const Geometry& g, const ImRect& area, EditTarget& t, KeyboardAction& act) {
   const float x0 = area.Min.x, y0 = area.Min.y;
   auto cell = [&](int col, int row, int rows = 1) {
     float x = x0 + col * (g.unit + g.gap), y = y0 + row * (g.key_h + g.gap);
@@ -262,12 +309,8 @@ void draw_keypad(KeyboardState&, const Geometry& g, const ImRect& area, EditTarg
   const bool dot = t.kind == FieldKind::amount;
   if (key("kp.dot", cell(0, 3), dot ? "." : "", KeyStyle::special, dot)) insert(t, ".", act);
   if (key("kp.0", cell(1, 3), "0", KeyStyle::letter)) insert(t, "0", act);
-  if (key("kp.clear", cell(2, 3), tr("kb.clear"), KeyStyle::special) && t.text && !t.text->empty()) {
-    while (field_backspace(*t.text)) {
-    }
-    act = KeyboardAction::edited;
-  }
-  if (key("kp.backspace", cell(3, 0), ICON_BACKSPACE, KeyStyle::special)) backspace(t, act);
+  if (key("kp.clear", cell(2, 3), tr("kb.clear"), KeyStyle::special)) clear_field(t, act);
+  for (int n = backspace_key(st, "kp.backspace", cell(3, 0)); n > 0; --n) backspace(t, act);
   if (key("kp.done", cell(3, 1, 3), tr("kb.done"), KeyStyle::accent)) act = KeyboardAction::enter;
 }
 
@@ -289,7 +332,7 @@ void commit_handwriting(KeyboardState& st, EditTarget& t, KeyboardAction& act, s
   st.hw_candidates.clear();
   // The field above was drawn before this (a pause ends in a frame no touch
   // asked for): one more frame shows the character in it.
-  ui().animating = true;
+  ui().frame_within(0);
 }
 
 // The pad: a copybook cross, the hint while empty, the ink; strokes in, candidates out.
@@ -333,10 +376,11 @@ void handwriting_pad(KeyboardState& st, const ImRect& pad, EditTarget& t, Keyboa
     recognize(st, pad.GetSize());
   } else if (!st.hw_candidates.empty()) {
     // A pause after the last stroke: the character is finished.
-    if (ImGui::GetTime() - st.last_stroke_end_s >= kHandwritingCommitPauseS)
+    const double left = kHandwritingCommitPauseS - (ImGui::GetTime() - st.last_stroke_end_s);
+    if (left <= 0)
       commit_handwriting(st, t, act);
     else
-      ui().animating = true;  // come back when the pause is over
+      ui().frame_within(left);  // come back when the pause is over
   }
   for (const input::Stroke& s : st.strokes) {
     for (size_t i = 0; i < s.size(); ++i) {
@@ -395,7 +439,7 @@ void draw_handwriting(KeyboardState& st, const Geometry& g, const ImRect& area, 
   if (key("kb.space", next(3), tr("kb.space"), KeyStyle::letter)) insert(t, " ", act);
   if (key("kb.key.，", next(1), "，", KeyStyle::letter)) insert(t, "，", act);
   if (key("kb.key.。", next(1), "。", KeyStyle::letter)) insert(t, "。", act);
-  if (key("kb.backspace", next(1), ICON_BACKSPACE, KeyStyle::special)) backspace(t, act);
+  for (int n = backspace_key(st, "kb.backspace", next(1)); n > 0; --n) backspace(t, act);
   ImRect enter(ImVec2(x, y), ImVec2(area.Max.x, y + g.key_h));
   bool multi = t.kind == FieldKind::multiline;
   if (key("kb.enter", enter, multi ? ICON_KEYBOARD_RETURN : tr("kb.done"), KeyStyle::accent)) {
@@ -478,7 +522,7 @@ void draw_keys(KeyboardState& st, KeyboardMode mode, const Geometry& g, const Im
     if (key("kb.sym", sym, st.symbol_page == 0 ? "#+=" : "123", KeyStyle::special)) st.symbol_page ^= 1;
   }
   ImRect bs(ImVec2(area.Max.x - units(g, 1.5f), row_y(2)), ImVec2(area.Max.x, row_y(2) + g.key_h));
-  if (key("kb.backspace", bs, ICON_BACKSPACE, KeyStyle::special)) {
+  for (int n = backspace_key(st, "kb.backspace", bs); n > 0; --n) {
     if (live_pinyin && st.pinyin->composing()) {
       st.pinyin->press('\b');
       act = act == KeyboardAction::none ? KeyboardAction::edited : act;

@@ -41,6 +41,7 @@ struct KeyboardState {
   std::vector<input::Stroke> strokes;
   bool drawing = false;
   double last_stroke_end_s = 0;  // ImGui time the finger last left the pad
+  int repeats_done = 0;          // a held backspace: deletions made so far
   std::vector<std::string> hw_candidates;
   double last_hw_ms = 0;     // how long the last recognition took (the bench reads it)
   std::string hint;          // a short notice (e.g. "pinyin is starting")

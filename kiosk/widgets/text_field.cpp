@@ -45,7 +45,8 @@ bool text_field(const TextFieldSpec& spec, float width) {
   ImU32 border = focused ? p.accent : (has_error ? p.error : p.outline);
   if (focused) dl->AddRectFilled(ImVec2(box.Min.x - 5, box.Min.y - 5), ImVec2(box.Max.x + 5, box.Max.y + 5),
                                  p.accent_soft, m.radius + 5);
-  dl->AddRectFilled(box.Min, box.Max, held ? p.pressed : p.surface, m.radius);
+  const bool empty = spec.value.empty() && preedit.empty();
+  dl->AddRectFilled(box.Min, box.Max, held ? p.pressed : (empty && !focused ? p.field_empty : p.surface), m.radius);
   float bw = focused || has_error ? 3.0f : 2.0f;
   dl->AddRect(ImVec2(box.Min.x + bw * 0.5f, box.Min.y + bw * 0.5f), ImVec2(box.Max.x - bw * 0.5f, box.Max.y - bw * 0.5f),
               border, m.radius, 0, bw);
@@ -62,13 +63,14 @@ bool text_field(const TextFieldSpec& spec, float width) {
     x += measure(f, spec.prefix).x + 8;
   }
   const float text_w = box.Max.x - pad_x - x;
-  ImGui::PushClipRect(box.Min, box.Max, true);
-  if (spec.value.empty() && preedit.empty()) {
+  // Text stays right of the icon and prefix: a long line scrolls under this edge, not over them.
+  ImGui::PushClipRect(ImVec2(x - 2, box.Min.y), ImVec2(box.Max.x - 8, box.Max.y), true);
+  if (empty) {
     ImFont* fh = font_for(FontRole::body, spec.hint);
     if (lines == 1)
-      draw_text(dl, fh, ImVec2(x, y0), p.text_muted, ellipsize(fh, spec.hint, text_w - 8));
+      draw_text(dl, fh, ImVec2(x, y0), p.placeholder, ellipsize(fh, spec.hint, text_w - 8));
     else
-      draw_wrapped(dl, fh, ImVec2(x, y0), text_w, p.text_muted, spec.hint);
+      draw_wrapped(dl, fh, ImVec2(x, y0), text_w, p.placeholder, spec.hint);
     if (focused) dl->AddRectFilled(ImVec2(x, y0 + 2), ImVec2(x + 3, y0 + f->FontSize - 2), p.accent);
   } else {
     // Value then preedit; long text shows its end, where the caret is.

@@ -29,7 +29,7 @@ void layout_theme(Ui& u, ImVec2 display, bool large) {
   m.chip_h = IM_ROUND(84 * s);
   m.field_h = IM_ROUND(92 * s);
   m.header_h = IM_ROUND(104 * std::min(s, 1.1f));
-  m.steps_h = u.portrait ? IM_ROUND(88 * std::min(s, 1.1f)) : IM_ROUND(96 * std::min(s, 1.1f));
+  m.steps_h = IM_ROUND(96 * std::min(s, 1.1f));  // the dots and a line of step names under them
   m.footer_h = IM_ROUND(140 * std::min(s, 1.1f));
   u.m = m;
 }

@@ -4,6 +4,8 @@
 // current context): fonts, theme, hit registry, clock.
 #pragma once
 #include <imgui.h>
+
+#include <algorithm>
 #include <imgui_internal.h>
 
 #include <string>
@@ -22,6 +24,10 @@ struct Palette {
   ImU32 text = IM_COL32(0x16, 0x1E, 0x2E, 0xFF);
   ImU32 text_muted = IM_COL32(0x4E, 0x5A, 0x6E, 0xFF);
   ImU32 border = IM_COL32(0xCF, 0xD7, 0xE3, 0xFF);       // dividers and card edges (decoration)
+  // An empty field: a sunken fill and a lighter hint (4.9:1 on it), so an
+  // example such as "例如：299" never looks typed in already.
+  ImU32 field_empty = IM_COL32(0xF3, 0xF5, 0xF9, 0xFF);
+  ImU32 placeholder = IM_COL32(0x5F, 0x6B, 0x7D, 0xFF);
   // Edges that show where a control is (fields, keys): >= 3:1 against white,
   // the page and the keyboard tray (WCAG 1.4.11, non-text contrast).
   ImU32 outline = IM_COL32(0x76, 0x83, 0x9A, 0xFF);
@@ -65,6 +71,11 @@ struct Ui {
   ImVec2 display{1920, 1080};
   double time_s = 0;      // for animations
   bool animating = false; // set by widgets during a frame that want another frame soon
+  // A widget that needs a frame at a given time (a held key's next repeat, the
+  // end of a handwriting pause): seconds from now; < 0 none. Sooner than
+  // animation frames, which may be 0.25 s apart.
+  double next_frame_in_s = -1;
+  void frame_within(double s) { next_frame_in_s = next_frame_in_s < 0 ? s : std::min(next_frame_in_s, s); }
   // Where the animation is, when it is all that changes: the platform may then
   // redraw only this part of the screen (a software renderer's saving).
   ImVector<ImRect> anim_rects;

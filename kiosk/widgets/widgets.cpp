@@ -192,6 +192,24 @@ std::string ellipsize(ImFont* f, std::string_view s, float width) {
   return out + "…";
 }
 
+FittedText fit_text(ImFont* f, std::string_view s, float width, float min_scale) {
+  FittedText t{std::string(s), f ? f->FontSize : 0, measure(f, s)};
+  if (!f || t.extent.x <= width || s.empty()) return t;
+  t.size = f->FontSize * std::max(min_scale, width / t.extent.x);
+  auto extent = [&](std::string_view x) { return f->CalcTextSizeA(t.size, FLT_MAX, 0, x.data(), x.data() + x.size()); };
+  t.extent = extent(t.text);
+  if (t.extent.x <= width) return t;
+  const float ell = extent("…").x;
+  while (!t.text.empty() && extent(t.text).x + ell > width) pop_codepoint(t.text);
+  t.text += "…";
+  t.extent = extent(t.text);
+  return t;
+}
+
+void draw_fitted(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const FittedText& t) {
+  if (f) draw_text_sized(dl, f, t.size, ImVec2(pos.x, pos.y + (f->FontSize - t.size) * 0.5f), col, t.text);
+}
+
 // --- surfaces ---------------------------------------------------------------
 
 void draw_shadow(ImDrawList* dl, const ImRect& r, float radius, float strength) {
@@ -257,15 +275,14 @@ bool button(const char* id, const ImRect& r, std::string_view label, const char*
   if (k.fill) dl->AddRectFilled(r.Min, r.Max, k.fill, rad);
   if (k.border) dl->AddRect(ImVec2(r.Min.x + 1, r.Min.y + 1), ImVec2(r.Max.x - 1, r.Max.y - 1), k.border, rad, 0, 2);
   ImFont* f = font_for(role, label);
-  ImVec2 ls = measure(f, label);
   float iw = icon ? measure(f, icon).x : 0;
   float gap = icon && !label.empty() ? 12 : 0;
-  float total = std::min(ls.x + iw + gap, r.GetWidth() - 24);
+  const FittedText shown = fit_text(f, label, r.GetWidth() - 24 - iw - gap);
+  float total = std::min(shown.extent.x + iw + gap, r.GetWidth() - 24);
   float x = r.Min.x + (r.GetWidth() - total) * 0.5f;
   float y = r.Min.y + (r.GetHeight() - f->FontSize) * 0.5f + (held ? 1 : 0);
   if (icon) draw_text(dl, f, ImVec2(x, y), k.text, icon);
-  std::string shown = ellipsize(f, label, r.GetWidth() - 24 - iw - gap);
-  draw_text(dl, f, ImVec2(x + iw + gap, y), k.text, shown);
+  draw_fitted(dl, f, ImVec2(x + iw + gap, y), k.text, shown);
   return pressed;
 }
 
@@ -309,7 +326,7 @@ bool chip(const char* id, const ImRect& r, std::string_view label, bool selected
     draw_text(dl, font(FontRole::body), ImVec2(x, y), selected ? p.accent : p.text_muted, icon);
     x += measure(font(FontRole::body), icon).x + 12;
   }
-  draw_text(dl, f, ImVec2(x, y), selected ? p.accent_pressed : p.text, ellipsize(f, label, r.Max.x - x - 20));
+  draw_fitted(dl, f, ImVec2(x, y), selected ? p.accent_pressed : p.text, fit_text(f, label, r.Max.x - x - 20));
   return pressed;
 }
 
@@ -360,8 +377,8 @@ bool choice_card(const char* id, const ImRect& r, const char* icon, std::string_
   ImFont* fs = font_for(FontRole::body, sub);
   float th = line_height(ft), sh = sub.empty() ? 0 : line_height(fs);
   float y = r.GetCenter().y - (th + sh) * 0.5f;
-  draw_text(dl, ft, ImVec2(x, y), p.text, ellipsize(ft, title, right - x));
-  if (!sub.empty()) draw_text(dl, fs, ImVec2(x, y + th), p.text_muted, ellipsize(fs, sub, right - x));
+  draw_fitted(dl, ft, ImVec2(x, y), p.text, fit_text(ft, title, right - x));
+  if (!sub.empty()) draw_fitted(dl, fs, ImVec2(x, y + th), p.text_muted, fit_text(fs, sub, right - x));
   if (selected) {
     ImVec2 cs = measure(f, ICON_CHECK_CIRCLE);
     draw_text(dl, f, ImVec2(r.Max.x - pad - cs.x, r.GetCenter().y - f->FontSize * 0.5f), p.accent, ICON_CHECK_CIRCLE);
@@ -447,11 +464,14 @@ void step_indicator(const ImRect& r, int current, int count, const std::vector<s
       draw_text(dl, f, ImVec2(c.x - s.x * 0.5f, c.y - f->FontSize * 0.5f), i == current ? p.on_accent : p.text_muted,
                 n);
     }
-    if (with_labels && i < static_cast<int>(labels.size())) {
+    // Every step's name where there is room; on a narrow (portrait) screen
+    // only the current one's, under its dot, kept inside the row.
+    const bool each = seg >= 170;
+    if (with_labels && i < static_cast<int>(labels.size()) && (each || i == current)) {
       ImFont* fl = font_for(FontRole::body, labels[i]);
-      std::string l = ellipsize(fl, labels[i], seg - 12);
-      ImVec2 s = measure(fl, l);
-      draw_text(dl, fl, ImVec2(c.x - s.x * 0.5f, cy + d * 0.5f + 6), i == current ? p.text : p.text_muted, l);
+      const FittedText l = fit_text(fl, labels[i], each ? seg - 12 : r.GetWidth(), 0.7f);
+      const float lx = std::clamp(c.x - l.extent.x * 0.5f, r.Min.x, r.Max.x - l.extent.x);
+      draw_fitted(dl, fl, ImVec2(lx, cy + d * 0.5f + 6), i == current ? p.text : p.text_muted, l);
     }
   }
 }

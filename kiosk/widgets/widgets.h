@@ -49,6 +49,17 @@ void draw_text_centered(ImDrawList* dl, ImFont* f, const ImRect& r, ImU32 col, s
 void draw_text_centered_sized(ImDrawList* dl, ImFont* f, float size, const ImRect& r, ImU32 col, std::string_view s);
 // An icon glyph centred on a point by its drawn shape (not its line box).
 void draw_icon_centered(ImDrawList* dl, ImFont* f, ImVec2 center, ImU32 col, const char* icon);
+// Text that must fit a width: drawn smaller (down to min_scale of its size)
+// before anything is cut, and cut with "…" only below that. (English in
+// large-text mode was cut to "What happe…" where a slightly smaller size fits.)
+struct FittedText {
+  std::string text;
+  float size = 0;  // pixels to draw it at
+  ImVec2 extent;
+};
+FittedText fit_text(ImFont* f, std::string_view s, float width, float min_scale = 0.8f);
+// At pos, centred vertically within the font's own line height.
+void draw_fitted(ImDrawList* dl, ImFont* f, ImVec2 pos, ImU32 col, const FittedText& t);
 // Shortens with "…" to fit width.
 std::string ellipsize(ImFont* f, std::string_view s, float width);
 

@@ -467,11 +467,21 @@ ExportResult Reports::export_period(const ExportRequest& req) {
   }
 
   std::string csv = "\xEF\xBB\xBF";  // BOM: spreadsheets then read UTF-8, not the local code page
-  csv +=
-      "ticket,case_no,created_at,outcome,status,platform_status,due_date,sync_state,respondent,credit_code,booth,"
-      "category_kind,category_code,problems,purchase_item,purchase_date,purchase_amount_fen,demand_types,"
-      "demand_amount_fen,first_response_at,concluded_at,satisfaction,compensation_prepaid_fen,consumer_name,"
-      "consumer_phone,consumer_address,description\r\n";
+  // Headers a Chinese clerk reads, each with its field name for whoever
+  // imports the file (the JSON beside it uses the field names alone).
+  static const char* const kColumns[][2] = {
+      {"工单号", "ticket"}, {"平台案件号", "case_no"}, {"登记时间", "created_at"}, {"处理结果", "outcome"},
+      {"状态", "status"}, {"平台状态", "platform_status"}, {"处理期限", "due_date"}, {"同步状态", "sync_state"},
+      {"被投诉方", "respondent"}, {"统一社会信用代码", "credit_code"}, {"铺位号", "booth"},
+      {"投诉类型", "category_kind"}, {"分类代码", "category_code"}, {"问题", "problems"},
+      {"商品或服务", "purchase_item"}, {"购买日期", "purchase_date"}, {"金额（分）", "purchase_amount_fen"},
+      {"诉求", "demand_types"}, {"诉求金额（分）", "demand_amount_fen"}, {"首次响应时间", "first_response_at"},
+      {"办结时间", "concluded_at"}, {"满意度", "satisfaction"}, {"先行赔付（分）", "compensation_prepaid_fen"},
+      {"投诉人", "consumer_name"}, {"联系电话", "consumer_phone"}, {"地址", "consumer_address"},
+      {"投诉内容", "description"}};
+  for (size_t i = 0; i < std::size(kColumns); ++i)
+    csv += (i ? "," : "") + csv_cell(std::string(kColumns[i][0]) + " " + kColumns[i][1]);
+  csv += "\r\n";
   nlohmann::json out_list = nlohmann::json::array();
   for (Item& it : items) {
     nlohmann::json j = nlohmann::json::parse(it.json, nullptr, false);

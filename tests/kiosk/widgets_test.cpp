@@ -125,6 +125,11 @@ TEST(Theme, TextColoursHaveEnoughContrast) {
   EXPECT_GE(contrast_ratio(p.error, p.bg), 4.5f);
   EXPECT_GE(contrast_ratio(p.disabled_text, p.disabled_bg), 4.5f);
   EXPECT_GE(contrast_ratio(p.text, p.accent_soft), 4.5f);
+  EXPECT_GE(contrast_ratio(p.placeholder, p.field_empty), 4.5f);
+  EXPECT_GE(contrast_ratio(p.outline, p.field_empty), 3.0f);  // the empty field's edge
+  // An example in an empty field must not pass for typed text: a different fill and a lighter ink.
+  EXPECT_NE(p.field_empty, p.surface);
+  EXPECT_GT(contrast_ratio(p.text, p.surface), contrast_ratio(p.placeholder, p.field_empty) * 2);
   EXPECT_NEAR(contrast_ratio(IM_COL32_BLACK, IM_COL32_WHITE), 21.0f, 0.01f);
 }
 

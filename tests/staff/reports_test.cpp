@@ -387,7 +387,9 @@ TEST_F(ReportsTest, ExportMasksPersonalDataUnlessAskedFor) {
   ExportResult r = reports->export_period(req);
   EXPECT_EQ(r.complaints, 9);
   std::string csv = read_all(r.csv_path), json = read_all(r.json_path);
-  EXPECT_EQ(csv.rfind("\xEF\xBB\xBFticket,", 0), 0u);
+  // Chinese headers for the clerk, each with its field name.
+  EXPECT_EQ(csv.rfind("\xEF\xBB\xBF工单号 ticket,平台案件号 case_no,", 0), 0u) << csv.substr(0, 80);
+  EXPECT_NE(csv.find(",联系电话 consumer_phone,"), std::string::npos);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 10);  // header + 9
   for (const std::string& text : {csv, json}) {
     EXPECT_EQ(text.find("张三"), std::string::npos);

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <set>
 
+#include "../sync/sim_harness.h"
 #include "config/config.h"
 #include "real_kiosk.h"
 #include "store/store.h"
@@ -341,6 +342,89 @@ TEST_F(RealInput, HandwritingTwoCharactersInARow) {
     if (const Hit* c = now.find("kb.hw.cand." + std::to_string(i))) cands += c->text + " ";
   ASSERT_TRUE(k.wait_for([&](const ScreenState& s) { const Hit* f = s.find(field); return f && f->text == "人大"; }, 5000))
       << "after a pause the field holds: " << k.hit(field).text << " (candidates were " << cands << ")";
+}
+
+// Backspace held down goes on deleting (a tap deletes one), and the clear
+// key empties the field, as on a phone.
+TEST_F(RealInput, HeldBackspaceRepeatsAndClearAllEmptiesTheField) {
+  start();
+  k.tap("welcome.lang.en");
+  k.tap("welcome.start");
+  ASSERT_TRUE(k.wait_step("business"));
+  const std::string field = "field.business.search";
+  fill(field, "abcdefghijkl");
+  auto text_is = [&](const std::string& want) {
+    return k.wait_for([&](const ScreenState& s) { const Hit* f = s.find(field); return f && f->text == want; }, 3000);
+  };
+  ASSERT_TRUE(text_is("abcdefghijkl")) << k.hit(field).text;
+  k.tap("kb.backspace");
+  ASSERT_TRUE(text_is("abcdefghijk")) << "a tap deleted: " << k.hit(field).text;
+  const Hit bs = k.hit("kb.backspace");
+  k.move(bs.cx(), bs.cy());
+  k.down();
+  pause_ms(800);  // past the repeat delay: some gone, not all yet
+  const std::string part = k.state().find(field)->text;
+  pause_ms(1000);
+  k.up();
+  EXPECT_LT(part.size(), 11u) << "nothing repeated after 0.8 s";
+  EXPECT_GT(part.size(), 0u) << "all gone within 0.8 s";
+  EXPECT_TRUE(text_is("")) << "after 1.8 s held: " << k.hit(field).text;
+  k.type("xyz", 5);
+  ASSERT_TRUE(text_is("xyz"));
+  k.tap("kb.clear_field");
+  EXPECT_TRUE(text_is("")) << k.hit(field).text;
+}
+
+// A clerk hands the screen to the shopper for a rating; when it comes back,
+// staff mode asks for the PIN again before anything of the complaint shows.
+TEST_F(RealInput, StaffHandBackAfterARatingNeedsThePin) {
+  start();
+  // A staff account (PIN 2468) made the way the installer makes it, and one complaint.
+  const std::string add = "printf '2468\\n' | " + std::string(getenv("ODR_BIN_DIR")) + "/kiosk-sync --config " +
+                          setup.config_path + " staff add clerk Clerk >/dev/null 2>&1";
+  ASSERT_EQ(system(add.c_str()), 0) << add;
+  Complaint c = test::valid_complaint(7);
+  std::string ticket;
+  {
+    Store store(setup.data_dir + "/odr-kiosk.db");
+    ticket = store.submit_complaint(c).ticket;
+  }
+  // Three seconds on the top-left corner opens staff mode.
+  k.move(30, 30);
+  k.down();
+  pause_ms(3600);
+  k.up();
+  auto pin_pad_ready = [](const ScreenState& s) { return s.focus == "staff.pin" && !s.guard; };
+  ASSERT_TRUE(k.wait_for(pin_pad_ready, 8000)) << "no PIN pad";
+  k.settle(150);
+  k.type("2468", 4);
+  k.tap("staff.login.submit");
+  k.tap("staff.nav.list");
+  k.tap("staff.row." + ticket);
+  // Settled on the spot (a refund of 12.50), then the shopper rates it.
+  k.tap("staff.action.settled");
+  k.tap("staff.field.amount");
+  ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.focus == "staff.field.amount"; }, 3000));
+  k.type("12.5", 4);
+  k.tap("kp.done");
+  ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return s.focus.empty(); }, 3000));
+  k.settle(300);
+  k.tap("staff.form.next");
+  k.tap("staff.confirm.yes");
+  k.tap("staff.action.satisfaction");
+  k.tap("staff.rate.4");
+  k.tap("staff.rate.submit");
+  k.tap("staff.handover.back");
+  ASSERT_TRUE(k.wait_for(pin_pad_ready, 5000)) << "the hand-back did not ask for the PIN";
+  const ScreenState locked = k.state();
+  EXPECT_EQ(locked.find("staff.action.settled"), nullptr) << "settle is reachable without the PIN";
+  EXPECT_EQ(locked.find("staff.nav.export"), nullptr) << "export is reachable without the PIN";
+  for (const auto& [id, h] : locked.hits)
+    EXPECT_EQ(h.text.find(c.consumer.phone), std::string::npos) << "the full phone shows on " << id;
+  // The same clerk's PIN goes back to the complaint they were on.
+  k.type("2468", 4);
+  k.tap("staff.login.submit");
+  EXPECT_TRUE(k.wait_visible("staff.detail.back", 5000)) << "not back on the complaint";
 }
 
 // Another X client unmaps the kiosk's window: it comes back by itself, drawn,
