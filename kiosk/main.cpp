@@ -19,7 +19,7 @@
 
 #include "app/app.h"
 #include "app/startup.h"
-#include "app/tour.h"
+#include "testing/tour.h"
 #if __has_include("screens/staff_mode.h")
 #include "screens/staff_mode.h"  // staff mode (helper "staff")
 #define ODR_HAVE_STAFF_MODE 1

@@ -1,5 +1,5 @@
 // kiosk-sync staff ... and kiosk-sync audit ... (see staff_cli.h).
-#include "staff/staff_cli.h"
+#include "kiosk-sync/staff_cli.h"
 
 #include <termios.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include <iostream>
 
 #include "staff/staff.h"
-#include "staff/staff_commands.h"
+#include "kiosk-sync/staff_commands.h"
 #include "store/store.h"
 #include "util/crypto.h"
 #include "util/time.h"

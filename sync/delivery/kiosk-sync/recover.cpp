@@ -2,7 +2,7 @@
 // page costs the rows on it and not the rest of the table: where a seek
 // fails, it tries further on with growing steps. SQLite's own `.recover`
 // (sqlite3 3.40 in Debian 12) stops with "SQL logic error" on these files.
-#include "cli/recover.h"
+#include "kiosk-sync/recover.h"
 
 #include <sqlite3.h>
 

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/import.h"
-#include "cli/recover.h"
+#include "kiosk-sync/import.h"
+#include "kiosk-sync/recover.h"
 #include "config/config.h"
 #include "engine/engine.h"
 #include "engine/sync_state.h"
@@ -26,7 +26,7 @@
 #include "util/time.h"
 #ifdef ODR_HAVE_STAFF
 #include "staff/staff.h"
-#include "staff/staff_cli.h"
+#include "kiosk-sync/staff_cli.h"
 #endif
 
 namespace {

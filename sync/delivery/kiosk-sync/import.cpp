@@ -1,4 +1,4 @@
-#include "cli/import.h"
+#include "kiosk-sync/import.h"
 
 #include <istream>
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-#include "app/tour.h"
+#include "testing/tour.h"
 
 #include <chrono>
 #include <thread>
