@@ -20,22 +20,16 @@
 #include "app/app.h"
 #include "app/startup.h"
 #include "testing/tour.h"
-#if __has_include("screens/staff_mode.h")
-#include "screens/staff_mode.h"  // staff mode (helper "staff")
-#define ODR_HAVE_STAFF_MODE 1
-#endif
+#include "screens/staff_mode.h"
+#include "services/services.h"
 #include "config/config.h"
 #include "platform/loop.h"
 #include "platform/window.h"
 #include "testing/driver.h"
 #include "testing/hitmap.h"
 #include "util/time.h"
-#ifdef ODR_HAVE_SYNC
 #include "engine/engine.h"
-#endif
-#ifdef ODR_HAVE_INPUT
 #include "input/ime.h"
-#endif
 
 namespace fs = std::filesystem;
 using namespace odr;
@@ -277,18 +271,15 @@ int main(int argc, char** argv) {
   fonts->set_wake(Window::wake);
   trace("font textures uploaded");
 
-  // Chinese input engines, when built and installed.
-#ifdef ODR_HAVE_INPUT
+  // Chinese input engines.
   input::InputOptions io;
   io.user_data_dir = (fs::path(config.data_dir) / "rime").string();
   io.log_dir = (fs::path(config.data_dir) / "logs").string();
   fs::create_directories(io.log_dir, ec);
   std::unique_ptr<input::PinyinInput> pinyin;
   std::unique_ptr<input::HandwritingInput> handwriting;
-#endif
   // Pinyin deploys in the background; handwriting loads when first chosen.
   auto start_input = [&](App& app) {
-#ifdef ODR_HAVE_INPUT
     std::string ime_error;
     pinyin = input::make_pinyin_input(io, &ime_error);
     if (!pinyin) fprintf(stderr, "odr-kiosk: pinyin input off: %s\n", ime_error.c_str());
@@ -298,13 +289,9 @@ int main(int argc, char** argv) {
       if (!handwriting) fprintf(stderr, "odr-kiosk: handwriting input off: %s\n", error.c_str());
       return handwriting.get();
     });
-#else
-    (void)app;
-#endif
   };
 
   // The sync engine on its own thread, with its own store connection.
-#ifdef ODR_HAVE_SYNC
   std::unique_ptr<SyncEngine> engine;
   if (!config.gateway.base_url.empty()) {
     try {
@@ -315,7 +302,6 @@ int main(int argc, char** argv) {
       engine.reset();
     }
   }
-#endif
 
   trace("input engines and sync started");
   std::atomic<int64_t> clock_offset{0};
@@ -325,34 +311,26 @@ int main(int argc, char** argv) {
   env.animate = args.animate;
   if (tour) env.tap_guard_s = 0;  // the tour's driver taps at once; the guard has its own tests
   env.clock_ms = [&clock_offset] { return now_unix_ms() + clock_offset.load(); };
-#ifdef ODR_HAVE_SYNC
   env.on_submitted = [&engine] {
     if (engine) engine->wake();
   };
-#endif
   // Staff mode: three seconds on the top-left corner open its PIN pad.
-#ifdef ODR_HAVE_STAFF_MODE
   StaffModeEnv staff_env;
   staff_env.store = store.get();
   std::string calendar_warning;
   staff_env.calendar = load_staff_calendar(config, &calendar_warning);
   if (!calendar_warning.empty())
     fprintf(stderr, "odr-kiosk: working-day calendar: %s (deadlines shown as estimates)\n", calendar_warning.c_str());
-#ifdef ODR_HAVE_SYNC
   staff_env.wake_sync = [&engine] {
     if (engine) engine->wake();
   };
-#endif
   StaffMode staff(std::move(staff_env));
   App* staff_app = nullptr;
   env.on_staff_gesture = [&staff, &staff_app] {
     if (staff_app) staff.open(*staff_app);
   };
-#endif
   App app(std::move(env), i18n, *fonts);
-#ifdef ODR_HAVE_STAFF_MODE
   staff_app = &app;
-#endif
 
   int rc = 0;
   if (tour) {
@@ -421,11 +399,7 @@ int main(int argc, char** argv) {
     // (the GB 2312 build, pinyin's deploy): return it once both are done.
     bool trimmed = false;
     auto input_settled = [&] {
-#ifdef ODR_HAVE_INPUT
       return !pinyin || pinyin->ready();
-#else
-      return true;
-#endif
     };
     hooks.poll_resources = [&] {
       bool changed = fonts->poll();
@@ -498,12 +472,8 @@ int main(int argc, char** argv) {
     }
   }
 
-#ifdef ODR_HAVE_SYNC
   if (engine) engine->stop();
-#endif
-#ifdef ODR_HAVE_STAFF_MODE
   staff.leave(app, "shutdown");
-#endif
   app.reset_session();
   fonts->set_uploader(nullptr, nullptr);
   window.reset();

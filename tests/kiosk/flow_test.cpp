@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "app/startup.h"
+#include "services/services.h"
 #include "testing/driver.h"
 #include "util/time.h"
 

@@ -24,10 +24,8 @@
 #include "engine/sync_state.h"
 #include "protocol/signing.h"
 #include "util/time.h"
-#ifdef ODR_HAVE_STAFF
-#include "staff/staff.h"
 #include "kiosk-sync/staff_cli.h"
-#endif
+#include "staff/staff.h"
 
 namespace {
 
@@ -123,13 +121,11 @@ int cmd_status(const Args& a, const KioskConfig& config) {
     std::printf("server time    %s\n", format_rfc3339(*s.server_time, config.tz_offset_minutes).c_str());
   if (!s.stopped.empty()) std::printf("STOPPED        %s\n", s.stopped.c_str());
   for (const SyncAlert& al : s.alerts) std::printf("ALERT %-9s%s (%s)\n", al.code.c_str(), al.message.c_str(), al.at.c_str());
-#ifdef ODR_HAVE_STAFF
   LockoutStatus lock = staff_lockout(store);
   if (lock.alert)
     std::printf("ALERT staff    %d PIN lockouts in a row: someone may be guessing staff PINs (kiosk-sync staff unlock)\n",
                 lock.locks);
   if (lock.locked) std::printf("staff entry    locked for %lld s more\n", (long long)(lock.remaining_ms / 1000));
-#endif
   if (s.counts.held > 0) {
     for (const OutboxItem& it : store.outbox_items(OutboxState::held, 20))
       std::printf("  held %-9s seq %lld: %s\n", to_string(it.kind), (long long)it.seq, it.last_error.c_str());
@@ -277,12 +273,7 @@ int main(int argc, char** argv) {
     if (a.command == "import") return cmd_import(a.rest, config);
     if (a.command == "recover") return cmd_recover(a.rest, config);
     if (a.command == "staff" || a.command == "audit") {
-#ifdef ODR_HAVE_STAFF
       return a.command == "staff" ? run_staff_command(a.rest, config) : run_audit_command(a.rest, config);
-#else
-      std::fprintf(stderr, "kiosk-sync: %s commands are not available yet in this build\n", a.command.c_str());
-      return 2;
-#endif
     }
   } catch (const KeyError& e) {
     std::fprintf(stderr, "kiosk-sync: key: %s\n", e.what());
