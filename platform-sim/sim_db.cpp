@@ -103,11 +103,6 @@ std::string status_note(const std::string& status) {
 
 }  // namespace
 
-std::string mask_phone(const std::string& phone) {
-  if (phone.size() < 7) return std::string(phone.size(), '*');
-  return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
-}
-
 SimDb::SimDb(const std::string& path) : rng_(std::random_device{}()) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {

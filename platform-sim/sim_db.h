@@ -106,7 +106,4 @@ class SimDb {
   int64_t nonce_calls_ = 0;
 };
 
-// 138****1234 (protocol standard: never a full phone in a list).
-std::string mask_phone(const std::string& phone);
-
 }  // namespace odr::sim

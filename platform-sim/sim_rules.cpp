@@ -1,6 +1,7 @@
 #include "sim_rules.h"
 
 #include "model/json.h"
+#include "model/personal.h"
 #include "util/crypto.h"
 
 namespace odr::sim {
@@ -156,7 +157,7 @@ IncomingComplaint check_complaint(const json& item, const std::string& kiosk, co
   in.phone_masked = mask_phone(c.consumer.phone);
   in.channel = c.channel;
   in.created_at = c.created_at;
-  for (std::string* s : {&c.consumer.name, &c.consumer.phone, &c.consumer.address, &c.description}) wipe(*s);
+  for (std::string* s : personal_fields(c)) wipe(*s);
   return in;
 }
 

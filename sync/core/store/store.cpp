@@ -35,6 +35,7 @@
 #include <unordered_map>
 
 #include "model/json.h"
+#include "model/personal.h"
 #include "util/crypto.h"
 #include "util/time.h"
 #include "util/uuid.h"
@@ -672,9 +673,8 @@ struct PersonalDataWiper {
   Complaint& c;
   std::string& payload;
   ~PersonalDataWiper() {
-    for (std::string* s : {&c.consumer.name, &c.consumer.phone, &c.consumer.address, &c.description, &c.demand.text,
-                           &payload})
-      wipe(*s);
+    for (std::string* s : personal_fields(c)) wipe(*s);
+    wipe(payload);
   }
 };
 }  // namespace
@@ -1225,17 +1225,7 @@ int64_t Store::purge_personal_data(int64_t cutoff_ms) {
   for (Row& row : rows) {
     nlohmann::json j = parse_or_empty(row.json);
     wipe(row.json);
-    if (j.contains("consumer") && j["consumer"].is_object()) {
-      j["consumer"]["name"] = "";
-      j["consumer"]["phone"] = "";
-      j["consumer"]["address"] = "";
-    }
-    j["description"] = "";
-    // Free text may quote a name or a phone number too.
-    if (j.contains("demand") && j["demand"].is_object() && j["demand"].contains("text")) j["demand"]["text"] = "";
-    // An order number can lead back to the shopper (a web shop's account).
-    if (j.contains("purchase") && j["purchase"].is_object() && j["purchase"].contains("order_no"))
-      j["purchase"]["order_no"] = "";
+    blank_personal_json(j);  // model/personal.h: the one list
     {
       // The import key is a hash of the whole line: of the personal data too.
       Stmt up(db_, sc,

@@ -76,6 +76,9 @@ bool equal_constant_time(std::string_view a, std::string_view b) {
 }
 
 void wipe(std::string& s) {
+  // resize() within capacity does not reallocate: this reaches every byte
+  // that ever held text, not only the current size.
+  s.resize(s.capacity());
   if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
   s.clear();
 }
