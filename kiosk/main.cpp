@@ -1,7 +1,9 @@
-// odr-kiosk: the touch app. Reads the config, opens the store on this (the
-// UI) thread, starts the sync engine when a gateway is configured, and runs
-// the shopper's screens fullscreen, or the tour (--tour DIR) that writes a
-// PNG of every screen.
+// odr-kiosk: the touch app. main() reads the arguments and picks a mode:
+// the shopper's screens fullscreen (with --bench-report: start-up and idle
+// figures, then exit), or the tour (--tour DIR) that writes a PNG of every
+// screen. Both run on one Kiosk: config, fonts, the ImGui context, the
+// window, the services (store, input engines, sync engine, staff mode) and
+// the App, made in that order and torn down in reverse.
 #include <imgui.h>
 #include <malloc.h>
 #include <signal.h>
@@ -19,23 +21,14 @@
 
 #include "app/app.h"
 #include "app/startup.h"
-#include "app/tour.h"
-#if __has_include("screens/staff_mode.h")
-#include "screens/staff_mode.h"  // staff mode (helper "staff")
-#define ODR_HAVE_STAFF_MODE 1
-#endif
 #include "config/config.h"
 #include "platform/loop.h"
 #include "platform/window.h"
+#include "services/services.h"
 #include "testing/driver.h"
 #include "testing/hitmap.h"
+#include "testing/tour.h"
 #include "util/time.h"
-#ifdef ODR_HAVE_SYNC
-#include "engine/engine.h"
-#endif
-#ifdef ODR_HAVE_INPUT
-#include "input/ime.h"
-#endif
 
 namespace fs = std::filesystem;
 using namespace odr;
@@ -172,26 +165,45 @@ void start_signal_thread() {
   }).detach();
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  const double t_start = mono_ms();
-  g_t0 = t_start;
-  Args args;
-  std::string error;
-  if (!parse_args(argc, argv, args, error)) {
-    fprintf(stderr, "odr-kiosk: %s\n%s", error.c_str(), kUsage);
-    return 2;
+// The ImGui context, on a placeholder atlas until ours is built; at the end
+// the context lets go of our atlas before it goes.
+struct ImGuiContextOwner {
+  ImFontAtlas placeholder;
+  ImGuiContext* ctx = ImGui::CreateContext(&placeholder);
+  ImGuiContextOwner() { apply_imgui_style(); }
+  ~ImGuiContextOwner() {
+    ImGui::GetIO().Fonts = &placeholder;
+    ImGui::DestroyContext(ctx);
   }
-  start_signal_thread();
+};
 
-  // Config: a mistake names the key.
+// Everything the running kiosk holds. Members are declared in teardown
+// order (C++ destroys the last declared first): the App before the services
+// it uses, those before the window, the window before the ImGui context, the
+// context before the fonts it drew with.
+struct Kiosk {
+  KioskConfig config;
+  I18n i18n;
+  std::unique_ptr<FontAtlases> fonts;
+  std::unique_ptr<ImGuiContextOwner> imgui;
+  std::unique_ptr<Window> window;
+  std::unique_ptr<Services> services;
+  std::unique_ptr<App> app;
+  std::atomic<int64_t> clock_offset{0};  // the tour moves the app's clock
+
+  ~Kiosk() {
+    if (services && app) services->shutdown(*app);
+    if (fonts) fonts->set_uploader(nullptr, nullptr);  // no texture calls once the window is gone
+  }
+};
+
+// The config (a mistake names the key) and the data folder. 0 or an exit code.
+int load_kiosk_config(const Args& args, KioskConfig& config) {
   const std::string config_path = find_config(args.config);
   if (config_path.empty()) {
     fprintf(stderr, "odr-kiosk: no config file: give --config PATH (an example is config/kiosk.toml)\n");
     return 2;
   }
-  KioskConfig config;
   try {
     config = load_config(config_path);
   } catch (const ConfigError& e) {
@@ -205,7 +217,6 @@ int main(int argc, char** argv) {
     config.data_dir = fs::absolute(args.data_dir).lexically_normal().string();
     config.database.clear();
   }
-  std::error_code ec;
   // The data folder holds personal data: 0700 whatever the umask.
   try {
     prepare_data_dir(config);
@@ -213,39 +224,38 @@ int main(int argc, char** argv) {
     fprintf(stderr, "odr-kiosk: %s: %s\n", config_path.c_str(), e.what());
     return 2;
   }
+  return 0;
+}
 
+// Start-up in the order that gets the first frame on screen soonest. 0 or an exit code.
+int open_kiosk(const Args& args, Kiosk& k) {
+  if (int rc = load_kiosk_config(args, k.config)) return rc;
   // Words and fonts.
+  std::string error;
   const std::string assets = find_assets_dir(args.assets);
-  I18n i18n;
-  if (assets.empty() || !i18n.load(assets, &error)) {
+  if (assets.empty() || !k.i18n.load(assets, &error)) {
     fprintf(stderr, "odr-kiosk: translations: %s\n",
             error.empty() ? "assets/i18n not found (give --assets DIR)" : error.c_str());
     return 2;
   }
   trace("config and catalogs read");
   // The first atlas builds on a thread while the window and GL start.
-  std::unique_ptr<FontAtlases> fonts;
   try {
-    fonts = prepare_fonts(config, i18n);
+    k.fonts = prepare_fonts(k.config, k.i18n);
   } catch (const std::exception& e) {
     fprintf(stderr, "odr-kiosk: fonts: %s\n", e.what());
     return 2;
   }
-  fonts->start_first();
+  k.fonts->start_first();
   // The store, on this thread.
-  std::unique_ptr<Store> store;
   try {
-    store = std::make_unique<Store>(store_path(config), store_options(config));
+    k.services = std::make_unique<Services>(k.config);
   } catch (const StoreError& e) {
-    fprintf(stderr, "odr-kiosk: store %s: %s\n", store_path(config).c_str(), e.what());
+    fprintf(stderr, "odr-kiosk: store %s: %s\n", store_path(k.config).c_str(), e.what());
     return 3;
   }
-
   trace("store open");
-  // The window. ImGui starts on a placeholder atlas until ours is built.
-  static ImFontAtlas placeholder;
-  ImGuiContext* ctx = ImGui::CreateContext(&placeholder);
-  apply_imgui_style();
+  k.imgui = std::make_unique<ImGuiContextOwner>();
   WindowOptions wo;
   const bool tour = !args.tour.empty();
   wo.fullscreen = args.width == 0 && !tour;
@@ -253,261 +263,201 @@ int main(int argc, char** argv) {
     wo.width = args.width;
     wo.height = args.height;
   }
-  std::unique_ptr<Window> window = Window::open(wo, &error);
-  if (!window) {
+  k.window = Window::open(wo, &error);
+  if (!k.window) {
     fprintf(stderr, "odr-kiosk: %s\n", error.c_str());
-    ImGui::DestroyContext(ctx);
     return 4;
   }
   trace("window and GL context open");
-  window->clear_color = ImGui::ColorConvertU32ToFloat4(Palette{}.bg);
-  window->warm_up();
+  k.window->clear_color = ImGui::ColorConvertU32ToFloat4(Palette{}.bg);
+  k.window->warm_up();
   trace("renderer warmed up");
   try {
-    fonts->finish_first();
+    k.fonts->finish_first();
   } catch (const std::exception& e) {
     fprintf(stderr, "odr-kiosk: fonts: %s\n", e.what());
-    window.reset();
-    ImGui::DestroyContext(ctx);
     return 2;
   }
-  ImGui::GetIO().Fonts = fonts->text_atlas();
+  ImGui::GetIO().Fonts = k.fonts->text_atlas();
   trace("first font atlas built");
-  fonts->set_uploader(Window::upload_alpha, Window::release_texture);
-  fonts->set_wake(Window::wake);
+  k.fonts->set_uploader(Window::upload_alpha, Window::release_texture);
+  k.fonts->set_wake(Window::wake);
   trace("font textures uploaded");
-
-  // Chinese input engines, when built and installed.
-#ifdef ODR_HAVE_INPUT
-  input::InputOptions io;
-  io.user_data_dir = (fs::path(config.data_dir) / "rime").string();
-  io.log_dir = (fs::path(config.data_dir) / "logs").string();
-  fs::create_directories(io.log_dir, ec);
-  std::unique_ptr<input::PinyinInput> pinyin;
-  std::unique_ptr<input::HandwritingInput> handwriting;
-#endif
-  // Pinyin deploys in the background; handwriting loads when first chosen.
-  auto start_input = [&](App& app) {
-#ifdef ODR_HAVE_INPUT
-    std::string ime_error;
-    pinyin = input::make_pinyin_input(io, &ime_error);
-    if (!pinyin) fprintf(stderr, "odr-kiosk: pinyin input off: %s\n", ime_error.c_str());
-    app.set_input_engines(pinyin.get(), [&]() -> input::HandwritingInput* {
-      std::string error;
-      handwriting = input::make_handwriting_input(io, &error);
-      if (!handwriting) fprintf(stderr, "odr-kiosk: handwriting input off: %s\n", error.c_str());
-      return handwriting.get();
-    });
-#else
-    (void)app;
-#endif
-  };
-
-  // The sync engine on its own thread, with its own store connection.
-#ifdef ODR_HAVE_SYNC
-  std::unique_ptr<SyncEngine> engine;
-  if (!config.gateway.base_url.empty()) {
-    try {
-      engine = std::make_unique<SyncEngine>(sync_options_from_config(config));
-      engine->start();
-    } catch (const std::exception& e) {
-      fprintf(stderr, "odr-kiosk: sync off: %s (complaints are kept and sent later)\n", e.what());
-      engine.reset();
-    }
-  }
-#endif
-
+  k.services->start_sync_and_staff();
   trace("input engines and sync started");
-  std::atomic<int64_t> clock_offset{0};
+
   AppEnv env;
-  env.config = config;
-  env.store = store.get();
+  env.config = k.config;
   env.animate = args.animate;
   if (tour) env.tap_guard_s = 0;  // the tour's driver taps at once; the guard has its own tests
-  env.clock_ms = [&clock_offset] { return now_unix_ms() + clock_offset.load(); };
-#ifdef ODR_HAVE_SYNC
-  env.on_submitted = [&engine] {
-    if (engine) engine->wake();
-  };
-#endif
-  // Staff mode: three seconds on the top-left corner open its PIN pad.
-#ifdef ODR_HAVE_STAFF_MODE
-  StaffModeEnv staff_env;
-  staff_env.store = store.get();
-  std::string calendar_warning;
-  staff_env.calendar = load_staff_calendar(config, &calendar_warning);
-  if (!calendar_warning.empty())
-    fprintf(stderr, "odr-kiosk: working-day calendar: %s (deadlines shown as estimates)\n", calendar_warning.c_str());
-#ifdef ODR_HAVE_SYNC
-  staff_env.wake_sync = [&engine] {
-    if (engine) engine->wake();
-  };
-#endif
-  StaffMode staff(std::move(staff_env));
-  App* staff_app = nullptr;
-  env.on_staff_gesture = [&staff, &staff_app] {
-    if (staff_app) staff.open(*staff_app);
-  };
-#endif
-  App app(std::move(env), i18n, *fonts);
-#ifdef ODR_HAVE_STAFF_MODE
-  staff_app = &app;
-#endif
+  env.clock_ms = [&k] { return now_unix_ms() + k.clock_offset.load(); };
+  k.services->connect(env);
+  k.app = std::make_unique<App>(std::move(env), k.i18n, *k.fonts);
+  k.services->attach(*k.app);
+  return 0;
+}
 
-  int rc = 0;
-  if (tour) {
-    // The tour: the real window, input from the driver.
-    fs::create_directories(args.tour, ec);
-    window->scripted = true;
-    start_input(app);
-    fonts->start_full();
-    fonts->wait_idle();  // screenshots with every character
-    auto render = [&](bool swap) {
-      fonts->poll();
-      window->begin_frame();
-      ImGui::NewFrame();
-      app.frame();
-      ImGui::Render();
-      window->end_frame(swap);
-    };
-    // Frames between screenshots run the app but skip the GL drawing: the
-    // software renderer's time goes into the screenshots only.
-    Driver d(&app, [&] {
-      window->wait(0);
-      fonts->poll();
-      window->begin_frame();
-      ImGui::NewFrame();
-      app.frame();
-      ImGui::Render();
-    });
-    TourHooks hooks;
-    int failures = 0;
-    hooks.shot = [&](const std::string& name) {
-      // Characters asked for by this screen (large text) are in before the picture.
-      d.frame();
-      fonts->wait_idle();
-      render(false);
-      int w, h;
-      std::vector<unsigned char> px = window->read_pixels(&w, &h);
-      window->swap();
-      std::string path = (fs::path(args.tour) / (name + ".png")).string();
-      if (!write_png(path, px, w, h)) {
-        fprintf(stderr, "odr-kiosk: cannot write %s\n", path.c_str());
-        ++failures;
-      }
-    };
-    hooks.resize = [&](int w, int h) {
-      window->set_size(w, h);
-      d.frames(3);
-    };
-    hooks.advance_clock = [&](int64_t ms) { clock_offset += ms; };
-    try {
-      TourResult r = run_tour(d, hooks);
-      printf("odr-kiosk: tour wrote %d screenshots to %s\n", r.shots - failures, args.tour.c_str());
-      rc = failures ? 1 : 0;
-    } catch (const std::exception& e) {
-      fprintf(stderr, "odr-kiosk: tour failed: %s (the screen then: failure.png)\n", e.what());
-      hooks.shot("failure");
-      rc = 1;
+// The tour: the real window, input from the driver, a PNG of every screen.
+int run_tour_mode(const Args& args, Kiosk& k) {
+  std::error_code ec;
+  fs::create_directories(args.tour, ec);
+  Window& window = *k.window;
+  App& app = *k.app;
+  window.scripted = true;
+  k.services->start_input(app);
+  k.fonts->start_full();
+  k.fonts->wait_idle();  // screenshots with every character
+  auto frame = [&] {
+    k.fonts->poll();
+    build_frame(window, [&] { app.frame(); });
+  };
+  // Frames between screenshots run the app but skip the GL drawing: the
+  // software renderer's time goes into the screenshots only.
+  Driver d(&app, [&] {
+    window.wait(0);
+    frame();
+  });
+  TourHooks hooks;
+  int failures = 0;
+  hooks.shot = [&](const std::string& name) {
+    // Characters asked for by this screen (large text) are in before the picture.
+    d.frame();
+    k.fonts->wait_idle();
+    frame();
+    window.end_frame(false);
+    int w, h;
+    std::vector<unsigned char> px = window.read_pixels(&w, &h);
+    window.swap();
+    std::string path = (fs::path(args.tour) / (name + ".png")).string();
+    if (!write_png(path, px, w, h)) {
+      fprintf(stderr, "odr-kiosk: cannot write %s\n", path.c_str());
+      ++failures;
     }
-  } else {
-    LoopHooks hooks;
-    hooks.frame = [&] { app.frame(); };
-    hooks.now_ms = [&] { return app.now_ms(); };
-    hooks.deadline_ms = [&] { return app.next_deadline_ms(); };
-    hooks.animating = [&] { return app.animating(); };
-    hooks.animation_regions = [&](std::vector<ImRect>* r) { return app.animation_regions(r); };
-    // Start-up leaves scratch memory in the worker threads' malloc arenas
-    // (the GB 2312 build, pinyin's deploy): return it once both are done.
-    bool trimmed = false;
-    auto input_settled = [&] {
-#ifdef ODR_HAVE_INPUT
-      return !pinyin || pinyin->ready();
-#else
-      return true;
-#endif
-    };
-    hooks.poll_resources = [&] {
-      bool changed = fonts->poll();
-      if (!trimmed && !first_pending(fonts) && fonts->full_ready() && input_settled()) {
-        trimmed = true;
-        malloc_trim(0);
-      }
-      return changed;
-    };
-    // --bench-report: figures for tests/bench/kiosk, then exit.
-    std::string report;
-    double bench_t0 = 0, bench_cpu0 = 0;
-    bool first = true;
-    std::thread bench_thread;
-    // ODR_KIOSK_HITMAP=FILE: where things are on screen, for tests/xinput.
-    const char* hitmap = getenv("ODR_KIOSK_HITMAP");
-    long long frames_on_screen = 0;
-    hooks.after_frame = [&] {
-      if (hitmap && *hitmap) write_hitmap(app, hitmap, ++frames_on_screen);
-      if (!first) return;
-      first = false;
-      trace("first frame on screen");
-      if (!args.bench_report.empty()) {
-        long pss, rss;
-        memory_kib(&pss, &rss);
-        char buf[512];
-        snprintf(buf, sizeof buf,
-                 "{\"first_frame_mono_ms\": %.3f, \"main_to_first_frame_ms\": %.3f, \"pss_kib_first_frame\": %ld, "
-                 "\"rss_kib_first_frame\": %ld, \"atlas_first_ms\": %.3f",
-                 mono_ms(), mono_ms() - t_start, pss, rss, fonts->stats().first_build_ms);
-        report = buf;
-      }
-      // What the first frame did not need starts now: GB 2312, the input engines.
-      fonts->start_full();
-      start_input(app);
-      if (!args.bench_report.empty()) {
-        bench_thread = std::thread([&] {
-          // Idle figures start once everything started in the background is done.
-          // (At most 30 s: a bench must end even if an engine never gets ready.)
-          const double wait_from = mono_ms();
-          while ((fonts->busy() || !fonts->full_ready() || !trimmed) && mono_ms() - wait_from < 30'000)
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-          std::this_thread::sleep_for(std::chrono::milliseconds(500));
-          bench_t0 = mono_ms();
-          bench_cpu0 = process_cpu_s();
-          std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(args.bench_seconds * 1000)));
-          const double cpu = process_cpu_s() - bench_cpu0, wall = (mono_ms() - bench_t0) / 1000;
-          long pss, rss;
-          memory_kib(&pss, &rss);
-          const FontStats& fs = fonts->stats();
-          char buf2[768];
-          snprintf(buf2, sizeof buf2,
-                   ", \"atlas_full_ms\": %.3f, \"atlas_text\": \"%dx%d\", \"atlas_display\": \"%dx%d\", "
-                   "\"atlas_glyphs\": %d, \"pss_kib_settled\": %ld, \"rss_kib_settled\": %ld, "
-                   "\"idle_seconds\": %.2f, \"idle_cpu_percent\": %.3f, \"animated\": %s}\n",
-                   fs.full_build_ms, fs.text_w, fs.text_h, fs.display_w, fs.display_h, fs.text_glyphs, pss, rss, wall,
-                   100.0 * cpu / wall, args.animate ? "true" : "false");
-          report += buf2;
-          g_quit = true;
-          Window::wake();
-        });
-      }
-    };
-    run_loop(*window, hooks, g_quit);
-    if (bench_thread.joinable()) bench_thread.join();
-    if (!args.bench_report.empty()) {
-      std::ofstream out(args.bench_report);
-      out << report;
-      if (report.empty() || report.back() != '\n') rc = 1;
-    }
+  };
+  hooks.resize = [&](int w, int h) {
+    window.set_size(w, h);
+    d.frames(3);
+  };
+  hooks.advance_clock = [&](int64_t ms) { k.clock_offset += ms; };
+  try {
+    TourResult r = run_tour(d, hooks);
+    printf("odr-kiosk: tour wrote %d screenshots to %s\n", r.shots - failures, args.tour.c_str());
+    return failures ? 1 : 0;
+  } catch (const std::exception& e) {
+    fprintf(stderr, "odr-kiosk: tour failed: %s (the screen then: failure.png)\n", e.what());
+    hooks.shot("failure");
+    return 1;
   }
+}
 
-#ifdef ODR_HAVE_SYNC
-  if (engine) engine->stop();
-#endif
-#ifdef ODR_HAVE_STAFF_MODE
-  staff.leave(app, "shutdown");
-#endif
-  app.reset_session();
-  fonts->set_uploader(nullptr, nullptr);
-  window.reset();
-  ImGui::GetIO().Fonts = &placeholder;
-  ImGui::DestroyContext(ctx);
-  return rc;
+// --bench-report: figures for tests/bench/kiosk, written when the run ends.
+struct BenchReport {
+  std::string text;
+  std::thread thread;
+  ~BenchReport() {
+    if (thread.joinable()) thread.join();
+  }
+  // At the first frame on screen.
+  void first_frame(double t_start, const FontAtlases& fonts) {
+    long pss, rss;
+    memory_kib(&pss, &rss);
+    char buf[512];
+    snprintf(buf, sizeof buf,
+             "{\"first_frame_mono_ms\": %.3f, \"main_to_first_frame_ms\": %.3f, \"pss_kib_first_frame\": %ld, "
+             "\"rss_kib_first_frame\": %ld, \"atlas_first_ms\": %.3f",
+             mono_ms(), mono_ms() - t_start, pss, rss, fonts.stats().first_build_ms);
+    text = buf;
+  }
+  // Idle figures start once everything started in the background is done
+  // (at most 30 s: a bench must end even if an engine never gets ready); then quit.
+  void start_idle(const Args& args, FontAtlases& fonts, const bool& trimmed) {
+    thread = std::thread([this, &args, &fonts, &trimmed] {
+      const double wait_from = mono_ms();
+      while ((fonts.busy() || !fonts.full_ready() || !trimmed) && mono_ms() - wait_from < 30'000)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      const double t0 = mono_ms(), cpu0 = process_cpu_s();
+      std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(args.bench_seconds * 1000)));
+      const double cpu = process_cpu_s() - cpu0, wall = (mono_ms() - t0) / 1000;
+      long pss, rss;
+      memory_kib(&pss, &rss);
+      const FontStats& fs = fonts.stats();
+      char buf[768];
+      snprintf(buf, sizeof buf,
+               ", \"atlas_full_ms\": %.3f, \"atlas_text\": \"%dx%d\", \"atlas_display\": \"%dx%d\", "
+               "\"atlas_glyphs\": %d, \"pss_kib_settled\": %ld, \"rss_kib_settled\": %ld, "
+               "\"idle_seconds\": %.2f, \"idle_cpu_percent\": %.3f, \"animated\": %s}\n",
+               fs.full_build_ms, fs.text_w, fs.text_h, fs.display_w, fs.display_h, fs.text_glyphs, pss, rss, wall,
+               100.0 * cpu / wall, args.animate ? "true" : "false");
+      text += buf;
+      g_quit = true;
+      Window::wake();
+    });
+  }
+  // 0 when the report is whole.
+  int write(const std::string& path) {
+    if (thread.joinable()) thread.join();
+    std::ofstream out(path);
+    out << text;
+    return text.empty() || text.back() != '\n' ? 1 : 0;
+  }
+};
+
+// The shopper's screens until SIGTERM/SIGINT (or the bench is done).
+int run_kiosk_mode(const Args& args, Kiosk& k, double t_start) {
+  App& app = *k.app;
+  FontAtlases& fonts = *k.fonts;
+  LoopHooks hooks;
+  hooks.frame = [&] { app.frame(); };
+  hooks.now_ms = [&] { return app.now_ms(); };
+  hooks.deadline_ms = [&] { return app.next_deadline_ms(); };
+  hooks.animating = [&] { return app.animating(); };
+  hooks.animation_regions = [&](std::vector<ImRect>* r) { return app.animation_regions(r); };
+  // Start-up leaves scratch memory in the worker threads' malloc arenas
+  // (the GB 2312 build, pinyin's deploy): return it once both are done.
+  bool trimmed = false;
+  hooks.poll_resources = [&] {
+    bool changed = fonts.poll();
+    if (!trimmed && !first_pending(k.fonts) && fonts.full_ready() && k.services->input_settled()) {
+      trimmed = true;
+      malloc_trim(0);
+    }
+    return changed;
+  };
+  const bool bench = !args.bench_report.empty();
+  BenchReport report;
+  bool first = true;
+  // ODR_KIOSK_HITMAP=FILE: where things are on screen, for tests/xinput.
+  const char* hitmap = getenv("ODR_KIOSK_HITMAP");
+  long long frames_on_screen = 0;
+  hooks.after_frame = [&] {
+    if (hitmap && *hitmap) write_hitmap(app, hitmap, ++frames_on_screen);
+    if (!first) return;
+    first = false;
+    trace("first frame on screen");
+    if (bench) report.first_frame(t_start, fonts);
+    // What the first frame did not need starts now: GB 2312, the input engines.
+    fonts.start_full();
+    k.services->start_input(app);
+    if (bench) report.start_idle(args, fonts, trimmed);
+  };
+  run_loop(*k.window, hooks, g_quit);
+  return bench ? report.write(args.bench_report) : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const double t_start = mono_ms();
+  g_t0 = t_start;
+  Args args;
+  std::string error;
+  if (!parse_args(argc, argv, args, error)) {
+    fprintf(stderr, "odr-kiosk: %s\n%s", error.c_str(), kUsage);
+    return 2;
+  }
+  start_signal_thread();
+  Kiosk kiosk;
+  if (int rc = open_kiosk(args, kiosk)) return rc;
+  return args.tour.empty() ? run_kiosk_mode(args, kiosk, t_start) : run_tour_mode(args, kiosk);
 }

@@ -1,7 +1,5 @@
 #include "app/draft.h"
 
-#include <openssl/crypto.h>
-
 #include "util/crypto.h"
 #include "util/time.h"
 
@@ -45,30 +43,6 @@ void Draft::reserve() {
   amount_text.reserve(32);
   claim_text.reserve(32);
   search.reserve(260);
-}
-
-void wipe_string(std::string& s) {
-  // resize() within capacity does not reallocate: this reaches every byte
-  // that ever held text, not only the current size.
-  s.resize(s.capacity());
-  if (!s.empty()) OPENSSL_cleanse(s.data(), s.size());
-  s.clear();
-}
-
-void wipe_complaint(Complaint& c) {
-  for (std::string* s : {&c.id, &c.ticket, &c.kiosk_id, &c.created_at, &c.respondent.name, &c.respondent.credit_code,
-                         &c.respondent.address, &c.respondent.region_code, &c.respondent.booth, &c.consumer.name,
-                         &c.consumer.phone, &c.consumer.address, &c.category.kind, &c.category.code,
-                         &c.purchase.item, &c.purchase.date, &c.purchase.place, &c.purchase.order_no,
-                         &c.description, &c.demand.text, &c.consent.notice_version, &c.consent.accepted_at})
-    wipe_string(*s);
-  for (std::string& s : c.category.problems) wipe_string(s);
-  for (std::string& s : c.demand.types) wipe_string(s);
-  c.category.problems.clear();
-  c.demand.types.clear();
-  c.purchase.amount_fen = 0;
-  c.demand.amount_fen.reset();
-  c.consent.transfer_to_platform = false;
 }
 
 void Draft::wipe() {

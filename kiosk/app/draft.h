@@ -40,9 +40,7 @@ struct Draft {
   void wipe();
 };
 
-// Overwrites the whole buffer (capacity included) and empties it.
-void wipe_string(std::string& s);
-void wipe_complaint(Complaint& c);
+// wipe_string and wipe_complaint: model/personal.h.
 
 // Yuan as typed ("12", "12.5", "0.99") to fen; nullopt when empty or malformed.
 std::optional<int64_t> parse_yuan(const std::string& text);

@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "app/charsets.h"
-#include "engine/engine.h"
 
 #ifndef ODR_SOURCE_ASSETS_DIR
 #define ODR_SOURCE_ASSETS_DIR ""
@@ -39,10 +38,6 @@ std::string find_assets_dir(const std::string& explicit_dir) {
   if (ok(ODR_SOURCE_ASSETS_DIR)) return ODR_SOURCE_ASSETS_DIR;
   return {};
 }
-
-// One rule for both the kiosk's and the sync engine's store connection.
-StoreOptions store_options(const KioskConfig& config) { return store_options_from_config(config); }
-std::string store_path(const KioskConfig& config) { return store_path_from_config(config); }
 
 std::unique_ptr<FontAtlases> prepare_fonts(const KioskConfig& config, const I18n& i18n) {
   std::string error;

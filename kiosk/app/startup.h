@@ -7,7 +7,6 @@
 
 #include "config/config.h"
 #include "i18n/i18n.h"
-#include "store/store.h"
 #include "widgets/fonts.h"
 
 namespace odr::kiosk {
@@ -19,8 +18,6 @@ std::string icon_font(const KioskConfig& config);
 // source tree it was built from, or explicit when given. Empty when none.
 std::string find_assets_dir(const std::string& explicit_dir);
 
-StoreOptions store_options(const KioskConfig& config);
-std::string store_path(const KioskConfig& config);
 
 // Fonts for an App: found and charsets collected (nothing built yet). Throws
 // std::runtime_error with a message for the operator when no font is usable.

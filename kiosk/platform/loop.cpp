@@ -22,6 +22,16 @@ double mono_s() {
 }
 }  // namespace
 
+void build_frame(Window& window, const std::function<void()>& frame, bool render) {
+  window.begin_frame();
+  ImGui::NewFrame();
+  frame();
+  if (render)
+    ImGui::Render();
+  else
+    ImGui::EndFrame();
+}
+
 LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& quit) {
   LoopStats stats;
   int burst = 1;               // frames still to draw at full rate (the first frame counts)
@@ -56,10 +66,7 @@ LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& qu
       for (int i = 0; i < 64; ++i) {
         if (!window.input_pending()) window.wait(0);  // what arrived while the last frame was drawn
         if (!window.input_pending()) break;
-        window.begin_frame();
-        ImGui::NewFrame();
-        hooks.frame();
-        ImGui::EndFrame();
+        build_frame(window, hooks.frame, false);
         window.feed_input();
       }
     }
@@ -74,10 +81,7 @@ LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& qu
     if (!draw) continue;
 
     const double cpu0 = process_cpu_s();
-    window.begin_frame();
-    ImGui::NewFrame();
-    hooks.frame();
-    ImGui::Render();
+    build_frame(window, hooks.frame);
     // A frame drawn only for an animation that stays in one place redraws
     // just that place; the first frame after anything else is whole.
     std::vector<ImRect> regions;

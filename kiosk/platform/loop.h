@@ -31,6 +31,11 @@ struct LoopStats {
   double cpu_per_frame_ms = 0;  // moving average over the process's threads (renderer included)
 };
 
+// One frame of the app, written once for the loop and the tour: the
+// window's and ImGui's new frame, the app (frame), then ImGui's draw lists
+// (render) or, for a frame that only feeds input, just the end of it. Not
+// yet on screen: the caller ends the window's frame.
+void build_frame(Window& window, const std::function<void()>& frame, bool render = true);
 // Runs until quit becomes true.
 LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& quit);
 // Process CPU time in seconds (all threads: Mesa's renderer threads count).

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <string>
 
-#include "cli/import.h"
+#include "kiosk-sync/import.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static odr::KioskConfig config = [] {

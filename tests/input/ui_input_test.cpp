@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/startup.h"
+#include "services/services.h"
 #include "input/ime.h"
 #include "strokes.h"
 #include "testing/driver.h"

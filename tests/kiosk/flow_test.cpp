@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "app/startup.h"
+#include "services/services.h"
+#include "reports/reports.h"
 #include "testing/driver.h"
 #include "util/time.h"
 
@@ -424,6 +426,26 @@ TEST_F(Flow, OwnPhoneInFullThenMaskedOnTheDoneScreen) {
   EXPECT_EQ(d->find("done.phone")->text.find("13812341234"), std::string::npos);
   EXPECT_EQ(mask_phone("13812341234"), "138****1234") << "the mask staff lists use";
   EXPECT_EQ(d->find("done.ticket")->text, app().submitted.ticket);
+}
+
+// What the shopper's done screen shows of their phone once masked is what a
+// clerk's staff list shows for that complaint: one mask (model/personal.h).
+TEST_F(Flow, ShopperAndClerkSeeTheSameMask) {
+  walk_to_review();
+  d->tap("nav.next");
+  ASSERT_EQ(app().step, Step::done);
+  now_ms += App::kPhoneInFullMs;
+  d->frames(2);
+  const std::string shown = d->find("done.phone")->text;
+  Reports reports(*store, WorkdayCalendar{}, 7);
+  ListQuery q;
+  q.filter = ListFilter::all;
+  std::vector<ComplaintRow> rows = reports.list(q);
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_FALSE(rows[0].phone_masked.empty());
+  EXPECT_NE(shown.find(rows[0].phone_masked), std::string::npos) << shown << " vs " << rows[0].phone_masked;
+  EXPECT_EQ(rows[0].phone_masked, mask_phone("13812341234"));
+  EXPECT_EQ(rows[0].name_masked, mask_name("Li Wei"));
 }
 
 // A natural double tap on Submit (the second ~100 ms after the first) must

@@ -92,7 +92,7 @@ TEST(Tour, EveryScreenInBothLanguagesOrientationsAndLargeText) {
 namespace {
 // Runs odr-kiosk with args (no display needed: it stops before opening one); returns exit code and output.
 int run_binary(const std::string& args, std::string* out) {
-  const fs::path tmp = fs::path(env("ODR_TEST_TMP").empty() ? "/tmp" : env("ODR_TEST_TMP")) / "cli";
+  const fs::path tmp = fs::path(env("ODR_TEST_TMP").empty() ? "/tmp" : env("ODR_TEST_TMP")) / (std::string("cli-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::create_directories(tmp);
   const std::string log = (tmp / "out.log").string();
   std::string cmd = "env -u DISPLAY '" + env("ODR_BIN_DIR") + "/odr-kiosk' " + args + " > '" + log + "' 2>&1";
@@ -106,7 +106,7 @@ int run_binary(const std::string& args, std::string* out) {
 }  // namespace
 
 TEST(Cli, BadConfigNamesTheKey) {
-  const fs::path tmp = fs::path(env("ODR_TEST_TMP").empty() ? "/tmp" : env("ODR_TEST_TMP")) / "cli";
+  const fs::path tmp = fs::path(env("ODR_TEST_TMP").empty() ? "/tmp" : env("ODR_TEST_TMP")) / (std::string("cli-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::create_directories(tmp);
   std::ifstream in(env("ODR_SOURCE_DIR") + "/config/kiosk.toml");
   std::stringstream ss;
@@ -130,7 +130,7 @@ TEST(Cli, BadConfigNamesTheKey) {
 
 TEST(Cli, NoDisplayIsAClearMessage) {
   std::string out;
-  const fs::path tmp = fs::path(env("ODR_TEST_TMP").empty() ? "/tmp" : env("ODR_TEST_TMP")) / "cli";
+  const fs::path tmp = fs::path(env("ODR_TEST_TMP").empty() ? "/tmp" : env("ODR_TEST_TMP")) / (std::string("cli-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
   int rc = run_binary("--config '" + env("ODR_SOURCE_DIR") + "/config/kiosk.toml' --data-dir '" + (tmp / "data").string() + "'", &out);
   EXPECT_EQ(rc, 4) << out;
   EXPECT_NE(out.find("display"), std::string::npos) << out;

@@ -87,7 +87,7 @@ class ReportsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const char* tmp = std::getenv("ODR_TEST_TMP");
-    dir = fs::path(tmp ? tmp : "/tmp") / "reports";
+    dir = fs::path(tmp ? tmp : "/tmp") / (std::string("reports-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir);
     fs::create_directories(dir);
     const char* src = std::getenv("ODR_SOURCE_DIR");

@@ -43,7 +43,7 @@ std::vector<std::string> column(Store& store, const char* sql) {
 
 TEST(StaffActions, EachActionIsAnEventInTheOutboxAndTheAudit) {
   const char* tmp = std::getenv("ODR_TEST_TMP");
-  fs::path dir = fs::path(tmp ? tmp : "/tmp") / "staff_actions";
+  fs::path dir = fs::path(tmp ? tmp : "/tmp") / (std::string("staff_actions-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::remove_all(dir);
   fs::create_directories(dir);
   int64_t now = *parse_rfc3339("2026-03-02T10:00:00+08:00") * 1000;

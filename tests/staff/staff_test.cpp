@@ -14,7 +14,7 @@
 #include <sstream>
 
 #include "staff/staff.h"
-#include "staff/staff_commands.h"
+#include "kiosk-sync/staff_commands.h"
 #include "store/store.h"
 
 namespace odr {

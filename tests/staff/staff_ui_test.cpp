@@ -10,6 +10,7 @@
 
 #include "../sync/sim_harness.h"
 #include "app/startup.h"
+#include "services/services.h"
 #include "screens/staff_mode.h"
 #include "testing/driver.h"
 #include "util/time.h"

@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-#include "cli/import.h"
+#include "kiosk-sync/import.h"
 #include "model/json.h"
 #include "sim_harness.h"
 

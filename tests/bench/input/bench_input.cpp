@@ -24,10 +24,8 @@
 #include "util/utf8.h"
 #include "strokes.h"
 
-#ifdef ODR_BENCH_ATLAS
 #include "app/startup.h"
 #include "widgets/fonts.h"
-#endif
 
 namespace {
 
@@ -83,7 +81,6 @@ const char* const kWords[] = {
     "women", "maile", "yijian", "dongxi", "zuotian", "huaile", "bugei", "tui", "qian", "xiwang",
 };
 
-#ifdef ODR_BENCH_ATLAS
 // Characters rime offers that the atlas lacks, found by typing syllables and
 // paging through their candidates.
 std::vector<std::string> missing_characters(PinyinInput& ime, const odr::kiosk::FontAtlases& fonts, size_t want) {
@@ -173,7 +170,6 @@ int bench_atlas(PinyinInput& ime, bool smoke) {
   swap.print("  UI thread swap", 100);
   return 0;
 }
-#endif
 
 }  // namespace
 
@@ -235,11 +231,7 @@ int main(int argc, char** argv) {
   page.print("page -> candidates", 30);
   commit.print("space -> commit", 30);
   reset.print("reset (new shopper)", 30);
-#ifdef ODR_BENCH_ATLAS
   if (int rc = bench_atlas(*ime, smoke)) return rc;
-#else
-  std::printf("atlas rebuild: not measured (built without the kiosk)\n");
-#endif
   ime.reset();
 
   // --- zinnia ---

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "app/startup.h"
+#include "services/services.h"
 #include "testing/driver.h"
 #include "testing/xvfb.h"
 #include "util/time.h"

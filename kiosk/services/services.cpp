@@ -1,0 +1,80 @@
+#include "services/services.h"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "engine/engine.h"
+
+namespace odr::kiosk {
+
+namespace fs = std::filesystem;
+
+StoreOptions store_options(const KioskConfig& config) { return store_options_from_config(config); }
+std::string store_path(const KioskConfig& config) { return store_path_from_config(config); }
+
+Services::Services(const KioskConfig& config)
+    : config_(config), store_(std::make_unique<Store>(store_path(config), store_options(config))) {
+  input_options_.user_data_dir = (fs::path(config.data_dir) / "rime").string();
+  input_options_.log_dir = (fs::path(config.data_dir) / "logs").string();
+}
+
+Services::~Services() = default;
+
+void Services::start_sync_and_staff() {
+  std::error_code ec;
+  fs::create_directories(input_options_.log_dir, ec);
+  // The sync engine on its own thread, with its own store connection.
+  if (!config_.gateway.base_url.empty()) {
+    try {
+      engine_ = std::make_unique<SyncEngine>(sync_options_from_config(config_));
+      engine_->start();
+    } catch (const std::exception& e) {
+      fprintf(stderr, "odr-kiosk: sync off: %s (complaints are kept and sent later)\n", e.what());
+      engine_.reset();
+    }
+  }
+  // Staff mode: three seconds on the top-left corner open its PIN pad.
+  StaffModeEnv staff_env;
+  staff_env.store = store_.get();
+  std::string calendar_warning;
+  staff_env.calendar = load_staff_calendar(config_, &calendar_warning);
+  if (!calendar_warning.empty())
+    fprintf(stderr, "odr-kiosk: working-day calendar: %s (deadlines shown as estimates)\n", calendar_warning.c_str());
+  staff_env.wake_sync = [this] {
+    if (engine_) engine_->wake();
+  };
+  staff_ = std::make_unique<StaffMode>(std::move(staff_env));
+}
+
+void Services::connect(AppEnv& env) {
+  env.store = store_.get();
+  env.on_submitted = [this] {
+    if (engine_) engine_->wake();
+  };
+  env.on_staff_gesture = [this] {
+    if (app_ && staff_) staff_->open(*app_);
+  };
+}
+
+void Services::start_input(App& app) {
+  std::string ime_error;
+  pinyin_ = input::make_pinyin_input(input_options_, &ime_error);
+  if (!pinyin_) fprintf(stderr, "odr-kiosk: pinyin input off: %s\n", ime_error.c_str());
+  app.set_input_engines(pinyin_.get(), [this]() -> input::HandwritingInput* {
+    std::string error;
+    handwriting_ = input::make_handwriting_input(input_options_, &error);
+    if (!handwriting_) fprintf(stderr, "odr-kiosk: handwriting input off: %s\n", error.c_str());
+    return handwriting_.get();
+  });
+}
+
+bool Services::input_settled() const { return !pinyin_ || pinyin_->ready(); }
+
+void Services::shutdown(App& app) {
+  if (engine_) engine_->stop();
+  if (staff_) staff_->leave(app, "shutdown");
+  app.reset_session();
+  app_ = nullptr;
+}
+
+}  // namespace odr::kiosk

@@ -1,0 +1,63 @@
+// What the running kiosk owns besides its screens and window: the store (on
+// the UI thread), the Chinese input engines, the sync engine (its own thread
+// and store connection) and staff mode. Members are declared in teardown
+// order: the last declared goes first, so staff mode and the engine end
+// before the input engines and the store they sit beside.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "app/app.h"
+#include "config/config.h"
+#include "input/ime.h"
+#include "screens/staff_mode.h"
+#include "store/store.h"
+
+namespace odr {
+class SyncEngine;
+}
+
+namespace odr::kiosk {
+
+// One rule for both the kiosk's and the sync engine's store connection
+// (the engine's store_path_from_config / store_options_from_config).
+StoreOptions store_options(const KioskConfig& config);
+std::string store_path(const KioskConfig& config);
+
+class Services {
+ public:
+  // Opens the store: throws StoreError.
+  explicit Services(const KioskConfig& config);
+  ~Services();
+  Services(const Services&) = delete;
+  Services& operator=(const Services&) = delete;
+
+  Store& store() { return *store_; }
+  // The sync engine when a gateway is configured (a failure to start is
+  // logged: complaints are kept and sent later), and staff mode.
+  void start_sync_and_staff();
+  // The app's hooks into these: a submitted complaint wakes the engine, the
+  // corner gesture opens staff mode. Call before the App is made from env.
+  void connect(AppEnv& env);
+  // The App the staff gesture opens on (after it is made).
+  void attach(App& app) { app_ = &app; }
+  // Pinyin deploys in the background; handwriting loads when first chosen.
+  void start_input(App& app);
+  // Pinyin is deployed (or off): start-up's scratch memory can be returned.
+  bool input_settled() const;
+  // Before the App goes: the engine stops, staff mode logs out ("shutdown"),
+  // the shopper's session (personal data) is wiped.
+  void shutdown(App& app);
+
+ private:
+  KioskConfig config_;
+  std::unique_ptr<Store> store_;
+  input::InputOptions input_options_;
+  std::unique_ptr<input::PinyinInput> pinyin_;
+  std::unique_ptr<input::HandwritingInput> handwriting_;
+  std::unique_ptr<SyncEngine> engine_;
+  std::unique_ptr<StaffMode> staff_;
+  App* app_ = nullptr;
+};
+
+}  // namespace odr::kiosk

@@ -1,0 +1,42 @@
+// What is personal in a complaint, and the one home of every rule about it:
+// which fields are personal (one list), how they are masked wherever someone
+// other than the consumer sees them (staff lists, the done screen after a
+// moment, exports without personal data, receipts, the gateway's lists), how
+// they are wiped from memory, and how the retention purge blanks them. The
+// consumer's own screens show their entry in full so that they can check it.
+#pragma once
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+namespace odr {
+
+struct Complaint;
+
+// 138****1234 for a mainland mobile number; otherwise all but the last four
+// characters hidden (and at least four stars).
+std::string mask_phone(const std::string& phone);
+// 李** : the first character, then one star for each other (at least one).
+std::string mask_name(const std::string& name);
+
+// The personal fields: the consumer's name, phone and address, and the free
+// text that may quote them (description, demand text), and the order number
+// (a web shop's account leads back to the shopper).
+std::vector<std::string*> personal_fields(Complaint& c);
+// The same fields in a complaint's wire JSON: {object, key}, object "" for the top level.
+struct PersonalJsonField {
+  const char* object;
+  const char* key;
+};
+const std::vector<PersonalJsonField>& personal_json_fields();
+// The retention purge: blanks every personal field present in a complaint's JSON.
+void blank_personal_json(nlohmann::json& complaint);
+
+// The one wipe (util/crypto.h's wipe): overwrites every byte the buffer ever
+// held (capacity, not only size) and empties it.
+void wipe_string(std::string& s);
+// A draft or a copy on screen: the personal fields, then every other field
+// (the whole entry is the shopper's), then empties the lists.
+void wipe_complaint(Complaint& c);
+
+}  // namespace odr
