@@ -26,7 +26,9 @@
 #endif
 #include "config/config.h"
 #include "platform/loop.h"
+#include "platform/watchdog.h"
 #include "platform/window.h"
+#include "platform/xwayland.h"
 #include "testing/driver.h"
 #include "testing/hitmap.h"
 #include "util/time.h"
@@ -259,6 +261,7 @@ int main(int argc, char** argv) {
     ImGui::DestroyContext(ctx);
     return 4;
   }
+  keep_composited_under_wayland();  // cage: not black (platform/xwayland.h)
   trace("window and GL context open");
   window->clear_color = ImGui::ColorConvertU32ToFloat4(Palette{}.bg);
   window->warm_up();
@@ -489,6 +492,7 @@ int main(int argc, char** argv) {
         });
       }
     };
+    watch_frame_loop(hooks);  // systemd: READY, WATCHDOG
     run_loop(*window, hooks, g_quit);
     if (bench_thread.joinable()) bench_thread.join();
     if (!args.bench_report.empty()) {
