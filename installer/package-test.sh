@@ -8,6 +8,7 @@
 # the way odr-kiosk.service runs it. Removes what it installed at the end.
 #   ODR_PKG_SCREENSHOT=FILE  keep the screenshot of the kiosk under cage
 #   ODR_PKG_KEEP=1           keep the work folder (it is kept on failure)
+#   ODR_PKG_DEBS=DIR         test the packages (and .changes) in DIR instead of building them
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "package-test: run as root (it installs packages)" >&2; exit 2; }
@@ -45,16 +46,21 @@ cleanup() {
 trap cleanup EXIT
 
 # --- 1. build from a clean copy of the tree (what git tracks, as it is now) ----
-step "building the packages"
-mkdir "$WORK/src"
-(cd "$ROOT" && git ls-files -z | tar --null --ignore-failed-read -T - -cf -) | tar -x -C "$WORK/src"
-(cd "$WORK/src" && DEB_BUILD_OPTIONS="parallel=${JOBS:-2} ${DEB_BUILD_OPTIONS:-}" \
-  dpkg-buildpackage -b -us -uc >"$WORK/build.log" 2>&1) || { tail -40 "$WORK/build.log"; fail "dpkg-buildpackage"; }
+if [ -n "${ODR_PKG_DEBS:-}" ]; then   # packages built before (iterating on this script)
+  step "using the packages in $ODR_PKG_DEBS"
+  cp "$ODR_PKG_DEBS"/*.deb "$ODR_PKG_DEBS"/*.changes "$WORK/"
+else
+  step "building the packages"
+  mkdir "$WORK/src"
+  (cd "$ROOT" && git ls-files -z | tar --null --ignore-failed-read -T - -cf -) | tar -x -C "$WORK/src"
+  (cd "$WORK/src" && DEB_BUILD_OPTIONS="parallel=${JOBS:-2} noddebs ${DEB_BUILD_OPTIONS:-}" \
+    dpkg-buildpackage -b -us -uc >"$WORK/build.log" 2>&1) || { tail -40 "$WORK/build.log"; fail "dpkg-buildpackage"; }
+fi
 cd "$WORK"
 ls odr-kiosk_*.deb odr-platform-sim_*.deb >/dev/null
 
 step "lintian"
-lintian --no-tag-display-limit ./*.changes >"$WORK/lintian.log" 2>&1 || true
+lintian --tag-display-limit 0 ./*.changes >"$WORK/lintian.log" 2>&1 || true
 cat "$WORK/lintian.log"
 ! grep -q '^E:' "$WORK/lintian.log" || fail "lintian errors"
 
@@ -114,9 +120,18 @@ grep -q "delivered 2 complaint" "$WORK/once.log" || fail "kiosk-sync once did no
 # --- 5. the kiosk under cage, run the way the unit runs it --------------------------
 step "odr-kiosk under cage"
 install -d -o odr-kiosk -g odr-kiosk -m 0700 "$WORK/xdg" "$WORK/shots"
+# systemd's side of Type=notify: a datagram socket that logs what arrives.
+python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o666)
+with open(sys.argv[2], "a", buffering=1) as log:
+    while True: log.write(s.recv(4096).decode(errors="replace").replace("\n", " ") + "\n")
+' "$WORK/notify.sock" "$WORK/notify.log" &
+PIDS+=($!)
 as_kiosk() {
   setpriv --reuid=odr-kiosk --regid=odr-kiosk --init-groups env -i PATH=/usr/bin:/bin HOME=/var/lib/odr-kiosk \
-    XDG_RUNTIME_DIR="$WORK/xdg" WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1 "$@"
+    XDG_RUNTIME_DIR="$WORK/xdg" WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1 \
+    NOTIFY_SOCKET="$WORK/notify.sock" WATCHDOG_USEC=6000000 "$@"
 }
 # Restart=always, RestartSec=2: the unit's ExecStart, again whenever it ends.
 ExecStart=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/odr-kiosk.service)
@@ -146,9 +161,13 @@ wait_welcome() {  # wait_welcome FILE: up to 90 s for a bright (welcome) screen
   done
   echo "screen brightness $m"; return 1
 }
-kiosk_pid() { ps -o pid=,comm= --ppid "$(cat "$WORK/cage.pid")" 2>/dev/null | awk '$2 == "odr-kiosk" { print $1 }'; }
+kiosk_pid() { ps -u odr-kiosk -o pid=,comm= 2>/dev/null | awk '$2 == "odr-kiosk" { print $1 }'; }
 wait_welcome "$WORK/shots/welcome.png" || fail "the kiosk under cage is black or missing (see $WORK/cage.log)"
 [ -n "${ODR_PKG_SCREENSHOT:-}" ] && cp "$WORK/shots/welcome.png" "$ODR_PKG_SCREENSHOT"
+sleep 5   # the watchdog interval is 6 s here: a ping at least every 2 s
+grep -q '^READY=1' "$WORK/notify.log" || fail "no READY=1 from odr-kiosk (sd_notify)"
+[ "$(grep -c '^WATCHDOG=1' "$WORK/notify.log")" -ge 2 ] || fail "no WATCHDOG=1 pings from the frame loop"
+echo "sd_notify: $(grep -c '^READY=1' "$WORK/notify.log") READY, $(grep -c '^WATCHDOG=1' "$WORK/notify.log") WATCHDOG"
 first=$(kiosk_pid)
 [ -n "$first" ] || fail "no odr-kiosk under cage"
 kill -9 "$first"
