@@ -20,6 +20,10 @@ PACKAGES=(
   libzinnia-dev zinnia-utils tegaki-zinnia-simplified-chinese
   # a real X server and tools for UI tests, screenshots and the demo
   xvfb xauth xdotool imagemagick procps libx11-dev libxtst-dev libzbar-dev
+  # the Debian package (debian/, installer/package-test.sh): build, lint, and what it
+  # runs with (installed first so removing the package leaves the machine as found)
+  debhelper dpkg-dev fakeroot lintian libsystemd-dev systemd adduser
+  cage xwayland grim libpam-systemd
 )
 
 missing=()

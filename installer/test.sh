@@ -25,3 +25,9 @@ fi
 if [ "${ODR_SKIP_FUZZ:-0}" != 1 ]; then
   run bash tests/fuzz/run.sh "${ODR_FUZZ_SECONDS:-5}"
 fi
+
+# The Debian packages, built, installed, exercised and removed again
+# (installer/package-test.sh; root only: it installs packages).
+if [ "$(id -u)" = 0 ] && [ "${ODR_SKIP_PACKAGE:-0}" != 1 ]; then
+  run bash installer/package-test.sh
+fi

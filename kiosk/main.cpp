@@ -23,7 +23,9 @@
 #include "app/startup.h"
 #include "config/config.h"
 #include "platform/loop.h"
+#include "platform/watchdog.h"
 #include "platform/window.h"
+#include "platform/xwayland.h"
 #include "services/services.h"
 #include "testing/driver.h"
 #include "testing/hitmap.h"
@@ -268,6 +270,7 @@ int open_kiosk(const Args& args, Kiosk& k) {
     fprintf(stderr, "odr-kiosk: %s\n", error.c_str());
     return 4;
   }
+  keep_composited_under_wayland();  // cage: not black (platform/xwayland.h)
   trace("window and GL context open");
   k.window->clear_color = ImGui::ColorConvertU32ToFloat4(Palette{}.bg);
   k.window->warm_up();
@@ -441,6 +444,7 @@ int run_kiosk_mode(const Args& args, Kiosk& k, double t_start) {
     k.services->start_input(app);
     if (bench) report.start_idle(args, fonts, trimmed);
   };
+  watch_frame_loop(hooks);  // systemd: READY, WATCHDOG
   run_loop(*k.window, hooks, g_quit);
   return bench ? report.write(args.bench_report) : 0;
 }

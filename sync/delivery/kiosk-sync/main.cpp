@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "kiosk-sync/import.h"
+#include "kiosk-sync/provision.h"
 #include "kiosk-sync/recover.h"
 #include "config/config.h"
 #include "engine/engine.h"
@@ -47,13 +48,15 @@ int usage(const char* why = nullptr) {
                "  recover OUT      copy what a damaged store still holds into a new store OUT\n"
                "  staff ...        staff accounts (add, set-pin, disable, list)\n"
                "  audit verify     check the audit log's hash chain\n"
-               "options: --config PATH (default config/kiosk.toml)\n"
+               "  provision --kiosk-id ID --gateway URL [--ca-file PEM]  set id and gateway; the key is read from stdin\n"
+               "  pending-count    how many complaints are not yet delivered\n"
+               "options: --config PATH (default $ODR_KIOSK_CONFIG, /etc/odr-kiosk/kiosk.toml, config/kiosk.toml)\n"
                "for tests: --backoff-base-ms N --backoff-cap-ms N --lease-ms N --poll-ms N\n");
   return 2;
 }
 
 struct Args {
-  std::string config = "config/kiosk.toml";
+  std::string config = default_config_path();
   std::string command;
   std::vector<std::string> rest;
   int64_t backoff_base_ms = 0, backoff_cap_ms = 0, lease_ms = 0, poll_ms = 0;
@@ -290,6 +293,7 @@ int main(int argc, char** argv) {
   a.command = args[i];
   a.rest.assign(args.begin() + long(i) + 1, args.end());
 
+  if (a.command == "provision") return run_provision(a.config, a.rest);
   KioskConfig config;
   try {
     config = load_config(a.config);
@@ -297,7 +301,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kiosk-sync: config %s: %s\n", a.config.c_str(), e.what());
     return 2;
   }
+  become_store_owner(config);  // root on the service's store: its files stay the service's
   try {
+    if (a.command == "pending-count" && a.rest.empty()) return run_pending_count(config);
     if (a.command == "run" && a.rest.empty()) return cmd_run(a, config);
     if (a.command == "once" && a.rest.empty()) return cmd_once(a, config);
     if (a.command == "status" && a.rest.empty()) return cmd_status(a, config);

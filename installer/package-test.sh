@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# The Debian packages, tested as a store PC gets them (CI, as root):
+# build from a clean copy of the tree, lintian, apt-get install, then with
+# installed files only: platform-sim on 127.0.0.1 + a provisioned kiosk-sync
+# delivers complaints; removal refuses while complaints are undelivered;
+# the unit verifies and rates OK; the kiosk under cage (headless wlroots,
+# pixman) shows the welcome screen and comes back after it is killed, run
+# the way odr-kiosk.service runs it. Removes what it installed at the end.
+#   ODR_PKG_SCREENSHOT=FILE  keep the screenshot of the kiosk under cage
+#   ODR_PKG_KEEP=1           keep the work folder (it is kept on failure)
+#   ODR_PKG_DEBS=DIR         test the packages (and .changes) in DIR instead of building them
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+[ "$(id -u)" = 0 ] || { echo "package-test: run as root (it installs packages)" >&2; exit 2; }
+if dpkg-query -W -f='${db:Status-Status}' odr-kiosk 2>/dev/null | grep -q installed; then
+  echo "package-test: odr-kiosk is installed on this machine; not touching it" >&2; exit 2
+fi
+T0=$(date +%s)
+WORK=$(mktemp -d /tmp/odr-pkgtest.XXXXXX)
+chmod 0755 "$WORK"   # the service user reads the test's CA and complaints here
+step() { echo "== package-test [$(( $(date +%s) - T0 )) s] $*"; }
+fail() { echo "package-test: FAIL: $*" >&2; exit 1; }
+
+# What was here before, so that cleanup leaves the machine as found.
+had_user=0; getent passwd odr-kiosk >/dev/null && had_user=1
+had_group=0; getent group odr-kiosk >/dev/null && had_group=1
+had_state=0; [ -e /var/lib/odr-kiosk ] && had_state=1
+had_etc=0; [ -e /etc/odr-kiosk ] && had_etc=1
+PIDS=()
+ok=0
+on_machine() {  # dpkg has files or config of package $1
+  case "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" in
+    ''|not-installed) return 1 ;;
+    *) return 0 ;;
+  esac
+}
+cleanup() {
+  set +e
+  touch "$WORK/stop"
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  if getent passwd odr-kiosk >/dev/null; then   # cage, Xwayland, the kiosk: ours, by pid
+    for p in $(ps -u odr-kiosk -o pid= 2>/dev/null); do kill "$p" 2>/dev/null; done
+  fi
+  wait 2>/dev/null
+  # Only what dpkg still knows: apt refuses a purge naming a package it cannot find.
+  local left=()
+  for p in odr-kiosk odr-platform-sim; do
+    on_machine "$p" && left+=("$p")
+  done
+  [ ${#left[@]} -eq 0 ] || ODR_FORCE_REMOVE=1 apt-get purge -y -qq "${left[@]}" >"$WORK/purge.log" 2>&1 \
+    || { echo "package-test: purging ${left[*]} failed:"; cat "$WORK/purge.log"; }
+  [ "$had_state" = 1 ] || rm -rf /var/lib/odr-kiosk
+  [ "$had_etc" = 1 ] || rm -rf /etc/odr-kiosk
+  [ "$had_user" = 1 ] || userdel odr-kiosk 2>/dev/null
+  [ "$had_group" = 1 ] || groupdel odr-kiosk 2>/dev/null
+  if [ "$ok" = 1 ] && [ "${ODR_PKG_KEEP:-0}" != 1 ]; then rm -rf "$WORK"; else echo "package-test: work folder kept: $WORK"; fi
+}
+trap cleanup EXIT
+
+# --- 1. build from a clean copy of the tree (what git tracks, as it is now) ----
+if [ -n "${ODR_PKG_DEBS:-}" ]; then   # packages built before (iterating on this script)
+  step "using the packages in $ODR_PKG_DEBS"
+  cp "$ODR_PKG_DEBS"/*.deb "$ODR_PKG_DEBS"/*.changes "$WORK/"
+else
+  step "building the packages"
+  mkdir "$WORK/src"
+  (cd "$ROOT" && git ls-files -z | tar --null --ignore-failed-read -T - -cf -) | tar -x -C "$WORK/src"
+  (cd "$WORK/src" && DEB_BUILD_OPTIONS="parallel=${JOBS:-2} noddebs ${DEB_BUILD_OPTIONS:-}" \
+    dpkg-buildpackage -b -us -uc >"$WORK/build.log" 2>&1) || { tail -40 "$WORK/build.log"; fail "dpkg-buildpackage"; }
+fi
+cd "$WORK"
+ls odr-kiosk_*.deb odr-platform-sim_*.deb >/dev/null
+
+step "lintian"
+lintian --tag-display-limit 0 ./*.changes >"$WORK/lintian.log" 2>&1 || true
+cat "$WORK/lintian.log"
+! grep -q '^E:' "$WORK/lintian.log" || fail "lintian errors"
+
+# --- 2. install ------------------------------------------------------------------
+step "apt-get install"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ./odr-kiosk_*.deb ./odr-platform-sim_*.deb >"$WORK/install.log" 2>&1 \
+  || { cat "$WORK/install.log"; fail "apt-get install"; }
+for f in /usr/bin/odr-kiosk /usr/bin/kiosk-sync /usr/bin/platform-sim /etc/odr-kiosk/kiosk.toml \
+         /usr/share/odr-kiosk/assets/i18n/zh_CN.po /usr/share/odr-kiosk/workdays/2026.json \
+         /lib/systemd/system/odr-kiosk.service /etc/pam.d/odr-kiosk; do
+  [ -e "$f" ] || fail "$f not installed"
+done
+[ "$(stat -c '%a %U' /var/lib/odr-kiosk)" = "700 odr-kiosk" ] || fail "/var/lib/odr-kiosk: $(stat -c '%a %U' /var/lib/odr-kiosk)"
+dpkg-query -W -f='${Conffiles}\n' odr-kiosk | grep -q /etc/odr-kiosk/kiosk.toml || fail "kiosk.toml is not a conffile"
+
+# --- 3. the unit -------------------------------------------------------------------
+step "systemd-analyze"
+systemd-analyze verify /lib/systemd/system/odr-kiosk.service 2>&1 | tee "$WORK/verify.log"
+! grep -v "Failed to .* Operation not permitted\|not booted with systemd" "$WORK/verify.log" | grep -q . \
+  || fail "systemd-analyze verify complained"
+rating=$(systemd-analyze security --offline=true /lib/systemd/system/odr-kiosk.service 2>&1 | grep 'Overall exposure')
+echo "$rating"
+echo "$rating" | grep -Eq ' (OK|SAFE)( |$)' || fail "odr-kiosk.service is not rated OK or better"
+
+# --- 4. provision against platform-sim on 127.0.0.1, deliver ---------------------
+step "platform-sim + kiosk-sync provision"
+platform-sim dev-setup --dir "$WORK/gw" --kiosk-id store-test-01 >/dev/null
+chmod 0755 "$WORK/gw"; chmod 0644 "$WORK/gw/ca.pem"
+platform-sim serve --dir "$WORK/gw" --port 0 --port-file "$WORK/sim.port" --quiet 2>"$WORK/sim.log" &
+PIDS+=($!); SIM=$!
+for _ in $(seq 100); do [ -s "$WORK/sim.port" ] && break; sleep 0.1; done
+[ -s "$WORK/sim.port" ] || fail "platform-sim did not start"
+URL="https://127.0.0.1:$(cat "$WORK/sim.port")/odr/v1"
+kiosk-sync provision --kiosk-id store-test-01 --gateway "$URL" --ca-file "$WORK/gw/ca.pem" < "$WORK/gw/kiosk.key"
+[ "$(stat -c '%a %U %G' /etc/odr-kiosk/kiosk.key)" = "640 root odr-kiosk" ] || fail "key file: $(stat -c '%a %U %G' /etc/odr-kiosk/kiosk.key)"
+echo "not a key" | kiosk-sync provision --kiosk-id store-test-01 --gateway "$URL" 2>"$WORK/badkey.log" && fail "a bad key was taken"
+grep -q "key" "$WORK/badkey.log" || fail "no clear message for a bad key"
+kiosk-sync status | tee "$WORK/status.log"
+grep -q '^reachable *yes' "$WORK/status.log" || fail "kiosk-sync status does not reach the gateway"
+head -n 2 "$ROOT/assets/demo/complaints.jsonl" > "$WORK/two.jsonl"; chmod 0644 "$WORK/two.jsonl"
+kiosk-sync import "$WORK/two.jsonl"
+[ "$(kiosk-sync pending-count)" = 2 ] || fail "pending-count after import: $(kiosk-sync pending-count)"
+[ -z "$(find /var/lib/odr-kiosk ! -user odr-kiosk)" ] || fail "root's kiosk-sync left files the service cannot use"
+
+step "removal refusal"
+if DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq odr-kiosk >"$WORK/remove.log" 2>&1; then fail "removal was not refused"; fi
+cat "$WORK/remove.log"
+grep -q "2 complaint(s) are not yet delivered" "$WORK/remove.log" || fail "the refusal does not say how many"
+grep -q "kiosk-sync recover" "$WORK/remove.log" || fail "the refusal does not say how to export"
+dpkg-query -W -f='${db:Status-Status}' odr-kiosk | grep -q '^installed' || fail "odr-kiosk is no longer installed"
+
+step "delivery"
+kiosk-sync once | tee "$WORK/once.log"
+grep -q "delivered 2 complaint" "$WORK/once.log" || fail "kiosk-sync once did not deliver both"
+[ "$(kiosk-sync pending-count)" = 0 ] || fail "still pending after delivery"
+
+# --- 5. the kiosk under cage, run the way the unit runs it --------------------------
+step "odr-kiosk under cage"
+install -d -o odr-kiosk -g odr-kiosk -m 0700 "$WORK/xdg" "$WORK/shots"
+# systemd's side of Type=notify: a datagram socket that logs what arrives.
+python3 -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o666)
+with open(sys.argv[2], "a", buffering=1) as log:
+    while True: log.write(s.recv(4096).decode(errors="replace").replace("\n", " ") + "\n")
+' "$WORK/notify.sock" "$WORK/notify.log" &
+PIDS+=($!)
+as_kiosk() {
+  setpriv --reuid=odr-kiosk --regid=odr-kiosk --init-groups env -i PATH=/usr/bin:/bin HOME=/var/lib/odr-kiosk \
+    XDG_RUNTIME_DIR="$WORK/xdg" WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1 \
+    NOTIFY_SOCKET="$WORK/notify.sock" WATCHDOG_USEC=6000000 "$@"
+}
+# Restart=always, RestartSec=2: the unit's ExecStart, again whenever it ends.
+ExecStart=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/odr-kiosk.service)
+(
+  while [ ! -e "$WORK/stop" ]; do
+    # shellcheck disable=SC2086
+    as_kiosk $ExecStart >>"$WORK/cage.log" 2>&1 &
+    echo $! > "$WORK/cage.pid"
+    wait $! || true
+    echo "restart" >> "$WORK/restarts"
+    sleep 2
+  done
+) &
+PIDS+=($!)
+shot() {  # shot FILE: a screenshot; prints the mean brightness 0..1
+  rm -f "$1"
+  as_kiosk env WAYLAND_DISPLAY=wayland-0 grim "$1" 2>/dev/null || { echo 0; return; }
+  convert "$1" -colorspace Gray -format '%[fx:mean]' info: 2>/dev/null || echo 0
+}
+wait_welcome() {  # wait_welcome FILE: up to 90 s for a bright (welcome) screen
+  local m=0
+  for _ in $(seq 90); do
+    sleep 1
+    [ -S "$WORK/xdg/wayland-0" ] || continue
+    m=$(shot "$1")
+    awk -v m="$m" 'BEGIN { exit !(m > 0.5) }' && { echo "screen brightness $m"; return 0; }
+  done
+  echo "screen brightness $m"; return 1
+}
+kiosk_pid() { ps -u odr-kiosk -o pid=,comm= 2>/dev/null | awk '$2 == "odr-kiosk" { print $1 }'; }
+wait_welcome "$WORK/shots/welcome.png" || fail "the kiosk under cage is black or missing (see $WORK/cage.log)"
+[ -n "${ODR_PKG_SCREENSHOT:-}" ] && cp "$WORK/shots/welcome.png" "$ODR_PKG_SCREENSHOT"
+sleep 5   # the watchdog interval is 6 s here: a ping at least every 2 s
+grep -q '^READY=1' "$WORK/notify.log" || fail "no READY=1 from odr-kiosk (sd_notify)"
+[ "$(grep -c '^WATCHDOG=1' "$WORK/notify.log")" -ge 2 ] || fail "no WATCHDOG=1 pings from the frame loop"
+echo "sd_notify: $(grep -c '^READY=1' "$WORK/notify.log") READY, $(grep -c '^WATCHDOG=1' "$WORK/notify.log") WATCHDOG"
+first=$(kiosk_pid)
+[ -n "$first" ] || fail "no odr-kiosk under cage"
+kill -9 "$first"
+step "killed odr-kiosk $first; waiting for it to come back"
+sleep 3
+wait_welcome "$WORK/shots/again.png" || fail "the kiosk did not come back after being killed"
+second=$(kiosk_pid)
+[ -n "$second" ] && [ "$second" != "$first" ] || fail "no new odr-kiosk process (was $first, now '$second')"
+echo "odr-kiosk $first killed, $second started in its place"
+touch "$WORK/stop"; kill "$(cat "$WORK/cage.pid")" 2>/dev/null || true
+
+# --- 6. forced removal keeps undelivered complaints, even on purge -----------------
+step "forced removal and purge"
+kill "$SIM"; wait "$SIM" 2>/dev/null || true
+sed -n 3p "$ROOT/assets/demo/complaints.jsonl" > "$WORK/one.jsonl"; chmod 0644 "$WORK/one.jsonl"
+kiosk-sync import "$WORK/one.jsonl"
+[ "$(kiosk-sync pending-count)" = 1 ] || fail "pending-count: $(kiosk-sync pending-count)"
+ODR_FORCE_REMOVE=1 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq odr-kiosk >"$WORK/purge1.log" 2>&1 \
+  || { cat "$WORK/purge1.log"; fail "forced removal"; }
+cat "$WORK/purge1.log"
+[ -s /var/lib/odr-kiosk/odr-kiosk.db ] || fail "purge deleted a store with an undelivered complaint"
+grep -q "purge keeps /var/lib/odr-kiosk" "$WORK/purge1.log" || fail "purge kept the store without saying so"
+
+ok=1
+step "passed"
+cleanup; trap - EXIT
+for p in odr-kiosk odr-platform-sim; do
+  ! on_machine "$p" || { echo "package-test: FAIL: $p left on the machine" >&2; exit 1; }
+done
