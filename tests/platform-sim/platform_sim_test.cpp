@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -15,13 +16,15 @@
 #include "model/validate.h"
 #include "protocol/messages.h"
 #include "protocol/signing.h"
-#include "sim_harness.h"
+#include "support/process.h"
+#include "support/sim.h"
+#include "support/temp.h"
 #include "util/crypto.h"
 #include "util/time.h"
 #include "util/uuid.h"
 
 using nlohmann::json;
-using sim_harness::SimProcess;
+using odr::test::SimProcess;
 
 namespace {
 
@@ -158,9 +161,9 @@ class SimTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = sim_harness::fresh_dir(std::string("sim-") + info->name());
-    sim_harness::dev_setup(dir_);
-    kiosk_ = sim_harness::trim(sim_harness::read_text(dir_ + "/kiosk.id"));
+    dir_ = odr::test::fresh_dir(std::string("sim-") + info->name());
+    odr::test::dev_setup(dir_);
+    kiosk_ = odr::test::trim(odr::test::read_file(dir_ + "/kiosk.id"));
     key_ = odr::load_key_file(dir_ + "/kiosk.key");
     tls_.ca = dir_ + "/ca.pem";
   }
@@ -574,7 +577,7 @@ TEST_F(SimTest, SameIdIsDuplicateEvenWithDifferentContent) {
 
 TEST_F(SimTest, TicketConflictAndIdConflict) {
   std::string other_key_file = dir_ + "/kiosk-b.key";
-  ASSERT_EQ(sim_harness::run({sim_harness::binary(), "add-kiosk", "--dir", dir_, "--kiosk-id", "kiosk-b", "--key-out",
+  ASSERT_EQ(odr::test::run_program({odr::test::sim_binary(), "add-kiosk", "--dir", dir_, "--kiosk-id", "kiosk-b", "--key-out",
                               other_key_file}),
             0);
   start();
@@ -731,7 +734,7 @@ TEST_F(SimTest, UpdatesPageWithOpaqueCursors) {
   ASSERT_TRUE(odr::parse_updates_answer(all.body, u, why));
   EXPECT_EQ(u.updates.size(), 5u);
   // Another kiosk sees none of these.
-  ASSERT_EQ(sim_harness::run({sim_harness::binary(), "add-kiosk", "--dir", dir_, "--kiosk-id", "kiosk-c"}), 0);
+  ASSERT_EQ(odr::test::run_program({odr::test::sim_binary(), "add-kiosk", "--dir", dir_, "--kiosk-id", "kiosk-c"}), 0);
   std::string key_c = odr::load_key_file(dir_ + "/kiosk-c.key");
   std::this_thread::sleep_for(std::chrono::milliseconds(600));  // the server re-reads kiosks.json
   Reply other = signed_call("GET", "/odr/v1/updates", "", 0, {}, "kiosk-c", key_c);
@@ -1011,8 +1014,8 @@ TEST_F(SimTest, SimComplaintsListsWhatIsHeld) {
 
 TEST_F(SimTest, TlsFailsForUnknownCaWrongHostAndPinMismatch) {
   // An unrelated CA (another dev-setup folder).
-  std::string other = sim_harness::fresh_dir("sim-other-ca");
-  sim_harness::dev_setup(other);
+  std::string other = odr::test::fresh_dir("sim-other-ca");
+  odr::test::dev_setup(other);
   start();
   Tls foreign;
   foreign.ca = other + "/ca.pem";
@@ -1022,15 +1025,15 @@ TEST_F(SimTest, TlsFailsForUnknownCaWrongHostAndPinMismatch) {
 
   // The right pin works; another certificate's pin does not.
   Tls pinned = tls_;
-  pinned.pin = sim_harness::trim(sim_harness::read_text(dir_ + "/server.pin"));
+  pinned.pin = odr::test::trim(odr::test::read_file(dir_ + "/server.pin"));
   EXPECT_EQ(http("GET", sim_->base_url() + "/health", "", {}, pinned).status, 200);
-  pinned.pin = sim_harness::trim(sim_harness::read_text(other + "/server.pin"));
+  pinned.pin = odr::test::trim(odr::test::read_file(other + "/server.pin"));
   Reply mismatch = http("GET", sim_->base_url() + "/health", "", {}, pinned);
   EXPECT_EQ(mismatch.code, CURLE_SSL_PINNEDPUBKEYNOTMATCH) << curl_easy_strerror(mismatch.code);
 
   // A certificate from the trusted CA, but for another host name.
   sim_->stop();
-  ASSERT_EQ(sim_harness::run({sim_harness::binary(), "make-cert", "--ca-dir", dir_, "--out", dir_ + "/wrong",
+  ASSERT_EQ(odr::test::run_program({odr::test::sim_binary(), "make-cert", "--ca-dir", dir_, "--out", dir_ + "/wrong",
                               "--dns", "other.example"}),
             0);
   sim_ = std::make_unique<SimProcess>(dir_, std::vector<std::string>{"--cert", dir_ + "/wrong.pem", "--key",
@@ -1042,8 +1045,8 @@ TEST_F(SimTest, TlsFailsForUnknownCaWrongHostAndPinMismatch) {
 }
 
 TEST_F(SimTest, DevSetupServerNameMakesAWrongHostCertificate) {
-  std::string other = sim_harness::fresh_dir("sim-other-name");
-  sim_harness::dev_setup(other, {"--server-name", "other.example"});
+  std::string other = odr::test::fresh_dir("sim-other-name");
+  odr::test::dev_setup(other, {"--server-name", "other.example"});
   sim_ = std::make_unique<SimProcess>(other);
   Tls t;
   t.ca = other + "/ca.pem";
@@ -1065,15 +1068,15 @@ TEST_F(SimTest, MutualTlsWhenAsked) {
 
 TEST_F(SimTest, DevSetupIsIdempotent) {
   std::map<std::string, std::string> before;
-  for (const auto& f : std::filesystem::directory_iterator(dir_)) before[f.path().filename()] = sim_harness::read_text(f.path());
-  sim_harness::dev_setup(dir_);
+  for (const auto& f : std::filesystem::directory_iterator(dir_)) before[f.path().filename()] = odr::test::read_file(f.path());
+  odr::test::dev_setup(dir_);
   for (const auto& [name, content] : before) {
     if (name == "dev-setup.log") continue;
-    EXPECT_EQ(sim_harness::read_text(dir_ + "/" + name), content) << name;
+    EXPECT_EQ(odr::test::read_file(dir_ + "/" + name), content) << name;
   }
-  EXPECT_NE(sim_harness::read_text(dir_ + "/dev-setup.log").find("kept"), std::string::npos);
+  EXPECT_NE(odr::test::read_file(dir_ + "/dev-setup.log").find("kept"), std::string::npos);
   // The key is base64 of 32 bytes and the kiosks file holds it.
-  json kiosks = json::parse(sim_harness::read_text(dir_ + "/kiosks.json"));
+  json kiosks = json::parse(odr::test::read_file(dir_ + "/kiosks.json"));
   ASSERT_EQ(kiosks["kiosks"].size(), 1u);
   EXPECT_EQ(kiosks["kiosks"][0]["id"], kiosk_);
   EXPECT_EQ(odr::decode_key(kiosks["kiosks"][0]["key"].get<std::string>()), key_);
@@ -1083,14 +1086,14 @@ TEST_F(SimTest, DevSetupIsIdempotent) {
 }
 
 TEST_F(SimTest, BadStartsSayWhy) {
-  std::string empty = sim_harness::fresh_dir("sim-empty");
+  std::string empty = odr::test::fresh_dir("sim-empty");
   EXPECT_THROW(SimProcess s(empty), std::runtime_error);
-  EXPECT_EQ(sim_harness::run({sim_harness::binary(), "--dir", dir_, "--fail-503", "1.5"}, empty + "/out"), 2);
-  EXPECT_NE(sim_harness::read_text(empty + "/out").find("probability"), std::string::npos);
-  EXPECT_EQ(sim_harness::run({sim_harness::binary(), "--bogus"}, empty + "/out2"), 2);
+  EXPECT_EQ(odr::test::run_program({odr::test::sim_binary(), "--dir", dir_, "--fail-503", "1.5"}, empty + "/out"), 2);
+  EXPECT_NE(odr::test::read_file(empty + "/out").find("probability"), std::string::npos);
+  EXPECT_EQ(odr::test::run_program({odr::test::sim_binary(), "--bogus"}, empty + "/out2"), 2);
   // A damaged kiosks file.
-  std::string broken = sim_harness::fresh_dir("sim-broken");
-  sim_harness::dev_setup(broken);
+  std::string broken = odr::test::fresh_dir("sim-broken");
+  odr::test::dev_setup(broken);
   std::ofstream(broken + "/kiosks.json") << "{\"kiosks\":[{\"id\":\"k1\",\"key\":\"c2hvcnQ=\"}]}";
   try {
     SimProcess s(broken);

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <set>
 
-#include "../sync/sim_harness.h"
+#include "support/samples.h"
 #include "config/config.h"
 #include "real_kiosk.h"
 #include "store/store.h"

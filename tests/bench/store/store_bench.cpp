@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "../../model/sample.h"
+#include "support/samples.h"
 #include "store/store.h"
 
 namespace {

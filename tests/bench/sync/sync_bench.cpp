@@ -18,7 +18,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "../../sync/sim_harness.h"
+#include "support/sync.h"
 #include "protocol/messages.h"
 #include "protocol/signing.h"
 
