@@ -518,14 +518,16 @@ SyncEngine::Step SyncEngine::send_range(OutboxKind kind, const std::shared_ptr<s
   for (BatchRange& r : plan) r.begin += begin, r.end += begin;
   for (size_t next = 0; next < plan.size(); ++next) {
     Step s = Step::stop_pass;
+    size_t unsent = next;  // stopped before this batch went: it goes back too
     if (!stopping_.load()) {
       Batch b{items, plan[next].begin, plan[next].end, {}, {}, {}};
       build_fitting(kind, b, plan, next + 1);
       if (held_over_protocol_limit(kind, b, report)) continue;
       s = answer_batch(kind, b, send_batch(kind, b), true, report);
+      unsent = next + 1;
     }
     if (s == Step::stop_pass) {
-      for (size_t k = next + 1; k < plan.size(); ++k)
+      for (size_t k = unsent; k < plan.size(); ++k)
         release_all(*items, plan[k].begin, plan[k].end, "not sent: an earlier batch failed",
                     std::max(backoff_until_ms_, now_ms()));
       return Step::stop_pass;
@@ -568,8 +570,17 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
   std::vector<BatchRange> plan;
   size_t next_range = 0;
 
+  // Claimed but not sent: back to pending, due when the backoff ends.
+  auto release_rest = [&](int64_t due) {
+    for (; next_range < plan.size(); ++next_range)
+      release_all(*claimed, plan[next_range].begin, plan[next_range].end, "not sent: an earlier batch failed", due);
+  };
   auto next_batch = [&]() -> std::optional<Batch> {
-    while (!stopping_.load()) {
+    while (true) {
+      if (stopping_.load()) {
+        release_rest(now_ms());  // a stop during the claim (an fsync) must not leave it leased
+        return std::nullopt;
+      }
       if (next_range < plan.size()) {
         const BatchRange r = plan[next_range++];
         Batch b{claimed, r.begin, r.end, {}, {}, {}};
@@ -590,15 +601,12 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
       claimed = std::move(items);
       next_range = 0;
     }
-    return std::nullopt;
   };
-  // Claimed but not sent: back to pending, due when the backoff ends.
   auto release_unsent = [&](std::optional<Batch>& b) {
     int64_t due = std::max(backoff_until_ms_, now_ms());
     if (b) release_all(*b->items, b->begin, b->end, "not sent: an earlier batch failed", due);
     b.reset();
-    for (; next_range < plan.size(); ++next_range)
-      release_all(*claimed, plan[next_range].begin, plan[next_range].end, "not sent: an earlier batch failed", due);
+    release_rest(due);
   };
   auto launch = [&](Batch& b) {
     pace();

@@ -871,6 +871,26 @@ TEST_F(SyncTest, StopAbortsAnInFlightTransferPromptly) {
   EXPECT_EQ(c.pending + c.in_flight, 2);
 }
 
+// A stop that lands while the engine claims (a write to the store, an fsync)
+// must give the claim back: left leased, the items would wait out the lease
+// (request time-out + 60 s) before this kiosk or the next run sent them.
+TEST_F(SyncTest, StoppedAtAnyMomentLeavesNothingLeased) {
+  start_sim();
+  submit(*store, 3);
+  sim.faults({{"fail_503", 1}});  // claim, 503, release, again and again
+  SyncOptions o = engine_options(sim, store_path);
+  o.backoff = {1, 2};
+  for (int i = 0; i < 40; ++i) {
+    auto engine = make_engine(o);
+    engine->start();
+    std::this_thread::sleep_for(std::chrono::microseconds(500 + 700 * (i % 11)));
+    engine->stop();
+    OutboxCounts c = store->outbox_counts();
+    ASSERT_EQ(c.in_flight, 0) << "stop number " << i << " left a claim leased";
+    ASSERT_EQ(c.pending, 3);
+  }
+}
+
 TEST_F(SyncTest, WakeDeliversAtOnce) {
   start_sim();
   auto engine = make_engine();
