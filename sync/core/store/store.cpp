@@ -30,12 +30,12 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "model/json.h"
 #include "model/personal.h"
+#include "sqlite/sqlite.h"
 #include "util/crypto.h"
 #include "util/time.h"
 #include "util/uuid.h"
@@ -171,162 +171,6 @@ CREATE INDEX ticket_changes_old ON ticket_changes(old_ticket);
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
-
-StoreError::Kind kind_of(int rc) {
-  switch (rc & 0xff) {
-    case SQLITE_FULL: return StoreError::Kind::disk_full;
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_CANTOPEN: return StoreError::Kind::read_only;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED: return StoreError::Kind::busy;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return StoreError::Kind::corrupt;
-    default: return StoreError::Kind::io;
-  }
-}
-
-const char* what_it_means(StoreError::Kind k) {
-  switch (k) {
-    case StoreError::Kind::disk_full: return "the disk is full; nothing was saved";
-    case StoreError::Kind::read_only: return "the complaint store cannot be written (read-only file or folder); nothing was saved";
-    case StoreError::Kind::busy: return "the complaint store is busy in another program; nothing was saved, try again";
-    case StoreError::Kind::corrupt: return "the complaint store file is damaged; it was left as it is";
-    case StoreError::Kind::missing: return "the complaint store file is missing or empty";
-    default: return "the complaint store failed";
-  }
-}
-
-[[noreturn]] void fail(sqlite3* db, int rc, const std::string& doing) {
-  StoreError::Kind k = kind_of(rc);
-  std::string msg = std::string(what_it_means(k)) + " (" + doing + ": " + sqlite3_errstr(rc);
-  if (db && sqlite3_errcode(db) == rc && std::strcmp(sqlite3_errmsg(db), sqlite3_errstr(rc)) != 0)
-    msg += std::string(", ") + sqlite3_errmsg(db);
-  msg += ")";
-  throw StoreError(k, msg);
-}
-
-void exec(sqlite3* db, const char* sql) {
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) fail(db, rc, std::string(sql).substr(0, 40));
-}
-
-// Prepared statements by their SQL text (always a string literal here).
-class StatementCache {
- public:
-  explicit StatementCache(sqlite3* db) : db_(db) {}
-  ~StatementCache() {
-    for (auto& [sql, stmt] : map_) sqlite3_finalize(stmt);
-  }
-  sqlite3_stmt* get(const char* sql) {
-    auto it = map_.find(sql);
-    if (it != map_.end()) return it->second;
-    sqlite3_stmt* s = nullptr;
-    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
-    if (rc != SQLITE_OK) fail(db_, rc, "prepare");
-    map_.emplace(sql, s);
-    return s;
-  }
-
- private:
-  sqlite3* db_;
-  std::unordered_map<const char*, sqlite3_stmt*> map_;
-};
-
-// One use of a cached statement: bind, step, read; reset when done.
-class Stmt {
- public:
-  Stmt(sqlite3* db, StatementCache& cache, const char* sql) : db_(db), s_(cache.get(sql)) {}
-  ~Stmt() {
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-  }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  Stmt& bind(int i, int64_t v) {
-    check(sqlite3_bind_int64(s_, i, v));
-    return *this;
-  }
-  Stmt& bind(int i, std::string_view v) {
-    check(sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
-  Stmt& bind_null(int i) {
-    check(sqlite3_bind_null(s_, i));
-    return *this;
-  }
-  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
-
-  // True while there is a row.
-  bool step() {
-    int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(db_, rc, std::string("step: ") + std::string(sqlite3_sql(s_)).substr(0, 40));
-  }
-  void run() {
-    while (step()) {
-    }
-  }
-  int64_t i64(int col) { return sqlite3_column_int64(s_, col); }
-  bool null(int col) { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
-  std::string text(int col) {
-    const unsigned char* t = sqlite3_column_text(s_, col);
-    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s_, col)))
-             : std::string();
-  }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) fail(db_, rc, "bind");
-  }
-  sqlite3* db_;
-  sqlite3_stmt* s_;
-};
-
-// BEGIN IMMEDIATE ... COMMIT; anything else (an exception) rolls back.
-class Tx {
- public:
-  explicit Tx(sqlite3* db, bool immediate = true) : db_(db) { exec(db_, immediate ? "BEGIN IMMEDIATE" : "BEGIN"); }
-  ~Tx() {
-    if (!done_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  Tx(const Tx&) = delete;
-  Tx& operator=(const Tx&) = delete;
-  void commit() {
-    exec(db_, "COMMIT");
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  bool done_ = false;
-};
-
-int pragma_int(sqlite3* db, const char* sql) {
-  sqlite3_stmt* s = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
-  if (rc != SQLITE_OK) fail(db, rc, sql);
-  rc = sqlite3_step(s);
-  int v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
-  sqlite3_finalize(s);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(db, rc, sql);
-  return v;
-}
-
-std::string pragma_text(sqlite3* db, const char* sql) {
-  sqlite3_stmt* s = nullptr;
-  int rc = sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
-  if (rc != SQLITE_OK) fail(db, rc, sql);
-  rc = sqlite3_step(s);
-  std::string v;
-  if (rc == SQLITE_ROW && sqlite3_column_text(s, 0)) v = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-  sqlite3_finalize(s);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) fail(db, rc, sql);
-  return v;
-}
 
 // The hashed content of an audit record: every field length-prefixed, so no
 // two different records hash the same text.

@@ -14,36 +14,17 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/complaint.h"
 #include "model/validate.h"
+#include "sqlite/error.h"  // StoreError
 
 struct sqlite3;
 
 namespace odr {
-
-class StoreError : public std::runtime_error {
- public:
-  enum class Kind {
-    invalid,      // the complaint or event broke a field rule: see fields
-    disk_full,    // SQLITE_FULL
-    read_only,    // file or folder not writable
-    busy,         // locked by another process beyond the busy timeout
-    corrupt,      // damaged file: never overwritten
-    too_new,      // made by a newer version of this program: never overwritten
-    not_found,    // no such complaint / item
-    io,           // anything else from SQLite
-    missing,      // the file is gone or empty where a store was (its marker says so): never re-created
-  };
-  StoreError(Kind kind, const std::string& message, std::vector<FieldError> fields = {})
-      : std::runtime_error(message), kind(kind), fields(std::move(fields)) {}
-  Kind kind;
-  std::vector<FieldError> fields;
-};
 
 struct StoreOptions {
   std::string kiosk_id = "kiosk-dev";
