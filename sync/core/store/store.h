@@ -14,36 +14,18 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "model/complaint.h"
 #include "model/validate.h"
+#include "outbox/outbox.h"
+#include "sqlite/error.h"  // StoreError
 
 struct sqlite3;
 
 namespace odr {
-
-class StoreError : public std::runtime_error {
- public:
-  enum class Kind {
-    invalid,      // the complaint or event broke a field rule: see fields
-    disk_full,    // SQLITE_FULL
-    read_only,    // file or folder not writable
-    busy,         // locked by another process beyond the busy timeout
-    corrupt,      // damaged file: never overwritten
-    too_new,      // made by a newer version of this program: never overwritten
-    not_found,    // no such complaint / item
-    io,           // anything else from SQLite
-    missing,      // the file is gone or empty where a store was (its marker says so): never re-created
-  };
-  StoreError(Kind kind, const std::string& message, std::vector<FieldError> fields = {})
-      : std::runtime_error(message), kind(kind), fields(std::move(fields)) {}
-  Kind kind;
-  std::vector<FieldError> fields;
-};
 
 struct StoreOptions {
   std::string kiosk_id = "kiosk-dev";
@@ -58,40 +40,6 @@ struct SubmitResult {
   std::string id;        // the complaint's UUIDv7 (empty when already)
   std::string ticket;    // for the consumer: A01-261128-0042
   bool already = false;  // import_key was filed before: nothing written, its ticket
-};
-
-enum class OutboxKind { complaint, event };
-enum class OutboxState { pending, in_flight, delivered, held };
-const char* to_string(OutboxKind k);
-const char* to_string(OutboxState s);
-
-struct OutboxItem {
-  int64_t seq = 0;  // the outbox's own order: the order things happened
-  OutboxKind kind = OutboxKind::complaint;
-  std::string ref_id;        // the complaint's or event's id
-  std::string complaint_id;  // for events: their complaint; for complaints: ref_id
-  std::string payload;       // the JSON object to send (COMPLAINT or EVENT)
-  OutboxState state = OutboxState::pending;
-  int attempts = 0;
-  int64_t not_before_ms = 0;  // backoff: not claimable before this
-  std::string lease_owner;
-  int64_t lease_until_ms = 0;
-  std::string case_no;     // when delivered (complaints)
-  std::string last_error;  // why held, or the last transient failure
-};
-
-// The gateway's answer for one item, for the batched marks below.
-struct DeliveredMark {
-  int64_t seq = 0;
-  std::string case_no;  // complaints: the platform's case number; events: ""
-};
-struct HeldMark {
-  int64_t seq = 0;
-  std::string reason;  // stays in the outbox for staff; never copied to the audit log
-};
-
-struct OutboxCounts {
-  int64_t pending = 0, in_flight = 0, delivered = 0, held = 0;
 };
 
 // A complaint's ticket given up after the gateway's ticket_conflict and the
@@ -166,7 +114,7 @@ class Store {
   // Same for an event; fills id and at where empty. Returns the event id.
   std::string record_event(Event e, std::string_view audit_actor = "");
 
-  // --- the outbox, for the sync engine ----------------------------------
+  // --- the outbox, for the sync engine (outbox/outbox.cpp) ----------------
   // Claims up to max items in seq order, leased to owner until now+lease_ms.
   // An item whose stored JSON cannot be read is held instead (never sent).
   // Complaints: pending ones (and in-flight ones whose lease expired).

@@ -65,89 +65,13 @@ int64_t purge_expired_personal_data(Store& store, int64_t retention_ms) {
 }
 
 // ---------------------------------------------------------------------------
-// How an answer is treated: one verdict per row of the protocol's error table.
+// How an answer is treated: classify_answer (engine/answer.h) gives the
+// verdict, the members below act on it.
 
-struct SyncEngine::Outcome {
-  enum Verdict {
-    ok,            // 2xx: read the body
-    clock_skew,    // 401 clock_skew: fix the offset, retry once at once
-    refused,       // other 401: signed again and retried; stops after max_auth_refusals in a row
-    fatal,         // 404, redirects, a 401 that persisted: stop syncing, alert staff
-    split,         // 413: halve the batch
-    slow_down,     // 429/503: wait Retry-After (or back off when absent)
-    transient,     // 5xx, time-outs, resets, TLS, garbage: back off
-    client_fault,  // 400, other 4xx: hold the items, alert staff, no hot retry
-    gone,          // 410: start the updates again without a cursor
-    aborted,       // stop() was called
-  } verdict = transient;
-  std::string error;                  // one line for logs and status
-  std::string code;                   // the error body's code, when it had one
-  std::optional<int64_t> wait_ms;     // slow_down with Retry-After
-  std::optional<int64_t> server_time; // clock_skew
-  bool tls = false;
-  bool not_tls = false;               // plain HTTP where TLS was expected
-  bool no_answer = false;             // the connection closed before any answer (a lost acknowledgement?)
-};
 
 SyncEngine::Outcome SyncEngine::classify(const HttpResponse& r) {
-  Outcome o;
-  if (!r.ok()) {
-    o.verdict = r.error == TransportError::aborted ? Outcome::aborted : Outcome::transient;
-    o.tls = r.error == TransportError::tls;
-    o.not_tls = r.error == TransportError::not_tls;
-    // A time-out with nothing read is the common lost acknowledgement (Wi-Fi):
-    // as safe to send again at once as a closed connection (idempotent on id).
-    o.no_answer = r.no_answer && (r.error == TransportError::other || r.error == TransportError::timeout);
-    o.error = r.error_message;
-    return o;
-  }
-  int s = r.status;
-  if (s >= 200 && s < 300) {
-    o.verdict = Outcome::ok;
-    refusals_.clear();  // only signed requests are classified: this one went through
-    return o;
-  }
-  std::optional<ErrorBody> eb = parse_error_body(r.body);
-  if (eb) o.code = eb->code;
-  // The gateway's message may echo what it received: keep only the code in logs.
-  o.error = "HTTP " + std::to_string(s) + (eb ? " " + eb->code : std::string(" (no error body)"));
-  if (s == 401) {
-    if (eb && eb->code == auth_err::clock_skew) {
-      o.verdict = Outcome::clock_skew;
-      o.server_time = eb->server_time;
-      if (!o.server_time) o.server_time = parse_http_date(r.header("date"));
-      if (!o.server_time) o.verdict = Outcome::transient;  // skewed, but by how much is unknown
-      return o;
-    }
-    // replayed_nonce after a lost answer, a proxy, a gateway's hiccup: only
-    // a refusal that persists across fresh signatures means a wrong key.
-    o.verdict = Outcome::refused;
-    return o;
-  }
-  if (s == 404 || (s >= 300 && s < 400)) {
-    o.verdict = Outcome::fatal;
-    if (s != 404) o.error += ": redirected, check gateway.base_url";
-    return o;
-  }
-  if (s == 410) {
-    o.verdict = Outcome::gone;
-    return o;
-  }
-  if (s == 413) {
-    o.verdict = Outcome::split;
-    return o;
-  }
-  if (s == 429 || s == 503) {
-    o.verdict = Outcome::slow_down;
-    o.wait_ms = retry_after_ms(r.header("retry-after"), r.header("date"), now_unix_s(), clock_offset_s_.load());
-    return o;
-  }
-  if (s >= 400 && s < 500) {
-    o.verdict = Outcome::client_fault;
-    if (eb && !eb->message.empty()) o.error += ": " + eb->message.substr(0, 200);
-    return o;
-  }
-  o.verdict = Outcome::transient;  // 5xx, and 1xx which no server should send
+  Outcome o = classify_answer(r, now_unix_s(), clock_offset_s_.load());
+  if (o.verdict == Outcome::ok) refusals_.clear();  // only signed requests are classified: this one went through
   return o;
 }
 

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "engine/answer.h"
 #include "engine/retry.h"
 #include "protocol/messages.h"
 #include "store/store.h"
@@ -127,7 +128,7 @@ class SyncEngine {
 
  private:
   enum class Step { ok, stop_pass };
-  struct Outcome;
+  using Outcome = AnswerOutcome;
   struct Range;
 
   void thread_main();

@@ -1,0 +1,275 @@
+// The outbox: what still has to reach the platform, in the same SQLite
+// file and the same transactions as the complaints and events it carries
+// (Store::submit_complaint queues the item with the row). The sync engine
+// claims items with a lease, sends them, and marks the answer: delivered,
+// held for staff, or released to try again after a backoff. Members of
+// Store (store/store.h); the types are in outbox.h.
+#include <sqlite3.h>
+
+#include <vector>
+
+#include "store_internal.h"
+
+namespace odr {
+
+namespace {
+
+OutboxState state_from(const std::string& s) {
+  if (s == "in_flight") return OutboxState::in_flight;
+  if (s == "delivered") return OutboxState::delivered;
+  if (s == "held") return OutboxState::held;
+  return OutboxState::pending;
+}
+
+#define OUTBOX_COLUMNS                                                                                             \
+  "o.seq, o.kind, o.ref_id, o.complaint_id, COALESCE(c.json, e.json, ''), o.state, o.attempts, o.not_before_ms, " \
+  "o.lease_owner, o.lease_until_ms, o.case_no, o.last_error FROM outbox o "                                       \
+  "LEFT JOIN complaints c ON o.kind = 'complaint' AND c.id = o.ref_id "                                           \
+  "LEFT JOIN events e ON o.kind = 'event' AND e.id = o.ref_id "
+
+OutboxItem read_item(Stmt& q) {
+  OutboxItem it;
+  it.seq = q.i64(0);
+  it.kind = q.text(1) == "event" ? OutboxKind::event : OutboxKind::complaint;
+  it.ref_id = q.text(2);
+  it.complaint_id = q.text(3);
+  it.payload = q.text(4);
+  it.state = state_from(q.text(5));
+  it.attempts = static_cast<int>(q.i64(6));
+  it.not_before_ms = q.i64(7);
+  it.lease_owner = q.text(8);
+  it.lease_until_ms = q.i64(9);
+  it.case_no = q.text(10);
+  it.last_error = q.text(11);
+  return it;
+}
+
+// Claimed items (seqs as a JSON array) whose stored JSON cannot be read are
+// held, not sent: a damaged row would make the whole batch body malformed.
+size_t hold_unreadable_in_tx(sqlite3* db, StatementCache& sc, int64_t now, const std::string& seq_list) {
+  std::vector<std::string> held;
+  {
+    Stmt up(db, sc,
+            "UPDATE outbox SET state = 'held', lease_owner = '', lease_until_ms = 0, "
+            "last_error = 'unreadable in the local store (damaged JSON): not sent' "
+            "WHERE seq IN (SELECT value FROM json_each(?1)) AND NOT json_valid(COALESCE("
+            "  (SELECT c.json FROM complaints c WHERE outbox.kind = 'complaint' AND c.id = outbox.ref_id), "
+            "  (SELECT e.json FROM events e WHERE outbox.kind = 'event' AND e.id = outbox.ref_id), '')) "
+            "RETURNING seq, kind, ref_id");
+    up.bind(1, seq_list);
+    while (up.step()) held.push_back("seq=" + std::to_string(up.i64(0)) + " " + up.text(1) + "=" + up.text(2));
+  }
+  if (held.empty()) return 0;
+  AuditAppender audit(db, sc);
+  for (const std::string& d : held) audit.append(now, "sync", "outbox.held", d + " reason=unreadable");
+  return held.size();
+}
+
+}  // namespace
+
+const char* to_string(OutboxKind k) { return k == OutboxKind::event ? "event" : "complaint"; }
+
+const char* to_string(OutboxState s) {
+  switch (s) {
+    case OutboxState::in_flight: return "in_flight";
+    case OutboxState::delivered: return "delivered";
+    case OutboxState::held: return "held";
+    default: return "pending";
+  }
+}
+// Inside a transaction: the item, or not_found (which rolls the whole batch back).
+OutboxRow outbox_row(sqlite3* db, StatementCache& sc, int64_t seq) {
+  Stmt q(db, sc, "SELECT kind, ref_id, state FROM outbox WHERE seq = ?");
+  q.bind(1, seq);
+  if (!q.step()) throw StoreError(StoreError::Kind::not_found, "no outbox item " + std::to_string(seq));
+  return {q.text(0), q.text(1), q.text(2)};
+}
+
+std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_view owner, int64_t lease_ms) {
+  std::vector<OutboxItem> items;
+  if (max == 0) return items;
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  check_writable();
+  Tx tx(db_);
+  // Again when every item found was unreadable (held now): the readable
+  // ones behind them are still due in this claim.
+  for (;;) {
+    std::vector<int64_t> seqs;
+    {
+      // Claimable: pending and due, or in flight with a lease that ran out (its
+      // sender died). Events wait for their complaint and for earlier events.
+      // Two arms merged in seq order, each walking outbox_state in order and
+      // stopping at the limit: one "state = a OR state = b" would gather and
+      // sort every pending item for each batch (a 10,000 backlog: quadratic).
+#define CLAIM_EVENT_READY                                                                      \
+    " AND EXISTS (SELECT 1 FROM outbox c WHERE c.ref_id = o.complaint_id AND c.kind = 'complaint' " \
+    "             AND c.state = 'delivered') "                                                   \
+    " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state IN ('pending', 'in_flight', 'held') "   \
+    "                 AND p.kind = 'event' AND p.complaint_id = o.complaint_id AND p.seq < o.seq) "
+      Stmt q(db_, sc,
+             kind == OutboxKind::complaint
+                 ? "SELECT seq FROM outbox o WHERE state = 'pending' AND kind = 'complaint' AND not_before_ms <= ?1 "
+                   "UNION ALL "
+                   "SELECT seq FROM outbox o WHERE state = 'in_flight' AND kind = 'complaint' AND lease_until_ms <= ?1 "
+                   "ORDER BY seq LIMIT ?2"
+                 : "SELECT seq FROM outbox o WHERE state = 'pending' AND kind = 'event' AND not_before_ms <= ?1 "
+                   CLAIM_EVENT_READY
+                   "UNION ALL "
+                   "SELECT seq FROM outbox o WHERE state = 'in_flight' AND kind = 'event' AND lease_until_ms <= ?1 "
+                   CLAIM_EVENT_READY
+                   "ORDER BY seq LIMIT ?2");
+#undef CLAIM_EVENT_READY
+      q.bind(1, now).bind(2, static_cast<int64_t>(max));
+      while (q.step()) seqs.push_back(q.i64(0));
+    }
+    if (seqs.empty()) {
+      tx.commit();
+      return items;
+    }
+    // The chosen seqs as one JSON array: one UPDATE and one SELECT for the
+    // whole batch instead of two statements per item.
+    std::string list = "[";
+    for (size_t i = 0; i < seqs.size(); ++i) list += (i ? "," : "") + std::to_string(seqs[i]);
+    list += "]";
+    const size_t held = hold_unreadable_in_tx(db_, sc, now, list);
+    {
+      Stmt up(db_, sc,
+              "UPDATE outbox SET state = 'in_flight', lease_owner = ?, lease_until_ms = ?, attempts = attempts + 1 "
+              "WHERE seq IN (SELECT value FROM json_each(?)) AND state != 'held'");
+      up.bind(1, owner).bind(2, now + lease_ms).bind(3, list).run();
+    }
+    {
+      Stmt q(db_, sc,
+             "SELECT " OUTBOX_COLUMNS "WHERE o.seq IN (SELECT value FROM json_each(?)) AND o.state = 'in_flight' "
+             "ORDER BY o.seq");
+      q.bind(1, list);
+      items.reserve(seqs.size());
+      while (q.step()) items.push_back(read_item(q));
+    }
+    if (!items.empty() || held == 0) break;
+  }
+  tx.commit();
+  return items;
+}
+
+void Store::mark_delivered(int64_t seq, std::string_view case_no) {
+  mark_delivered(std::vector<DeliveredMark>{{seq, std::string(case_no)}});
+}
+
+void Store::mark_held(int64_t seq, std::string_view reason) { mark_held(std::vector<HeldMark>{{seq, std::string(reason)}}); }
+
+void Store::release(int64_t seq, std::string_view error, int64_t not_before_ms) {
+  release(std::vector<int64_t>{seq}, error, not_before_ms);
+}
+
+// A batch's answer in one transaction: the per-item commit (WAL frames, locks)
+// was what made marking slow, not the rows or the audit records. Each item
+// keeps its own audit record, shaped as ever ("seq=.. complaint=<id>
+// case_no=.."), so a complaint's delivery is found by its id and the record
+// says exactly which case number the platform gave it.
+void Store::mark_delivered(const std::vector<DeliveredMark>& marks) {
+  if (marks.empty()) return;
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  check_writable();
+  Tx tx(db_);
+  AuditAppender audit(db_, sc);
+  for (const DeliveredMark& m : marks) {
+    OutboxRow row = outbox_row(db_, sc, m.seq);
+    if (row.state == "delivered") continue;  // a second answer for the same item: nothing new
+    Stmt up(db_, sc,
+            "UPDATE outbox SET state = 'delivered', case_no = ?, lease_owner = '', lease_until_ms = 0, "
+            "last_error = '', delivered_ms = ? WHERE seq = ?");
+    up.bind(1, m.case_no).bind(2, now).bind(3, m.seq).run();
+    if (row.kind == "complaint" && !m.case_no.empty()) {
+      Stmt c(db_, sc, "UPDATE complaints SET case_no = ? WHERE id = ?");
+      c.bind(1, m.case_no).bind(2, row.ref_id).run();
+    }
+    std::string detail = "seq=" + std::to_string(m.seq) + " " + row.kind + "=" + row.ref_id;
+    if (!m.case_no.empty()) detail += " case_no=" + m.case_no;
+    audit.append(now, "sync", "outbox.delivered", detail);
+  }
+  tx.commit();
+}
+
+void Store::mark_held(const std::vector<HeldMark>& marks) {
+  if (marks.empty()) return;
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  check_writable();
+  Tx tx(db_);
+  AuditAppender audit(db_, sc);
+  for (const HeldMark& m : marks) {
+    OutboxRow row = outbox_row(db_, sc, m.seq);
+    if (row.state == "delivered") continue;  // the platform has it; a late rejection of a retry changes nothing
+    Stmt up(db_, sc,
+            "UPDATE outbox SET state = 'held', last_error = ?, lease_owner = '', lease_until_ms = 0 WHERE seq = ?");
+    up.bind(1, m.reason).bind(2, m.seq).run();
+    // The reason may quote what was typed: it stays in the outbox, not in the audit log.
+    audit.append(now, "sync", "outbox.held", "seq=" + std::to_string(m.seq) + " " + row.kind + "=" + row.ref_id);
+  }
+  tx.commit();
+}
+
+void Store::release(const std::vector<int64_t>& seqs, std::string_view error, int64_t not_before_ms) {
+  if (seqs.empty()) return;
+  StatementCache& sc = stmts_->cache;
+  check_writable();
+  Tx tx(db_);
+  for (int64_t seq : seqs) {
+    {
+      Stmt q(db_, sc, "SELECT 1 FROM outbox WHERE seq = ?");
+      q.bind(1, seq);
+      if (!q.step()) throw StoreError(StoreError::Kind::not_found, "no outbox item " + std::to_string(seq));
+    }
+    // Only an item still in flight goes back: a delivered or held one stays.
+    Stmt up(db_, sc,
+            "UPDATE outbox SET state = 'pending', last_error = ?, not_before_ms = ?, lease_owner = '', "
+            "lease_until_ms = 0 WHERE seq = ? AND state = 'in_flight'");
+    up.bind(1, error).bind(2, not_before_ms).bind(3, seq).run();
+  }
+  tx.commit();
+}
+
+int64_t Store::retry_held(std::string_view actor) {
+  const int64_t now = now_ms();
+  StatementCache& sc = stmts_->cache;
+  check_writable();
+  Tx tx(db_);
+  Stmt up(db_, sc, "UPDATE outbox SET state = 'pending', not_before_ms = 0 WHERE state = 'held'");
+  up.run();
+  int64_t n = sqlite3_changes64(db_);
+  if (n > 0) append_audit_in_tx(db_, sc, now, actor.empty() ? "staff" : actor, "outbox.retry_held", "count=" + std::to_string(n));
+  tx.commit();
+  return n;
+}
+
+OutboxCounts Store::outbox_counts() {
+  OutboxCounts counts;
+  Stmt q(db_, stmts_->cache, "SELECT state, count(*) FROM outbox GROUP BY state");
+  while (q.step()) {
+    std::string s = q.text(0);
+    int64_t n = q.i64(1);
+    if (s == "pending") counts.pending = n;
+    else if (s == "in_flight") counts.in_flight = n;
+    else if (s == "delivered") counts.delivered = n;
+    else if (s == "held") counts.held = n;
+  }
+  return counts;
+}
+
+std::vector<OutboxItem> Store::outbox_items(OutboxState state, size_t limit) {
+  std::vector<OutboxItem> items;
+  Stmt q(db_, stmts_->cache, "SELECT " OUTBOX_COLUMNS "WHERE o.state = ? ORDER BY o.seq LIMIT ?");
+  q.bind(1, to_string(state)).bind(2, static_cast<int64_t>(limit));
+  while (q.step()) items.push_back(read_item(q));
+  return items;
+}
+
+int64_t Store::next_due_ms() {
+  Stmt q(db_, stmts_->cache, "SELECT min(not_before_ms) FROM outbox WHERE state = 'pending'");
+  return q.step() && !q.null(0) ? q.i64(0) : 0;
+}
+
+}  // namespace odr

@@ -1,0 +1,45 @@
+// The outbox's data: what still has to reach the platform, one item per
+// complaint or event, in the order things happened. The operations are
+// Store members (store/store.h, "the outbox, for the sync engine"): the
+// outbox lives in the store's file and is written in the same transactions.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace odr {
+
+enum class OutboxKind { complaint, event };
+enum class OutboxState { pending, in_flight, delivered, held };
+const char* to_string(OutboxKind k);
+const char* to_string(OutboxState s);
+
+struct OutboxItem {
+  int64_t seq = 0;  // the outbox's own order: the order things happened
+  OutboxKind kind = OutboxKind::complaint;
+  std::string ref_id;        // the complaint's or event's id
+  std::string complaint_id;  // for events: their complaint; for complaints: ref_id
+  std::string payload;       // the JSON object to send (COMPLAINT or EVENT)
+  OutboxState state = OutboxState::pending;
+  int attempts = 0;
+  int64_t not_before_ms = 0;  // backoff: not claimable before this
+  std::string lease_owner;
+  int64_t lease_until_ms = 0;
+  std::string case_no;     // when delivered (complaints)
+  std::string last_error;  // why held, or the last transient failure
+};
+
+// The gateway's answer for one item, for the batched marks below.
+struct DeliveredMark {
+  int64_t seq = 0;
+  std::string case_no;  // complaints: the platform's case number; events: ""
+};
+struct HeldMark {
+  int64_t seq = 0;
+  std::string reason;  // stays in the outbox for staff; never copied to the audit log
+};
+
+struct OutboxCounts {
+  int64_t pending = 0, in_flight = 0, delivered = 0, held = 0;
+};
+
+}  // namespace odr
