@@ -27,6 +27,7 @@ const char* what_it_means(StoreError::Kind k) {
     case StoreError::Kind::busy: return "the complaint store is busy in another program; nothing was saved, try again";
     case StoreError::Kind::corrupt: return "the complaint store file is damaged; it was left as it is";
     case StoreError::Kind::missing: return "the complaint store file is missing or empty";
+    case StoreError::Kind::wrong_key: return "the key does not open the complaint store; it was left as it is";
     default: return "the complaint store failed";
   }
 }
@@ -76,7 +77,7 @@ sqlite3_stmt* StatementCache::get(const char* sql) {
   auto it = map_.find(sql);
   if (it != map_.end()) return it->second;
   sqlite3_stmt* s = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+  int rc = sqlite3_prepare_v2(db_, sql, -1, &s, nullptr);
   if (rc != SQLITE_OK) fail(db_, rc, "prepare");
   map_.emplace(sql, s);
   return s;
