@@ -104,9 +104,9 @@ PY
   local schema_after; schema_after=$(store_sql 'PRAGMA user_version;')
   [ "$schema_after" = $((schema_before + 1)) ] || fail "schema $schema_before -> $schema_after: the new migration did not run"
   [ "$(store_sql 'SELECT count(*) FROM complaints;')" = 3 ] || fail "complaints lost in the upgrade"
+  # The restarted kiosk's own engine may have sent it already; once sends what is left.
   kiosk-sync once | tee "$WORK/once-n1.log"
-  grep -q "delivered 1 complaint" "$WORK/once-n1.log" || fail "the pending complaint did not go out after the upgrade"
-  [ "$(kiosk-sync pending-count)" = 0 ] || fail "still pending after the upgrade's delivery"
+  [ "$(kiosk-sync pending-count)" = 0 ] || fail "the pending complaint did not go out after the upgrade"
   local on_gateway; on_gateway=$(sqlite3 "$WORK/gw/platform-sim.db" 'SELECT count(*) FROM complaints')
   [ "$on_gateway" = $((on_gateway_before + 1)) ] || fail "the gateway holds $on_gateway, was $on_gateway_before: resent or lost"
   echo "upgraded to $n1 with the kiosk running: schema $schema_before -> $schema_after, nothing lost, nothing sent twice"
