@@ -177,9 +177,18 @@ step "systemd-analyze"
 systemd-analyze verify /lib/systemd/system/odr-kiosk.service 2>&1 | tee "$WORK/verify.log"
 ! grep -v "Failed to .* Operation not permitted\|not booted with systemd" "$WORK/verify.log" | grep -q . \
   || fail "systemd-analyze verify complained"
-rating=$(systemd-analyze security --offline=true /lib/systemd/system/odr-kiosk.service 2>&1 | grep 'Overall exposure')
-echo "$rating"
-echo "$rating" | grep -Eq ' (OK|SAFE)( |$)' || fail "odr-kiosk.service is not rated OK or better"
+# Every unit of the package, the stick's template as an instance.
+cp /lib/systemd/system/odr-kiosk-usb@.service "$WORK/odr-kiosk-usb@sdb1.service"
+for unit in /lib/systemd/system/odr-kiosk.service "$WORK/odr-kiosk-usb@sdb1.service" \
+            /lib/systemd/system/odr-kiosk-usb-eject.service; do
+  rating=$(systemd-analyze security --offline=true "$unit" 2>&1 | grep 'Overall exposure')
+  echo "$rating"
+  echo "$rating" | grep -Eq ' (OK|SAFE)( |$)' || fail "$(basename "$unit") is not rated OK or better"
+done
+systemd-analyze verify /lib/systemd/system/odr-kiosk-usb-eject.path "$WORK/odr-kiosk-usb@sdb1.service" 2>&1 \
+  | tee "$WORK/verify-usb.log"
+! grep -v "Failed to .* Operation not permitted\|not booted with systemd\|dev-sdb1.device" "$WORK/verify-usb.log" | grep -q . \
+  || fail "systemd-analyze verify complained about the stick's units"
 
 # --- 4. provision against platform-sim on 127.0.0.1, deliver ---------------------
 step "platform-sim + kiosk-sync provision"
