@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "model/json.h"
+#include "sqlite/sqlite.h"
 #include "staff/atomic_file.h"
 #include "util/crypto.h"
 #include "util/time.h"
@@ -18,59 +19,8 @@ namespace odr {
 
 namespace {
 
-// --- a small statement wrapper (the store's own is private to it) ---------
-
-[[noreturn]] void fail(sqlite3* db, int rc, const char* doing) {
-  throw StoreError(StoreError::Kind::io, std::string("reports: ") + doing + ": " + sqlite3_errstr(rc) + " (" +
-                                             sqlite3_errmsg(db) + ")");
-}
-
-class Query {
- public:
-  Query(sqlite3* db, const char* sql) : db_(db) {
-    int rc = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr);
-    if (rc != SQLITE_OK) fail(db, rc, "prepare");
-  }
-  ~Query() { sqlite3_finalize(s_); }
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-
-  Query& bind(const char* name, int64_t v) {
-    check(sqlite3_bind_int64(s_, index(name), v));
-    return *this;
-  }
-  Query& bind(const char* name, const std::string& v) {
-    check(sqlite3_bind_text(s_, index(name), v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  bool step() {
-    int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(db_, rc, "step");
-  }
-  int64_t i64(int col) { return sqlite3_column_int64(s_, col); }
-  double dbl(int col) { return sqlite3_column_double(s_, col); }
-  bool null(int col) { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
-  std::optional<double> opt(int col) { return null(col) ? std::nullopt : std::optional<double>(dbl(col)); }
-  std::string text(int col) {
-    const unsigned char* t = sqlite3_column_text(s_, col);
-    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s_, col)))
-             : std::string();
-  }
-
- private:
-  int index(const char* name) {
-    int i = sqlite3_bind_parameter_index(s_, name);
-    if (i == 0) throw StoreError(StoreError::Kind::io, std::string("reports: no parameter ") + name);
-    return i;
-  }
-  void check(int rc) {
-    if (rc != SQLITE_OK) fail(db_, rc, "bind");
-  }
-  sqlite3* db_;
-  sqlite3_stmt* s_ = nullptr;
-};
+// A figure that may have no value (an average of nothing is NULL).
+std::optional<double> opt_f64(Stmt& q, int col) { return q.null(col) ? std::nullopt : std::optional<double>(q.f64(col)); }
 
 // --- SQL functions for the calendar ---------------------------------------
 
@@ -182,18 +132,17 @@ Reports::Reports(Store& store, const WorkdayCalendar& calendar, int deadline_wor
   // SQLite owns ctx from here (and deletes it with the function or the connection).
   int rc = sqlite3_create_function_v2(db, "odr_due_day", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, ctx, sql_due_day,
                                       nullptr, nullptr, [](void* p) { delete static_cast<CalendarContext*>(p); });
-  if (rc != SQLITE_OK) fail(db, rc, "odr_due_day");
+  if (rc != SQLITE_OK) fail(db, rc, "create function odr_due_day");
   auto* ctx2 = new CalendarContext{{}, deadline_working_days, tz_, {}};
   rc = sqlite3_create_function_v2(db, "odr_local_day", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, ctx2, sql_local_day,
                                   nullptr, nullptr, [](void* p) { delete static_cast<CalendarContext*>(p); });
-  if (rc != SQLITE_OK) fail(db, rc, "odr_local_day");
-  rc = sqlite3_exec(db, kStaffView, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) fail(db, rc, "create view");
+  if (rc != SQLITE_OK) fail(db, rc, "create function odr_local_day");
+  exec(db, kStaffView);
 }
 
 int64_t Reports::today() const { return local_day_of_ms(store_.now_ms(), tz_); }
 
-static ComplaintRow read_row(Query& q, const WorkdayCalendar& cal, int64_t today, int working_days, int tz) {
+static ComplaintRow read_row(Stmt& q, const WorkdayCalendar& cal, int64_t today, int working_days, int tz) {
   ComplaintRow r;
   r.id = q.text(0);
   r.ticket = q.text(1);
@@ -224,7 +173,7 @@ std::vector<ComplaintRow> Reports::list(const ListQuery& lq) {
       search.size() == 4 && std::all_of(search.begin(), search.end(), [](char c) { return c >= '0' && c <= '9'; });
   // The inner query picks the rows (cheap columns only); the outer one
   // fills in the rest for those alone.
-  Query q(store_.handle(),
+  Stmt q(store_.handle(),
           "SELECT " ROW_COLUMNS "FROM temp.staff_complaints WHERE id IN ("
           " SELECT id FROM temp.staff_complaints WHERE "
           " CASE :filter "
@@ -259,7 +208,7 @@ std::optional<ComplaintDetail> Reports::detail(const std::string& complaint_id) 
   ComplaintDetail d;
   const int64_t today = this->today();
   {
-    Query q(store_.handle(), "SELECT " ROW_COLUMNS "FROM temp.staff_complaints WHERE id = :id");
+    Stmt q(store_.handle(), "SELECT " ROW_COLUMNS "FROM temp.staff_complaints WHERE id = :id");
     q.bind(":id", complaint_id);
     if (!q.step()) return std::nullopt;
     d.row = read_row(q, calendar_, today, working_days_, tz_);
@@ -273,7 +222,7 @@ std::optional<ComplaintDetail> Reports::detail(const std::string& complaint_id) 
   filed.at = d.row.created_at;
   filed.source = "local";
   filed.kind = "submitted";
-  Query q(store_.handle(),
+  Stmt q(store_.handle(),
           "SELECT e.at_ms, e.at, 'local', e.type, e.json, coalesce(o.state, ''), coalesce(o.last_error, ''), "
           "       e.rowid AS ord "
           "FROM events e LEFT JOIN outbox o ON o.kind = 'event' AND o.ref_id = e.id WHERE e.complaint_id = :id "
@@ -283,7 +232,7 @@ std::optional<ComplaintDetail> Reports::detail(const std::string& complaint_id) 
           "ORDER BY 1, 3, 8");
   q.bind(":id", complaint_id);
   {
-    Query s(store_.handle(), "SELECT state, last_error FROM outbox WHERE kind = 'complaint' AND ref_id = :id");
+    Stmt s(store_.handle(), "SELECT state, last_error FROM outbox WHERE kind = 'complaint' AND ref_id = :id");
     s.bind(":id", complaint_id);
     if (s.step()) {
       filed.sync_state = s.text(0);
@@ -319,7 +268,7 @@ std::optional<ComplaintDetail> Reports::detail(const std::string& complaint_id) 
 }
 
 int64_t Reports::overdue_count() {
-  Query q(store_.handle(),
+  Stmt q(store_.handle(),
           "SELECT count(*) FROM temp.staff_complaints WHERE outcome = 'open' AND due_day < :today");
   q.bind(":today", today());
   return q.step() ? q.i64(0) : 0;
@@ -333,7 +282,7 @@ Dashboard Reports::dashboard(int days) {
   const int64_t from_ms = start_ms_of_day(d.from_day, tz_), to_ms = start_ms_of_day(d.to_day + 1, tz_);
   sqlite3* db = store_.handle();
   {
-    Query q(db,
+    Stmt q(db,
             "SELECT count(*), "
             "  coalesce(sum(outcome = 'settled'), 0), coalesce(sum(outcome = 'not_settled'), 0), "
             "  coalesce(sum(outcome = 'withdrawn'), 0), coalesce(sum(outcome = 'open'), 0), "
@@ -356,7 +305,7 @@ Dashboard Reports::dashboard(int days) {
   if (d.on_time_base > 0) d.on_time_rate = static_cast<double>(d.on_time) / static_cast<double>(d.on_time_base);
   {
     // Median: the middle value, or the mean of the two middle values.
-    Query q(db,
+    Stmt q(db,
             "WITH t AS (SELECT first_response_ms - created_ms AS wait FROM temp.staff_complaints "
             "           WHERE created_ms >= :from AND created_ms < :to AND first_response_ms IS NOT NULL), "
             "o AS (SELECT wait, row_number() OVER (ORDER BY wait) AS rn, count(*) OVER () AS n FROM t) "
@@ -365,11 +314,11 @@ Dashboard Reports::dashboard(int days) {
     q.bind(":from", from_ms).bind(":to", to_ms);
     if (q.step()) {
       d.first_responses = q.i64(0);
-      d.median_first_response_minutes = q.opt(1);
+      d.median_first_response_minutes = opt_f64(q, 1);
     }
   }
   {
-    Query q(db,
+    Stmt q(db,
             "SELECT count(*), avg(score) FROM ("
             "  SELECT json_extract(e.json, '$.data.score') AS score, "
             "         row_number() OVER (PARTITION BY e.complaint_id ORDER BY e.at_ms DESC, e.rowid DESC) AS rn "
@@ -379,11 +328,11 @@ Dashboard Reports::dashboard(int days) {
     q.bind(":from", from_ms).bind(":to", to_ms);
     if (q.step()) {
       d.ratings = q.i64(0);
-      d.average_satisfaction = q.opt(1);
+      d.average_satisfaction = opt_f64(q, 1);
     }
   }
   {
-    Query q(db,
+    Stmt q(db,
             "SELECT count(*), coalesce(sum(json_extract(json, '$.data.amount_fen')), 0) FROM events "
             "WHERE type = 'compensation_prepaid' AND at_ms >= :from AND at_ms < :to");
     q.bind(":from", from_ms).bind(":to", to_ms);
@@ -394,7 +343,7 @@ Dashboard Reports::dashboard(int days) {
   }
   d.overdue_now = overdue_count();
   {
-    Query q(db,
+    Stmt q(db,
             "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'in_flight'), 0), "
             "       coalesce(sum(state = 'held'), 0) FROM outbox");
     if (q.step()) {
@@ -404,7 +353,7 @@ Dashboard Reports::dashboard(int days) {
     }
   }
   {
-    Query q(db,
+    Stmt q(db,
             // One pass over the window's complaints, then every day of it (zero when none).
             "WITH RECURSIVE days(day) AS (SELECT :first UNION ALL SELECT day + 1 FROM days WHERE day < :last), "
             "counts AS (SELECT odr_local_day(created_ms) AS day, count(*) AS n FROM complaints "
@@ -418,7 +367,7 @@ Dashboard Reports::dashboard(int days) {
 }
 
 std::vector<HeldItem> Reports::held_items(size_t limit) {
-  Query q(store_.handle(),
+  Stmt q(store_.handle(),
           "SELECT o.seq, o.kind, c.ticket, coalesce(e.type, ''), o.last_error, o.attempts FROM outbox o "
           "JOIN complaints c ON c.id = o.complaint_id "
           "LEFT JOIN events e ON o.kind = 'event' AND e.id = o.ref_id "
@@ -452,7 +401,7 @@ ExportResult Reports::export_period(const ExportRequest& req) {
   };
   std::vector<Item> items;
   {
-    Query q(store_.handle(),
+    Stmt q(store_.handle(),
             "SELECT " ROW_COLUMNS ", json, coalesce(first_response_ms, 0), coalesce(concluded_ms, 0) "
             "FROM temp.staff_complaints WHERE created_ms >= :from AND created_ms < :to ORDER BY created_ms, ticket");
     q.bind(":from", from_ms).bind(":to", to_ms);
@@ -495,7 +444,7 @@ ExportResult Reports::export_period(const ExportRequest& req) {
     int satisfaction = 0;
     int64_t prepaid = 0;
     {
-      Query q(store_.handle(), "SELECT json FROM events WHERE complaint_id = :id ORDER BY at_ms, rowid");
+      Stmt q(store_.handle(), "SELECT json FROM events WHERE complaint_id = :id ORDER BY at_ms, rowid");
       q.bind(":id", it.row.id);
       while (q.step()) {
         nlohmann::json e = nlohmann::json::parse(q.text(0), nullptr, false);
