@@ -387,37 +387,85 @@ std::vector<HeldItem> Reports::held_items(size_t limit) {
   return items;
 }
 
-ExportResult Reports::export_period(const ExportRequest& req) {
-  namespace fs = std::filesystem;
-  if (req.dir.empty()) throw StoreError(StoreError::Kind::io, "export: no export folder configured");
-  if (req.to_day < req.from_day) throw StoreError(StoreError::Kind::invalid, "export: the period ends before it starts");
-  const int64_t from_ms = start_ms_of_day(req.from_day, tz_), to_ms = start_ms_of_day(req.to_day + 1, tz_);
-  const int64_t today = this->today();
+// --- export -------------------------------------------------------------------
 
-  struct Item {
-    ComplaintRow row;
-    std::string json;
-    int64_t first_response_ms = 0, concluded_ms = 0;
-  };
-  std::vector<Item> items;
-  {
-    Stmt q(store_.handle(),
-            "SELECT " ROW_COLUMNS ", json, coalesce(first_response_ms, 0), coalesce(concluded_ms, 0) "
-            "FROM temp.staff_complaints WHERE created_ms >= :from AND created_ms < :to ORDER BY created_ms, ticket");
-    q.bind(":from", from_ms).bind(":to", to_ms);
-    while (q.step()) {
-      Item it;
-      it.row = read_row(q, calendar_, today, working_days_, tz_);
-      it.json = q.text(13);
-      it.first_response_ms = q.i64(14);
-      it.concluded_ms = q.i64(15);
-      items.push_back(std::move(it));
+namespace {
+
+// One complaint of an export: its list row, its JSON as stored, and the
+// moments the CSV shows.
+struct ExportItem {
+  ComplaintRow row;
+  std::string json;
+  int64_t first_response_ms = 0, concluded_ms = 0;
+};
+
+// A complaint's events as exported, and the figures the CSV takes from them.
+struct ExportEvents {
+  nlohmann::json list = nlohmann::json::array();
+  int satisfaction = 0;  // the latest rating
+  int64_t prepaid_fen = 0;
+};
+
+ExportEvents export_events(sqlite3* db, const std::string& complaint_id, bool include_personal) {
+  ExportEvents ev;
+  Stmt q(db, "SELECT json FROM events WHERE complaint_id = :id ORDER BY at_ms, rowid");
+  q.bind(":id", complaint_id);
+  while (q.step()) {
+    nlohmann::json e = nlohmann::json::parse(q.text(0), nullptr, false);
+    if (!e.is_object()) continue;
+    if (!e.contains("data") || !e["data"].is_object()) e["data"] = nlohmann::json::object();
+    const std::string type = e.value("type", "");
+    if (type == "satisfaction") ev.satisfaction = e["data"].value("score", 0);
+    if (type == "compensation_prepaid") ev.prepaid_fen += e["data"].value("amount_fen", int64_t{0});
+    if (!include_personal) {
+      // Free text written by staff or the consumer may name people.
+      for (const char* k : {"note", "comment", "reason"})
+        if (e["data"].contains(k)) e["data"][k] = "";
     }
+    ev.list.push_back(std::move(e));
   }
+  return ev;
+}
 
-  std::string csv = "\xEF\xBB\xBF";  // BOM: spreadsheets then read UTF-8, not the local code page
-  // Headers a Chinese clerk reads, each with its field name for whoever
-  // imports the file (the JSON beside it uses the field names alone).
+// The stored JSON (an object, even when damaged) and the complaint read from it.
+Complaint parse_stored(const std::string& text, nlohmann::json& j) {
+  j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) j = nlohmann::json::object();
+  Complaint c;
+  try {
+    from_json(j, c);
+  } catch (const nlohmann::json::exception&) {
+  }
+  return c;
+}
+
+// An export without personal data: the name and phone masked as in the
+// staff list, the address, the description and the demand's words blank,
+// in the CSV's fields and in the JSON alike.
+void leave_out_personal(Complaint& c, nlohmann::json& j, const ComplaintRow& row) {
+  c.consumer.name = row.name_masked;
+  c.consumer.phone = row.phone_masked;
+  c.consumer.address = "";
+  c.description = "";
+  if (j.contains("consumer") && j["consumer"].is_object()) {
+    j["consumer"]["name"] = c.consumer.name;
+    j["consumer"]["phone"] = c.consumer.phone;
+    j["consumer"]["address"] = "";
+  }
+  j["description"] = "";
+  c.demand.text = "";
+  if (j.contains("demand") && j["demand"].is_object()) j["demand"]["text"] = "";
+}
+
+void add_csv_line(std::string& csv, const std::vector<std::string>& cells) {
+  for (size_t i = 0; i < cells.size(); ++i) csv += (i ? "," : "") + csv_cell(cells[i]);
+  csv += "\r\n";
+}
+
+// The BOM (spreadsheets then read UTF-8, not the local code page) and the
+// headers: what a Chinese clerk reads, each with its field name for whoever
+// imports the file (the JSON beside it uses the field names alone).
+std::string csv_start() {
   static const char* const kColumns[][2] = {
       {"工单号", "ticket"}, {"平台案件号", "case_no"}, {"登记时间", "created_at"}, {"处理结果", "outcome"},
       {"状态", "status"}, {"平台状态", "platform_status"}, {"处理期限", "due_date"}, {"同步状态", "sync_state"},
@@ -428,75 +476,87 @@ ExportResult Reports::export_period(const ExportRequest& req) {
       {"办结时间", "concluded_at"}, {"满意度", "satisfaction"}, {"先行赔付（分）", "compensation_prepaid_fen"},
       {"投诉人", "consumer_name"}, {"联系电话", "consumer_phone"}, {"地址", "consumer_address"},
       {"投诉内容", "description"}};
-  for (size_t i = 0; i < std::size(kColumns); ++i)
-    csv += (i ? "," : "") + csv_cell(std::string(kColumns[i][0]) + " " + kColumns[i][1]);
-  csv += "\r\n";
+  std::vector<std::string> headers;
+  for (const auto& col : kColumns) headers.push_back(std::string(col[0]) + " " + col[1]);
+  std::string csv = "\xEF\xBB\xBF";
+  add_csv_line(csv, headers);
+  return csv;
+}
+
+// One complaint's cells, in the order of csv_start's headers.
+std::vector<std::string> csv_cells(const ExportItem& it, const Complaint& c, const ExportEvents& ev, int tz) {
+  auto time_of = [&](int64_t ms) { return ms ? format_rfc3339(ms / 1000, tz) : std::string(); };
+  const ComplaintRow& r = it.row;
+  return {r.ticket, r.case_no, r.created_at, r.outcome, r.status, r.platform_status,
+          r.due_date + (r.deadline.estimated ? " (estimate)" : ""), r.sync_state,
+          c.respondent.name, c.respondent.credit_code, c.respondent.booth, c.category.kind, c.category.code,
+          join(c.category.problems, ";"), c.purchase.item, c.purchase.date, std::to_string(c.purchase.amount_fen),
+          join(c.demand.types, ";"), c.demand.amount_fen ? std::to_string(*c.demand.amount_fen) : "",
+          time_of(it.first_response_ms), time_of(it.concluded_ms),
+          ev.satisfaction ? std::to_string(ev.satisfaction) : "", std::to_string(ev.prepaid_fen), c.consumer.name,
+          c.consumer.phone, c.consumer.address, c.description};
+}
+
+// One complaint in the JSON file: as sent (masked as asked), what the desk
+// knows of it, and its events.
+nlohmann::json json_entry(const ComplaintRow& r, nlohmann::json complaint, nlohmann::json events) {
+  return {{"complaint", std::move(complaint)},
+          {"local",
+           {{"status", r.status},
+            {"outcome", r.outcome},
+            {"platform_status", r.platform_status},
+            {"case_no", r.case_no},
+            {"due_date", r.due_date},
+            {"due_date_estimated", r.deadline.estimated},
+            {"sync_state", r.sync_state}}},
+          {"events", std::move(events)}};
+}
+
+// odr-export-<kiosk>-<from>-<to>-<date and time of the export>.
+std::string export_base_name(const std::string& kiosk_id, const ExportRequest& req, int64_t now_s, int tz) {
+  std::string stamp = format_rfc3339(now_s, tz).substr(11, 8);
+  stamp.erase(std::remove(stamp.begin(), stamp.end(), ':'), stamp.end());
+  return "odr-export-" + kiosk_id + "-" + compact_date(req.from_day) + "-" + compact_date(req.to_day) + "-" +
+         compact_date(local_day_of_ms(now_s * 1000, tz)) + stamp;
+}
+
+// The complaints filed in [from_ms, to_ms), in filing order.
+std::vector<ExportItem> export_items(Store& store, const WorkdayCalendar& cal, int working_days, int tz,
+                                     int64_t from_ms, int64_t to_ms, int64_t today) {
+  std::vector<ExportItem> items;
+  Stmt q(store.handle(),
+         "SELECT " ROW_COLUMNS ", json, coalesce(first_response_ms, 0), coalesce(concluded_ms, 0) "
+         "FROM temp.staff_complaints WHERE created_ms >= :from AND created_ms < :to ORDER BY created_ms, ticket");
+  q.bind(":from", from_ms).bind(":to", to_ms);
+  while (q.step()) {
+    ExportItem it;
+    it.row = read_row(q, cal, today, working_days, tz);
+    it.json = q.text(13);
+    it.first_response_ms = q.i64(14);
+    it.concluded_ms = q.i64(15);
+    items.push_back(std::move(it));
+  }
+  return items;
+}
+
+}  // namespace
+
+ExportResult Reports::export_period(const ExportRequest& req) {
+  namespace fs = std::filesystem;
+  if (req.dir.empty()) throw StoreError(StoreError::Kind::io, "export: no export folder configured");
+  if (req.to_day < req.from_day) throw StoreError(StoreError::Kind::invalid, "export: the period ends before it starts");
+  const int64_t from_ms = start_ms_of_day(req.from_day, tz_), to_ms = start_ms_of_day(req.to_day + 1, tz_);
+  std::vector<ExportItem> items = export_items(store_, calendar_, working_days_, tz_, from_ms, to_ms, today());
+
+  std::string csv = csv_start();
   nlohmann::json out_list = nlohmann::json::array();
-  for (Item& it : items) {
-    nlohmann::json j = nlohmann::json::parse(it.json, nullptr, false);
-    if (!j.is_object()) j = nlohmann::json::object();
-    Complaint c;
-    try {
-      from_json(j, c);
-    } catch (const nlohmann::json::exception&) {
-    }
-    nlohmann::json events = nlohmann::json::array();
-    int satisfaction = 0;
-    int64_t prepaid = 0;
-    {
-      Stmt q(store_.handle(), "SELECT json FROM events WHERE complaint_id = :id ORDER BY at_ms, rowid");
-      q.bind(":id", it.row.id);
-      while (q.step()) {
-        nlohmann::json e = nlohmann::json::parse(q.text(0), nullptr, false);
-        if (!e.is_object()) continue;
-        if (!e.contains("data") || !e["data"].is_object()) e["data"] = nlohmann::json::object();
-        const std::string type = e.value("type", "");
-        if (type == "satisfaction") satisfaction = e["data"].value("score", 0);
-        if (type == "compensation_prepaid") prepaid += e["data"].value("amount_fen", int64_t{0});
-        if (!req.include_personal) {
-          // Free text written by staff or the consumer may name people.
-          for (const char* k : {"note", "comment", "reason"})
-            if (e["data"].contains(k)) e["data"][k] = "";
-        }
-        events.push_back(std::move(e));
-      }
-    }
-    if (!req.include_personal) {
-      c.consumer.name = it.row.name_masked;
-      c.consumer.phone = it.row.phone_masked;
-      c.consumer.address = "";
-      c.description = "";
-      if (j.contains("consumer") && j["consumer"].is_object()) {
-        j["consumer"]["name"] = c.consumer.name;
-        j["consumer"]["phone"] = c.consumer.phone;
-        j["consumer"]["address"] = "";
-      }
-      j["description"] = "";
-      c.demand.text = "";
-      if (j.contains("demand") && j["demand"].is_object()) j["demand"]["text"] = "";
-    }
-    auto time_of = [&](int64_t ms) { return ms ? format_rfc3339(ms / 1000, tz_) : std::string(); };
-    const std::vector<std::string> cells = {
-        it.row.ticket, it.row.case_no, it.row.created_at, it.row.outcome, it.row.status, it.row.platform_status,
-        it.row.due_date + (it.row.deadline.estimated ? " (estimate)" : ""), it.row.sync_state,
-        c.respondent.name, c.respondent.credit_code, c.respondent.booth, c.category.kind, c.category.code,
-        join(c.category.problems, ";"), c.purchase.item, c.purchase.date, std::to_string(c.purchase.amount_fen),
-        join(c.demand.types, ";"), c.demand.amount_fen ? std::to_string(*c.demand.amount_fen) : "",
-        time_of(it.first_response_ms), time_of(it.concluded_ms), satisfaction ? std::to_string(satisfaction) : "",
-        std::to_string(prepaid), c.consumer.name, c.consumer.phone, c.consumer.address, c.description};
-    for (size_t i = 0; i < cells.size(); ++i) csv += (i ? "," : "") + csv_cell(cells[i]);
-    csv += "\r\n";
-    nlohmann::json entry = {{"complaint", j},
-                            {"local",
-                             {{"status", it.row.status},
-                              {"outcome", it.row.outcome},
-                              {"platform_status", it.row.platform_status},
-                              {"case_no", it.row.case_no},
-                              {"due_date", it.row.due_date},
-                              {"due_date_estimated", it.row.deadline.estimated},
-                              {"sync_state", it.row.sync_state}}},
-                            {"events", std::move(events)}};
-    out_list.push_back(std::move(entry));
+  for (ExportItem& it : items) {
+    nlohmann::json j;
+    Complaint c = parse_stored(it.json, j);
+    ExportEvents ev = export_events(store_.handle(), it.row.id, req.include_personal);
+    if (!req.include_personal) leave_out_personal(c, j, it.row);
+    add_csv_line(csv, csv_cells(it, c, ev, tz_));
+    out_list.push_back(json_entry(it.row, std::move(j), std::move(ev.list)));
     wipe(it.json);
     wipe(c.consumer.name);
     wipe(c.consumer.phone);
@@ -512,10 +572,7 @@ ExportResult Reports::export_period(const ExportRequest& req) {
                         {"complaints", std::move(out_list)}};
   std::string json_text = doc.dump(2) + "\n";
 
-  std::string stamp = format_rfc3339(now_s, tz_).substr(11, 8);
-  stamp.erase(std::remove(stamp.begin(), stamp.end(), ':'), stamp.end());
-  const std::string base = "odr-export-" + store_.options().kiosk_id + "-" + compact_date(req.from_day) + "-" +
-                           compact_date(req.to_day) + "-" + compact_date(local_day_of_ms(now_s * 1000, tz_)) + stamp;
+  const std::string base = export_base_name(store_.options().kiosk_id, req, now_s, tz_);
   ExportResult r;
   r.csv_path = (fs::path(req.dir) / (base + ".csv")).string();
   r.json_path = (fs::path(req.dir) / (base + ".json")).string();
