@@ -327,6 +327,10 @@ class Sim {
   }
 
   void setup_routes(httplib::Server& svr);
+  void setup_hooks(httplib::Server& svr);
+  void setup_wire_routes(httplib::Server& svr, const std::string& b);
+  void setup_sim_routes(httplib::Server& svr, const std::string& b);
+  json stats_json(size_t recent);
   bool inject_faults(const httplib::Request& req, httplib::Response& res);
   std::optional<std::string> authenticate(const httplib::Request& req, httplib::Response& res, std::string_view body);
   void handle_batch(const httplib::Request& req, httplib::Response& res, bool complaints);
@@ -577,7 +581,14 @@ void Sim::log_line(const httplib::Request& req, const std::string& status) {
 
 void Sim::setup_routes(httplib::Server& svr) {
   const std::string b = regex_escape(base_);
+  setup_hooks(svr);
+  setup_wire_routes(svr, b);
+  setup_sim_routes(svr, b);
+}
 
+// What every request goes through: timing and the stashed encoding before,
+// the Date header and the stats after, the log line, the error bodies.
+void Sim::setup_hooks(httplib::Server& svr) {
   svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
     t_start_ms = now_unix_ms();
     t_dropped = false;
@@ -631,7 +642,10 @@ void Sim::setup_routes(httplib::Server& svr) {
     std::fprintf(stderr, "platform-sim: internal error: %s\n", what.c_str());
     send_error(res, 500, wire_err::internal_error, "internal error");
   });
+}
 
+// The wire contract (docs/protocol.md).
+void Sim::setup_wire_routes(httplib::Server& svr, const std::string& b) {
   svr.Post(b + "/complaints:batch",
            [this](const httplib::Request& req, httplib::Response& res) { handle_batch(req, res, true); });
   svr.Post(b + "/events:batch",
@@ -643,23 +657,30 @@ void Sim::setup_routes(httplib::Server& svr) {
     if (f.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f.latency_ms));
     send_json(res, 200, to_json_text(HealthAnswer{server_now_s(), kVersion}));
   });
+}
 
-  // --- simulator-only: no signature, bound to loopback by default ---
+json Sim::stats_json(size_t recent) {
+  json j = stats_.to_json(recent);
+  DbCounts c = db_.counts();
+  j["complaints"] = c.complaints;
+  j["events"] = c.events;
+  j["updates"] = c.updates;
+  json by = json::object();
+  for (const auto& [s, n] : c.by_status) by[s] = n;
+  j["complaints_by_status"] = std::move(by);
+  j["kiosks"] = kiosks_.size();
+  j["server_time"] = server_now_s();
+  j["faults_now"] = faults_to_json(faults());
+  return j;
+}
+
+// Simulator-only: no signature, bound to loopback by default. The page at /
+// shows the same to a person.
+void Sim::setup_sim_routes(httplib::Server& svr, const std::string& b) {
   svr.Get(b + "/_sim/stats", [this](const httplib::Request& req, httplib::Response& res) {
     size_t recent = 200;
     if (req.has_param("recent")) recent = static_cast<size_t>(std::max(0, std::atoi(req.get_param_value("recent").c_str())));
-    json j = stats_.to_json(recent);
-    DbCounts c = db_.counts();
-    j["complaints"] = c.complaints;
-    j["events"] = c.events;
-    j["updates"] = c.updates;
-    json by = json::object();
-    for (const auto& [s, n] : c.by_status) by[s] = n;
-    j["complaints_by_status"] = std::move(by);
-    j["kiosks"] = kiosks_.size();
-    j["server_time"] = server_now_s();
-    j["faults_now"] = faults_to_json(faults());
-    send_json(res, 200, j.dump());
+    send_json(res, 200, stats_json(recent).dump());
   });
   svr.Get(b + "/_sim/complaints", [this](const httplib::Request&, httplib::Response& res) {
     json arr = json::array();
