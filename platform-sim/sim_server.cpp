@@ -1,3 +1,16 @@
+// platform-sim's server (sim_server.h says what it serves).
+//
+// Index of this file:
+// [SECTION] Answers: JSON bodies, error bodies, the per-request state
+// [SECTION] Kiosks: the registered kiosks and their keys
+// [SECTION] Stats (simulator-only)
+// [SECTION] Faults as JSON
+// [SECTION] The server: class Sim
+// [SECTION] Faults on the wire, signatures, dropped connections
+// [SECTION] The wire contract's handlers: batches and updates
+// [SECTION] Routes: hooks, the wire, the simulator's own
+// [SECTION] Running: TLS, listening, progression and signals
+
 #include "sim_server.h"
 
 #include <httplib.h>
@@ -33,6 +46,10 @@ namespace odr::sim {
 namespace {
 
 using nlohmann::json;
+
+// -----------------------------------------------------------------------------
+// [SECTION] Answers: JSON bodies, error bodies, the per-request state
+// -----------------------------------------------------------------------------
 
 const char* kVersion = "platform-sim 0.1.0 (odr-sync-v1)";
 // httplib would inflate gzip bodies itself; the signature covers the bytes as
@@ -71,7 +88,9 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
   send_json(res, status, to_json_text(ErrorBody{code, message, server_time}));
 }
 
-// --- Kiosks --------------------------------------------------------------------
+// -----------------------------------------------------------------------------
+// [SECTION] Kiosks: the registered kiosks and their keys
+// -----------------------------------------------------------------------------
 
 class Kiosks {
  public:
@@ -155,7 +174,9 @@ class Kiosks {
   int64_t last_check_ms_ = 0;
 };
 
-// --- Stats (simulator-only) ------------------------------------------------------
+// -----------------------------------------------------------------------------
+// [SECTION] Stats (simulator-only)
+// -----------------------------------------------------------------------------
 
 class Stats {
  public:
@@ -214,6 +235,10 @@ class Stats {
   std::deque<Recent> recent_;
   int64_t total_ = 0;
 };
+
+// -----------------------------------------------------------------------------
+// [SECTION] Faults as JSON
+// -----------------------------------------------------------------------------
 
 json faults_to_json(const Faults& f) {
   return json{{"fail_500", f.fail_500},
@@ -288,7 +313,9 @@ std::string faults_summary(const Faults& f) {
   return s.empty() ? "none" : s;
 }
 
-// --- The server -----------------------------------------------------------------
+// -----------------------------------------------------------------------------
+// [SECTION] The server: class Sim
+// -----------------------------------------------------------------------------
 
 class Sim {
  public:
@@ -352,6 +379,10 @@ class Sim {
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
 };
+
+// -----------------------------------------------------------------------------
+// [SECTION] Faults on the wire, signatures, dropped connections
+// -----------------------------------------------------------------------------
 
 bool Sim::inject_faults(const httplib::Request& req, httplib::Response& res) {
   Faults f = faults();
@@ -436,6 +467,10 @@ void Sim::drop_connection(const httplib::Request& req) {
   stats_.record(route_of(req), "dropped");
   log_line(req, "dropped");
 }
+
+// -----------------------------------------------------------------------------
+// [SECTION] The wire contract's handlers: batches and updates
+// -----------------------------------------------------------------------------
 
 void Sim::handle_batch(const httplib::Request& req, httplib::Response& res, bool complaints) {
   if (inject_faults(req, res)) return;
@@ -578,6 +613,10 @@ void Sim::log_line(const httplib::Request& req, const std::string& status) {
   std::fprintf(stderr, "platform-sim: %s %s %s %s %lldms %s\n", format_rfc3339(now_unix_s()).c_str(),
                req.method.c_str(), req.path.c_str(), status.c_str(), static_cast<long long>(ms), t_note.c_str());
 }
+
+// -----------------------------------------------------------------------------
+// [SECTION] Routes: hooks, the wire, the simulator's own
+// -----------------------------------------------------------------------------
 
 void Sim::setup_routes(httplib::Server& svr) {
   const std::string b = regex_escape(base_);
@@ -725,6 +764,10 @@ void Sim::setup_sim_routes(httplib::Server& svr, const std::string& b) {
     res.set_content(render_page(db_.list_complaints(500), db_.counts(), info), "text/html; charset=utf-8");
   });
 }
+
+// -----------------------------------------------------------------------------
+// [SECTION] Running: TLS, listening, progression and signals
+// -----------------------------------------------------------------------------
 
 void Sim::progress_loop() {
   std::unique_lock<std::mutex> lock(stop_mu_);

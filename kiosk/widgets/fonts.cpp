@@ -1,3 +1,11 @@
+// The kiosk's two font atlases (widgets/fonts.h says what is in each).
+//
+// Index of this file:
+// [SECTION] Glyph sets and font files
+// [SECTION] One build: its ranges and mapped files, both atlases
+// [SECTION] The atlases: the first build, the worker, swapping in
+// [SECTION] Fonts for text: by role, characters asked for
+
 #include "widgets/fonts.h"
 
 #include <fcntl.h>
@@ -18,6 +26,10 @@
 #include "widgets/icons.h"
 
 namespace odr::kiosk {
+
+// -----------------------------------------------------------------------------
+// [SECTION] Glyph sets and font files
+// -----------------------------------------------------------------------------
 
 namespace {
 
@@ -168,6 +180,10 @@ std::optional<FontFiles> find_fonts(const std::vector<std::string>& candidates, 
   }
   return std::nullopt;
 }
+
+// -----------------------------------------------------------------------------
+// [SECTION] One build: its ranges and mapped files, both atlases
+// -----------------------------------------------------------------------------
 
 // One build: both atlases and the fonts in them, made on any thread.
 struct FontAtlases::Build {
@@ -412,6 +428,10 @@ std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
   return b;
 }
 
+// -----------------------------------------------------------------------------
+// [SECTION] The atlases: the first build, the worker, swapping in
+// -----------------------------------------------------------------------------
+
 FontAtlases::FontAtlases(FontFiles files, FontCharsets charsets, FontSizes sizes)
     : files_(std::move(files)), charsets_(std::move(charsets)), sizes_(sizes) {}
 
@@ -580,6 +600,10 @@ bool FontAtlases::busy() const {
 }
 
 bool FontAtlases::full_ready() const { return full_; }
+
+// -----------------------------------------------------------------------------
+// [SECTION] Fonts for text: by role, characters asked for
+// -----------------------------------------------------------------------------
 
 ImFont* FontAtlases::font(FontRole role, bool large) const {
   switch (role) {

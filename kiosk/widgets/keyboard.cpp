@@ -1,3 +1,16 @@
+// The on-screen keyboard (widgets/keyboard.h says what each mode does).
+//
+// Index of this file:
+// [SECTION] Modes and state
+// [SECTION] Geometry and the key
+// [SECTION] Editing the field: insert, backspace (held: repeats), the composition
+// [SECTION] The top bar: mode tabs, the composition, hide and clear
+// [SECTION] Pinyin candidates
+// [SECTION] The numeric keypad
+// [SECTION] Handwriting: the pad, recognition, candidates
+// [SECTION] Letter and symbol keys
+// [SECTION] The keyboard: height, tray, layout per mode
+
 #include "widgets/keyboard.h"
 
 #include <algorithm>
@@ -11,6 +24,10 @@
 #include "widgets/widgets.h"
 
 namespace odr::kiosk {
+
+// -----------------------------------------------------------------------------
+// [SECTION] Modes and state
+// -----------------------------------------------------------------------------
 
 const char* keyboard_mode_id(KeyboardMode m) {
   switch (m) {
@@ -42,6 +59,10 @@ void KeyboardState::start_for_locale(bool zh) {
 }
 
 namespace {
+
+// -----------------------------------------------------------------------------
+// [SECTION] Geometry and the key
+// -----------------------------------------------------------------------------
 
 enum class KeyStyle { letter, special, accent };
 
@@ -117,6 +138,10 @@ bool key(const char* id, const ImRect& r, std::string_view label, KeyStyle style
 // The width of n key units with the gaps between them.
 float units(const Geometry& g, float n) { return n * g.unit + (std::ceil(n) - 1) * g.gap; }
 
+// -----------------------------------------------------------------------------
+// [SECTION] Editing the field: insert, backspace (held: repeats), the composition
+// -----------------------------------------------------------------------------
+
 void insert(EditTarget& t, std::string_view s, KeyboardAction& act) {
   if (t.text && field_insert(*t.text, t.kind, t.max_codepoints, s)) act = KeyboardAction::edited;
 }
@@ -176,14 +201,9 @@ void commit_composition(KeyboardState& st, EditTarget& t, KeyboardAction& act) {
   if (st.pinyin && st.pinyin->composing()) insert(t, st.pinyin->press(' '), act);
 }
 
-void recognize(KeyboardState& st, const ImVec2& pad_size) {
-  st.hw_candidates.clear();
-  if (!st.handwriting || st.strokes.empty()) return;
-  auto t0 = std::chrono::steady_clock::now();
-  st.hw_candidates = st.handwriting->recognize(st.strokes, pad_size.x, pad_size.y, 9);
-  st.last_hw_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  for (const std::string& c : st.hw_candidates) request_glyphs(c);
-}
+// -----------------------------------------------------------------------------
+// [SECTION] The top bar: mode tabs, the composition, hide and clear
+// -----------------------------------------------------------------------------
 
 void draw_top_bar(KeyboardState& st, KeyboardMode mode, const Geometry& g, const ImRect& bar, KeyboardAction& act,
                   EditTarget& t) {
@@ -263,6 +283,10 @@ void draw_top_bar(KeyboardState& st, KeyboardMode mode, const Geometry& g, const
   }
 }
 
+// -----------------------------------------------------------------------------
+// [SECTION] Pinyin candidates
+// -----------------------------------------------------------------------------
+
 void draw_pinyin_strip(KeyboardState& st, const Geometry& g, const ImRect& strip, EditTarget& t, KeyboardAction& act) {
   const Palette& p = ui().pal;
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -295,6 +319,10 @@ void draw_pinyin_strip(KeyboardState& st, const Geometry& g, const ImRect& strip
   if (key("kb.cand.next", next, ICON_CHEVRON_RIGHT, KeyStyle::special, c.has_next_page)) st.pinyin->change_page(+1);
 }
 
+// -----------------------------------------------------------------------------
+// [SECTION] The numeric keypad
+// -----------------------------------------------------------------------------
+
 void draw_keypad(KeyboardState& st, const Geometry& g, const ImRect& area, EditTarget& t, KeyboardAction& act) {
   const float x0 = area.Min.x, y0 = area.Min.y;
   auto cell = [&](int col, int row, int rows = 1) {
@@ -312,6 +340,20 @@ void draw_keypad(KeyboardState& st, const Geometry& g, const ImRect& area, EditT
   if (key("kp.clear", cell(2, 3), tr("kb.clear"), KeyStyle::special)) clear_field(t, act);
   for (int n = backspace_key(st, "kp.backspace", cell(3, 0)); n > 0; --n) backspace(t, act);
   if (key("kp.done", cell(3, 1, 3), tr("kb.done"), KeyStyle::accent)) act = KeyboardAction::enter;
+}
+
+// -----------------------------------------------------------------------------
+// [SECTION] Handwriting: the pad, recognition, candidates
+// -----------------------------------------------------------------------------
+
+// The candidates for the strokes so far (at most 9), and their glyphs asked for.
+void recognize(KeyboardState& st, const ImVec2& pad_size) {
+  st.hw_candidates.clear();
+  if (!st.handwriting || st.strokes.empty()) return;
+  auto t0 = std::chrono::steady_clock::now();
+  st.hw_candidates = st.handwriting->recognize(st.strokes, pad_size.x, pad_size.y, 9);
+  st.last_hw_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  for (const std::string& c : st.hw_candidates) request_glyphs(c);
 }
 
 // The horizontal extent of the ink on the pad.
@@ -449,6 +491,10 @@ void draw_handwriting(KeyboardState& st, const Geometry& g, const ImRect& area, 
       act = KeyboardAction::enter;
   }
 }
+
+// -----------------------------------------------------------------------------
+// [SECTION] Letter and symbol keys
+// -----------------------------------------------------------------------------
 
 // What the letter and symbol keys type into this frame, and how.
 struct Typing {
@@ -615,6 +661,10 @@ void draw_keys(KeyboardState& st, KeyboardMode mode, const Geometry& g, const Im
 }
 
 }  // namespace
+
+// -----------------------------------------------------------------------------
+// [SECTION] The keyboard: height, tray, layout per mode
+// -----------------------------------------------------------------------------
 
 float keyboard_height(const KeyboardState& st, FieldKind kind, ImVec2 display) {
   KeyboardMode mode = effective_mode(st, kind);
