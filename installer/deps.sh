@@ -10,7 +10,7 @@ PACKAGES=(
   # the fuzzers (tests/fuzz, preset fuzz): clang with libFuzzer and the sanitizers
   clang libclang-rt-dev
   # the data side
-  libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev openssl nlohmann-json3-dev
+  libsqlite3-dev sqlite3 libsqlcipher-dev sqlcipher libcurl4-openssl-dev libssl-dev openssl nlohmann-json3-dev
   libtomlplusplus-dev libcpp-httplib-dev zlib1g-dev libargon2-dev
   # the touch app
   libimgui-dev libstb-dev libglfw3-dev libgl-dev libgl1-mesa-dri libqrencode-dev

@@ -57,6 +57,52 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Builds N+1 from the same tree (one more changelog entry, one more schema
+# migration; an incremental build of what changed), installs it over N with a
+# complaint pending, restarts the kiosk the way the unit would, and checks
+# the migration ran and the pending complaint goes out once.
+upgrade_test() {
+  local old_pid=$1 n1=0.1.0+upgradetest1
+  step "upgrade to $n1"
+  sed -n 4p "$ROOT/assets/demo/complaints.jsonl" > "$WORK/upgrade.jsonl"; chmod 0644 "$WORK/upgrade.jsonl"
+  kiosk-sync import "$WORK/upgrade.jsonl"
+  [ "$(kiosk-sync pending-count)" = 1 ] || fail "pending before the upgrade: $(kiosk-sync pending-count)"
+  local schema_before; schema_before=$(store_sql 'PRAGMA user_version;')
+  local on_gateway_before; on_gateway_before=$(sqlite3 "$WORK/gw/platform-sim.db" 'SELECT count(*) FROM complaints')
+  ( cd "$WORK/src"
+    { printf 'odr-kiosk (%s) unstable; urgency=medium\n\n  * Upgrade test: one more schema migration.\n\n' "$n1"
+      printf ' -- odr-kiosk package test <root@localhost>  %s\n\n' "$(date -R)"; cat debian/changelog; } > changelog.new
+    mv changelog.new debian/changelog
+    python3 - sync/core/store/schema.cpp <<'PY'
+import re, sys
+p = sys.argv[1]; s = open(p).read()
+v = int(re.search(r"kSchemaVersion = (\d+);", s).group(1))
+s = s.replace("kSchemaVersion = %d;" % v, "kSchemaVersion = %d;" % (v + 1), 1)
+s = s.replace(')sql",\n};', ')sql",\n    R"sql(CREATE TABLE upgrade_probe (x INTEGER);)sql",\n};', 1)
+open(p, "w").write(s)
+PY
+    DEB_BUILD_OPTIONS="parallel=${JOBS:-2} noddebs nocheck" dpkg-buildpackage -b -us -uc -nc >"$WORK/build-n1.log" 2>&1
+  ) || { tail -40 "$WORK/build-n1.log"; fail "building $n1"; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$WORK"/odr-kiosk_${n1}_*.deb "$WORK"/odr-platform-sim_${n1}_*.deb \
+    >"$WORK/upgrade.log" 2>&1 || { cat "$WORK/upgrade.log"; fail "apt-get install $n1 over N (a pending complaint must not refuse an upgrade)"; }
+  [ "$(dpkg-query -W -f='${Version}' odr-kiosk)" = "$n1" ] || fail "odr-kiosk is not $n1 after the upgrade"
+  # The unit's restart (deb-systemd-invoke try-restart, no systemd here): the old kiosk ends, the new one starts.
+  kill "$old_pid"
+  sleep 3
+  wait_welcome "$WORK/shots/upgraded.png" || fail "the upgraded kiosk does not show its welcome screen"
+  local new_pid; new_pid=$(kiosk_pid)
+  [ -n "$new_pid" ] && [ "$new_pid" != "$old_pid" ] || fail "the kiosk was not restarted after the upgrade"
+  local schema_after; schema_after=$(store_sql 'PRAGMA user_version;')
+  [ "$schema_after" = $((schema_before + 1)) ] || fail "schema $schema_before -> $schema_after: the new migration did not run"
+  [ "$(store_sql 'SELECT count(*) FROM complaints;')" = 3 ] || fail "complaints lost in the upgrade"
+  kiosk-sync once | tee "$WORK/once-n1.log"
+  grep -q "delivered 1 complaint" "$WORK/once-n1.log" || fail "the pending complaint did not go out after the upgrade"
+  [ "$(kiosk-sync pending-count)" = 0 ] || fail "still pending after the upgrade's delivery"
+  local on_gateway; on_gateway=$(sqlite3 "$WORK/gw/platform-sim.db" 'SELECT count(*) FROM complaints')
+  [ "$on_gateway" = $((on_gateway_before + 1)) ] || fail "the gateway holds $on_gateway, was $on_gateway_before: resent or lost"
+  echo "upgraded to $n1 with the kiosk running: schema $schema_before -> $schema_after, nothing lost, nothing sent twice"
+}
+
 # --- 1. build from a clean copy of the tree (what git tracks, as it is now) ----
 if [ -n "${ODR_PKG_DEBS:-}" ]; then   # packages built before (iterating on this script)
   step "using the packages in $ODR_PKG_DEBS"
@@ -87,6 +133,9 @@ for f in /usr/bin/odr-kiosk /usr/bin/kiosk-sync /usr/bin/platform-sim /etc/odr-k
 done
 [ "$(stat -c '%a %U' /var/lib/odr-kiosk)" = "700 odr-kiosk" ] || fail "/var/lib/odr-kiosk: $(stat -c '%a %U' /var/lib/odr-kiosk)"
 dpkg-query -W -f='${Conffiles}\n' odr-kiosk | grep -q /etc/odr-kiosk/kiosk.toml || fail "kiosk.toml is not a conffile"
+[ "$(stat -c '%a %U %G' /etc/odr-kiosk/store.key)" = "640 root odr-kiosk" ] \
+  || fail "store key: $(stat -c '%a %U %G' /etc/odr-kiosk/store.key 2>&1)"
+grep -Eq '^[0-9a-f]{64}$' /etc/odr-kiosk/store.key || fail "the store key is not 64 hex digits"
 
 # --- 3. the unit -------------------------------------------------------------------
 step "systemd-analyze"
@@ -116,6 +165,16 @@ head -n 2 "$ROOT/assets/demo/complaints.jsonl" > "$WORK/two.jsonl"; chmod 0644 "
 kiosk-sync import "$WORK/two.jsonl"
 [ "$(kiosk-sync pending-count)" = 2 ] || fail "pending-count after import: $(kiosk-sync pending-count)"
 [ -z "$(find /var/lib/odr-kiosk ! -user odr-kiosk)" ] || fail "root's kiosk-sync left files the service cannot use"
+step "the store is encrypted at rest"
+phone=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["consumer"]["phone"])' "$WORK/two.jsonl")
+[ "$(head -c 15 /var/lib/odr-kiosk/odr-kiosk.db)" != "SQLite format 3" ] || fail "the installed store is a plain SQLite file"
+! cat /var/lib/odr-kiosk/odr-kiosk.db* | grep -aq "$phone" || fail "the phone number $phone is readable in the store's files"
+grep -aq "$phone" "$WORK/two.jsonl" || fail "the grep for the phone number cannot find it even where it is"
+store_sql() {  # a query on the installed store, with its key
+  sqlcipher /var/lib/odr-kiosk/odr-kiosk.db "PRAGMA key = \"x'$(cat /etc/odr-kiosk/store.key)'\";" \
+    "PRAGMA cipher_page_size = 4096;" "$1" | tail -n 1
+}
+[ "$(store_sql 'SELECT count(*) FROM complaints;')" = 2 ] || fail "the key does not open the installed store"
 
 step "removal refusal"
 if DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq odr-kiosk >"$WORK/remove.log" 2>&1; then fail "removal was not refused"; fi
@@ -140,8 +199,12 @@ with open(sys.argv[2], "a", buffering=1) as log:
     while True: log.write(s.recv(4096).decode(errors="replace").replace("\n", " ") + "\n")
 ' "$WORK/notify.sock" "$WORK/notify.log" &
 PIDS+=($!)
+# LoadCredential=store-key: systemd's copy of the key, the service's alone.
+install -d -o odr-kiosk -g odr-kiosk -m 0700 "$WORK/creds"
+install -o odr-kiosk -g odr-kiosk -m 0400 /etc/odr-kiosk/store.key "$WORK/creds/store-key"
 as_kiosk() {
   setpriv --reuid=odr-kiosk --regid=odr-kiosk --init-groups env -i PATH=/usr/bin:/bin HOME=/var/lib/odr-kiosk \
+    CREDENTIALS_DIRECTORY="$WORK/creds" \
     XDG_RUNTIME_DIR="$WORK/xdg" WLR_BACKENDS=headless WLR_RENDERER=pixman WLR_LIBINPUT_NO_DEVICES=1 \
     NOTIFY_SOCKET="$WORK/notify.sock" WATCHDOG_USEC=6000000 "$@"
 }
@@ -189,6 +252,13 @@ wait_welcome "$WORK/shots/again.png" || fail "the kiosk did not come back after 
 second=$(kiosk_pid)
 [ -n "$second" ] && [ "$second" != "$first" ] || fail "no new odr-kiosk process (was $first, now '$second')"
 echo "odr-kiosk $first killed, $second started in its place"
+
+# --- 5b. upgrade N -> N+1 (a new schema migration) while the kiosk runs ------------
+if [ -d "$WORK/src" ]; then
+  upgrade_test "$second"
+else
+  step "upgrade test skipped (ODR_PKG_DEBS: no source tree to build N+1 from)"
+fi
 touch "$WORK/stop"; kill "$(cat "$WORK/cage.pid")" 2>/dev/null || true
 
 # --- 6. forced removal keeps undelivered complaints, even on purge -----------------

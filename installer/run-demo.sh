@@ -39,6 +39,10 @@ sed -e "s|^data_dir = .*|data_dir = \"$DEMO/data\"|" \
     -e "s|^ca_file = .*|ca_file = \"$DEMO/dev/ca.pem\"|" \
     config/kiosk.toml > "$DEMO/kiosk.toml"
 
+# The store's encryption key, beside the config (kiosk.store_key_file's default):
+# the demo store is encrypted as an installed kiosk's is.
+[ -e "$DEMO/store.key" ] || "$BIN/kiosk-sync" make-store-key "$DEMO/store.key" >/dev/null
+
 # 4. Demo data, once: complaints taken on paper, and a staff account.
 if [ ! -f "$DEMO/data/.seeded" ]; then
   "$BIN/kiosk-sync" --config "$DEMO/kiosk.toml" import assets/demo/complaints.jsonl

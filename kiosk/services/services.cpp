@@ -9,7 +9,13 @@ namespace odr::kiosk {
 
 namespace fs = std::filesystem;
 
-StoreOptions store_options(const KioskConfig& config) { return store_options_from_config(config); }
+StoreOptions store_options(const KioskConfig& config) {
+  StoreOptions o = store_options_from_config(config);
+  if (o.key.empty())
+    fprintf(stderr, "odr-kiosk: the complaint store is not encrypted: no store key (credential store-key or "
+                    "kiosk.store_key_file; `kiosk-sync make-store-key FILE` makes one)\n");
+  return o;
+}
 std::string store_path(const KioskConfig& config) { return store_path_from_config(config); }
 
 Services::Services(const KioskConfig& config)

@@ -178,6 +178,7 @@ void read_values(const toml::table& root, KioskConfig& c) {
   read(root, "kiosk.ticket_prefix", c.ticket_prefix);
   read(root, "kiosk.data_dir", c.data_dir);
   read(root, "kiosk.database", c.database);
+  read(root, "kiosk.store_key_file", c.store_key_file);
   read(root, "kiosk.default_locale", c.default_locale);
   read(root, "kiosk.notice_version", c.notice_version);
   read(root, "kiosk.timezone_offset_minutes", c.tz_offset_minutes);
@@ -327,6 +328,8 @@ void resolve_paths(KioskConfig& c, const fs::path& base) {
   c.staff_file = c.staff_file.empty() ? (fs::path(c.data_dir) / "staff.json").string() : resolve(base, c.staff_file);
   c.workdays_dir = c.workdays_dir.empty() ? (base / "workdays").string() : resolve(base, c.workdays_dir);
   c.export_dir = resolve(base, c.export_dir);
+  c.store_key_file = resolve(base, c.store_key_file);
+  if (c.store_key_file.empty() && fs::exists(base / "store.key")) c.store_key_file = (base / "store.key").string();
   c.icon_font = resolve(base, c.icon_font);
   for (auto& f : c.fonts) f = resolve(base, f);
   c.gateway.key_file = resolve(base, c.gateway.key_file);

@@ -51,6 +51,9 @@ struct KioskConfig {
   std::string ticket_prefix = "A01";
   std::string data_dir = "data";  // the SQLite store, rime user data, logs
   std::string database;           // default: data_dir/odr-kiosk.db
+  // The store's encryption key (64 hex digits), when the service is not
+  // given it as the systemd credential "store-key": see store_key.h.
+  std::string store_key_file;
   std::string default_locale = "zh-CN";
   std::string notice_version = "2026-11";
   int tz_offset_minutes = 480;

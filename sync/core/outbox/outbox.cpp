@@ -44,25 +44,39 @@ OutboxItem read_item(Stmt& q) {
   return it;
 }
 
-// Claimed items (seqs as a JSON array) whose stored JSON cannot be read are
-// held, not sent: a damaged row would make the whole batch body malformed.
-size_t hold_unreadable_in_tx(sqlite3* db, StatementCache& sc, int64_t now, const std::string& seq_list) {
+// Claimed items (their seqs in temp.claim_seqs) whose stored JSON cannot be
+// read are held, not sent: a damaged row would make the whole batch body malformed.
+size_t hold_unreadable_in_tx(sqlite3* db, StatementCache& sc, int64_t now) {
+  std::vector<int64_t> seqs;
   std::vector<std::string> held;
   {
+    Stmt q(db, sc,
+           "SELECT seq, kind, ref_id FROM outbox WHERE seq IN (SELECT seq FROM temp.claim_seqs) AND NOT json_valid(COALESCE("
+           "  (SELECT c.json FROM complaints c WHERE outbox.kind = 'complaint' AND c.id = outbox.ref_id), "
+           "  (SELECT e.json FROM events e WHERE outbox.kind = 'event' AND e.id = outbox.ref_id), ''))");
+    while (q.step()) {
+      seqs.push_back(q.i64(0));
+      held.push_back("seq=" + std::to_string(q.i64(0)) + " " + q.text(1) + "=" + q.text(2));
+    }
+  }
+  for (int64_t seq : seqs) {
     Stmt up(db, sc,
             "UPDATE outbox SET state = 'held', lease_owner = '', lease_until_ms = 0, "
-            "last_error = 'unreadable in the local store (damaged JSON): not sent' "
-            "WHERE seq IN (SELECT value FROM json_each(?1)) AND NOT json_valid(COALESCE("
-            "  (SELECT c.json FROM complaints c WHERE outbox.kind = 'complaint' AND c.id = outbox.ref_id), "
-            "  (SELECT e.json FROM events e WHERE outbox.kind = 'event' AND e.id = outbox.ref_id), '')) "
-            "RETURNING seq, kind, ref_id");
-    up.bind(1, seq_list);
-    while (up.step()) held.push_back("seq=" + std::to_string(up.i64(0)) + " " + up.text(1) + "=" + up.text(2));
+            "last_error = 'unreadable in the local store (damaged JSON): not sent' WHERE seq = ?");
+    up.bind(1, seq).run();
   }
   if (held.empty()) return 0;
   AuditAppender audit(db, sc);
   for (const std::string& d : held) audit.append(now, "sync", "outbox.held", d + " reason=unreadable");
   return held.size();
+}
+
+// The chosen seqs, for the set statements of one claim (SQLite 3.15 under
+// SQLCipher has no json_each to pass them as one array).
+void set_claim_seqs(sqlite3* db, StatementCache& sc, const std::vector<int64_t>& seqs) {
+  exec(db, "CREATE TEMP TABLE IF NOT EXISTS claim_seqs (seq INTEGER PRIMARY KEY)");
+  Stmt(db, sc, "DELETE FROM temp.claim_seqs").run();
+  for (int64_t seq : seqs) Stmt(db, sc, "INSERT INTO temp.claim_seqs (seq) VALUES (?)").bind(1, seq).run();
 }
 
 }  // namespace
@@ -127,23 +141,20 @@ std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_vi
       tx.commit();
       return items;
     }
-    // The chosen seqs as one JSON array: one UPDATE and one SELECT for the
+    // The chosen seqs in a temp table: one UPDATE and one SELECT for the
     // whole batch instead of two statements per item.
-    std::string list = "[";
-    for (size_t i = 0; i < seqs.size(); ++i) list += (i ? "," : "") + std::to_string(seqs[i]);
-    list += "]";
-    const size_t held = hold_unreadable_in_tx(db_, sc, now, list);
+    set_claim_seqs(db_, sc, seqs);
+    const size_t held = hold_unreadable_in_tx(db_, sc, now);
     {
       Stmt up(db_, sc,
               "UPDATE outbox SET state = 'in_flight', lease_owner = ?, lease_until_ms = ?, attempts = attempts + 1 "
-              "WHERE seq IN (SELECT value FROM json_each(?)) AND state != 'held'");
-      up.bind(1, owner).bind(2, now + lease_ms).bind(3, list).run();
+              "WHERE seq IN (SELECT seq FROM temp.claim_seqs) AND state != 'held'");
+      up.bind(1, owner).bind(2, now + lease_ms).run();
     }
     {
       Stmt q(db_, sc,
-             "SELECT " OUTBOX_COLUMNS "WHERE o.seq IN (SELECT value FROM json_each(?)) AND o.state = 'in_flight' "
+             "SELECT " OUTBOX_COLUMNS "WHERE o.seq IN (SELECT seq FROM temp.claim_seqs) AND o.state = 'in_flight' "
              "ORDER BY o.seq");
-      q.bind(1, list);
       items.reserve(seqs.size());
       while (q.step()) items.push_back(read_item(q));
     }
@@ -250,7 +261,7 @@ int64_t Store::retry_held(std::string_view actor) {
   Tx tx(db_);
   Stmt up(db_, sc, "UPDATE outbox SET state = 'pending', not_before_ms = 0 WHERE state = 'held'");
   up.run();
-  int64_t n = sqlite3_changes64(db_);
+  int64_t n = sqlite3_changes(db_);
   if (n > 0) append_audit_in_tx(db_, sc, now, actor.empty() ? "staff" : actor, "outbox.retry_held", "count=" + std::to_string(n));
   tx.commit();
   return n;

@@ -306,25 +306,27 @@ Dashboard Reports::dashboard(int days) {
   {
     // Median: the middle value, or the mean of the two middle values.
     Stmt q(db,
-            "WITH t AS (SELECT first_response_ms - created_ms AS wait FROM temp.staff_complaints "
-            "           WHERE created_ms >= :from AND created_ms < :to AND first_response_ms IS NOT NULL), "
-            "o AS (SELECT wait, row_number() OVER (ORDER BY wait) AS rn, count(*) OVER () AS n FROM t) "
-            "SELECT (SELECT count(*) FROM t), "
-            "       (SELECT avg(wait) / 60000.0 FROM o WHERE rn IN ((n + 1) / 2, (n + 2) / 2))");
+           "SELECT first_response_ms - created_ms AS wait FROM temp.staff_complaints "
+           "WHERE created_ms >= :from AND created_ms < :to AND first_response_ms IS NOT NULL ORDER BY wait");
     q.bind(":from", from_ms).bind(":to", to_ms);
-    if (q.step()) {
-      d.first_responses = q.i64(0);
-      d.median_first_response_minutes = opt_f64(q, 1);
+    std::vector<int64_t> waits;
+    while (q.step()) waits.push_back(q.i64(0));
+    d.first_responses = static_cast<int64_t>(waits.size());
+    if (!waits.empty()) {
+      const size_t n = waits.size();
+      const double mid = n % 2 ? double(waits[n / 2]) : (double(waits[n / 2 - 1]) + double(waits[n / 2])) / 2;
+      d.median_first_response_minutes = mid / 60000.0;
     }
   }
   {
+    // Each complaint's latest rating counts once.
     Stmt q(db,
             "SELECT count(*), avg(score) FROM ("
-            "  SELECT json_extract(e.json, '$.data.score') AS score, "
-            "         row_number() OVER (PARTITION BY e.complaint_id ORDER BY e.at_ms DESC, e.rowid DESC) AS rn "
-            "  FROM events e JOIN complaints c ON c.id = e.complaint_id "
-            "  WHERE e.type = 'satisfaction' AND c.created_ms >= :from AND c.created_ms < :to) "
-            "WHERE rn = 1");
+            "  SELECT (SELECT json_extract(e.json, '$.data.score') FROM events e "
+            "          WHERE e.complaint_id = c.id AND e.type = 'satisfaction' "
+            "          ORDER BY e.at_ms DESC, e.rowid DESC LIMIT 1) AS score "
+            "  FROM complaints c WHERE c.created_ms >= :from AND c.created_ms < :to "
+            "  AND EXISTS (SELECT 1 FROM events e WHERE e.complaint_id = c.id AND e.type = 'satisfaction'))");
     q.bind(":from", from_ms).bind(":to", to_ms);
     if (q.step()) {
       d.ratings = q.i64(0);

@@ -22,6 +22,7 @@ class StoreError : public std::runtime_error {
     not_found,    // no such complaint / item
     io,           // anything else from SQLite
     missing,      // the file is gone or empty where a store was (its marker says so): never re-created
+    wrong_key,    // encrypted, and the key given (or none) does not open it: never overwritten
   };
   StoreError(Kind kind, const std::string& message, std::vector<FieldError> fields = {})
       : std::runtime_error(message), kind(kind), fields(std::move(fields)) {}

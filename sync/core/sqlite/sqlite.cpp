@@ -35,6 +35,7 @@ std::string what_it_means(StoreError::Kind k, std::string_view subject) {
     case StoreError::Kind::busy: return s + " is busy in another program; nothing was saved, try again";
     case StoreError::Kind::corrupt: return s + " file is damaged; it was left as it is";
     case StoreError::Kind::missing: return s + " file is missing or empty";
+    case StoreError::Kind::wrong_key: return "the key does not open " + s + "; it was left as it is";
     default: return s + " failed";
   }
 }
@@ -84,7 +85,7 @@ sqlite3_stmt* StatementCache::get(const char* sql) {
   auto it = map_.find(sql);
   if (it != map_.end()) return it->second;
   sqlite3_stmt* s = nullptr;
-  int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+  int rc = sqlite3_prepare_v2(db_, sql, -1, &s, nullptr);
   if (rc != SQLITE_OK) fail(db_, rc, "prepare", subject_);
   map_.emplace(sql, s);
   return s;

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sqlite/open.h"
 #include "store_internal.h"
 #include "util/time.h"
 
@@ -198,21 +199,12 @@ Store::Store(const std::string& path, StoreOptions options) : options_(std::move
 
   refuse_if_missing();
   make_private(path);
-  int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  if (rc != SQLITE_OK) {
-    std::string msg = sqlite3_errstr(rc);
-    sqlite3_close_v2(db_);
-    db_ = nullptr;
-    // Cannot open: a missing folder is a setup mistake, an unwritable one is read_only.
-    std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/') + 1);
-    struct stat st {};
-    if (rc == SQLITE_CANTOPEN && (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
-      throw StoreError(StoreError::Kind::io, "the folder of the complaint store does not exist: " + dir);
-    throw StoreError(kind_of(rc), std::string(what_it_means(kind_of(rc))) + " (open " + path + ": " + msg + ")");
-  }
+  if (!options_.key.empty() && is_plain_database(path)) encrypt_plain_database(path, options_.key, "the complaint store");
+  check_before_writing();
+  db_ = open_store(SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   try {
     stmts_ = std::make_unique<Statements>(db_);
-    open_checked();
+    set_up_connection();
     migrate();
     write_marker();
   } catch (...) {
@@ -223,19 +215,45 @@ Store::Store(const std::string& path, StoreOptions options) : options_(std::move
   }
 }
 
+sqlite3* Store::open_store(int flags) {
+  try {
+    return open_database(path_, flags, options_.key, "the complaint store");
+  } catch (const StoreError& e) {
+    // Cannot open: a missing folder is a setup mistake, an unwritable one is read_only.
+    std::string dir = path_.find('/') == std::string::npos ? "." : path_.substr(0, path_.rfind('/') + 1);
+    struct stat st {};
+    if (e.kind == StoreError::Kind::read_only && (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)))
+      throw StoreError(StoreError::Kind::io, "the folder of the complaint store does not exist: " + dir);
+    throw;
+  }
+}
+
 Store::~Store() {
   stmts_.reset();
   if (db_) sqlite3_close_v2(db_);
 }
 
-// Everything that could find the file damaged, foreign or too new is read
-// only: nothing is written before all of it passed.
-void Store::open_checked() {
-  sqlite3_extended_result_codes(db_, 1);
-  sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
-  // Closing after a failed check must not fold a left-over WAL into the file.
-  sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+// Everything that could find the file damaged, foreign or too new runs on a
+// read-only connection first: nothing is written before all of it passed, and
+// closing it after a failed check cannot fold a left-over WAL into the file
+// (a read-only connection never checkpoints).
+void Store::check_before_writing() {
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) != 0 || st.st_size == 0) return;  // new: nothing to check
+  db_ = open_store(SQLITE_OPEN_READONLY);
+  try {
+    sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
+    check_file();
+  } catch (...) {
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw;
+  }
+  sqlite3_close_v2(db_);
+  db_ = nullptr;
+}
 
+void Store::check_file() {
   int version = 0;
   try {
     version = pragma_int(db_, "PRAGMA user_version");
@@ -257,16 +275,20 @@ void Store::open_checked() {
     std::string problem = integrity_problem();
     if (!problem.empty()) throw StoreError(StoreError::Kind::corrupt, damaged_message(path_, problem));
   }
+}
+
+// The writing connection, after the checks passed.
+void Store::set_up_connection() {
+  sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
   if (sqlite3_db_readonly(db_, "main") == 1)
     throw StoreError(StoreError::Kind::read_only,
                      "the complaint store file cannot be written (read-only); nothing can be saved: " + path_);
-
   std::string mode = pragma_text(db_, "PRAGMA journal_mode = WAL");
   if (mode != "wal") throw StoreError(StoreError::Kind::io, "the complaint store cannot use WAL mode (got " + mode + ")");
   exec(db_, "PRAGMA synchronous = FULL");  // a returned commit survives a power cut
   exec(db_, "PRAGMA foreign_keys = ON");
   exec(db_, "PRAGMA secure_delete = ON");  // purged personal data does not linger in free pages
-  sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
+  exec(db_, "PRAGMA temp_store = MEMORY");  // sorts and temp tables never reach a file unencrypted
 }
 
 // The full check, not quick_check: quick_check does not compare indexes with

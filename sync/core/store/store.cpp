@@ -70,10 +70,16 @@ bool ticket_taken(sqlite3* db, StatementCache& sc, const std::string& ticket) {
 }
 
 // The counter of (prefix, day) is at least n afterwards.
+// (SQLite 3.15 under SQLCipher: no UPSERT, no RETURNING; a row made first,
+// then changed, in the caller's transaction.)
+void ensure_ticket_counter(sqlite3* db, StatementCache& sc, const std::string& prefix, const std::string& day) {
+  Stmt ins(db, sc, "INSERT OR IGNORE INTO ticket_counters (prefix, day, last) VALUES (?, ?, 0)");
+  ins.bind(1, prefix).bind(2, day).run();
+}
+
 void raise_ticket_counter(sqlite3* db, StatementCache& sc, const std::string& prefix, const std::string& day, int64_t n) {
-  Stmt up(db, sc,
-          "INSERT INTO ticket_counters (prefix, day, last) VALUES (?, ?, ?) "
-          "ON CONFLICT (prefix, day) DO UPDATE SET last = max(last, excluded.last)");
+  ensure_ticket_counter(db, sc, prefix, day);
+  Stmt up(db, sc, "UPDATE ticket_counters SET last = max(last, ?3) WHERE prefix = ?1 AND day = ?2");
   up.bind(1, prefix).bind(2, day).bind(3, n).run();
 }
 
@@ -85,10 +91,11 @@ std::string allocate_ticket(sqlite3* db, StatementCache& sc, const std::string& 
   for (;;) {
     int64_t n = 0;
     {
-      Stmt next(db, sc,
-                "INSERT INTO ticket_counters (prefix, day, last) VALUES (?1, ?2, ?3) "
-                "ON CONFLICT (prefix, day) DO UPDATE SET last = last + ?3 RETURNING last");
-      next.bind(1, prefix).bind(2, day).bind(3, step);
+      ensure_ticket_counter(db, sc, prefix, day);
+      Stmt up(db, sc, "UPDATE ticket_counters SET last = last + ?3 WHERE prefix = ?1 AND day = ?2");
+      up.bind(1, prefix).bind(2, day).bind(3, step).run();
+      Stmt next(db, sc, "SELECT last FROM ticket_counters WHERE prefix = ?1 AND day = ?2");
+      next.bind(1, prefix).bind(2, day);
       if (next.step()) n = next.i64(0);
       next.run();
     }
@@ -365,11 +372,15 @@ int64_t Store::acknowledge_ticket_changes(std::string_view complaint_id, std::st
   const std::string who = actor.empty() ? "staff" : std::string(actor);
   std::vector<std::string> details;
   {
+    Stmt q(db_, sc,
+           "SELECT complaint_id, old_ticket, new_ticket FROM ticket_changes "
+           "WHERE acknowledged_ms = 0 AND (?1 = '' OR complaint_id = ?1) ORDER BY id");
+    q.bind(1, complaint_id);
+    while (q.step()) details.push_back("complaint=" + q.text(0) + " old_ticket=" + q.text(1) + " new_ticket=" + q.text(2));
     Stmt up(db_, sc,
             "UPDATE ticket_changes SET acknowledged_ms = ?1, acknowledged_by = ?2 "
-            "WHERE acknowledged_ms = 0 AND (?3 = '' OR complaint_id = ?3) RETURNING complaint_id, old_ticket, new_ticket");
-    up.bind(1, now).bind(2, who).bind(3, complaint_id);
-    while (up.step()) details.push_back("complaint=" + up.text(0) + " old_ticket=" + up.text(1) + " new_ticket=" + up.text(2));
+            "WHERE acknowledged_ms = 0 AND (?3 = '' OR complaint_id = ?3)");
+    up.bind(1, now).bind(2, who).bind(3, complaint_id).run();
   }
   AuditAppender audit(db_, sc);
   for (const std::string& d : details) audit.append(now, who, "complaint.reticket_seen", d);
@@ -398,7 +409,7 @@ void Store::apply_updates(const std::vector<PlatformUpdate>& updates, const std:
     ins.bind(1, u.complaint_id).bind(2, u.case_no).bind(3, u.status).bind(4, u.at).bind(5, at_ms).bind(6, u.note)
         .bind(7, now)
         .run();
-    if (sqlite3_changes64(db_) > 0) ++applied;
+    if (sqlite3_changes(db_) > 0) ++applied;
     if (at_ms >= platform_at_ms) {  // an older update replayed does not turn the status back
       Stmt up(db_, sc, "UPDATE complaints SET platform_status = ?, platform_at_ms = ? WHERE id = ?");
       up.bind(1, u.status).bind(2, at_ms).bind(3, u.complaint_id).run();
@@ -410,8 +421,7 @@ void Store::apply_updates(const std::vector<PlatformUpdate>& updates, const std:
   }
   if (next_cursor) {
     Stmt s(db_, sc,
-           "INSERT INTO sync_state (key, value, updated_ms) VALUES ('updates_cursor', ?, ?) "
-           "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms");
+           "INSERT OR REPLACE INTO sync_state (key, value, updated_ms) VALUES ('updates_cursor', ?, ?)");
     s.bind(1, *next_cursor).bind(2, now).run();
   }
   if (applied > 0) append_audit_in_tx(db_, sc, now, "sync", "updates.apply", "count=" + std::to_string(applied));
@@ -429,8 +439,7 @@ void Store::clear_updates_cursor() {
 void Store::set_state(std::string_view key, std::string_view value) {
   check_writable();
   Stmt s(db_, stmts_->cache,
-         "INSERT INTO sync_state (key, value, updated_ms) VALUES (?, ?, ?) "
-         "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms");
+         "INSERT OR REPLACE INTO sync_state (key, value, updated_ms) VALUES (?, ?, ?)");
   s.bind(1, key).bind(2, value).bind(3, now_ms()).run();
 }
 
@@ -445,8 +454,7 @@ void Store::transact_state(const std::function<void(StateTx&)>& fn) {
     }
     void set(std::string_view key, std::string_view value) override {
       Stmt s(db, sc,
-             "INSERT INTO sync_state (key, value, updated_ms) VALUES (?, ?, ?) "
-             "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms");
+             "INSERT OR REPLACE INTO sync_state (key, value, updated_ms) VALUES (?, ?, ?)");
       s.bind(1, key).bind(2, value).bind(3, now).run();
     }
     void audit(std::string_view actor, std::string_view action, std::string_view detail) override {

@@ -34,6 +34,9 @@ struct StoreOptions {
   int busy_timeout_ms = 5000;
   std::vector<std::string> category_codes;  // empty: any code
   std::function<int64_t()> clock_ms;        // empty: the system clock (tests inject one)
+  // 32 raw bytes: the file is encrypted (SQLCipher); a plain file found at
+  // the path is encrypted once, in place, at open. Empty: a plain file.
+  std::string key;
 };
 
 struct SubmitResult {
@@ -206,7 +209,10 @@ class Store {
  private:
   struct Statements;  // prepared statements, kept for the life of the connection
   void refuse_if_missing() const;
-  void open_checked();
+  sqlite3* open_store(int flags);
+  void check_before_writing();
+  void check_file();
+  void set_up_connection();
   void migrate();
   void write_marker() const;
   void check_writable() const;

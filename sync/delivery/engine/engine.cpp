@@ -25,6 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/store_key.h"
 #include "engine/sync_state.h"
 #include "protocol/messages.h"
 #include "protocol/signing.h"
@@ -48,6 +49,7 @@ StoreOptions store_options_from_config(const KioskConfig& c) {
   o.ticket_prefix = c.ticket_prefix;
   o.tz_offset_minutes = c.tz_offset_minutes;
   for (const CategoryEntry& e : c.categories) o.category_codes.push_back(e.code);
+  o.key = load_store_key(c).bytes;
   return o;
 }
 

@@ -21,6 +21,7 @@
 #include "kiosk-sync/provision.h"
 #include "kiosk-sync/recover.h"
 #include "config/config.h"
+#include "config/store_key.h"
 #include "engine/engine.h"
 #include "engine/sync_state.h"
 #include "protocol/signing.h"
@@ -46,6 +47,7 @@ int usage(const char* why = nullptr) {
                "                   (run and the kiosk do it hourly by themselves)\n"
                "  import FILE      file JSON-lines complaints (COMPLAINT without id and ticket) as staff_assisted\n"
                "  recover OUT      copy what a damaged store still holds into a new store OUT\n"
+               "  make-store-key FILE  write a new random store encryption key (never over an existing one)\n"
                "  staff ...        staff accounts (add, set-pin, disable, list)\n"
                "  audit verify     check the audit log's hash chain\n"
                "  provision --kiosk-id ID --gateway URL [--ca-file PEM]  set id and gateway; the key is read from stdin\n"
@@ -294,6 +296,17 @@ int main(int argc, char** argv) {
   a.rest.assign(args.begin() + long(i) + 1, args.end());
 
   if (a.command == "provision") return run_provision(a.config, a.rest);
+  if (a.command == "make-store-key") {
+    if (a.rest.size() != 1) return usage("make-store-key needs the FILE to write");
+    try {
+      write_new_store_key(a.rest[0]);
+    } catch (const ConfigError& e) {
+      std::fprintf(stderr, "kiosk-sync: %s\n", e.what());
+      return 2;
+    }
+    std::printf("a new store key is in %s (0600); the store is encrypted with it when it next opens\n", a.rest[0].c_str());
+    return 0;
+  }
   KioskConfig config;
   try {
     config = load_config(a.config);

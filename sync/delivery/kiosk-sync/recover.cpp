@@ -4,6 +4,8 @@
 // (sqlite3 3.40 in Debian 12) stops with "SQL logic error" on these files.
 #include "kiosk-sync/recover.h"
 
+#include "sqlite/open.h"
+
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -23,9 +25,9 @@ struct Db {
 std::vector<std::string> columns(sqlite3* db, const std::string& schema, const std::string& table) {
   std::vector<std::string> cols;
   sqlite3_stmt* s = nullptr;
-  std::string sql = "SELECT name FROM " + schema + ".pragma_table_info('" + table + "')";
+  std::string sql = "PRAGMA " + schema + ".table_info(" + table + ")";  // (cid, name, type, ...)
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK)
-    while (sqlite3_step(s) == SQLITE_ROW) cols.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+    while (sqlite3_step(s) == SQLITE_ROW) cols.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 1)));
   sqlite3_finalize(s);
   return cols;
 }
@@ -98,12 +100,17 @@ RecoverSummary recover_store(const std::string& src, const std::string& out, con
 
   RecoverSummary sum;
   Db db;
-  if (sqlite3_open_v2(copy.c_str(), &db.h, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+  try {
+    db.h = open_database(copy, SQLITE_OPEN_READWRITE, is_plain_database(copy) ? "" : options.key, "the damaged store");
+  } catch (const StoreError& e) {
+    if (e.kind == StoreError::Kind::wrong_key) throw;
     throw StoreError(StoreError::Kind::corrupt, src + " cannot be read at all");
-  char* q = sqlite3_mprintf("ATTACH DATABASE %Q AS r", out.c_str());
-  int rc = sqlite3_exec(db.h, q, nullptr, nullptr, nullptr);
-  sqlite3_free(q);
-  if (rc != SQLITE_OK) throw StoreError(StoreError::Kind::io, "cannot write " + out);
+  }
+  try {
+    attach_database(db.h, out, "r", options.key);
+  } catch (const StoreError&) {
+    throw StoreError(StoreError::Kind::io, "cannot write " + out);
+  }
   // Row by row in autocommit: an error on a damaged page rolls back the
   // transaction it happens in, which must not take earlier rows with it.
   // No fsync per row (a cut recovery is simply run again).

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "staff/staff.h"
+#include "engine/engine.h"
 #include "kiosk-sync/staff_commands.h"
 #include "store/store.h"
 #include "util/crypto.h"
@@ -27,13 +28,7 @@ static std::string database_of(const KioskConfig& c) {
   return c.database.empty() ? (fs::path(c.data_dir) / "odr-kiosk.db").string() : c.database;
 }
 
-static StoreOptions store_options_of(const KioskConfig& c) {
-  StoreOptions o;
-  o.kiosk_id = c.kiosk_id;
-  o.ticket_prefix = c.ticket_prefix;
-  o.tz_offset_minutes = c.tz_offset_minutes;
-  return o;
-}
+static StoreOptions store_options_of(const KioskConfig& c) { return store_options_from_config(c); }
 
 static const char* kStaffUsage =
     "usage: kiosk-sync staff add ID NAME     (PIN read from stdin)\n"

@@ -59,13 +59,14 @@ int64_t send_naive(const Sim& sim, const std::string& key, const std::vector<std
 
 int main(int argc, char** argv) {
   int n = 10000, naive_n = -1;
-  bool smoke = false;
+  bool smoke = false, encrypted = false;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--smoke")) smoke = true;
+    else if (!std::strcmp(argv[i], "--encrypted")) encrypted = true;
     else if (!std::strcmp(argv[i], "--n") && i + 1 < argc) n = std::atoi(argv[++i]);
     else if (!std::strcmp(argv[i], "--naive-n") && i + 1 < argc) naive_n = std::atoi(argv[++i]);
     else {
-      std::fprintf(stderr, "usage: sync_bench [--smoke] [--n N] [--naive-n M]\n");
+      std::fprintf(stderr, "usage: sync_bench [--smoke] [--encrypted] [--n N] [--naive-n M]\n");
       return 2;
     }
   }
@@ -80,10 +81,13 @@ int main(int argc, char** argv) {
     std::string dev = dev_setup(dir);
     std::string store_path = dir + "/kiosk.db";
 
-    std::printf("sync_bench: backlog of %d complaints (HTTPS on 127.0.0.1, platform-sim)\n", n);
+    StoreOptions so = store_options();
+    if (encrypted) so.key = std::string(32, '\x42');  // SQLCipher, as the installed kiosk runs
+    std::printf("sync_bench: backlog of %d complaints (HTTPS on 127.0.0.1, platform-sim; store %s)\n", n,
+                encrypted ? "encrypted" : "plain");
     auto t0 = std::chrono::steady_clock::now();
     {
-      Store store(store_path, store_options());
+      Store store(store_path, so);
       for (int i = 0; i < n; ++i) store.submit_complaint(valid_complaint(i));
     }
     std::printf("  filled the outbox in %.1f s (not measured below)\n", seconds_since(t0));
@@ -92,13 +96,14 @@ int main(int argc, char** argv) {
     Sim sim;
     sim.start(dir + "/sim-engine", {"--accept-after-ms", "-1"}, dev);
     SyncOptions o = engine_options(sim, store_path);
+    o.store = so;
     if (!std::getenv("ODR_BENCH_LOG")) o.log = [](const std::string&) {};
     if (std::getenv("ODR_BENCH_NOGZIP")) o.gzip_above_bytes = 0;
     SyncEngine engine(o);
     t0 = std::chrono::steady_clock::now();
     SyncReport r = engine.deliver_pending();
     double engine_s = seconds_since(t0);
-    Store store(store_path, store_options());
+    Store store(store_path, so);
     int64_t delivered = store.outbox_counts().delivered;
     int64_t on_gateway = sim.stats()["complaints"].get<int64_t>();
     double engine_rate = double(delivered) / engine_s;

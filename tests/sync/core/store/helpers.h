@@ -15,6 +15,7 @@
 #include "support/clock.h"
 #include "support/samples.h"
 #include "support/temp.h"
+#include "sqlite/open.h"
 #include "store/store.h"
 
 namespace odr::test {
@@ -43,6 +44,7 @@ inline void write_bytes(const std::string& path, const std::string& bytes) {
 inline std::string query_text(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  register_json_functions(db);
   sqlite3_stmt* s = nullptr;
   std::string out = "<error>";
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK) {
@@ -62,6 +64,7 @@ inline int64_t query_int(const std::string& path, const std::string& sql) {
 inline int exec_raw(const std::string& path, const std::string& sql) {
   sqlite3* db = nullptr;
   sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  register_json_functions(db);
   int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
   sqlite3_close(db);
   return rc;

@@ -7,6 +7,8 @@
 
 #include <random>
 
+#include "sqlite/open.h"
+#include "config/store_key.h"
 #include "engine/sync_state.h"
 #include "model/json.h"
 #include "support/sync.h"
@@ -173,6 +175,41 @@ TEST_F(KioskSyncTest, PurgeByHandBlanksOnlyDeliveredComplaintsOlderThanTheRetent
   EXPECT_EQ(kiosk_sync({"purge"}, &out), 0) << out;
   EXPECT_NE(out.find("purged personal data of 0 complaint(s)"), std::string::npos) << "once only: " << out;
   EXPECT_TRUE(store->verify_audit().ok);
+}
+
+// The installed kiosk's way: a store key beside the config. The plain store
+// found there is encrypted at the next open, delivery goes on, and a key that
+// is not the store's is refused clearly.
+TEST_F(KioskSyncTest, AStoreKeyBesideTheConfigEncryptsTheStoreAndDeliveryGoesOn) {
+  start_sim();
+  for (int i = 0; i < 2; ++i) store->submit_complaint(valid_complaint(i));
+  store.reset();
+  std::string out;
+  ASSERT_EQ(kiosk_sync({"make-store-key", dir + "/store.key"}, &out), 0) << out;
+  EXPECT_EQ(std::filesystem::status(dir + "/store.key").permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const std::string key_text = read_file(dir + "/store.key");
+  EXPECT_EQ(kiosk_sync({"make-store-key", dir + "/store.key"}, &out), 2) << out;
+  EXPECT_NE(out.find("never replaced"), std::string::npos) << out;
+  EXPECT_EQ(read_file(dir + "/store.key"), key_text);
+
+  ASSERT_EQ(kiosk_sync({"once"}, &out), 0) << out;
+  EXPECT_EQ(sim.complaints().size(), 2u);
+  EXPECT_FALSE(is_plain_database(store_path));
+  std::string files = read_file(store_path) + read_file(store_path + "-wal");
+  EXPECT_EQ(files.find(valid_complaint(0).consumer.phone), std::string::npos) << "a phone number in the store file";
+
+  KioskConfig c = load_config(config);
+  StoreOptions o = store_options();
+  o.key = load_store_key(c).bytes;
+  ASSERT_EQ(o.key.size(), 32u);
+  { EXPECT_EQ(Store(store_path, o).outbox_counts().delivered, 2); }
+
+  std::filesystem::remove(dir + "/store.key");
+  ASSERT_EQ(kiosk_sync({"make-store-key", dir + "/store.key"}, &out), 0) << out;  // someone else's key
+  EXPECT_EQ(kiosk_sync({"status"}, &out), 2);
+  EXPECT_NE(out.find("the key does not open"), std::string::npos) << out;
+  { EXPECT_EQ(Store(store_path, o).outbox_counts().delivered, 2) << "left as it was"; }
 }
 
 TEST_F(KioskSyncTest, OnceFailsWhenTheGatewayIsDownAndStatusSaysSo) {

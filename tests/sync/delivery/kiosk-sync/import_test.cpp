@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "sqlite/open.h"
 #include "kiosk-sync/import.h"
 #include "model/json.h"
 #include "support/sync.h"
@@ -284,6 +285,7 @@ TEST(Import, KilledAgainAndAgainStoresEachLineExactlyOnce) {
 
   sqlite3* h = nullptr;
   ASSERT_EQ(sqlite3_open(db.c_str(), &h), SQLITE_OK);
+  register_json_functions(h);
   const auto stored = stored_by_line(h);
   sqlite3_stmt* s = nullptr;
   sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &s, nullptr);
