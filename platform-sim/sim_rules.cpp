@@ -20,6 +20,19 @@ ItemError check_types(const json& item, const std::vector<WireField>& fields) {
   return {wire_err::invalid_field, path, "wrong_type: " + path + " must be " + type_name(p.field->type)};
 }
 
+// The item's types checked, then the item read into `out`; the first problem, or none.
+template <typename Item>
+ItemError read_checked(const json& item, const std::vector<WireField>& fields, Item& out) {
+  ItemError e = check_types(item, fields);
+  if (!e.code.empty()) return e;
+  try {
+    from_json(item, out);
+  } catch (const std::exception&) {
+    return {wire_err::invalid_field, "", "wrong_type: a field has the wrong type"};
+  }
+  return {};
+}
+
 ItemError first_error(const std::vector<FieldError>& errors) {
   if (errors.empty()) return {};
   const FieldError& e = errors.front();
@@ -38,15 +51,9 @@ IncomingComplaint check_complaint(const json& item, const std::string& kiosk, co
   in.id = str_at(item, "id");
   in.ticket = str_at(item, "ticket");
   in.body = item.dump();
-  in.invalid = check_types(item, complaint_wire_fields());
-  if (!in.invalid.code.empty()) return in;
   Complaint c;
-  try {
-    from_json(item, c);
-  } catch (const std::exception&) {
-    in.invalid = {wire_err::invalid_field, "", "wrong_type: a field has the wrong type"};
-    return in;
-  }
+  in.invalid = read_checked(item, complaint_wire_fields(), c);
+  if (!in.invalid.code.empty()) return in;
   in.invalid = first_error(validate_complaint(c, ctx, /*require_identity=*/true));
   if (in.invalid.code.empty() && c.kiosk_id != kiosk)
     in.invalid = {wire_err::invalid_field, "kiosk_id", "mismatch: kiosk_id differs from the X-ODR-Kiosk header"};
@@ -67,15 +74,9 @@ IncomingEvent check_event(const json& item, const ValidationContext& ctx) {
   in.type = str_at(item, "type");
   in.at = str_at(item, "at");
   in.body = item.dump();
-  in.invalid = check_types(item, event_wire_fields());
-  if (!in.invalid.code.empty()) return in;
   Event e;
-  try {
-    from_json(item, e);
-  } catch (const std::exception&) {
-    in.invalid = {wire_err::invalid_field, "", "wrong_type: a field has the wrong type"};
-    return in;
-  }
+  in.invalid = read_checked(item, event_wire_fields(), e);
+  if (!in.invalid.code.empty()) return in;
   in.invalid = first_error(validate_event(e, ctx, /*require_identity=*/true));
   return in;
 }
