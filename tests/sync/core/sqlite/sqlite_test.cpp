@@ -38,6 +38,7 @@ int64_t count(sqlite3* db) {
 TEST(SqliteLayer, StoreWordsAreTheDefault) {
   EXPECT_EQ(what_it_means(StoreError::Kind::busy),
             "the complaint store is busy in another program; nothing was saved, try again");
+  EXPECT_EQ(what_it_means(StoreError::Kind::wrong_key), "the key does not open the complaint store; it was left as it is");
   EXPECT_EQ(what_it_means(StoreError::Kind::read_only, kSim),
             "the simulator's database cannot be written (read-only file or folder); nothing was saved");
 }
