@@ -21,7 +21,8 @@ foreach(pair
     "id = \"demo-kiosk-01\"|id = \"unprovisioned\""
     "data_dir = \"../demo-data/data\"|data_dir = \"${ODR_STATE_DIR}\""
     "workdays_dir = \"workdays\"|workdays_dir = \"${ODR_SHARE_DIR}/workdays\""
-    "key_file = \"\"|key_file = \"${ODR_CONF_DIR}/kiosk.key\"")
+    "key_file = \"\"|key_file = \"${ODR_CONF_DIR}/kiosk.key\""
+    "control_dir = \"\"|control_dir = \"/run/odr-kiosk-usb\"")
   string(REPLACE "|" ";" pair "${pair}")
   list(GET pair 0 from)
   list(GET pair 1 to)
@@ -47,3 +48,12 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/config/workdays/ DESTINATION ${CMAKE_INS
 install(FILES ${PROJECT_BINARY_DIR}/installer/kiosk.toml DESTINATION ${CMAKE_INSTALL_DATADIR}/odr-kiosk
         RENAME kiosk.toml.example)
 install(FILES ${PROJECT_BINARY_DIR}/installer/kiosk.toml DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/odr-kiosk)
+
+# --- the export stick (installer/usb): udev rule, units, the helper, tmpfiles ---------
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/installer/usb/odr-kiosk-usb DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/odr-kiosk)
+install(FILES ${PROJECT_SOURCE_DIR}/installer/usb/60-odr-kiosk-usb.rules DESTINATION /lib/udev/rules.d)
+install(FILES ${PROJECT_SOURCE_DIR}/installer/usb/odr-kiosk-usb@.service
+              ${PROJECT_SOURCE_DIR}/installer/usb/odr-kiosk-usb-eject.path
+              ${PROJECT_SOURCE_DIR}/installer/usb/odr-kiosk-usb-eject.service
+        DESTINATION /lib/systemd/system)
+install(FILES ${PROJECT_SOURCE_DIR}/installer/usb/odr-kiosk-usb.conf DESTINATION ${CMAKE_INSTALL_PREFIX}/lib/tmpfiles.d)

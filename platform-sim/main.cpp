@@ -32,6 +32,7 @@ serve options (defaults in brackets):
   --port-file F           write the chosen port to F once listening
   --base-path P           API base path                          [/odr/v1]
   --threads N             worker threads                         [16]
+  --keep-alive-s N        close an idle keep-alive connection    [10]
   --max-body-bytes N      413 body_too_large above N bytes        [1048576]
   --max-inflated-bytes N  ... and above N once a gzip body is inflated [the same N]
   --max-batch N           413 too_many_items above N complaints   [100]
@@ -103,6 +104,7 @@ int cmd_serve(Args& a) {
     else if (f == "--port-file") o.port_file = a.value(f);
     else if (f == "--base-path") o.base_path = a.value(f);
     else if (f == "--threads") o.threads = static_cast<int>(a.integer(f));
+    else if (f == "--keep-alive-s") o.keep_alive_s = static_cast<int>(a.integer(f));
     else if (f == "--max-body-bytes") o.max_body_bytes = static_cast<size_t>(a.integer(f));
     else if (f == "--max-inflated-bytes") o.max_inflated_bytes = static_cast<size_t>(a.integer(f));
     else if (f == "--max-batch") o.max_batch = static_cast<size_t>(a.integer(f));

@@ -807,7 +807,7 @@ int Sim::run() {
   // Tuning (see notes-debian-stack.md): Nagle off, long keep-alive, a real pool.
   svr.set_tcp_nodelay(true);
   svr.set_keep_alive_max_count(1'000'000);
-  svr.set_keep_alive_timeout(10);
+  svr.set_keep_alive_timeout(std::max(1, o.keep_alive_s));
   svr.set_read_timeout(10);
   svr.set_write_timeout(10);
   svr.set_payload_max_length(std::max<size_t>(64 * 1024 * 1024, 4 * o.max_body_bytes));

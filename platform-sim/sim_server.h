@@ -41,6 +41,7 @@ struct ServerOptions {
   std::string db_path;
   std::string base_path = kDefaultBasePath;
   int threads = 16;  // worker threads; each open keep-alive connection holds one
+  int keep_alive_s = 10;  // an idle keep-alive connection is closed after this
   size_t max_body_bytes = kMaxBodyBytes;
   size_t max_inflated_bytes = 0;  // a gzip body once inflated; 0: max_body_bytes
   size_t max_batch = kMaxComplaintsPerBatch;

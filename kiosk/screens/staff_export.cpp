@@ -3,6 +3,7 @@
 // descriptions only after the PIN is entered once more.
 #include <filesystem>
 
+#include "reports/export_target.h"
 #include "screens/staff_mode.h"
 #include "widgets/icons.h"
 #include "widgets/widgets.h"
@@ -11,10 +12,11 @@ namespace odr::kiosk {
 
 namespace {
 
+ExportTarget target_of(const App& app) { return {app.config().export_dir, app.config().export_control_dir}; }
+
 void run_export(StaffMode& s, App& app) {
   if (!s.reports || !s.session) return;
-  std::error_code ec;
-  if (!std::filesystem::is_directory(app.config().export_dir, ec)) {
+  if (export_target_state(target_of(app)) != ExportTargetState::ready) {
     s.notice_error(tr("staff.export.no_dir"));
     return;
   }
@@ -28,6 +30,7 @@ void run_export(StaffMode& s, App& app) {
     ExportResult r = s.reports->export_period(req);
     s.notice_ok(trf("staff.export.done", {{"n", std::to_string(r.complaints)},
                                           {"file", std::filesystem::path(r.csv_path).filename().string()}}));
+    s.export_unmount_asked = request_unmount(target_of(app));  // flushed and unmounted by root's helper
   } catch (const StoreError& e) {
     s.notice_error(e.what());
   }
@@ -118,9 +121,16 @@ void staff_export(StaffMode& s, App& app) {
   if (checkbox_card("staff.export.personal", W, tr("staff.export.personal"), s.export_personal, false))
     s.export_personal = !s.export_personal;
   space(m.gap);
-  std::error_code ec;
-  const bool mounted = std::filesystem::is_directory(app.config().export_dir, ec);
-  if (!mounted) message_line(ICON_WARNING, tr("staff.export.no_dir"), p.error, W);
+  const ExportTargetState stick = export_target_state(target_of(app));
+  const bool mounted = stick == ExportTargetState::ready;
+  if (stick == ExportTargetState::ready) s.export_unmount_asked = false;  // a stick (again)
+  if (stick == ExportTargetState::unmounting) ui().frame_within(0.5f);   // see the helper finish
+  if (stick == ExportTargetState::unmounting)
+    message_line(ICON_WARNING, tr("staff.export.unmounting"), p.text_muted, W);
+  else if (stick == ExportTargetState::missing && s.export_unmount_asked)
+    message_line(ICON_CHECK, tr("staff.export.unmounted"), p.success, W);
+  else if (!mounted)
+    message_line(ICON_WARNING, tr("staff.export.no_dir"), p.error, W);
   ImRect r = take(ImVec2(std::min(W, 600.0f), m.button_h));
   if (button("staff.export.go", r, tr("staff.export.go"), ICON_DESCRIPTION, ButtonStyle::primary, mounted)) {
     if (s.export_personal) {

@@ -112,6 +112,7 @@ class StaffMode {
   int export_days = 30;
   bool export_personal = false;
   bool export_pin_asked = false;  // personal data: the PIN once more
+  bool export_unmount_asked = false;  // after an export: the stick is being unmounted
   std::string export_pin;
 
   std::string notice;

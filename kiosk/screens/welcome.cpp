@@ -36,8 +36,9 @@ float feature(ImDrawList* dl, ImVec2 at, float width, const char* icon, const ch
   return std::max(d, h);
 }
 
-// The hero block: headline, lead, three features. Returns its height.
-float hero(ImDrawList* dl, ImVec2 at, float width, bool draw, const std::string& lead) {
+// The hero block: headline, lead, the first `features` of the three
+// features. Returns its height.
+float hero(ImDrawList* dl, ImVec2 at, float width, bool draw, const std::string& lead, int features) {
   const Palette& p = ui().pal;
   float y = at.y;
   const char* title = tr("welcome.hero");
@@ -47,11 +48,12 @@ float hero(ImDrawList* dl, ImVec2 at, float width, bool draw, const std::string&
   ImFont* fl = font_for(FontRole::body, lead);
   const float lead_w = std::min(width, 920.0f);
   if (draw) draw_wrapped(dl, fl, ImVec2(at.x, y), lead_w, p.text_muted, lead);
-  y += wrapped_height(fl, lead, lead_w) + 56;
+  y += wrapped_height(fl, lead, lead_w) + (features > 0 ? 56 : 0);
   const char* feats[3][2] = {{ICON_SCHEDULE, tr("welcome.feature_time")},
                              {ICON_VERIFIED_USER, tr("welcome.feature_privacy")},
                              {ICON_RECEIPT_LONG, tr("welcome.feature_ticket")}};
-  for (int i = 0; i < 3; ++i) y += feature(dl, ImVec2(at.x, y), lead_w, feats[i][0], feats[i][1], draw) + (i < 2 ? 24 : 0);
+  for (int i = 0; i < features; ++i)
+    y += feature(dl, ImVec2(at.x, y), lead_w, feats[i][0], feats[i][1], draw) + (i + 1 < features ? 24 : 0);
   return y - at.y;
 }
 
@@ -71,7 +73,7 @@ void screen_welcome(App& app) {
   dl->AddCircleFilled(ImVec2(D.x * (portrait ? 1.0f : 0.50f), D.y * (portrait ? 0.08f : -0.05f)), D.y * 0.32f, ring, 96);
   dl->AddCircleFilled(ImVec2(D.x * (portrait ? -0.05f : 0.05f), D.y * (portrait ? 0.55f : 1.02f)), D.y * 0.22f, ring, 96);
 
-  const float margin = portrait ? 64 : 96;
+  const float margin = portrait || D.x < 1600 ? 64 : 96;
   brand(dl, ImVec2(margin, portrait ? 64 : 72));
 
   // The choices card: language, large text, Start; as tall as its content.
@@ -84,14 +86,25 @@ void screen_welcome(App& app) {
   if (portrait)
     card = ImRect(ImVec2(margin - 16, D.y - 120 - card_h), ImVec2(D.x - margin + 16, D.y - 120));
   else
-    card = ImRect(ImVec2(D.x * 0.58f, (D.y - card_h) * 0.5f + 20), ImVec2(D.x - 96, (D.y + card_h) * 0.5f + 20));
+    // At least 560 px wide: on a small screen (1280x720) its cards' second lines still read whole.
+    card = ImRect(ImVec2(std::min(D.x * 0.58f, D.x - margin - 560), (D.y - card_h) * 0.5f + 20),
+                  ImVec2(D.x - margin, (D.y + card_h) * 0.5f + 20));
 
   // The hero, centred in the room the card leaves.
   const std::string lead = trf("welcome.lead", {{"days", std::to_string(app.config().deadline_working_days)}});
   const float hero_w = portrait ? D.x - 2 * margin : card.Min.x - 2 * margin;
-  const float top = portrait ? 180 : 170, bottom = portrait ? card.Min.y - 40 : D.y - 120;
-  const float hh = hero(dl, ImVec2(margin, 0), hero_w, false, lead);
-  hero(dl, ImVec2(margin, std::max(top, top + (bottom - top - hh) * 0.5f)), hero_w, true, lead);
+  // The footnote (help is at the desk) under the hero, wrapped to its width.
+  const char* foot = tr("welcome.footnote");
+  ImFont* ff = font_for(FontRole::body, foot);
+  const float foot_w = portrait ? D.x - 2 * margin : hero_w;
+  const float foot_h = wrapped_height(ff, foot, foot_w);
+  const float foot_y = portrait ? D.y - 80 : D.y - 88 - (foot_h - line_height(ff));
+  const float top = portrait ? 180 : 170, bottom = portrait ? card.Min.y - 40 : foot_y - 32;
+  // As many of the three features as fit above the footnote (all on 1080p; fewer on a small screen).
+  int features = 3;
+  float hh = hero(dl, ImVec2(margin, 0), hero_w, false, lead, features);
+  while (features > 0 && hh > bottom - top) hh = hero(dl, ImVec2(margin, 0), hero_w, false, lead, --features);
+  hero(dl, ImVec2(margin, std::max(top, top + (bottom - top - hh) * 0.5f)), hero_w, true, lead, features);
 
   draw_card(dl, card, p.surface, 36, true);
   ImRect in(ImVec2(card.Min.x + pad, card.Min.y + pad), ImVec2(card.Max.x - pad, card.Max.y - pad));
@@ -131,14 +144,10 @@ void screen_welcome(App& app) {
              FontRole::title))
     app.start();
 
-  // Footnote: help is at the desk.
-  const char* foot = tr("welcome.footnote");
-  ImFont* ff = font_for(FontRole::body, foot);
-  const float fw = measure(ff, foot).x;
   if (portrait)
-    draw_text(dl, ff, ImVec2((D.x - fw) * 0.5f, D.y - 80), p.text_muted, foot);
+    draw_text(dl, ff, ImVec2((D.x - measure(ff, foot).x) * 0.5f, foot_y), p.text_muted, foot);
   else
-    draw_text(dl, ff, ImVec2(margin, D.y - 88), p.text_muted, foot);
+    draw_wrapped(dl, ff, ImVec2(margin, foot_y), foot_w, p.text_muted, foot);
 }
 
 }  // namespace odr::kiosk

@@ -256,6 +256,17 @@ TourResult run_tour(Driver& d, const TourHooks& hooks) {
     t.prefix = std::string(sz.name) + "-" + (zh ? "zh" : "en") + "-large";
     t.walk(zh, true, false);
   }
+  // A small store-PC screen (1280x720): the welcome screen in both languages.
+  if (hooks.resize) {
+    hooks.resize(1280, 720);
+    for (bool zh : {true, false}) {
+      t.prefix = std::string("small-") + (zh ? "zh" : "en");
+      d.app().reset_session();
+      d.frames(2);
+      d.tap(zh ? "welcome.lang.zh" : "welcome.lang.en");
+      t.shot("01-welcome");
+    }
+  }
   d.app().reset_session();
   d.frames(2);
   return t.result;

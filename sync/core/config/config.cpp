@@ -189,6 +189,7 @@ void read_values(const toml::table& root, KioskConfig& c) {
   read(root, "odr.retention_days", c.retention_days);
   read(root, "odr.workdays_dir", c.workdays_dir);
   read(root, "export.dir", c.export_dir);
+  read(root, "export.control_dir", c.export_control_dir);
   read(root, "staff.file", c.staff_file);
   read(root, "fonts.icons", c.icon_font);
   read(root, "ticket.qr_url", c.ticket_qr_url);
@@ -328,6 +329,7 @@ void resolve_paths(KioskConfig& c, const fs::path& base) {
   c.staff_file = c.staff_file.empty() ? (fs::path(c.data_dir) / "staff.json").string() : resolve(base, c.staff_file);
   c.workdays_dir = c.workdays_dir.empty() ? (base / "workdays").string() : resolve(base, c.workdays_dir);
   c.export_dir = resolve(base, c.export_dir);
+  c.export_control_dir = resolve(base, c.export_control_dir);
   c.store_key_file = resolve(base, c.store_key_file);
   if (c.store_key_file.empty() && fs::exists(base / "store.key")) c.store_key_file = (base / "store.key").string();
   c.icon_font = resolve(base, c.icon_font);

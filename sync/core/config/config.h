@@ -63,6 +63,7 @@ struct KioskConfig {
   int deadline_working_days = 10;
   int retention_days = 1095;  // personal data purged after this
   std::string export_dir = "/media/usb";
+  std::string export_control_dir;  // installed: /run/odr-kiosk-usb (export_target.h); empty: export_dir is a plain folder
   std::string staff_file;     // default: data_dir/staff.json
   std::string workdays_dir;   // default: the config folder's workdays/
   std::vector<std::string> fonts;  // tried in order

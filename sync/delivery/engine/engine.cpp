@@ -268,6 +268,10 @@ void SyncEngine::note_answer(const HttpResponse& r) {
 HttpResponse SyncEngine::exchange(const std::string& method, const std::string& target, const std::string& body,
                                   bool sign) {
   HttpResponse r = transport_->send(make_request(method, target, body, sign));
+  // A GET with no answer (a kept-alive connection the gateway closed while it
+  // sat idle, a time-out with nothing read) changes nothing there: once more
+  // at once, signed afresh (a new nonce). Health and updates pages alike.
+  if (method == "GET" && r.no_answer && !stopping_.load()) r = transport_->send(make_request(method, target, body, sign));
   note_answer(r);
   return r;
 }
@@ -849,7 +853,7 @@ size_t SyncEngine::reticket_conflicts(const std::vector<std::pair<const OutboxIt
 
 SyncEngine::Step SyncEngine::pull_updates(SyncReport& report) {
   std::optional<std::string> cursor = store_->updates_cursor();
-  bool restarted = false, skew_retried = false, resent = false;
+  bool restarted = false, skew_retried = false;
   for (int page = 0; page < 10'000 && !stopping_.load(); ++page) {
     std::string target = updates_target(base_path_, cursor.value_or(""), options_.updates_limit);
     HttpResponse r = exchange("GET", target, "", true);
@@ -871,11 +875,6 @@ SyncEngine::Step SyncEngine::pull_updates(SyncReport& report) {
         --page;
         continue;
       }
-    }
-    if (o.verdict == Outcome::transient && o.no_answer && !resent) {
-      resent = true;  // a GET is safe to repeat; signed afresh
-      --page;
-      continue;
     }
     if (o.verdict == Outcome::gone && !restarted) {
       restarted = true;

@@ -891,6 +891,24 @@ TEST_F(SyncTest, StoppedAtAnyMomentLeavesNothingLeased) {
   }
 }
 
+// The gateway closes a kept-alive connection that sat idle (10 s on the
+// simulator; the kiosk polls every 30 s). The next GET finds it dead before
+// any answer: a GET changes nothing, so it goes once more at once on a new
+// connection, signed afresh, instead of failing every poll.
+TEST_F(SyncTest, AGetOnAConnectionTheGatewayClosedWhileIdleIsSentAgainAtOnce) {
+  start_sim({"--keep-alive-s", "1"});
+  auto engine = make_engine();
+  SyncReport first = engine->run_once();
+  ASSERT_FALSE(first.failed) << first.error;
+  for (int i = 0; i < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2200));  // the gateway has closed it by now
+    SyncReport r = engine->run_once();
+    EXPECT_FALSE(r.failed) << r.error;
+  }
+  EXPECT_EQ(log.count_containing("health fail"), 0u);
+  EXPECT_EQ(log.count_containing("fail"), 0u);
+}
+
 TEST_F(SyncTest, WakeDeliversAtOnce) {
   start_sim();
   auto engine = make_engine();

@@ -212,6 +212,39 @@ TEST_F(KioskSyncTest, AStoreKeyBesideTheConfigEncryptsTheStoreAndDeliveryGoesOn)
   { EXPECT_EQ(Store(store_path, o).outbox_counts().delivered, 2) << "left as it was"; }
 }
 
+// The installer's one command: the kiosk id, gateway and key into the config,
+// the key checked before anything changes.
+TEST_F(KioskSyncTest, ProvisionSetsIdGatewayAndKeyAndABadKeyChangesNothing) {
+  start_sim();
+  const std::string key_in = sim.dev + "/kiosk.key";
+  const std::string before = read_file(config);
+  auto provision = [&](const std::string& id, const std::string& url, const std::string& stdin_file) {
+    const std::string cmd = bin_dir() + "/kiosk-sync --config '" + config + "' provision --kiosk-id " + id +
+                            " --gateway '" + url + "' < '" + stdin_file + "'";
+    return run_program({"/bin/sh", "-c", cmd}, dir + "/provision.log");
+  };
+  write_file(dir + "/not-a-key", "not a key\n");
+  EXPECT_EQ(provision("kiosk-7", sim.base_url(), dir + "/not-a-key"), 2);
+  EXPECT_NE(read_file(dir + "/provision.log").find("the key on standard input"), std::string::npos)
+      << read_file(dir + "/provision.log");
+  EXPECT_EQ(read_file(config), before) << "a bad key changes nothing";
+  EXPECT_EQ(provision("bad id!", sim.base_url(), key_in), 2);
+  EXPECT_EQ(read_file(config), before);
+
+  ASSERT_EQ(provision("kiosk-dev", sim.base_url(), key_in), 0) << read_file(dir + "/provision.log");
+  KioskConfig c = load_config(config);
+  EXPECT_EQ(c.kiosk_id, "kiosk-dev");
+  EXPECT_EQ(c.gateway.base_url, sim.base_url());
+  ASSERT_FALSE(c.gateway.key_file.empty());
+  const auto mode = std::filesystem::status(c.gateway.key_file).permissions() & std::filesystem::perms::all;
+  using P = std::filesystem::perms;
+  EXPECT_TRUE(mode == (P::owner_read | P::owner_write) || mode == (P::owner_read | P::owner_write | P::group_read))
+      << "the key is the caller's (0600), or root's and the service group's (0640, where odr-kiosk exists)";
+  std::string out;
+  EXPECT_EQ(kiosk_sync({"status"}, &out), 0) << out;
+  EXPECT_NE(out.find("reachable"), std::string::npos) << out;
+}
+
 TEST_F(KioskSyncTest, OnceFailsWhenTheGatewayIsDownAndStatusSaysSo) {
   start_sim();
   store->submit_complaint(valid_complaint(1));
