@@ -4,6 +4,7 @@
 // network in front of it.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <string>
@@ -12,7 +13,10 @@
 #include "protocol/messages.h"
 
 struct sqlite3;
-struct sqlite3_stmt;
+
+namespace odr {
+class StatementCache;  // sqlite/sqlite.h
+}
 
 namespace odr::sim {
 
@@ -90,8 +94,10 @@ class SimDb {
   std::vector<ComplaintRow> list_complaints(size_t limit);
 
  private:
-  sqlite3_stmt* stmt(const char* sql);
-  void exec(const char* sql);
+  // One item of a batch, inside the batch's transaction.
+  ItemResult store_complaint(const std::string& kiosk, const IncomingComplaint& c, int64_t now_ms,
+                             const Progression& prog);
+  ItemResult store_event(const std::string& kiosk, const IncomingEvent& e, int64_t now_ms);
   void add_update(const std::string& kiosk, const std::string& complaint_id, const std::string& case_no,
                   const std::string& status, int64_t now_ms, const std::string& note);
   std::string next_case_no(const std::string& region_code, int64_t now_ms);
@@ -101,7 +107,7 @@ class SimDb {
 
   std::mutex mu_;
   sqlite3* db_ = nullptr;
-  std::vector<std::pair<const char*, sqlite3_stmt*>> stmts_;
+  std::unique_ptr<StatementCache> stmts_;  // on db_, through the shared SQLite layer
   std::string epoch_;  // part of every cursor: a new epoch forgets old cursors
   std::mt19937_64 rng_;
   int64_t nonce_calls_ = 0;

@@ -1,3 +1,16 @@
+// platform-sim's server (sim_server.h says what it serves).
+//
+// Index of this file:
+// [SECTION] Answers: JSON bodies, error bodies, the per-request state
+// [SECTION] Kiosks: the registered kiosks and their keys
+// [SECTION] Stats (simulator-only)
+// [SECTION] Faults as JSON
+// [SECTION] The server: class Sim
+// [SECTION] Faults on the wire, signatures, dropped connections
+// [SECTION] The wire contract's handlers: batches and updates
+// [SECTION] Routes: hooks, the wire, the simulator's own
+// [SECTION] Running: TLS, listening, progression and signals
+
 #include "sim_server.h"
 
 #include <httplib.h>
@@ -33,6 +46,10 @@ namespace odr::sim {
 namespace {
 
 using nlohmann::json;
+
+// -----------------------------------------------------------------------------
+// [SECTION] Answers: JSON bodies, error bodies, the per-request state
+// -----------------------------------------------------------------------------
 
 const char* kVersion = "platform-sim 0.1.0 (odr-sync-v1)";
 // httplib would inflate gzip bodies itself; the signature covers the bytes as
@@ -71,7 +88,9 @@ void send_error(httplib::Response& res, int status, const std::string& code, con
   send_json(res, status, to_json_text(ErrorBody{code, message, server_time}));
 }
 
-// --- Kiosks --------------------------------------------------------------------
+// -----------------------------------------------------------------------------
+// [SECTION] Kiosks: the registered kiosks and their keys
+// -----------------------------------------------------------------------------
 
 class Kiosks {
  public:
@@ -155,7 +174,9 @@ class Kiosks {
   int64_t last_check_ms_ = 0;
 };
 
-// --- Stats (simulator-only) ------------------------------------------------------
+// -----------------------------------------------------------------------------
+// [SECTION] Stats (simulator-only)
+// -----------------------------------------------------------------------------
 
 class Stats {
  public:
@@ -214,6 +235,10 @@ class Stats {
   std::deque<Recent> recent_;
   int64_t total_ = 0;
 };
+
+// -----------------------------------------------------------------------------
+// [SECTION] Faults as JSON
+// -----------------------------------------------------------------------------
 
 json faults_to_json(const Faults& f) {
   return json{{"fail_500", f.fail_500},
@@ -288,7 +313,9 @@ std::string faults_summary(const Faults& f) {
   return s.empty() ? "none" : s;
 }
 
-// --- The server -----------------------------------------------------------------
+// -----------------------------------------------------------------------------
+// [SECTION] The server: class Sim
+// -----------------------------------------------------------------------------
 
 class Sim {
  public:
@@ -327,6 +354,10 @@ class Sim {
   }
 
   void setup_routes(httplib::Server& svr);
+  void setup_hooks(httplib::Server& svr);
+  void setup_wire_routes(httplib::Server& svr, const std::string& b);
+  void setup_sim_routes(httplib::Server& svr, const std::string& b);
+  json stats_json(size_t recent);
   bool inject_faults(const httplib::Request& req, httplib::Response& res);
   std::optional<std::string> authenticate(const httplib::Request& req, httplib::Response& res, std::string_view body);
   void handle_batch(const httplib::Request& req, httplib::Response& res, bool complaints);
@@ -348,6 +379,10 @@ class Sim {
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
 };
+
+// -----------------------------------------------------------------------------
+// [SECTION] Faults on the wire, signatures, dropped connections
+// -----------------------------------------------------------------------------
 
 bool Sim::inject_faults(const httplib::Request& req, httplib::Response& res) {
   Faults f = faults();
@@ -432,6 +467,10 @@ void Sim::drop_connection(const httplib::Request& req) {
   stats_.record(route_of(req), "dropped");
   log_line(req, "dropped");
 }
+
+// -----------------------------------------------------------------------------
+// [SECTION] The wire contract's handlers: batches and updates
+// -----------------------------------------------------------------------------
 
 void Sim::handle_batch(const httplib::Request& req, httplib::Response& res, bool complaints) {
   if (inject_faults(req, res)) return;
@@ -575,9 +614,20 @@ void Sim::log_line(const httplib::Request& req, const std::string& status) {
                req.method.c_str(), req.path.c_str(), status.c_str(), static_cast<long long>(ms), t_note.c_str());
 }
 
+// -----------------------------------------------------------------------------
+// [SECTION] Routes: hooks, the wire, the simulator's own
+// -----------------------------------------------------------------------------
+
 void Sim::setup_routes(httplib::Server& svr) {
   const std::string b = regex_escape(base_);
+  setup_hooks(svr);
+  setup_wire_routes(svr, b);
+  setup_sim_routes(svr, b);
+}
 
+// What every request goes through: timing and the stashed encoding before,
+// the Date header and the stats after, the log line, the error bodies.
+void Sim::setup_hooks(httplib::Server& svr) {
   svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
     t_start_ms = now_unix_ms();
     t_dropped = false;
@@ -631,7 +681,10 @@ void Sim::setup_routes(httplib::Server& svr) {
     std::fprintf(stderr, "platform-sim: internal error: %s\n", what.c_str());
     send_error(res, 500, wire_err::internal_error, "internal error");
   });
+}
 
+// The wire contract (docs/protocol.md).
+void Sim::setup_wire_routes(httplib::Server& svr, const std::string& b) {
   svr.Post(b + "/complaints:batch",
            [this](const httplib::Request& req, httplib::Response& res) { handle_batch(req, res, true); });
   svr.Post(b + "/events:batch",
@@ -643,23 +696,30 @@ void Sim::setup_routes(httplib::Server& svr) {
     if (f.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(f.latency_ms));
     send_json(res, 200, to_json_text(HealthAnswer{server_now_s(), kVersion}));
   });
+}
 
-  // --- simulator-only: no signature, bound to loopback by default ---
+json Sim::stats_json(size_t recent) {
+  json j = stats_.to_json(recent);
+  DbCounts c = db_.counts();
+  j["complaints"] = c.complaints;
+  j["events"] = c.events;
+  j["updates"] = c.updates;
+  json by = json::object();
+  for (const auto& [s, n] : c.by_status) by[s] = n;
+  j["complaints_by_status"] = std::move(by);
+  j["kiosks"] = kiosks_.size();
+  j["server_time"] = server_now_s();
+  j["faults_now"] = faults_to_json(faults());
+  return j;
+}
+
+// Simulator-only: no signature, bound to loopback by default. The page at /
+// shows the same to a person.
+void Sim::setup_sim_routes(httplib::Server& svr, const std::string& b) {
   svr.Get(b + "/_sim/stats", [this](const httplib::Request& req, httplib::Response& res) {
     size_t recent = 200;
     if (req.has_param("recent")) recent = static_cast<size_t>(std::max(0, std::atoi(req.get_param_value("recent").c_str())));
-    json j = stats_.to_json(recent);
-    DbCounts c = db_.counts();
-    j["complaints"] = c.complaints;
-    j["events"] = c.events;
-    j["updates"] = c.updates;
-    json by = json::object();
-    for (const auto& [s, n] : c.by_status) by[s] = n;
-    j["complaints_by_status"] = std::move(by);
-    j["kiosks"] = kiosks_.size();
-    j["server_time"] = server_now_s();
-    j["faults_now"] = faults_to_json(faults());
-    send_json(res, 200, j.dump());
+    send_json(res, 200, stats_json(recent).dump());
   });
   svr.Get(b + "/_sim/complaints", [this](const httplib::Request&, httplib::Response& res) {
     json arr = json::array();
@@ -704,6 +764,10 @@ void Sim::setup_routes(httplib::Server& svr) {
     res.set_content(render_page(db_.list_complaints(500), db_.counts(), info), "text/html; charset=utf-8");
   });
 }
+
+// -----------------------------------------------------------------------------
+// [SECTION] Running: TLS, listening, progression and signals
+// -----------------------------------------------------------------------------
 
 void Sim::progress_loop() {
   std::unique_lock<std::mutex> lock(stop_mu_);

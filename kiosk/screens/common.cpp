@@ -8,23 +8,31 @@
 
 namespace odr::kiosk {
 
-float content_begin(App& app, float max_w) {
-  // Each step has its own scrolling area; it opens at its top (begin_scroll).
-  begin_scroll((std::string("content.") + step_key(app.step)).c_str(), app.content_rect());
+float column_begin(const char* id, const ImRect& r, float max_w, float top_space) {
+  begin_scroll(id, r);
   const Metrics& m = ui().m;
   const float avail = ImGui::GetContentRegionAvail().x;
   const float w = std::min(avail - 2 * m.margin, max_w);
   ImGui::Indent(IM_FLOOR((avail - w) * 0.5f));
-  space(ui().compact ? m.gap * 0.75f : m.gap * 1.5f);
+  space(top_space);
   ui().column_w = w;
   return w;
 }
 
-void content_end() {
+void column_end() {
   space(ui().m.gap * 2);
   ui().column_w = 0;
   end_scroll();
 }
+
+float content_begin(App& app, float max_w) {
+  // Each step has its own scrolling area; it opens at its top (begin_scroll).
+  const Metrics& m = ui().m;
+  return column_begin((std::string("content.") + step_key(app.step)).c_str(), app.content_rect(), max_w,
+                      ui().compact ? m.gap * 0.75f : m.gap * 1.5f);
+}
+
+void content_end() { column_end(); }
 
 SideBySide::SideBySide(float width, bool side)
     : width_(width), half_(side ? IM_FLOOR((width - ui().m.gap) * 0.5f) : width), side_(side) {

@@ -31,6 +31,10 @@ void overlay_submit_error(App& app);
 // returns the column's width.
 float content_begin(App& app, float max_w = 1240);
 void content_end();
+// The same in any scrolling area r (the staff screens' is above their
+// keyboard): the column starts top_space down; column_end closes it.
+float column_begin(const char* id, const ImRect& r, float max_w, float top_space);
+void column_end();
 // Two fields side by side: the right column starts at the left one's top;
 // end() continues below the taller of the two. In portrait they stack.
 struct SideBySide {

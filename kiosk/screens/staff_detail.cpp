@@ -103,26 +103,14 @@ void start_form(StaffMode& s, App& app, StaffForm f) {
     s.amount_text = format_yuan(*s.detail->complaint.demand.amount_fen);
 }
 
-}  // namespace
-
-void staff_detail(StaffMode& s, App& app) {
+// Back to the list, the ticket, and where it stands. True when Back was tapped.
+bool detail_header(StaffMode& s, App& app, const ComplaintDetail& d, float W) {
   const Palette& p = ui().pal;
   const Metrics& m = ui().m;
-  if (!s.detail) {
-    s.go(app, StaffScreen::list);
-    return;
-  }
-  const ComplaintDetail& d = *s.detail;
-  const Complaint& c = d.complaint;
-  const int tz = app.config().tz_offset_minutes;
-  const float W = staff_content_begin(s, app, "staff.content.detail");
-
-  // Back to the list, the ticket, and where it stands.
   ImRect back = take(ImVec2(button_width(tr("staff.detail.back"), ICON_ARROW_BACK), m.button_h * 0.8f));
   if (button("staff.detail.back", back, tr("staff.detail.back"), ICON_ARROW_BACK, ButtonStyle::ghost)) {
     s.go(app, StaffScreen::list);
-    staff_content_end();
-    return;
+    return true;
   }
   space(m.gap * 0.5f);
   section_title(trf("staff.detail.title", {{"ticket", d.row.ticket}}),
@@ -135,60 +123,69 @@ void staff_detail(StaffMode& s, App& app) {
     message_line(outcome_icon(d.row.outcome), outcome_text(d.row.outcome), outcome_colour(d.row.outcome), W);
   if (d.row.deadline.estimated) message_line(ICON_INFO, tr("staff.detail.estimate"), p.text_muted, W);
   space(m.gap);
+  return false;
+}
 
-  // What staff can do now.
+// An action's button was tapped: its form, or the hand-over to the consumer.
+void start_action(StaffMode& s, App& app, const std::string& id, const Complaint& c) {
+  if (id == "staff.action.first_response") start_form(s, app, StaffForm::first_response);
+  if (id == "staff.action.settled") start_form(s, app, StaffForm::settled);
+  if (id == "staff.action.compensation") start_form(s, app, StaffForm::compensation);
+  if (id == "staff.action.not_settled") start_form(s, app, StaffForm::not_settled);
+  // The consumer reads the hand-over screens in the language they filed in.
+  if (id == "staff.action.withdrawn" || id == "staff.action.satisfaction") app.set_locale(c.locale);
+  if (id == "staff.action.withdrawn") {
+    wipe_string(s.reason);
+    s.handover_done = false;
+    s.screen = StaffScreen::handover_withdraw;
+  }
+  if (id == "staff.action.satisfaction") {
+    s.rating = 0;
+    wipe_string(s.comment);
+    s.handover_done = false;
+    s.screen = StaffScreen::handover_rating;
+  }
+}
+
+// What staff can do now: the buttons that fit the complaint's state, in rows.
+void action_buttons(StaffMode& s, App& app, const ComplaintDetail& d, float W) {
+  const Metrics& m = ui().m;
   const AllowedActions can = allowed_actions(d.row.outcome, d.has_first_response);
   struct Action {
     bool on;
-    const char* id;
-    const char* key;
+    const char* id;  // the button's id and its label's key
     const char* icon;
     ButtonStyle style;
   };
   const Action actions[] = {
-      {can.first_response, "staff.action.first_response", "staff.action.first_response", ICON_SUPPORT_AGENT, ButtonStyle::primary},
-      {can.settled, "staff.action.settled", "staff.action.settled", ICON_HANDSHAKE, ButtonStyle::primary},
-      {can.compensation_prepaid, "staff.action.compensation", "staff.action.compensation", ICON_PAYMENTS, ButtonStyle::secondary},
-      {can.not_settled, "staff.action.not_settled", "staff.action.not_settled", ICON_GAVEL, ButtonStyle::secondary},
-      {can.withdrawn, "staff.action.withdrawn", "staff.action.withdrawn", ICON_UNDO, ButtonStyle::secondary},
-      {can.satisfaction, "staff.action.satisfaction", "staff.action.satisfaction", ICON_FEEDBACK, ButtonStyle::primary},
+      {can.first_response, "staff.action.first_response", ICON_SUPPORT_AGENT, ButtonStyle::primary},
+      {can.settled, "staff.action.settled", ICON_HANDSHAKE, ButtonStyle::primary},
+      {can.compensation_prepaid, "staff.action.compensation", ICON_PAYMENTS, ButtonStyle::secondary},
+      {can.not_settled, "staff.action.not_settled", ICON_GAVEL, ButtonStyle::secondary},
+      {can.withdrawn, "staff.action.withdrawn", ICON_UNDO, ButtonStyle::secondary},
+      {can.satisfaction, "staff.action.satisfaction", ICON_FEEDBACK, ButtonStyle::primary},
   };
   ImVec2 o = ImGui::GetCursorScreenPos();
   float x = 0, y = 0;
   for (const Action& a : actions) {
     if (!a.on) continue;
-    const char* label = tr(a.key);
+    const char* label = tr(a.id);
     const float w = button_width(label, a.icon);
     if (x > 0 && x + w > W) {
       x = 0;
       y += m.button_h + m.gap * 0.5f;
     }
     ImRect r(ImVec2(o.x + x, o.y + y), ImVec2(o.x + x + w, o.y + y + m.button_h));
-    if (button(a.id, r, label, a.icon, a.style)) {
-      const std::string id = a.id;
-      if (id == "staff.action.first_response") start_form(s, app, StaffForm::first_response);
-      if (id == "staff.action.settled") start_form(s, app, StaffForm::settled);
-      if (id == "staff.action.compensation") start_form(s, app, StaffForm::compensation);
-      if (id == "staff.action.not_settled") start_form(s, app, StaffForm::not_settled);
-      // The consumer reads the hand-over screens in the language they filed in.
-      if (id == "staff.action.withdrawn" || id == "staff.action.satisfaction") app.set_locale(c.locale);
-      if (id == "staff.action.withdrawn") {
-        wipe_string(s.reason);
-        s.handover_done = false;
-        s.screen = StaffScreen::handover_withdraw;
-      }
-      if (id == "staff.action.satisfaction") {
-        s.rating = 0;
-        wipe_string(s.comment);
-        s.handover_done = false;
-        s.screen = StaffScreen::handover_rating;
-      }
-    }
+    if (button(a.id, r, label, a.icon, a.style)) start_action(s, app, a.id, d.complaint);
     x += w + m.gap * 0.5f;
   }
   if (x > 0 || y > 0) take(ImVec2(W, y + m.button_h));
-  space(m.gap * 1.5f);
+}
 
+// Who complained (in full: only here), about whom, and what.
+void fact_cards(App& app, const ComplaintDetail& d, float W, int tz) {
+  const Metrics& m = ui().m;
+  const Complaint& c = d.complaint;
   facts_card(tr("staff.detail.consumer"),
              {{tr("staff.detail.name"), c.consumer.name},
               {tr("staff.detail.phone"), c.consumer.phone},
@@ -217,6 +214,26 @@ void staff_detail(StaffMode& s, App& app) {
   };
   std::erase_if(what, [](const Fact& f) { return f.value.empty(); });
   facts_card(tr("staff.detail.complaint"), what, W);
+}
+
+}  // namespace
+
+void staff_detail(StaffMode& s, App& app) {
+  const Metrics& m = ui().m;
+  if (!s.detail) {
+    s.go(app, StaffScreen::list);
+    return;
+  }
+  const ComplaintDetail& d = *s.detail;
+  const int tz = app.config().tz_offset_minutes;
+  const float W = staff_content_begin(s, app, "staff.content.detail");
+  if (detail_header(s, app, d, W)) {
+    staff_content_end();
+    return;
+  }
+  action_buttons(s, app, d, W);
+  space(m.gap * 1.5f);
+  fact_cards(app, d, W, tz);
   space(m.gap * 1.5f);
   section_title(tr("staff.detail.timeline_title"));
   timeline(d, W, tz);

@@ -3,6 +3,8 @@
 // which they confirm themselves. No staff controls show; afterwards the
 // screen goes back to staff.
 #include <cmath>
+#include <optional>
+#include <utility>
 
 #include "screens/staff_mode.h"
 #include "staff/staff_actions.h"
@@ -50,16 +52,44 @@ void handback(StaffMode& s, App& app) {
 // "Thank you, please hand the screen back": then back to staff by itself.
 bool thanked(StaffMode& s, App& app, float W) {
   if (!s.handover_done) return false;
-  const Palette& p = ui().pal;
   section_title(tr("staff.handover.title"), tr("staff.handover.give_back"));
   ImRect r = take(ImVec2(std::min(W, 600.0f), ui().m.button_h));
   if (button("staff.handover.back", r, tr("staff.handover.back"), ICON_ARROW_BACK, ButtonStyle::secondary) ||
       s.now_ms(app) - s.handover_done_ms >= 4000) {
     handback(s, app);
   }
-  (void)p;
   ui().animating = true;
   return true;
+}
+
+// The screen's column width; nullopt when there is nothing to ask (the
+// consumer has answered and is thanked, or no complaint is open): the
+// screen is done.
+std::optional<float> handover_begin(StaffMode& s, App& app, const char* id, float max_w) {
+  const float W = staff_content_begin(s, app, id, max_w);
+  space(ui().m.gap * 2);
+  if (thanked(s, app, W) || !s.detail) {
+    staff_content_end();
+    return std::nullopt;
+  }
+  return W;
+}
+
+// The two buttons at the bottom: back out on the left, go on on the right.
+std::pair<ImRect, ImRect> button_pair(float W) {
+  const Metrics& m = ui().m;
+  const float bw = (std::min(W, 1000.0f) - m.gap) * 0.5f;
+  ImVec2 o = ImGui::GetCursorScreenPos();
+  take(ImVec2(W, m.button_h));
+  return {ImRect(o, ImVec2(o.x + bw, o.y + m.button_h)),
+          ImRect(ImVec2(o.x + bw + m.gap, o.y), ImVec2(o.x + 2 * bw + m.gap, o.y + m.button_h))};
+}
+
+// The consumer's answer is saved: thank them, and let the sync take it.
+void handed_over(StaffMode& s, App& app) {
+  s.handover_done = true;
+  s.handover_done_ms = s.now_ms(app);
+  if (s.env.wake_sync) s.env.wake_sync();
 }
 
 }  // namespace
@@ -67,12 +97,9 @@ bool thanked(StaffMode& s, App& app, float W) {
 void staff_handover_rating(StaffMode& s, App& app) {
   const Palette& p = ui().pal;
   const Metrics& m = ui().m;
-  const float W = staff_content_begin(s, app, "staff.content.rating", 1400);
-  space(m.gap * 2);
-  if (thanked(s, app, W) || !s.detail) {
-    staff_content_end();
-    return;
-  }
+  const std::optional<float> column = handover_begin(s, app, "staff.content.rating", 1400);
+  if (!column) return;
+  const float W = *column;
   section_title(tr("staff.rate.title"), trf("staff.rate.sub", {{"ticket", s.detail->row.ticket}}));
   space(m.gap);
   const float cell = std::min(240.0f, (W - 4 * m.gap) / 5);
@@ -97,22 +124,15 @@ void staff_handover_rating(StaffMode& s, App& app) {
   spec.lines = 2;
   app.field({"staff.rate.comment", "", &s.comment, FieldKind::text, 500}, spec);
   space(m.gap * 1.5f);
-  const float bw = (std::min(W, 1000.0f) - m.gap) * 0.5f;
-  ImVec2 o = ImGui::GetCursorScreenPos();
-  take(ImVec2(W, m.button_h));
-  if (button("staff.rate.skip", ImRect(o, ImVec2(o.x + bw, o.y + m.button_h)), tr("staff.rate.skip"), ICON_CLOSE,
-             ButtonStyle::secondary))
-    handback(s, app);
-  ImRect submit(ImVec2(o.x + bw + m.gap, o.y), ImVec2(o.x + 2 * bw + m.gap, o.y + m.button_h));
+  const auto [skip, submit] = button_pair(W);
+  if (button("staff.rate.skip", skip, tr("staff.rate.skip"), ICON_CLOSE, ButtonStyle::secondary)) handback(s, app);
   if (button("staff.rate.submit", submit, tr("staff.rate.submit"), ICON_CHECK, ButtonStyle::primary, s.rating > 0) &&
       s.session && s.env.store) {
     try {
       record_satisfaction(*s.env.store, s.session->account.id, s.detail->row.id, s.rating, s.comment);
       wipe_string(s.comment);
       app.unfocus();
-      s.handover_done = true;
-      s.handover_done_ms = s.now_ms(app);
-      if (s.env.wake_sync) s.env.wake_sync();
+      handed_over(s, app);
     } catch (const StoreError& e) {
       s.notice_error(e.what());
     }
@@ -123,12 +143,9 @@ void staff_handover_rating(StaffMode& s, App& app) {
 void staff_handover_withdraw(StaffMode& s, App& app) {
   const Palette& p = ui().pal;
   const Metrics& m = ui().m;
-  const float W = staff_content_begin(s, app, "staff.content.withdraw", 1200);
-  space(m.gap * 2);
-  if (thanked(s, app, W) || !s.detail) {
-    staff_content_end();
-    return;
-  }
+  const std::optional<float> column = handover_begin(s, app, "staff.content.withdraw", 1200);
+  if (!column) return;
+  const float W = *column;
   section_title(trf("staff.withdraw.title", {{"ticket", s.detail->row.ticket}}), tr("staff.withdraw.sub"));
   text_block(FontRole::body, tr("staff.withdraw.reason"), p.text_muted, W);
   space(8);
@@ -143,20 +160,14 @@ void staff_handover_withdraw(StaffMode& s, App& app) {
   space(m.gap * 1.5f);
   message_line(ICON_INFO, tr("staff.withdraw.note"), p.text_muted, W);
   space(m.gap * 1.5f);
-  const float bw = (std::min(W, 1000.0f) - m.gap) * 0.5f;
-  ImVec2 o = ImGui::GetCursorScreenPos();
-  take(ImVec2(W, m.button_h));
-  if (button("staff.withdraw.cancel", ImRect(o, ImVec2(o.x + bw, o.y + m.button_h)), tr("staff.withdraw.cancel"),
-             ICON_CLOSE, ButtonStyle::secondary))
+  const auto [cancel, ok] = button_pair(W);
+  if (button("staff.withdraw.cancel", cancel, tr("staff.withdraw.cancel"), ICON_CLOSE, ButtonStyle::secondary))
     handback(s, app);
-  ImRect ok(ImVec2(o.x + bw + m.gap, o.y), ImVec2(o.x + 2 * bw + m.gap, o.y + m.button_h));
   if (button("staff.withdraw.confirm", ok, tr("staff.withdraw.confirm"), ICON_CHECK, ButtonStyle::danger) && s.session &&
       s.env.store) {
     try {
       record_withdrawn(*s.env.store, s.session->account.id, s.detail->row.id, s.reason);
-      s.handover_done = true;
-      s.handover_done_ms = s.now_ms(app);
-      if (s.env.wake_sync) s.env.wake_sync();
+      handed_over(s, app);
     } catch (const StoreError& e) {
       s.notice_error(e.what());
     }

@@ -271,22 +271,11 @@ void staff_keyboard(App& app) {
 }
 
 float staff_content_begin(StaffMode&, App& app, const char* id, float max_w) {
-  const Metrics& m = ui().m;
   ImRect r(ImVec2(0, g_content_top), ImVec2(ui().display.x, ui().display.y - staff_keyboard_height(app)));
-  begin_scroll(id, r);
-  const float avail = ImGui::GetContentRegionAvail().x;
-  const float w = std::min(avail - 2 * m.margin, max_w);
-  ImGui::Indent(IM_FLOOR((avail - w) * 0.5f));
-  space(m.gap);
-  ui().column_w = w;
-  return w;
+  return column_begin(id, r, max_w, ui().m.gap);
 }
 
-void staff_content_end() {
-  space(ui().m.gap * 2);
-  ui().column_w = 0;
-  end_scroll();
-}
+void staff_content_end() { column_end(); }
 
 ImRect staff_dialog_begin(App& app, const char* id, ImVec2 size) {
   // Above the keyboard when one is up.

@@ -52,20 +52,36 @@ struct Tour {
     if (d.visible("kb.hide")) d.tap("kb.hide");
   }
 
+  // One shopper's way through every screen, a shot of each; all_shots adds
+  // the in-between states (keyboards, the idle countdown, start over).
   void walk(bool zh, bool large, bool all_shots) {
-    App& app = d.app();
-    app.reset_session();
+    const Sample& s = zh ? kZh : kEn;
+    welcome(zh, large);
+    business(all_shots);
+    category();
+    purchase(s, zh, all_shots);
+    description(s, zh, all_shots);
+    demands(s, zh);
+    contact(s, zh, all_shots);
+    privacy_and_submit();
+    if (all_shots) idle_and_start_over(zh);
+  }
+
+  void welcome(bool zh, bool large) {
+    d.app().reset_session();
     d.frames(2);
     d.tap(zh ? "welcome.lang.zh" : "welcome.lang.en");
     if (large) d.tap("welcome.large_text");
     shot("01-welcome");
     d.tap("welcome.start");
-    const Sample& s = zh ? kZh : kEn;
+  }
 
-    // Business: search by unit number, then choose.
+  // Business: search by unit number, then choose.
+  void business(bool all_shots) {
+    const KioskConfig& config = d.app().config();
     shot("02-business");
     const Business* pick = nullptr;
-    for (const Business& b : app.config().businesses)
+    for (const Business& b : config.businesses)
       if (!b.booth.empty()) pick = &b;
     if (pick) {
       d.tap("field.business.search");
@@ -73,14 +89,16 @@ struct Tour {
       if (all_shots) shot("02b-business-search");
       hide_keyboard();
       d.tap("business." + pick->id);
-    } else if (!app.config().businesses.empty()) {
-      d.tap("business." + app.config().businesses.front().id);
+    } else if (!config.businesses.empty()) {
+      d.tap("business." + config.businesses.front().id);
     }
     d.tap("nav.next");
+  }
 
-    // Category and problems.
+  // Category and problems.
+  void category() {
     d.tap("category.kind.goods");
-    for (const CategoryEntry& c : app.config().categories)
+    for (const CategoryEntry& c : d.app().config().categories)
       if (c.kind == "goods") {
         d.tap("category.code." + c.code);
         break;
@@ -91,8 +109,11 @@ struct Tour {
     d.tap("category.problem.after_sales");
     shot("03-category");
     d.tap("nav.next");
+  }
 
-    // Purchase: item, date from the calendar, amount on the keypad.
+  // Purchase: item, date from the calendar, amount on the keypad.
+  void purchase(const Sample& s, bool zh, bool all_shots) {
+    App& app = d.app();
     if (all_shots) shot("04-purchase-empty");
     enter("field.purchase.item", s.item, zh);
     shot("04-purchase-keyboard");
@@ -113,8 +134,10 @@ struct Tour {
     hide_keyboard();
     shot("04d-purchase");
     d.tap("nav.next");
+  }
 
-    // What happened.
+  // What happened; with all_shots, the keyboard's other modes too.
+  void description(const Sample& s, bool zh, bool all_shots) {
     enter("field.description", s.description, zh);
     shot("05-description");
     if (all_shots) {
@@ -127,8 +150,9 @@ struct Tour {
     }
     hide_keyboard();
     d.tap("nav.next");
+  }
 
-    // Demands.
+  void demands(const Sample& s, bool zh) {
     d.tap("demand.type.return");
     d.tap("demand.type.refund");
     d.reveal("field.demand.amount");
@@ -139,8 +163,10 @@ struct Tour {
     hide_keyboard();
     shot("06-demands");
     d.tap("nav.next");
+  }
 
-    // Contact: the phone on the keypad, masked once left.
+  // Contact: the phone on the keypad, masked once left.
+  void contact(const Sample& s, bool zh, bool all_shots) {
     enter("field.consumer.name", s.name, zh);
     d.reveal("field.consumer.phone");
     d.tap("field.consumer.phone");
@@ -151,8 +177,10 @@ struct Tour {
     hide_keyboard();
     shot("07-contact");
     d.tap("nav.next");
+  }
 
-    // Privacy: read, then the two consents.
+  // Privacy: read, then the two consents; then review, submit, done.
+  void privacy_and_submit() {
     shot("08-privacy");
     d.reveal("privacy.consent_notice");
     d.tap("privacy.consent_notice");
@@ -160,27 +188,26 @@ struct Tour {
     d.tap("privacy.consent_transfer");
     shot("08b-privacy-agreed");
     d.tap("nav.next");
-
-    // Review and submit.
     shot("09-review");
     d.tap("nav.next");
     shot("10-done");
+  }
 
-    if (all_shots) {
-      // The idle countdown, then "start over?".
-      d.tap("done.finish");  // back to the default language: choose again
-      d.tap(zh ? "welcome.lang.zh" : "welcome.lang.en");
-      d.tap("welcome.start");
-      if (h.advance_clock) {
-        h.advance_clock(app.config().idle_timeout_s * 1000LL + 4000);
-        d.frames(2);
-        shot("11-idle");
-        d.tap("idle.continue");
-      }
-      d.tap("header.start_over");
-      shot("12-start-over");
-      d.tap("cancel.confirm");
+  // The idle countdown, then "start over?".
+  void idle_and_start_over(bool zh) {
+    App& app = d.app();
+    d.tap("done.finish");  // back to the default language: choose again
+    d.tap(zh ? "welcome.lang.zh" : "welcome.lang.en");
+    d.tap("welcome.start");
+    if (h.advance_clock) {
+      h.advance_clock(app.config().idle_timeout_s * 1000LL + 4000);
+      d.frames(2);
+      shot("11-idle");
+      d.tap("idle.continue");
     }
+    d.tap("header.start_over");
+    shot("12-start-over");
+    d.tap("cancel.confirm");
   }
 
   // Pinyin keys with candidates, once the engine has deployed.

@@ -1,3 +1,11 @@
+// The kiosk's two font atlases (widgets/fonts.h says what is in each).
+//
+// Index of this file:
+// [SECTION] Glyph sets and font files
+// [SECTION] One build: its ranges and mapped files, both atlases
+// [SECTION] The atlases: the first build, the worker, swapping in
+// [SECTION] Fonts for text: by role, characters asked for
+
 #include "widgets/fonts.h"
 
 #include <fcntl.h>
@@ -18,6 +26,10 @@
 #include "widgets/icons.h"
 
 namespace odr::kiosk {
+
+// -----------------------------------------------------------------------------
+// [SECTION] Glyph sets and font files
+// -----------------------------------------------------------------------------
 
 namespace {
 
@@ -169,6 +181,10 @@ std::optional<FontFiles> find_fonts(const std::vector<std::string>& candidates, 
   return std::nullopt;
 }
 
+// -----------------------------------------------------------------------------
+// [SECTION] One build: its ranges and mapped files, both atlases
+// -----------------------------------------------------------------------------
+
 // One build: both atlases and the fonts in them, made on any thread.
 struct FontAtlases::Build {
   std::unique_ptr<ImFontAtlas> text, display;
@@ -179,177 +195,242 @@ struct FontAtlases::Build {
   int text_glyphs = 0;
 };
 
-std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
-  auto t0 = std::chrono::steady_clock::now();
-  auto b = std::make_unique<Build>();
-  b->full = full;
+// The glyph ranges of one build: ImGui reads them until the atlases are built.
+struct FontAtlases::Ranges {
+  std::vector<char32_t> body_cps;  // the body font's characters
+  std::vector<ImWchar> body, large, title, hero, ticket, icons, icons_xl;
+};
 
-  std::vector<char32_t> body_cps = ascii_and_extras(), large_cps;
-  merge_into(body_cps, charsets_.ui);
-  large_cps = body_cps;
-  {
-    std::lock_guard lock(mutex_);
-    merge_into(body_cps, std::vector<char32_t>(extra_text_.begin(), extra_text_.end()));
-    merge_into(large_cps, std::vector<char32_t>(extra_large_.begin(), extra_large_.end()));
+// The font files of one build, mapped for as long as it runs.
+struct FontAtlases::Maps {
+  MappedFile regular;
+  std::optional<MappedFile> bold_map, icons;
+  explicit Maps(const FontFiles& f) : regular(f.regular) {
+    if (f.bold != f.regular) bold_map.emplace(f.bold);
+    if (!f.icons.empty()) icons.emplace(f.icons);
   }
-  if (full) merge_into(body_cps, gb2312_codepoints());
-  std::vector<char32_t> title_cps = ascii_and_extras(), hero_cps = ascii_and_extras(), ticket_cps;
-  merge_into(title_cps, charsets_.title);
-  merge_into(hero_cps, charsets_.hero);
-  add_codepoints(ticket_cps, " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  MappedFile& bold() { return bold_map ? *bold_map : regular; }
+};
 
-  std::vector<ImWchar> r_body = ranges_of(body_cps), r_large = ranges_of(large_cps), r_title = ranges_of(title_cps),
-                       r_hero = ranges_of(hero_cps), r_ticket = ranges_of(ticket_cps);
-  std::vector<ImWchar> r_icons;
+namespace {
+
+ImFont* add_font(ImFontAtlas* atlas, MappedFile& file, int face, float size, const ImWchar* ranges, bool merge = false,
+                 float min_advance = 0, float offset_y = 0) {
+  ImFontConfig cfg;
+  // "Owned" only so that ImGui does not copy the 20 MB collection for every
+  // font it is used in (it copies data it does not own); the mapping is
+  // ours, and disown() hands it back before the atlas could free it.
+  cfg.FontDataOwnedByAtlas = true;
+  cfg.FontNo = face;
+  cfg.OversampleH = 1;  // at these sizes 1 looks the same and halves the atlas
+  cfg.OversampleV = 1;
+  cfg.PixelSnapH = true;
+  cfg.MergeMode = merge;
+  cfg.GlyphMinAdvanceX = min_advance;
+  cfg.GlyphOffset.y = offset_y;
+  return atlas->AddFontFromMemoryTTF(file.data, static_cast<int>(file.size), size, &cfg, ranges);
+}
+
+// Icons sit on the text's baseline: move their centre to the centre of the
+// text's glyphs (Noto: 0.259 of the size above the baseline).
+void add_icons(ImFontAtlas* atlas, std::optional<MappedFile>& icons, const std::vector<ImWchar>& ranges,
+               float text_size) {
+  if (!icons) return;
+  float s = IM_ROUND(text_size * 0.92f);
+  add_font(atlas, *icons, 0, s, ranges.data(), true, s, IM_ROUND(s * 0.5f - 0.259f * text_size));
+}
+
+std::vector<ImWchar> icon_ranges() {
+  std::vector<ImWchar> r;
   for (unsigned short c : kIconCodepoints) {
-    r_icons.push_back(c);
-    r_icons.push_back(c);
+    r.push_back(c);
+    r.push_back(c);
   }
-  r_icons.push_back(0);
-  static const ImWchar r_space[] = {0x20, 0x20, 0};
-  // Only a few icons are drawn at the biggest size.
-  std::vector<ImWchar> r_icons_xl;
+  r.push_back(0);
+  return r;
+}
+
+// Only a few icons are drawn at the biggest size.
+std::vector<ImWchar> big_icon_ranges() {
+  std::vector<ImWchar> r;
   for (const char* icon : {ICON_CHECK_CIRCLE, ICON_WARNING, ICON_RESTART_ALT, ICON_TIMER, ICON_ERROR_OUTLINE,
                            ICON_INFO, ICON_LOCK, ICON_TOUCH_APP}) {
     size_t i = 0;
     ImWchar c = static_cast<ImWchar>(next_codepoint(icon, i));
-    r_icons_xl.push_back(c);
-    r_icons_xl.push_back(c);
+    r.push_back(c);
+    r.push_back(c);
   }
-  std::sort(r_icons_xl.begin(), r_icons_xl.end());
-  r_icons_xl.push_back(0);
+  std::sort(r.begin(), r.end());
+  r.push_back(0);
+  return r;
+}
 
-  MappedFile regular(files_.regular);
-  std::optional<MappedFile> bold_map, icons_map;
-  if (files_.bold != files_.regular) bold_map.emplace(files_.bold);
-  if (!files_.icons.empty()) icons_map.emplace(files_.icons);
-  MappedFile& bold = bold_map ? *bold_map : regular;
+// The font data is the mapping's, not the atlas's: take it back before the
+// atlas could free it.
+void disown(ImFontAtlas* a) {
+  for (ImFontConfig& c : a->ConfigData) {
+    c.FontData = nullptr;
+    c.FontDataOwnedByAtlas = false;
+  }
+}
 
-  auto add = [](ImFontAtlas* atlas, MappedFile& file, int face, float size, const ImWchar* ranges,
-                bool merge = false, float min_advance = 0, float offset_y = 0) {
-    ImFontConfig cfg;
-    // "Owned" only so that ImGui does not copy the 20 MB collection for every
-    // font it is used in (it copies data it does not own); the mapping is
-    // ours, and disown() hands it back before the atlas could free it.
-    cfg.FontDataOwnedByAtlas = true;
-    cfg.FontNo = face;
-    cfg.OversampleH = 1;  // at these sizes 1 looks the same and halves the atlas
-    cfg.OversampleV = 1;
-    cfg.PixelSnapH = true;
-    cfg.MergeMode = merge;
-    cfg.GlyphMinAdvanceX = min_advance;
-    cfg.GlyphOffset.y = offset_y;
-    return atlas->AddFontFromMemoryTTF(file.data, static_cast<int>(file.size), size, &cfg, ranges);
-  };
-  // Icons sit on the text's baseline: move their centre to the centre of the
-  // text's glyphs (Noto: 0.259 of the size above the baseline).
-  auto add_icons = [&](ImFontAtlas* atlas, float text_size) {
-    if (!icons_map) return;
-    float s = IM_ROUND(text_size * 0.92f);
-    add(atlas, *icons_map, 0, s, r_icons.data(), true, s, IM_ROUND(s * 0.5f - 0.259f * text_size));
-  };
+// The two atlases are independent: build them on two cores at once.
+bool build_both(ImFontAtlas* t, ImFontAtlas* d) {
+  std::future<bool> display_built = std::async(std::launch::async, [d] { return d->Build(); });
+  const bool text_built = t->Build();
+  return display_built.get() && text_built;
+}
 
-  // The text atlas: the body font. Padding 0 because glyphs are drawn 1:1 at
-  // whole pixels, and it is what lets GB 2312 at 35 px fit in 2048x2048.
-  b->text = std::make_unique<ImFontAtlas>();
-  ImFontAtlas* t = b->text.get();
+// Both atlases are needed as 8-bit alpha: compute it now, off the UI thread.
+// The ranges and the mapped files go away after the build.
+void finish_atlases(ImFontAtlas* t, ImFontAtlas* d) {
+  unsigned char* px;
+  int w, h;
+  t->GetTexDataAsAlpha8(&px, &w, &h);
+  d->GetTexDataAsAlpha8(&px, &w, &h);
+  disown(t);
+  disown(d);
+  t->ClearInputData();
+  d->ClearInputData();
+}
+
+}  // namespace
+
+FontAtlases::Ranges FontAtlases::ranges_for(bool full) {
+  Ranges r;
+  std::vector<char32_t> large_cps;
+  r.body_cps = ascii_and_extras();
+  merge_into(r.body_cps, charsets_.ui);
+  large_cps = r.body_cps;
+  {
+    std::lock_guard lock(mutex_);
+    merge_into(r.body_cps, std::vector<char32_t>(extra_text_.begin(), extra_text_.end()));
+    merge_into(large_cps, std::vector<char32_t>(extra_large_.begin(), extra_large_.end()));
+  }
+  if (full) merge_into(r.body_cps, gb2312_codepoints());
+  std::vector<char32_t> title_cps = ascii_and_extras(), hero_cps = ascii_and_extras(), ticket_cps;
+  merge_into(title_cps, charsets_.title);
+  merge_into(hero_cps, charsets_.hero);
+  add_codepoints(ticket_cps, " -0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+  r.body = ranges_of(r.body_cps);
+  r.large = ranges_of(large_cps);
+  r.title = ranges_of(title_cps);
+  r.hero = ranges_of(hero_cps);
+  r.ticket = ranges_of(ticket_cps);
+  r.icons = icon_ranges();
+  r.icons_xl = big_icon_ranges();
+  return r;
+}
+
+// The text atlas: the body font. Padding 0 because glyphs are drawn 1:1 at
+// whole pixels, and it is what lets GB 2312 at 35 px fit in 2048x2048.
+// With a previous full atlas (src), only characters it lacks are rasterised;
+// its glyphs come along as ready-made rectangles, returned to be copied
+// after the build.
+std::vector<std::pair<int, const ImFontGlyph*>> FontAtlases::add_text_fonts(Build& b, Maps& maps, Ranges& r,
+                                                                            const GlyphSource* src) {
+  b.text = std::make_unique<ImFontAtlas>();
+  ImFontAtlas* t = b.text.get();
   t->Flags |= ImFontAtlasFlags_NoMouseCursors;
   t->TexGlyphPadding = 0;
-  if (full) t->TexDesiredWidth = 2048;
+  if (b.full) t->TexDesiredWidth = 2048;
+  std::vector<std::pair<int, const ImFontGlyph*>> reused;  // custom rect id, old glyph
+  if (!src) {
+    b.fonts[body] = add_font(t, maps.regular, files_.regular_face, sizes_.body, r.body.data());
+    add_icons(t, maps.icons, r.icons, sizes_.body);
+    return reused;
+  }
+  std::vector<char32_t> fresh;
+  std::vector<char32_t> had;
+  // Blank glyphs (spaces) cannot be rectangles: they are "drawn" again, for free.
+  auto pixel_size = [&](const ImFontGlyph& g) {
+    return ImVec2(IM_ROUND((g.U1 - g.U0) * src->width), IM_ROUND((g.V1 - g.V0) * src->height));
+  };
+  for (const ImFontGlyph& g : src->glyphs)
+    if (pixel_size(g).x >= 1 && pixel_size(g).y >= 1) had.push_back(g.Codepoint);
+  std::sort(had.begin(), had.end());
+  std::set_difference(r.body_cps.begin(), r.body_cps.end(), had.begin(), had.end(), std::back_inserter(fresh));
+  if (fresh.empty()) fresh.push_back(0x20);  // a font needs at least one range
+  r.body = ranges_of(fresh);
+  b.fonts[body] = add_font(t, maps.regular, files_.regular_face, sizes_.body, r.body.data());
+  for (const ImFontGlyph& g : src->glyphs) {
+    const int w = static_cast<int>(pixel_size(g).x), h = static_cast<int>(pixel_size(g).y);
+    if (w < 1 || h < 1 || std::binary_search(fresh.begin(), fresh.end(), static_cast<char32_t>(g.Codepoint))) continue;
+    int id = t->AddCustomRectFontGlyph(b.fonts[body], static_cast<ImWchar>(g.Codepoint), w, h, g.AdvanceX,
+                                       ImVec2(g.X0, g.Y0));
+    reused.emplace_back(id, &g);
+  }
+  return reused;
+}
+
+// The display atlas: titles, the hero line, the ticket, big icons, and the
+// large-text mode's fonts (its body font only in a full build).
+void FontAtlases::add_display_fonts(Build& b, Maps& maps, const Ranges& r) {
+  static const ImWchar r_space[] = {0x20, 0x20, 0};
+  ImFontAtlas* d = (b.display = std::make_unique<ImFontAtlas>()).get();
+  d->Flags |= ImFontAtlasFlags_NoMouseCursors;
+  d->TexGlyphPadding = 1;
+  const float L = sizes_.large;
+  MappedFile& bold = maps.bold();
+  b.fonts[title] = add_font(d, bold, files_.bold_face, sizes_.title, r.title.data());
+  add_icons(d, maps.icons, r.icons, sizes_.title);
+  b.fonts[display] = add_font(d, bold, files_.bold_face, sizes_.display, r.hero.data());
+  b.fonts[ticket] = add_font(d, bold, files_.bold_face, sizes_.ticket, r.ticket.data());
+  b.fonts[icon_xl] = add_font(d, maps.regular, files_.regular_face, sizes_.icon_xl, r_space);
+  if (maps.icons) add_font(d, *maps.icons, 0, sizes_.icon_xl, r.icons_xl.data(), true, sizes_.icon_xl, 0);
+  b.fonts[title_l] = add_font(d, bold, files_.bold_face, IM_ROUND(sizes_.title * L), r.title.data());
+  add_icons(d, maps.icons, r.icons, IM_ROUND(sizes_.title * L));
+  b.fonts[display_l] = add_font(d, bold, files_.bold_face, IM_ROUND(sizes_.display * L), r.hero.data());
+  if (b.full) {
+    b.fonts[body_l] = add_font(d, maps.regular, files_.regular_face, IM_ROUND(sizes_.body * L), r.large.data());
+    add_icons(d, maps.icons, r.icons, IM_ROUND(sizes_.body * L));
+  }
+}
+
+// The old atlas's pixels into the rectangles kept for its glyphs.
+void FontAtlases::copy_reused(ImFontAtlas* t, const GlyphSource& src,
+                              const std::vector<std::pair<int, const ImFontGlyph*>>& reused) {
+  unsigned char* px;
+  int w, h;
+  t->GetTexDataAsAlpha8(&px, &w, &h);
+  for (const auto& [id, g] : reused) {
+    const ImFontAtlasCustomRect* r = t->GetCustomRectByIndex(id);
+    const int sx = static_cast<int>(IM_ROUND(g->U0 * src.width)), sy = static_cast<int>(IM_ROUND(g->V0 * src.height));
+    for (int y = 0; y < r->Height; ++y)
+      memcpy(px + static_cast<size_t>(r->Y + y) * w + r->X,
+             src.pixels.data() + static_cast<size_t>(sy + y) * src.width + sx, r->Width);
+  }
+}
+
+std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
+  auto t0 = std::chrono::steady_clock::now();
+  auto b = std::make_unique<Build>();
+  b->full = full;
+  Ranges r = ranges_for(full);
+  Maps maps(files_);
   std::shared_ptr<const GlyphSource> src;
   if (full) {
     std::lock_guard lock(mutex_);
     src = text_source_;
   }
-  // With a previous full atlas, only characters it lacks are rasterised; its
-  // glyphs come along as ready-made rectangles (copied after the build).
-  std::vector<std::pair<int, const ImFontGlyph*>> reused;  // custom rect id, old glyph
-  if (src) {
-    std::vector<char32_t> fresh;
-    std::vector<char32_t> had;
-    // Blank glyphs (spaces) cannot be rectangles: they are "drawn" again, for free.
-    auto pixel_size = [&](const ImFontGlyph& g) {
-      return ImVec2(IM_ROUND((g.U1 - g.U0) * src->width), IM_ROUND((g.V1 - g.V0) * src->height));
-    };
-    for (const ImFontGlyph& g : src->glyphs)
-      if (pixel_size(g).x >= 1 && pixel_size(g).y >= 1) had.push_back(g.Codepoint);
-    std::sort(had.begin(), had.end());
-    std::set_difference(body_cps.begin(), body_cps.end(), had.begin(), had.end(), std::back_inserter(fresh));
-    if (fresh.empty()) fresh.push_back(0x20);  // a font needs at least one range
-    r_body = ranges_of(fresh);
-    b->fonts[body] = add(t, regular, files_.regular_face, sizes_.body, r_body.data());
-    for (const ImFontGlyph& g : src->glyphs) {
-      const int w = static_cast<int>(pixel_size(g).x), h = static_cast<int>(pixel_size(g).y);
-      if (w < 1 || h < 1 || std::binary_search(fresh.begin(), fresh.end(), static_cast<char32_t>(g.Codepoint))) continue;
-      int id = t->AddCustomRectFontGlyph(b->fonts[body], static_cast<ImWchar>(g.Codepoint), w, h, g.AdvanceX,
-                                         ImVec2(g.X0, g.Y0));
-      reused.emplace_back(id, &g);
-    }
-  } else {
-    b->fonts[body] = add(t, regular, files_.regular_face, sizes_.body, r_body.data());
-    add_icons(t, sizes_.body);
-  }
-
-  ImFontAtlas* d = (b->display = std::make_unique<ImFontAtlas>()).get();
-  d->Flags |= ImFontAtlasFlags_NoMouseCursors;
-  d->TexGlyphPadding = 1;
-  const float L = sizes_.large;
-  b->fonts[title] = add(d, bold, files_.bold_face, sizes_.title, r_title.data());
-  add_icons(d, sizes_.title);
-  b->fonts[display] = add(d, bold, files_.bold_face, sizes_.display, r_hero.data());
-  b->fonts[ticket] = add(d, bold, files_.bold_face, sizes_.ticket, r_ticket.data());
-  b->fonts[icon_xl] = add(d, regular, files_.regular_face, sizes_.icon_xl, r_space);
-  if (icons_map) add(d, *icons_map, 0, sizes_.icon_xl, r_icons_xl.data(), true, sizes_.icon_xl, 0);
-  b->fonts[title_l] = add(d, bold, files_.bold_face, IM_ROUND(sizes_.title * L), r_title.data());
-  add_icons(d, IM_ROUND(sizes_.title * L));
-  b->fonts[display_l] = add(d, bold, files_.bold_face, IM_ROUND(sizes_.display * L), r_hero.data());
-  if (full) {
-    b->fonts[body_l] = add(d, regular, files_.regular_face, IM_ROUND(sizes_.body * L), r_large.data());
-    add_icons(d, IM_ROUND(sizes_.body * L));
-  }
-
-  auto disown = [](ImFontAtlas* a) {
-    for (ImFontConfig& c : a->ConfigData) {
-      c.FontData = nullptr;
-      c.FontDataOwnedByAtlas = false;
-    }
-  };
-  // The two atlases are independent: build them on two cores at once.
-  std::future<bool> display_built = std::async(std::launch::async, [d] { return d->Build(); });
-  const bool text_built = t->Build();
-  const bool built = display_built.get() && text_built;
-  if (!built) {
-    disown(t);
-    disown(d);
+  const auto reused = add_text_fonts(*b, maps, r, src.get());
+  add_display_fonts(*b, maps, r);
+  if (!build_both(b->text.get(), b->display.get())) {
+    disown(b->text.get());
+    disown(b->display.get());
     throw std::runtime_error("the font atlas could not be built from " + files_.regular);
   }
-  if (src) {
-    unsigned char* px;
-    int w, h;
-    t->GetTexDataAsAlpha8(&px, &w, &h);
-    for (const auto& [id, g] : reused) {
-      const ImFontAtlasCustomRect* r = t->GetCustomRectByIndex(id);
-      const int sx = static_cast<int>(IM_ROUND(g->U0 * src->width)), sy = static_cast<int>(IM_ROUND(g->V0 * src->height));
-      for (int y = 0; y < r->Height; ++y)
-        memcpy(px + static_cast<size_t>(r->Y + y) * w + r->X,
-               src->pixels.data() + static_cast<size_t>(sy + y) * src->width + sx, r->Width);
-    }
-  }
-  fix_blank_glyphs(b->fonts[body], regular, files_.regular_face, sizes_.body);
-  // Both atlases are needed as 8-bit alpha: compute it now, off the UI thread.
-  unsigned char* px;
-  int w, h;
-  t->GetTexDataAsAlpha8(&px, &w, &h);
-  d->GetTexDataAsAlpha8(&px, &w, &h);
-  // The ranges and the mapped files go away with this function.
-  disown(t);
-  disown(d);
-  t->ClearInputData();
-  d->ClearInputData();
+  if (src) copy_reused(b->text.get(), *src, reused);
+  fix_blank_glyphs(b->fonts[body], maps.regular, files_.regular_face, sizes_.body);
+  finish_atlases(b->text.get(), b->display.get());
   b->text_glyphs = b->fonts[body]->Glyphs.Size;
   b->ms = ms_since(t0);
   return b;
 }
+
+// -----------------------------------------------------------------------------
+// [SECTION] The atlases: the first build, the worker, swapping in
+// -----------------------------------------------------------------------------
 
 FontAtlases::FontAtlases(FontFiles files, FontCharsets charsets, FontSizes sizes)
     : files_(std::move(files)), charsets_(std::move(charsets)), sizes_(sizes) {}
@@ -519,6 +600,10 @@ bool FontAtlases::busy() const {
 }
 
 bool FontAtlases::full_ready() const { return full_; }
+
+// -----------------------------------------------------------------------------
+// [SECTION] Fonts for text: by role, characters asked for
+// -----------------------------------------------------------------------------
 
 ImFont* FontAtlases::font(FontRole role, bool large) const {
   switch (role) {

@@ -125,7 +125,15 @@ class FontAtlases {
     std::vector<ImFontGlyph> glyphs;    // the body font's
   };
   enum Slot { body, title, display, ticket, icon_xl, body_l, title_l, display_l, kSlots };
+  struct Ranges;  // one build's glyph ranges
+  struct Maps;    // the font files mapped for one build
   std::unique_ptr<Build> make_build(bool full);
+  Ranges ranges_for(bool full);
+  std::vector<std::pair<int, const ImFontGlyph*>> add_text_fonts(Build& b, Maps& maps, Ranges& r,
+                                                                 const GlyphSource* src);
+  void add_display_fonts(Build& b, Maps& maps, const Ranges& r);
+  static void copy_reused(ImFontAtlas* t, const GlyphSource& src,
+                          const std::vector<std::pair<int, const ImFontGlyph*>>& reused);
   void worker_main();
   void install(Build& b);
 

@@ -1,3 +1,16 @@
+// The on-screen keyboard (widgets/keyboard.h says what each mode does).
+//
+// Index of this file:
+// [SECTION] Modes and state
+// [SECTION] Geometry and the key
+// [SECTION] Editing the field: insert, backspace (held: repeats), the composition
+// [SECTION] The top bar: mode tabs, the composition, hide and clear
+// [SECTION] Pinyin candidates
+// [SECTION] The numeric keypad
+// [SECTION] Handwriting: the pad, recognition, candidates
+// [SECTION] Letter and symbol keys
+// [SECTION] The keyboard: height, tray, layout per mode
+
 #include "widgets/keyboard.h"
 
 #include <algorithm>
@@ -11,6 +24,10 @@
 #include "widgets/widgets.h"
 
 namespace odr::kiosk {
+
+// -----------------------------------------------------------------------------
+// [SECTION] Modes and state
+// -----------------------------------------------------------------------------
 
 const char* keyboard_mode_id(KeyboardMode m) {
   switch (m) {
@@ -42,6 +59,10 @@ void KeyboardState::start_for_locale(bool zh) {
 }
 
 namespace {
+
+// -----------------------------------------------------------------------------
+// [SECTION] Geometry and the key
+// -----------------------------------------------------------------------------
 
 enum class KeyStyle { letter, special, accent };
 
@@ -117,6 +138,10 @@ bool key(const char* id, const ImRect& r, std::string_view label, KeyStyle style
 // The width of n key units with the gaps between them.
 float units(const Geometry& g, float n) { return n * g.unit + (std::ceil(n) - 1) * g.gap; }
 
+// -----------------------------------------------------------------------------
+// [SECTION] Editing the field: insert, backspace (held: repeats), the composition
+// -----------------------------------------------------------------------------
+
 void insert(EditTarget& t, std::string_view s, KeyboardAction& act) {
   if (t.text && field_insert(*t.text, t.kind, t.max_codepoints, s)) act = KeyboardAction::edited;
 }
@@ -176,14 +201,9 @@ void commit_composition(KeyboardState& st, EditTarget& t, KeyboardAction& act) {
   if (st.pinyin && st.pinyin->composing()) insert(t, st.pinyin->press(' '), act);
 }
 
-void recognize(KeyboardState& st, const ImVec2& pad_size) {
-  st.hw_candidates.clear();
-  if (!st.handwriting || st.strokes.empty()) return;
-  auto t0 = std::chrono::steady_clock::now();
-  st.hw_candidates = st.handwriting->recognize(st.strokes, pad_size.x, pad_size.y, 9);
-  st.last_hw_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  for (const std::string& c : st.hw_candidates) request_glyphs(c);
-}
+// -----------------------------------------------------------------------------
+// [SECTION] The top bar: mode tabs, the composition, hide and clear
+// -----------------------------------------------------------------------------
 
 void draw_top_bar(KeyboardState& st, KeyboardMode mode, const Geometry& g, const ImRect& bar, KeyboardAction& act,
                   EditTarget& t) {
@@ -263,6 +283,10 @@ void draw_top_bar(KeyboardState& st, KeyboardMode mode, const Geometry& g, const
   }
 }
 
+// -----------------------------------------------------------------------------
+// [SECTION] Pinyin candidates
+// -----------------------------------------------------------------------------
+
 void draw_pinyin_strip(KeyboardState& st, const Geometry& g, const ImRect& strip, EditTarget& t, KeyboardAction& act) {
   const Palette& p = ui().pal;
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -295,6 +319,10 @@ void draw_pinyin_strip(KeyboardState& st, const Geometry& g, const ImRect& strip
   if (key("kb.cand.next", next, ICON_CHEVRON_RIGHT, KeyStyle::special, c.has_next_page)) st.pinyin->change_page(+1);
 }
 
+// -----------------------------------------------------------------------------
+// [SECTION] The numeric keypad
+// -----------------------------------------------------------------------------
+
 void draw_keypad(KeyboardState& st, const Geometry& g, const ImRect& area, EditTarget& t, KeyboardAction& act) {
   const float x0 = area.Min.x, y0 = area.Min.y;
   auto cell = [&](int col, int row, int rows = 1) {
@@ -312,6 +340,20 @@ void draw_keypad(KeyboardState& st, const Geometry& g, const ImRect& area, EditT
   if (key("kp.clear", cell(2, 3), tr("kb.clear"), KeyStyle::special)) clear_field(t, act);
   for (int n = backspace_key(st, "kp.backspace", cell(3, 0)); n > 0; --n) backspace(t, act);
   if (key("kp.done", cell(3, 1, 3), tr("kb.done"), KeyStyle::accent)) act = KeyboardAction::enter;
+}
+
+// -----------------------------------------------------------------------------
+// [SECTION] Handwriting: the pad, recognition, candidates
+// -----------------------------------------------------------------------------
+
+// The candidates for the strokes so far (at most 9), and their glyphs asked for.
+void recognize(KeyboardState& st, const ImVec2& pad_size) {
+  st.hw_candidates.clear();
+  if (!st.handwriting || st.strokes.empty()) return;
+  auto t0 = std::chrono::steady_clock::now();
+  st.hw_candidates = st.handwriting->recognize(st.strokes, pad_size.x, pad_size.y, 9);
+  st.last_hw_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  for (const std::string& c : st.hw_candidates) request_glyphs(c);
 }
 
 // The horizontal extent of the ink on the pad.
@@ -450,128 +492,56 @@ void draw_handwriting(KeyboardState& st, const Geometry& g, const ImRect& area, 
   }
 }
 
-void draw_keys(KeyboardState& st, KeyboardMode mode, const Geometry& g, const ImRect& area, EditTarget& t,
-               KeyboardAction& act) {
-  const bool live_pinyin = pinyin_live(st, mode);
-  const bool letters = mode == KeyboardMode::abc || mode == KeyboardMode::pinyin;
-  const bool caps_on = mode == KeyboardMode::abc && (st.shift || st.caps);
-  auto row_y = [&](int r) { return area.Min.y + r * (g.key_h + g.gap); };
+// -----------------------------------------------------------------------------
+// [SECTION] Letter and symbol keys
+// -----------------------------------------------------------------------------
 
-  auto type_char = [&](const std::string& ch) {
+// What the letter and symbol keys type into this frame, and how.
+struct Typing {
+  KeyboardState& st;
+  EditTarget& t;
+  KeyboardAction& act;
+  bool live_pinyin;  // letters go to the pinyin engine
+  bool caps_on;      // ABC with shift or caps lock
+
+  void edited() { act = act == KeyboardAction::none ? KeyboardAction::edited : act; }
+
+  void letter(const std::string& ch) {
     if (live_pinyin && ch.size() == 1 && ch[0] >= 'a' && ch[0] <= 'z') {
       insert(t, st.pinyin->press(ch[0]), act);
-      act = act == KeyboardAction::none ? KeyboardAction::edited : act;
+      edited();
       return;
     }
-    std::string out = caps_on ? upper(ch) : ch;
-    insert(t, out, act);
+    insert(t, caps_on ? upper(ch) : ch, act);
     if (st.shift && !st.caps) st.shift = false;
-  };
-
-  static const char* abc[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
-  static const char* sym0[3][10] = {{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"},
-                                    {"-", "/", ":", ";", "(", ")", "¥", "@", "\"", "&"},
-                                    {".", ",", "?", "!", "'", "%", "*", nullptr}};
-  static const char* sym1[3][10] = {{"[", "]", "{", "}", "#", "^", "+", "=", "<", ">"},
-                                    {"_", "\\", "|", "~", "$", "€", "£", "•", "…", "·"},
-                                    {".", ",", "?", "!", "'", "\"", "%", nullptr}};
-  auto draw_row = [&](int r, const std::vector<std::string>& keys, float indent) {
-    float x = area.Min.x + indent;
-    for (const std::string& k : keys) {
-      ImRect kr(ImVec2(x, row_y(r)), ImVec2(x + g.unit, row_y(r) + g.key_h));
-      std::string id = "kb.key." + k;
-      std::string label = caps_on ? upper(k) : k;
-      if (key(id.c_str(), kr, label, KeyStyle::letter)) type_char(k);
-      x += g.unit + g.gap;
-    }
-  };
-  auto split = [](const char* s) {
-    std::vector<std::string> v;
-    for (const char* c = s; *c; ++c) v.emplace_back(1, *c);
-    return v;
-  };
-  auto list = [](const char* const* a) {
-    std::vector<std::string> v;
-    for (int i = 0; i < 10 && a[i]; ++i) v.emplace_back(a[i]);
-    return v;
-  };
-
-  if (letters) {
-    draw_row(0, split(abc[0]), 0);
-    draw_row(1, split(abc[1]), (g.unit + g.gap) * 0.5f);
-    draw_row(2, split(abc[2]), units(g, 1.5f) + g.gap);
-    ImRect shift(ImVec2(area.Min.x, row_y(2)), ImVec2(area.Min.x + units(g, 1.5f), row_y(2) + g.key_h));
-    const char* shift_icon = st.caps ? ICON_KEYBOARD_CAPSLOCK : ICON_ARROW_UPWARD;
-    if (key("kb.shift", shift, shift_icon, KeyStyle::special, mode == KeyboardMode::abc, st.shift || st.caps)) {
-      double now = ui().time_s;
-      if (st.caps) {
-        st.caps = st.shift = false;
-      } else if (st.shift && now - st.last_shift_s < 0.45) {
-        st.caps = true;  // a double tap locks capitals
-      } else {
-        st.shift = !st.shift;
-      }
-      st.last_shift_s = now;
-    }
-  } else {
-    const auto& rows = st.symbol_page == 0 ? sym0 : sym1;
-    draw_row(0, list(rows[0]), 0);
-    draw_row(1, list(rows[1]), 0);
-    draw_row(2, list(rows[2]), units(g, 1.5f) + g.gap);
-    ImRect sym(ImVec2(area.Min.x, row_y(2)), ImVec2(area.Min.x + units(g, 1.5f), row_y(2) + g.key_h));
-    if (key("kb.sym", sym, st.symbol_page == 0 ? "#+=" : "123", KeyStyle::special)) st.symbol_page ^= 1;
-  }
-  ImRect bs(ImVec2(area.Max.x - units(g, 1.5f), row_y(2)), ImVec2(area.Max.x, row_y(2) + g.key_h));
-  for (int n = backspace_key(st, "kb.backspace", bs); n > 0; --n) {
-    if (live_pinyin && st.pinyin->composing()) {
-      st.pinyin->press('\b');
-      act = act == KeyboardAction::none ? KeyboardAction::edited : act;
-    } else {
-      backspace(t, act);
-    }
   }
 
-  // Bottom row: punctuation, space, punctuation, enter.
-  const bool zh_punct = mode == KeyboardMode::pinyin;
-  float x = area.Min.x;
-  const float y = row_y(3);
-  auto next = [&](float n) {
-    ImRect r(ImVec2(x, y), ImVec2(x + units(g, n), y + g.key_h));
-    x += units(g, n) + g.gap;
-    return r;
-  };
-  const char* comma = zh_punct ? "，" : ",";
-  const char* period = zh_punct ? "。" : ".";
-  if (key("kb.key.comma", next(1), comma, KeyStyle::special)) {
+  // Punctuation ends the composition first, then types itself.
+  void punctuation(const char* p) {
     if (live_pinyin) commit_composition(st, t, act);
-    insert(t, comma, act);
+    insert(t, p, act);
   }
-  if (zh_punct) {
-    if (key("kb.key.、", next(1), "、", KeyStyle::special)) {
-      if (live_pinyin) commit_composition(st, t, act);
-      insert(t, "、", act);
+
+  // Backspace takes back a pinyin letter while composing, else a character of the field.
+  void take_back(int n) {
+    for (; n > 0; --n) {
+      if (live_pinyin && st.pinyin->composing()) {
+        st.pinyin->press('\b');
+        edited();
+      } else {
+        backspace(t, act);
+      }
     }
   }
-  const float space_units = zh_punct ? 4 : 5;
-  if (key("kb.space", next(space_units), tr("kb.space"), KeyStyle::letter)) {
+
+  void space_bar() {
     if (live_pinyin && st.pinyin->composing())
       commit_composition(st, t, act);
     else
       insert(t, " ", act);
   }
-  if (key("kb.key.period", next(1), period, KeyStyle::special)) {
-    if (live_pinyin) commit_composition(st, t, act);
-    insert(t, period, act);
-  }
-  if (zh_punct) {
-    if (key("kb.key.？", next(1), "？", KeyStyle::special)) {
-      if (live_pinyin) commit_composition(st, t, act);
-      insert(t, "？", act);
-    }
-  }
-  ImRect enter(ImVec2(x, y), ImVec2(area.Max.x, y + g.key_h));
-  const bool multi = t.kind == FieldKind::multiline;
-  if (key("kb.enter", enter, multi ? ICON_KEYBOARD_RETURN : tr("kb.done"), KeyStyle::accent)) {
+
+  void enter() {
     if (live_pinyin && st.pinyin->composing()) {
       // Enter types the letters as they are, like a phone's pinyin keyboard.
       std::string letters_typed;
@@ -579,15 +549,122 @@ void draw_keys(KeyboardState& st, KeyboardMode mode, const Geometry& g, const Im
         if (ch != ' ' && ch != '\'') letters_typed += ch;
       st.pinyin->reset();
       insert(t, letters_typed, act);
-    } else if (multi) {
+    } else if (t.kind == FieldKind::multiline) {
       insert(t, "\n", act);
     } else {
       act = KeyboardAction::enter;
     }
   }
+};
+
+float row_y(const Geometry& g, const ImRect& area, int r) { return area.Min.y + r * (g.key_h + g.gap); }
+
+void draw_row(Typing& ty, const Geometry& g, const ImRect& area, int r, const std::vector<std::string>& keys,
+              float indent) {
+  float x = area.Min.x + indent;
+  const float y = row_y(g, area, r);
+  for (const std::string& k : keys) {
+    ImRect kr(ImVec2(x, y), ImVec2(x + g.unit, y + g.key_h));
+    std::string id = "kb.key." + k;
+    std::string label = ty.caps_on ? upper(k) : k;
+    if (key(id.c_str(), kr, label, KeyStyle::letter)) ty.letter(k);
+    x += g.unit + g.gap;
+  }
+}
+
+// The key left of the third row: 1.5 units.
+ImRect third_row_left(const Geometry& g, const ImRect& area) {
+  return ImRect(ImVec2(area.Min.x, row_y(g, area, 2)), ImVec2(area.Min.x + units(g, 1.5f), row_y(g, area, 2) + g.key_h));
+}
+
+// QWERTY, and shift (a double tap locks capitals; ABC only).
+void letter_rows(Typing& ty, KeyboardMode mode, const Geometry& g, const ImRect& area) {
+  static const char* abc[3] = {"qwertyuiop", "asdfghjkl", "zxcvbnm"};
+  auto split = [](const char* s) {
+    std::vector<std::string> v;
+    for (const char* c = s; *c; ++c) v.emplace_back(1, *c);
+    return v;
+  };
+  draw_row(ty, g, area, 0, split(abc[0]), 0);
+  draw_row(ty, g, area, 1, split(abc[1]), (g.unit + g.gap) * 0.5f);
+  draw_row(ty, g, area, 2, split(abc[2]), units(g, 1.5f) + g.gap);
+  KeyboardState& st = ty.st;
+  const char* shift_icon = st.caps ? ICON_KEYBOARD_CAPSLOCK : ICON_ARROW_UPWARD;
+  if (key("kb.shift", third_row_left(g, area), shift_icon, KeyStyle::special, mode == KeyboardMode::abc,
+          st.shift || st.caps)) {
+    double now = ui().time_s;
+    if (st.caps) {
+      st.caps = st.shift = false;
+    } else if (st.shift && now - st.last_shift_s < 0.45) {
+      st.caps = true;  // a double tap locks capitals
+    } else {
+      st.shift = !st.shift;
+    }
+    st.last_shift_s = now;
+  }
+}
+
+// Two pages of digits and symbols, and the key that turns the page.
+void symbol_rows(Typing& ty, const Geometry& g, const ImRect& area) {
+  static const char* sym0[3][10] = {{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"},
+                                    {"-", "/", ":", ";", "(", ")", "¥", "@", "\"", "&"},
+                                    {".", ",", "?", "!", "'", "%", "*", nullptr}};
+  static const char* sym1[3][10] = {{"[", "]", "{", "}", "#", "^", "+", "=", "<", ">"},
+                                    {"_", "\\", "|", "~", "$", "€", "£", "•", "…", "·"},
+                                    {".", ",", "?", "!", "'", "\"", "%", nullptr}};
+  auto list = [](const char* const* a) {
+    std::vector<std::string> v;
+    for (int i = 0; i < 10 && a[i]; ++i) v.emplace_back(a[i]);
+    return v;
+  };
+  int& page = ty.st.symbol_page;
+  const auto& rows = page == 0 ? sym0 : sym1;
+  draw_row(ty, g, area, 0, list(rows[0]), 0);
+  draw_row(ty, g, area, 1, list(rows[1]), 0);
+  draw_row(ty, g, area, 2, list(rows[2]), units(g, 1.5f) + g.gap);
+  if (key("kb.sym", third_row_left(g, area), page == 0 ? "#+=" : "123", KeyStyle::special)) page ^= 1;
+}
+
+// Punctuation, space, punctuation, enter; Chinese punctuation with pinyin.
+void bottom_row(Typing& ty, KeyboardMode mode, const Geometry& g, const ImRect& area) {
+  const bool zh_punct = mode == KeyboardMode::pinyin;
+  float x = area.Min.x;
+  const float y = row_y(g, area, 3);
+  auto next = [&](float n) {
+    ImRect r(ImVec2(x, y), ImVec2(x + units(g, n), y + g.key_h));
+    x += units(g, n) + g.gap;
+    return r;
+  };
+  auto punctuation = [&](const char* id, const char* p) {
+    if (key(id, next(1), p, KeyStyle::special)) ty.punctuation(p);
+  };
+  punctuation("kb.key.comma", zh_punct ? "，" : ",");
+  if (zh_punct) punctuation("kb.key.、", "、");
+  if (key("kb.space", next(zh_punct ? 4 : 5), tr("kb.space"), KeyStyle::letter)) ty.space_bar();
+  punctuation("kb.key.period", zh_punct ? "。" : ".");
+  if (zh_punct) punctuation("kb.key.？", "？");
+  ImRect enter(ImVec2(x, y), ImVec2(area.Max.x, y + g.key_h));
+  const bool multi = ty.t.kind == FieldKind::multiline;
+  if (key("kb.enter", enter, multi ? ICON_KEYBOARD_RETURN : tr("kb.done"), KeyStyle::accent)) ty.enter();
+}
+
+void draw_keys(KeyboardState& st, KeyboardMode mode, const Geometry& g, const ImRect& area, EditTarget& t,
+               KeyboardAction& act) {
+  Typing ty{st, t, act, pinyin_live(st, mode), mode == KeyboardMode::abc && (st.shift || st.caps)};
+  if (mode == KeyboardMode::abc || mode == KeyboardMode::pinyin)
+    letter_rows(ty, mode, g, area);
+  else
+    symbol_rows(ty, g, area);
+  ImRect bs(ImVec2(area.Max.x - units(g, 1.5f), row_y(g, area, 2)), ImVec2(area.Max.x, row_y(g, area, 2) + g.key_h));
+  ty.take_back(backspace_key(st, "kb.backspace", bs));
+  bottom_row(ty, mode, g, area);
 }
 
 }  // namespace
+
+// -----------------------------------------------------------------------------
+// [SECTION] The keyboard: height, tray, layout per mode
+// -----------------------------------------------------------------------------
 
 float keyboard_height(const KeyboardState& st, FieldKind kind, ImVec2 display) {
   KeyboardMode mode = effective_mode(st, kind);

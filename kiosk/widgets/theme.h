@@ -93,7 +93,7 @@ struct Ui {
   double tap_guard_s = 0.5;
   double guard_until_s = 0;
   std::string screen_tag;        // set by whoever draws: a change of it starts the guard
-  float scroll_y = 0, scroll_max = 0;  // of the last scrolling area drawn (the UI drivers' reveal)
+  float scroll_y = 0;  // of the last scrolling area drawn (the UI drivers' reveal)
   bool screen_fresh = true;      // the first frame of a screen: its scrolling areas start at the top
   bool tap_guard_active() const { return ImGui::GetTime() < guard_until_s; }
   void start_tap_guard() { guard_until_s = ImGui::GetTime() + tap_guard_s; }

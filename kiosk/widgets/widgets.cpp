@@ -514,7 +514,6 @@ void scroll_into_view(float min_y, float max_y) {
 void end_scroll() {
   ImGuiWindow* w = ImGui::GetCurrentWindow();
   ui().scroll_y = w->Scroll.y;
-  ui().scroll_max = w->ScrollMax.y;
   ImGuiIO& io = ImGui::GetIO();
   ImGuiStorage* st = ImGui::GetStateStorage();
   const ImGuiID k_active = w->GetID("#drag"), k_dragging = w->GetID("#dragging"), k_y = w->GetID("#y"),

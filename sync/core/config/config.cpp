@@ -157,51 +157,23 @@ void check_sections(const toml::table& root) {
   }
 }
 
-}  // namespace
-
-namespace {
-
-void replace_all(std::string& s, const std::string& what, const std::string& with) {
-  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + with.size())) s.replace(at, what.size(), with);
-}
-
-}  // namespace
-
-std::string ticket_status_url(const KioskConfig& c, const std::string& ticket) {
-  if (c.ticket_qr_url.empty()) return {};
-  std::string url = c.ticket_qr_url;
-  replace_all(url, "{ticket}", percent_encode(ticket));
-  replace_all(url, "{kiosk}", percent_encode(c.kiosk_id));
-  return url;
-}
-
-void prepare_data_dir(const KioskConfig& config) {
-  make_private_dir("kiosk.data_dir", config.data_dir);
-  fs::path db_dir = fs::path(config.database).parent_path();
-  if (!db_dir.empty() && db_dir != fs::path(config.data_dir)) make_private_dir("kiosk.database", db_dir);
-}
-
-KioskConfig load_config(const std::string& path) {
+// The file's text, checked byte by byte, then parsed; errors name the line.
+toml::table parse_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError("", path + ": cannot be read");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   check_toml_bytes(text, path);
-  toml::table root;
   try {
-    root = toml::parse(text, path);
+    return toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     const auto& where = e.source().begin;
     throw ConfigError("", path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " +
                               std::string(e.description()));
   }
+}
 
-  check_sections(root);
-  // No kiosk-dev default: two kiosks under one id would mix their tickets.
-  if (!root.at_path("kiosk.id")) throw ConfigError("kiosk.id", "is missing (the id this kiosk was registered with)");
-  KioskConfig c;
-  c.config_path = fs::absolute(path).lexically_normal().string();
-  fs::path base = fs::path(c.config_path).parent_path();
-
+// The single values and the font list, each type-checked; missing ones keep their defaults.
+void read_values(const toml::table& root, KioskConfig& c) {
   read(root, "kiosk.id", c.kiosk_id);
   read(root, "kiosk.ticket_prefix", c.ticket_prefix);
   read(root, "kiosk.data_dir", c.data_dir);
@@ -240,8 +212,12 @@ KioskConfig load_config(const std::string& path) {
       c.fonts.push_back(*f.value<std::string>());
     }
   }
+}
 
-  // --- checks, each naming its key ---------------------------------------
+// The checks, each naming its key (load_config runs them in a fixed order,
+// so a file with several mistakes is always told about the same one first).
+// The kiosk's own, idle and ODR values:
+void check_kiosk(const KioskConfig& c) {
   if (!is_valid_kiosk_id(c.kiosk_id)) throw ConfigError("kiosk.id", "must be 1 to 64 of A-Z a-z 0-9 - _");
   if (!is_valid_ticket_prefix(c.ticket_prefix))
     throw ConfigError("kiosk.ticket_prefix", "must be 1 to 4 capital letters or digits, e.g. \"A01\"");
@@ -255,81 +231,99 @@ KioskConfig load_config(const std::string& path) {
   require_positive("idle.staff_timeout_s", c.staff_timeout_s, 3600);
   require_positive("odr.deadline_working_days", c.deadline_working_days, 365);
   require_positive("odr.retention_days", c.retention_days, 36500);
-  require_positive("gateway.connect_timeout_s", c.gateway.connect_timeout_s, 600);
-  require_positive("gateway.request_timeout_s", c.gateway.request_timeout_s, 3600);
-  require_positive("gateway.poll_interval_s", c.gateway.poll_interval_s, 86400);
-  if (!c.gateway.base_url.empty()) {
-    if (c.gateway.base_url.rfind("https://", 0) != 0)
-      throw ConfigError("gateway.base_url", "must start with https:// (the gateway is only spoken to over TLS)");
-    if (!has_host(c.gateway.base_url))
-      throw ConfigError("gateway.base_url", "needs a host name after https://, e.g. https://odr.example.cn/odr/v1");
-    while (!c.gateway.base_url.empty() && c.gateway.base_url.back() == '/') c.gateway.base_url.pop_back();
-    if (c.gateway.key_file.empty()) throw ConfigError("gateway.key_file", "is needed when gateway.base_url is set");
-  }
-  if (!c.ticket_qr_url.empty()) {
-    const std::string& u = c.ticket_qr_url;
-    const bool web = u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0;
-    if (!web || u.find("{ticket}") == std::string::npos || u.find("://{") != std::string::npos)
-      throw ConfigError("ticket.qr_url", "must be a web address with {ticket} in it, e.g. https://odr.example.com/t/{ticket}?kiosk={kiosk}");
-  }
-  if (!c.gateway.pinned_pubkey.empty() && c.gateway.pinned_pubkey.rfind("sha256//", 0) != 0)
+}
+
+// Where the gateway is and how long to wait for it; the base URL loses its trailing slashes.
+void check_gateway_address(GatewayConfig& g) {
+  require_positive("gateway.connect_timeout_s", g.connect_timeout_s, 600);
+  require_positive("gateway.request_timeout_s", g.request_timeout_s, 3600);
+  require_positive("gateway.poll_interval_s", g.poll_interval_s, 86400);
+  if (g.base_url.empty()) return;
+  if (g.base_url.rfind("https://", 0) != 0)
+    throw ConfigError("gateway.base_url", "must start with https:// (the gateway is only spoken to over TLS)");
+  if (!has_host(g.base_url))
+    throw ConfigError("gateway.base_url", "needs a host name after https://, e.g. https://odr.example.cn/odr/v1");
+  while (!g.base_url.empty() && g.base_url.back() == '/') g.base_url.pop_back();
+  if (g.key_file.empty()) throw ConfigError("gateway.key_file", "is needed when gateway.base_url is set");
+}
+
+void check_qr_url(const std::string& u) {
+  if (u.empty()) return;
+  const bool web = u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0;
+  if (!web || u.find("{ticket}") == std::string::npos || u.find("://{") != std::string::npos)
+    throw ConfigError("ticket.qr_url", "must be a web address with {ticket} in it, e.g. https://odr.example.com/t/{ticket}?kiosk={kiosk}");
+}
+
+// How the gateway is trusted and reached: the pin, the proxy, the client certificate.
+void check_gateway_trust(const GatewayConfig& g) {
+  if (!g.pinned_pubkey.empty() && g.pinned_pubkey.rfind("sha256//", 0) != 0)
     throw ConfigError("gateway.pinned_pubkey", "must look like sha256//BASE64");
-  if (!c.gateway.proxy.empty() && c.gateway.proxy.rfind("http://", 0) != 0 &&
-      c.gateway.proxy.rfind("https://", 0) != 0 && c.gateway.proxy.rfind("socks5h://", 0) != 0)
+  if (!g.proxy.empty() && g.proxy.rfind("http://", 0) != 0 && g.proxy.rfind("https://", 0) != 0 &&
+      g.proxy.rfind("socks5h://", 0) != 0)
     throw ConfigError("gateway.proxy", "must start with http://, https:// or socks5h://");
-  if (c.gateway.client_cert.empty() != c.gateway.client_key.empty())
+  if (g.client_cert.empty() != g.client_key.empty())
     throw ConfigError("gateway.client_key", "client_cert and client_key go together");
+}
 
-  // --- businesses ----------------------------------------------------------
+// Each [[name]] table in order, with where it is ("business[2]") for its
+// messages. Nothing when there is none; an error when `name` is not a list of tables.
+template <typename Each>
+void for_each_table(const toml::table& root, const char* name, Each each) {
+  auto list = root[name];
+  if (!list) return;
+  const toml::array* arr = list.as_array();
+  if (!arr) throw ConfigError(name, std::string("must be a list of [[") + name + "]] tables");
+  for (size_t i = 0; i < arr->size(); ++i) {
+    std::string where = std::string(name) + "[" + std::to_string(i + 1) + "]";
+    const toml::table* t = (*arr)[i].as_table();
+    if (!t) throw ConfigError(where, std::string("must be a [[") + name + "]] table");
+    each(*t, where);
+  }
+}
+
+std::vector<Business> read_businesses(const toml::table& root) {
+  std::vector<Business> out;
   std::set<std::string> ids;
-  if (auto list = root["business"]) {
-    const toml::array* arr = list.as_array();
-    if (!arr) throw ConfigError("business", "must be a list of [[business]] tables");
-    for (size_t i = 0; i < arr->size(); ++i) {
-      std::string where = "business[" + std::to_string(i + 1) + "]";
-      const toml::table* t = (*arr)[i].as_table();
-      if (!t) throw ConfigError(where, "must be a [[business]] table");
-      Business b;
-      b.id = str(*t, where, "id", true);
-      b.name = str(*t, where, "name", true);
-      b.name_en = str(*t, where, "name_en", false);
-      b.credit_code = str(*t, where, "credit_code", true);
-      b.address = str(*t, where, "address", true);
-      b.region_code = str(*t, where, "region_code", true);
-      b.booth = str(*t, where, "booth", false);
-      if (!ids.insert(b.id).second) throw ConfigError(where + ".id", "\"" + b.id + "\" is used twice");
-      if (!is_valid_credit_code(b.credit_code))
-        throw ConfigError(where + ".credit_code", "is not a valid unified social credit code (check character)");
-      if (b.region_code.size() != 6 || b.region_code.find_first_not_of("0123456789") != std::string::npos)
-        throw ConfigError(where + ".region_code", "must be 6 digits");
-      if (b.name_en.empty()) b.name_en = b.name;
-      c.businesses.push_back(std::move(b));
-    }
-  }
-  if (c.businesses.empty()) throw ConfigError("business", "at least one [[business]] is needed (the mall itself)");
+  for_each_table(root, "business", [&](const toml::table& t, const std::string& where) {
+    Business b;
+    b.id = str(t, where, "id", true);
+    b.name = str(t, where, "name", true);
+    b.name_en = str(t, where, "name_en", false);
+    b.credit_code = str(t, where, "credit_code", true);
+    b.address = str(t, where, "address", true);
+    b.region_code = str(t, where, "region_code", true);
+    b.booth = str(t, where, "booth", false);
+    if (!ids.insert(b.id).second) throw ConfigError(where + ".id", "\"" + b.id + "\" is used twice");
+    if (!is_valid_credit_code(b.credit_code))
+      throw ConfigError(where + ".credit_code", "is not a valid unified social credit code (check character)");
+    if (b.region_code.size() != 6 || b.region_code.find_first_not_of("0123456789") != std::string::npos)
+      throw ConfigError(where + ".region_code", "must be 6 digits");
+    if (b.name_en.empty()) b.name_en = b.name;
+    out.push_back(std::move(b));
+  });
+  if (out.empty()) throw ConfigError("business", "at least one [[business]] is needed (the mall itself)");
+  return out;
+}
 
-  // --- categories ----------------------------------------------------------
+std::vector<CategoryEntry> read_categories(const toml::table& root) {
+  std::vector<CategoryEntry> out;
   std::set<std::string> codes;
-  if (auto list = root["category"]) {
-    const toml::array* arr = list.as_array();
-    if (!arr) throw ConfigError("category", "must be a list of [[category]] tables");
-    for (size_t i = 0; i < arr->size(); ++i) {
-      std::string where = "category[" + std::to_string(i + 1) + "]";
-      const toml::table* t = (*arr)[i].as_table();
-      if (!t) throw ConfigError(where, "must be a [[category]] table");
-      CategoryEntry e;
-      e.code = str(*t, where, "code", true);
-      e.kind = str(*t, where, "kind", true);
-      e.name_zh = str(*t, where, "zh", true);
-      e.name_en = str(*t, where, "en", true);
-      if (e.kind != "goods" && e.kind != "service") throw ConfigError(where + ".kind", "must be \"goods\" or \"service\"");
-      if (!codes.insert(e.code).second) throw ConfigError(where + ".code", "\"" + e.code + "\" is used twice");
-      c.categories.push_back(std::move(e));
-    }
-  }
-  if (c.categories.empty()) throw ConfigError("category", "at least one [[category]] is needed");
+  for_each_table(root, "category", [&](const toml::table& t, const std::string& where) {
+    CategoryEntry e;
+    e.code = str(t, where, "code", true);
+    e.kind = str(t, where, "kind", true);
+    e.name_zh = str(t, where, "zh", true);
+    e.name_en = str(t, where, "en", true);
+    if (e.kind != "goods" && e.kind != "service") throw ConfigError(where + ".kind", "must be \"goods\" or \"service\"");
+    if (!codes.insert(e.code).second) throw ConfigError(where + ".code", "\"" + e.code + "\" is used twice");
+    out.push_back(std::move(e));
+  });
+  if (out.empty()) throw ConfigError("category", "at least one [[category]] is needed");
+  return out;
+}
 
-  // --- paths ---------------------------------------------------------------
+// Paths relative to the config file's folder, and the defaults that live in the data folder.
+void resolve_paths(KioskConfig& c, const fs::path& base) {
   c.data_dir = resolve(base, c.data_dir);
   c.database = c.database.empty() ? (fs::path(c.data_dir) / "odr-kiosk.db").string() : resolve(base, c.database);
   c.staff_file = c.staff_file.empty() ? (fs::path(c.data_dir) / "staff.json").string() : resolve(base, c.staff_file);
@@ -344,6 +338,47 @@ KioskConfig load_config(const std::string& path) {
   c.gateway.ca_file = resolve(base, c.gateway.ca_file);
   c.gateway.client_cert = resolve(base, c.gateway.client_cert);
   c.gateway.client_key = resolve(base, c.gateway.client_key);
+}
+
+}  // namespace
+
+namespace {
+
+void replace_all(std::string& s, const std::string& what, const std::string& with) {
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + with.size())) s.replace(at, what.size(), with);
+}
+
+}  // namespace
+
+std::string ticket_status_url(const KioskConfig& c, const std::string& ticket) {
+  if (c.ticket_qr_url.empty()) return {};
+  std::string url = c.ticket_qr_url;
+  replace_all(url, "{ticket}", percent_encode(ticket));
+  replace_all(url, "{kiosk}", percent_encode(c.kiosk_id));
+  return url;
+}
+
+void prepare_data_dir(const KioskConfig& config) {
+  make_private_dir("kiosk.data_dir", config.data_dir);
+  fs::path db_dir = fs::path(config.database).parent_path();
+  if (!db_dir.empty() && db_dir != fs::path(config.data_dir)) make_private_dir("kiosk.database", db_dir);
+}
+
+KioskConfig load_config(const std::string& path) {
+  const toml::table root = parse_file(path);
+  check_sections(root);
+  // No kiosk-dev default: two kiosks under one id would mix their tickets.
+  if (!root.at_path("kiosk.id")) throw ConfigError("kiosk.id", "is missing (the id this kiosk was registered with)");
+  KioskConfig c;
+  c.config_path = fs::absolute(path).lexically_normal().string();
+  read_values(root, c);
+  check_kiosk(c);
+  check_gateway_address(c.gateway);
+  check_qr_url(c.ticket_qr_url);
+  check_gateway_trust(c.gateway);
+  c.businesses = read_businesses(root);
+  c.categories = read_categories(root);
+  resolve_paths(c, fs::path(c.config_path).parent_path());
   return c;
 }
 

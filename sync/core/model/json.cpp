@@ -235,4 +235,119 @@ void from_json(const json& j, Event& e) {
   }
 }
 
+// --- the wire fields' JSON types ----------------------------------------------
+
+const std::vector<WireField>& complaint_wire_fields() {
+  using T = JsonType;
+  static const std::vector<WireField> fields = {
+      {"id", T::string, false},
+      {"ticket", T::string, false},
+      {"kiosk_id", T::string, false},
+      {"channel", T::string, false},
+      {"created_at", T::string, false},
+      {"locale", T::string, false},
+      {"respondent", T::object, true},
+      {"respondent.name", T::string, false},
+      {"respondent.credit_code", T::string, false},
+      {"respondent.address", T::string, false},
+      {"respondent.region_code", T::string, false},
+      {"respondent.booth", T::string, false},
+      {"consumer", T::object, true},
+      {"consumer.name", T::string, false},
+      {"consumer.phone", T::string, false},
+      {"consumer.address", T::string, false},
+      {"category", T::object, true},
+      {"category.kind", T::string, false},
+      {"category.code", T::string, false},
+      {"category.problems", T::string_list, false},
+      {"purchase", T::object, true},
+      {"purchase.item", T::string, false},
+      {"purchase.date", T::string, false},
+      {"purchase.amount_fen", T::integer, true},
+      {"purchase.place", T::string, false},
+      {"purchase.order_no", T::string, false},
+      {"description", T::string, false},
+      {"demand", T::object, true},
+      {"demand.types", T::string_list, false},
+      {"demand.amount_fen", T::integer, false},
+      {"demand.text", T::string, false},
+      {"consent", T::object, true},
+      {"consent.notice_version", T::string, false},
+      {"consent.accepted_at", T::string, false},
+      {"consent.transfer_to_platform", T::boolean, false},
+  };
+  return fields;
+}
+
+const std::vector<WireField>& event_wire_fields() {
+  using T = JsonType;
+  static const std::vector<WireField> fields = {
+      {"id", T::string, false},          {"complaint_id", T::string, false},
+      {"type", T::string, false},        {"method", T::string, false},
+      {"at", T::string, false},          {"staff_id", T::string, false},
+      {"data", T::object, false},        {"data.note", T::string, false},
+      {"data.outcomes", T::string_list, false}, {"data.amount_fen", T::integer, false},
+      {"data.reason", T::string, false}, {"data.score", T::integer, false},
+      {"data.comment", T::string, false},
+  };
+  return fields;
+}
+
+const char* type_name(JsonType t) {
+  switch (t) {
+    case JsonType::string: return "a string";
+    case JsonType::integer: return "an integer";
+    case JsonType::boolean: return "true or false";
+    case JsonType::object: return "an object";
+    case JsonType::string_list: return "a list of strings";
+  }
+  return "?";
+}
+
+namespace {
+
+bool has_type(const json& v, JsonType t) {
+  switch (t) {
+    case JsonType::string: return v.is_string();
+    case JsonType::integer: return v.is_number_integer();
+    case JsonType::boolean: return v.is_boolean();
+    case JsonType::object: return v.is_object();
+    case JsonType::string_list:
+      if (!v.is_array()) return false;
+      for (const json& e : v)
+        if (!e.is_string()) return false;
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+const json* at_path(const json& root, std::string_view dotted) {
+  const json* cur = &root;
+  size_t start = 0;
+  while (true) {
+    size_t dot = dotted.find('.', start);
+    std::string key(dotted.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (!cur->is_object()) return nullptr;
+    auto it = cur->find(key);
+    if (it == cur->end() || it->is_null()) return nullptr;
+    cur = &*it;
+    if (dot == std::string_view::npos) return cur;
+    start = dot + 1;
+  }
+}
+
+WireTypeProblem first_type_problem(const json& item, const std::vector<WireField>& fields, bool presence) {
+  for (const WireField& f : fields) {
+    const json* v = at_path(item, f.path);
+    if (!v) {
+      if (presence && f.must_be_present) return {&f, true};
+      continue;
+    }
+    if (!has_type(*v, f.type)) return {&f, false};
+  }
+  return {};
+}
+
 }  // namespace odr

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "complaint.h"
 
@@ -26,5 +27,29 @@ inline constexpr size_t kMaxJsonDepth = 64;
 // is not JSON. Never throws.
 nlohmann::json parse_untrusted_json(std::string_view text, std::string* why = nullptr,
                                     size_t max_depth = kMaxJsonDepth);
+
+// The JSON type each wire field must have, for messages that name the field
+// (nlohmann's own type errors do not say which). A parent comes before its
+// fields, so a parent of the wrong type is what is reported.
+enum class JsonType { string, integer, boolean, object, string_list };
+struct WireField {
+  const char* path;      // dotted: "purchase.amount_fen"
+  JsonType type;
+  bool must_be_present;  // a non-string field that validation cannot see as missing
+};
+const std::vector<WireField>& complaint_wire_fields();
+const std::vector<WireField>& event_wire_fields();
+const char* type_name(JsonType t);  // "a string", "a list of strings" ...
+
+// The member at a dotted path; nullptr when absent or null (or a parent is not an object).
+const nlohmann::json* at_path(const nlohmann::json& root, std::string_view dotted);
+
+// The first of `fields` whose value in `item` has the wrong type or, with
+// presence, that must be present and is not (missing). field nullptr: none.
+struct WireTypeProblem {
+  const WireField* field = nullptr;
+  bool missing = false;
+};
+WireTypeProblem first_type_problem(const nlohmann::json& item, const std::vector<WireField>& fields, bool presence);
 
 }  // namespace odr

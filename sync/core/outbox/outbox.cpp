@@ -174,6 +174,27 @@ void Store::release(int64_t seq, std::string_view error, int64_t not_before_ms) 
   release(std::vector<int64_t>{seq}, error, not_before_ms);
 }
 
+namespace {
+
+// Marks items in one transaction, an audit record (`action`) for each. An
+// item already delivered is left as it is: the platform has it, and a second
+// answer for it or a late rejection of a retry changes nothing. mark(m, row)
+// updates one item and returns its audit record's detail.
+template <typename Mark, typename MarkOne>
+void mark_each(sqlite3* db, StatementCache& sc, int64_t now, const std::vector<Mark>& marks, const char* action,
+               MarkOne mark) {
+  Tx tx(db);
+  AuditAppender audit(db, sc);
+  for (const Mark& m : marks) {
+    OutboxRow row = outbox_row(db, sc, m.seq);
+    if (row.state == "delivered") continue;
+    audit.append(now, "sync", action, mark(m, row));
+  }
+  tx.commit();
+}
+
+}  // namespace
+
 // A batch's answer in one transaction: the per-item commit (WAL frames, locks)
 // was what made marking slow, not the rows or the audit records. Each item
 // keeps its own audit record, shaped as ever ("seq=.. complaint=<id>
@@ -184,11 +205,7 @@ void Store::mark_delivered(const std::vector<DeliveredMark>& marks) {
   const int64_t now = now_ms();
   StatementCache& sc = stmts_->cache;
   check_writable();
-  Tx tx(db_);
-  AuditAppender audit(db_, sc);
-  for (const DeliveredMark& m : marks) {
-    OutboxRow row = outbox_row(db_, sc, m.seq);
-    if (row.state == "delivered") continue;  // a second answer for the same item: nothing new
+  mark_each(db_, sc, now, marks, "outbox.delivered", [&](const DeliveredMark& m, const OutboxRow& row) {
     Stmt up(db_, sc,
             "UPDATE outbox SET state = 'delivered', case_no = ?, lease_owner = '', lease_until_ms = 0, "
             "last_error = '', delivered_ms = ? WHERE seq = ?");
@@ -199,9 +216,8 @@ void Store::mark_delivered(const std::vector<DeliveredMark>& marks) {
     }
     std::string detail = "seq=" + std::to_string(m.seq) + " " + row.kind + "=" + row.ref_id;
     if (!m.case_no.empty()) detail += " case_no=" + m.case_no;
-    audit.append(now, "sync", "outbox.delivered", detail);
-  }
-  tx.commit();
+    return detail;
+  });
 }
 
 void Store::mark_held(const std::vector<HeldMark>& marks) {
@@ -209,18 +225,13 @@ void Store::mark_held(const std::vector<HeldMark>& marks) {
   const int64_t now = now_ms();
   StatementCache& sc = stmts_->cache;
   check_writable();
-  Tx tx(db_);
-  AuditAppender audit(db_, sc);
-  for (const HeldMark& m : marks) {
-    OutboxRow row = outbox_row(db_, sc, m.seq);
-    if (row.state == "delivered") continue;  // the platform has it; a late rejection of a retry changes nothing
+  mark_each(db_, sc, now, marks, "outbox.held", [&](const HeldMark& m, const OutboxRow& row) {
     Stmt up(db_, sc,
             "UPDATE outbox SET state = 'held', last_error = ?, lease_owner = '', lease_until_ms = 0 WHERE seq = ?");
     up.bind(1, m.reason).bind(2, m.seq).run();
     // The reason may quote what was typed: it stays in the outbox, not in the audit log.
-    audit.append(now, "sync", "outbox.held", "seq=" + std::to_string(m.seq) + " " + row.kind + "=" + row.ref_id);
-  }
-  tx.commit();
+    return "seq=" + std::to_string(m.seq) + " " + row.kind + "=" + row.ref_id;
+  });
 }
 
 void Store::release(const std::vector<int64_t>& seqs, std::string_view error, int64_t not_before_ms) {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "model/json.h"
+#include "sqlite/sqlite.h"
 #include "staff/atomic_file.h"
 #include "util/crypto.h"
 #include "util/time.h"
@@ -18,59 +19,8 @@ namespace odr {
 
 namespace {
 
-// --- a small statement wrapper (the store's own is private to it) ---------
-
-[[noreturn]] void fail(sqlite3* db, int rc, const char* doing) {
-  throw StoreError(StoreError::Kind::io, std::string("reports: ") + doing + ": " + sqlite3_errstr(rc) + " (" +
-                                             sqlite3_errmsg(db) + ")");
-}
-
-class Query {
- public:
-  Query(sqlite3* db, const char* sql) : db_(db) {
-    int rc = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr);
-    if (rc != SQLITE_OK) fail(db, rc, "prepare");
-  }
-  ~Query() { sqlite3_finalize(s_); }
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-
-  Query& bind(const char* name, int64_t v) {
-    check(sqlite3_bind_int64(s_, index(name), v));
-    return *this;
-  }
-  Query& bind(const char* name, const std::string& v) {
-    check(sqlite3_bind_text(s_, index(name), v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  bool step() {
-    int rc = sqlite3_step(s_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(db_, rc, "step");
-  }
-  int64_t i64(int col) { return sqlite3_column_int64(s_, col); }
-  double dbl(int col) { return sqlite3_column_double(s_, col); }
-  bool null(int col) { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
-  std::optional<double> opt(int col) { return null(col) ? std::nullopt : std::optional<double>(dbl(col)); }
-  std::string text(int col) {
-    const unsigned char* t = sqlite3_column_text(s_, col);
-    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s_, col)))
-             : std::string();
-  }
-
- private:
-  int index(const char* name) {
-    int i = sqlite3_bind_parameter_index(s_, name);
-    if (i == 0) throw StoreError(StoreError::Kind::io, std::string("reports: no parameter ") + name);
-    return i;
-  }
-  void check(int rc) {
-    if (rc != SQLITE_OK) fail(db_, rc, "bind");
-  }
-  sqlite3* db_;
-  sqlite3_stmt* s_ = nullptr;
-};
+// A figure that may have no value (an average of nothing is NULL).
+std::optional<double> opt_f64(Stmt& q, int col) { return q.null(col) ? std::nullopt : std::optional<double>(q.f64(col)); }
 
 // --- SQL functions for the calendar ---------------------------------------
 
@@ -182,18 +132,17 @@ Reports::Reports(Store& store, const WorkdayCalendar& calendar, int deadline_wor
   // SQLite owns ctx from here (and deletes it with the function or the connection).
   int rc = sqlite3_create_function_v2(db, "odr_due_day", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, ctx, sql_due_day,
                                       nullptr, nullptr, [](void* p) { delete static_cast<CalendarContext*>(p); });
-  if (rc != SQLITE_OK) fail(db, rc, "odr_due_day");
+  if (rc != SQLITE_OK) fail(db, rc, "create function odr_due_day");
   auto* ctx2 = new CalendarContext{{}, deadline_working_days, tz_, {}};
   rc = sqlite3_create_function_v2(db, "odr_local_day", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, ctx2, sql_local_day,
                                   nullptr, nullptr, [](void* p) { delete static_cast<CalendarContext*>(p); });
-  if (rc != SQLITE_OK) fail(db, rc, "odr_local_day");
-  rc = sqlite3_exec(db, kStaffView, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) fail(db, rc, "create view");
+  if (rc != SQLITE_OK) fail(db, rc, "create function odr_local_day");
+  exec(db, kStaffView);
 }
 
 int64_t Reports::today() const { return local_day_of_ms(store_.now_ms(), tz_); }
 
-static ComplaintRow read_row(Query& q, const WorkdayCalendar& cal, int64_t today, int working_days, int tz) {
+static ComplaintRow read_row(Stmt& q, const WorkdayCalendar& cal, int64_t today, int working_days, int tz) {
   ComplaintRow r;
   r.id = q.text(0);
   r.ticket = q.text(1);
@@ -224,7 +173,7 @@ std::vector<ComplaintRow> Reports::list(const ListQuery& lq) {
       search.size() == 4 && std::all_of(search.begin(), search.end(), [](char c) { return c >= '0' && c <= '9'; });
   // The inner query picks the rows (cheap columns only); the outer one
   // fills in the rest for those alone.
-  Query q(store_.handle(),
+  Stmt q(store_.handle(),
           "SELECT " ROW_COLUMNS "FROM temp.staff_complaints WHERE id IN ("
           " SELECT id FROM temp.staff_complaints WHERE "
           " CASE :filter "
@@ -259,7 +208,7 @@ std::optional<ComplaintDetail> Reports::detail(const std::string& complaint_id) 
   ComplaintDetail d;
   const int64_t today = this->today();
   {
-    Query q(store_.handle(), "SELECT " ROW_COLUMNS "FROM temp.staff_complaints WHERE id = :id");
+    Stmt q(store_.handle(), "SELECT " ROW_COLUMNS "FROM temp.staff_complaints WHERE id = :id");
     q.bind(":id", complaint_id);
     if (!q.step()) return std::nullopt;
     d.row = read_row(q, calendar_, today, working_days_, tz_);
@@ -273,7 +222,7 @@ std::optional<ComplaintDetail> Reports::detail(const std::string& complaint_id) 
   filed.at = d.row.created_at;
   filed.source = "local";
   filed.kind = "submitted";
-  Query q(store_.handle(),
+  Stmt q(store_.handle(),
           "SELECT e.at_ms, e.at, 'local', e.type, e.json, coalesce(o.state, ''), coalesce(o.last_error, ''), "
           "       e.rowid AS ord "
           "FROM events e LEFT JOIN outbox o ON o.kind = 'event' AND o.ref_id = e.id WHERE e.complaint_id = :id "
@@ -283,7 +232,7 @@ std::optional<ComplaintDetail> Reports::detail(const std::string& complaint_id) 
           "ORDER BY 1, 3, 8");
   q.bind(":id", complaint_id);
   {
-    Query s(store_.handle(), "SELECT state, last_error FROM outbox WHERE kind = 'complaint' AND ref_id = :id");
+    Stmt s(store_.handle(), "SELECT state, last_error FROM outbox WHERE kind = 'complaint' AND ref_id = :id");
     s.bind(":id", complaint_id);
     if (s.step()) {
       filed.sync_state = s.text(0);
@@ -319,7 +268,7 @@ std::optional<ComplaintDetail> Reports::detail(const std::string& complaint_id) 
 }
 
 int64_t Reports::overdue_count() {
-  Query q(store_.handle(),
+  Stmt q(store_.handle(),
           "SELECT count(*) FROM temp.staff_complaints WHERE outcome = 'open' AND due_day < :today");
   q.bind(":today", today());
   return q.step() ? q.i64(0) : 0;
@@ -333,7 +282,7 @@ Dashboard Reports::dashboard(int days) {
   const int64_t from_ms = start_ms_of_day(d.from_day, tz_), to_ms = start_ms_of_day(d.to_day + 1, tz_);
   sqlite3* db = store_.handle();
   {
-    Query q(db,
+    Stmt q(db,
             "SELECT count(*), "
             "  coalesce(sum(outcome = 'settled'), 0), coalesce(sum(outcome = 'not_settled'), 0), "
             "  coalesce(sum(outcome = 'withdrawn'), 0), coalesce(sum(outcome = 'open'), 0), "
@@ -356,9 +305,9 @@ Dashboard Reports::dashboard(int days) {
   if (d.on_time_base > 0) d.on_time_rate = static_cast<double>(d.on_time) / static_cast<double>(d.on_time_base);
   {
     // Median: the middle value, or the mean of the two middle values.
-    Query q(db,
-            "SELECT first_response_ms - created_ms AS wait FROM temp.staff_complaints "
-            "WHERE created_ms >= :from AND created_ms < :to AND first_response_ms IS NOT NULL ORDER BY wait");
+    Stmt q(db,
+           "SELECT first_response_ms - created_ms AS wait FROM temp.staff_complaints "
+           "WHERE created_ms >= :from AND created_ms < :to AND first_response_ms IS NOT NULL ORDER BY wait");
     q.bind(":from", from_ms).bind(":to", to_ms);
     std::vector<int64_t> waits;
     while (q.step()) waits.push_back(q.i64(0));
@@ -371,7 +320,7 @@ Dashboard Reports::dashboard(int days) {
   }
   {
     // Each complaint's latest rating counts once.
-    Query q(db,
+    Stmt q(db,
             "SELECT count(*), avg(score) FROM ("
             "  SELECT (SELECT json_extract(e.json, '$.data.score') FROM events e "
             "          WHERE e.complaint_id = c.id AND e.type = 'satisfaction' "
@@ -381,11 +330,11 @@ Dashboard Reports::dashboard(int days) {
     q.bind(":from", from_ms).bind(":to", to_ms);
     if (q.step()) {
       d.ratings = q.i64(0);
-      d.average_satisfaction = q.opt(1);
+      d.average_satisfaction = opt_f64(q, 1);
     }
   }
   {
-    Query q(db,
+    Stmt q(db,
             "SELECT count(*), coalesce(sum(json_extract(json, '$.data.amount_fen')), 0) FROM events "
             "WHERE type = 'compensation_prepaid' AND at_ms >= :from AND at_ms < :to");
     q.bind(":from", from_ms).bind(":to", to_ms);
@@ -396,7 +345,7 @@ Dashboard Reports::dashboard(int days) {
   }
   d.overdue_now = overdue_count();
   {
-    Query q(db,
+    Stmt q(db,
             "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'in_flight'), 0), "
             "       coalesce(sum(state = 'held'), 0) FROM outbox");
     if (q.step()) {
@@ -406,7 +355,7 @@ Dashboard Reports::dashboard(int days) {
     }
   }
   {
-    Query q(db,
+    Stmt q(db,
             // One pass over the window's complaints, then every day of it (zero when none).
             "WITH RECURSIVE days(day) AS (SELECT :first UNION ALL SELECT day + 1 FROM days WHERE day < :last), "
             "counts AS (SELECT odr_local_day(created_ms) AS day, count(*) AS n FROM complaints "
@@ -420,7 +369,7 @@ Dashboard Reports::dashboard(int days) {
 }
 
 std::vector<HeldItem> Reports::held_items(size_t limit) {
-  Query q(store_.handle(),
+  Stmt q(store_.handle(),
           "SELECT o.seq, o.kind, c.ticket, coalesce(e.type, ''), o.last_error, o.attempts FROM outbox o "
           "JOIN complaints c ON c.id = o.complaint_id "
           "LEFT JOIN events e ON o.kind = 'event' AND e.id = o.ref_id "
@@ -440,37 +389,85 @@ std::vector<HeldItem> Reports::held_items(size_t limit) {
   return items;
 }
 
-ExportResult Reports::export_period(const ExportRequest& req) {
-  namespace fs = std::filesystem;
-  if (req.dir.empty()) throw StoreError(StoreError::Kind::io, "export: no export folder configured");
-  if (req.to_day < req.from_day) throw StoreError(StoreError::Kind::invalid, "export: the period ends before it starts");
-  const int64_t from_ms = start_ms_of_day(req.from_day, tz_), to_ms = start_ms_of_day(req.to_day + 1, tz_);
-  const int64_t today = this->today();
+// --- export -------------------------------------------------------------------
 
-  struct Item {
-    ComplaintRow row;
-    std::string json;
-    int64_t first_response_ms = 0, concluded_ms = 0;
-  };
-  std::vector<Item> items;
-  {
-    Query q(store_.handle(),
-            "SELECT " ROW_COLUMNS ", json, coalesce(first_response_ms, 0), coalesce(concluded_ms, 0) "
-            "FROM temp.staff_complaints WHERE created_ms >= :from AND created_ms < :to ORDER BY created_ms, ticket");
-    q.bind(":from", from_ms).bind(":to", to_ms);
-    while (q.step()) {
-      Item it;
-      it.row = read_row(q, calendar_, today, working_days_, tz_);
-      it.json = q.text(13);
-      it.first_response_ms = q.i64(14);
-      it.concluded_ms = q.i64(15);
-      items.push_back(std::move(it));
+namespace {
+
+// One complaint of an export: its list row, its JSON as stored, and the
+// moments the CSV shows.
+struct ExportItem {
+  ComplaintRow row;
+  std::string json;
+  int64_t first_response_ms = 0, concluded_ms = 0;
+};
+
+// A complaint's events as exported, and the figures the CSV takes from them.
+struct ExportEvents {
+  nlohmann::json list = nlohmann::json::array();
+  int satisfaction = 0;  // the latest rating
+  int64_t prepaid_fen = 0;
+};
+
+ExportEvents export_events(sqlite3* db, const std::string& complaint_id, bool include_personal) {
+  ExportEvents ev;
+  Stmt q(db, "SELECT json FROM events WHERE complaint_id = :id ORDER BY at_ms, rowid");
+  q.bind(":id", complaint_id);
+  while (q.step()) {
+    nlohmann::json e = nlohmann::json::parse(q.text(0), nullptr, false);
+    if (!e.is_object()) continue;
+    if (!e.contains("data") || !e["data"].is_object()) e["data"] = nlohmann::json::object();
+    const std::string type = e.value("type", "");
+    if (type == "satisfaction") ev.satisfaction = e["data"].value("score", 0);
+    if (type == "compensation_prepaid") ev.prepaid_fen += e["data"].value("amount_fen", int64_t{0});
+    if (!include_personal) {
+      // Free text written by staff or the consumer may name people.
+      for (const char* k : {"note", "comment", "reason"})
+        if (e["data"].contains(k)) e["data"][k] = "";
     }
+    ev.list.push_back(std::move(e));
   }
+  return ev;
+}
 
-  std::string csv = "\xEF\xBB\xBF";  // BOM: spreadsheets then read UTF-8, not the local code page
-  // Headers a Chinese clerk reads, each with its field name for whoever
-  // imports the file (the JSON beside it uses the field names alone).
+// The stored JSON (an object, even when damaged) and the complaint read from it.
+Complaint parse_stored(const std::string& text, nlohmann::json& j) {
+  j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) j = nlohmann::json::object();
+  Complaint c;
+  try {
+    from_json(j, c);
+  } catch (const nlohmann::json::exception&) {
+  }
+  return c;
+}
+
+// An export without personal data: the name and phone masked as in the
+// staff list, the address, the description and the demand's words blank,
+// in the CSV's fields and in the JSON alike.
+void leave_out_personal(Complaint& c, nlohmann::json& j, const ComplaintRow& row) {
+  c.consumer.name = row.name_masked;
+  c.consumer.phone = row.phone_masked;
+  c.consumer.address = "";
+  c.description = "";
+  if (j.contains("consumer") && j["consumer"].is_object()) {
+    j["consumer"]["name"] = c.consumer.name;
+    j["consumer"]["phone"] = c.consumer.phone;
+    j["consumer"]["address"] = "";
+  }
+  j["description"] = "";
+  c.demand.text = "";
+  if (j.contains("demand") && j["demand"].is_object()) j["demand"]["text"] = "";
+}
+
+void add_csv_line(std::string& csv, const std::vector<std::string>& cells) {
+  for (size_t i = 0; i < cells.size(); ++i) csv += (i ? "," : "") + csv_cell(cells[i]);
+  csv += "\r\n";
+}
+
+// The BOM (spreadsheets then read UTF-8, not the local code page) and the
+// headers: what a Chinese clerk reads, each with its field name for whoever
+// imports the file (the JSON beside it uses the field names alone).
+std::string csv_start() {
   static const char* const kColumns[][2] = {
       {"工单号", "ticket"}, {"平台案件号", "case_no"}, {"登记时间", "created_at"}, {"处理结果", "outcome"},
       {"状态", "status"}, {"平台状态", "platform_status"}, {"处理期限", "due_date"}, {"同步状态", "sync_state"},
@@ -481,75 +478,87 @@ ExportResult Reports::export_period(const ExportRequest& req) {
       {"办结时间", "concluded_at"}, {"满意度", "satisfaction"}, {"先行赔付（分）", "compensation_prepaid_fen"},
       {"投诉人", "consumer_name"}, {"联系电话", "consumer_phone"}, {"地址", "consumer_address"},
       {"投诉内容", "description"}};
-  for (size_t i = 0; i < std::size(kColumns); ++i)
-    csv += (i ? "," : "") + csv_cell(std::string(kColumns[i][0]) + " " + kColumns[i][1]);
-  csv += "\r\n";
+  std::vector<std::string> headers;
+  for (const auto& col : kColumns) headers.push_back(std::string(col[0]) + " " + col[1]);
+  std::string csv = "\xEF\xBB\xBF";
+  add_csv_line(csv, headers);
+  return csv;
+}
+
+// One complaint's cells, in the order of csv_start's headers.
+std::vector<std::string> csv_cells(const ExportItem& it, const Complaint& c, const ExportEvents& ev, int tz) {
+  auto time_of = [&](int64_t ms) { return ms ? format_rfc3339(ms / 1000, tz) : std::string(); };
+  const ComplaintRow& r = it.row;
+  return {r.ticket, r.case_no, r.created_at, r.outcome, r.status, r.platform_status,
+          r.due_date + (r.deadline.estimated ? " (estimate)" : ""), r.sync_state,
+          c.respondent.name, c.respondent.credit_code, c.respondent.booth, c.category.kind, c.category.code,
+          join(c.category.problems, ";"), c.purchase.item, c.purchase.date, std::to_string(c.purchase.amount_fen),
+          join(c.demand.types, ";"), c.demand.amount_fen ? std::to_string(*c.demand.amount_fen) : "",
+          time_of(it.first_response_ms), time_of(it.concluded_ms),
+          ev.satisfaction ? std::to_string(ev.satisfaction) : "", std::to_string(ev.prepaid_fen), c.consumer.name,
+          c.consumer.phone, c.consumer.address, c.description};
+}
+
+// One complaint in the JSON file: as sent (masked as asked), what the desk
+// knows of it, and its events.
+nlohmann::json json_entry(const ComplaintRow& r, nlohmann::json complaint, nlohmann::json events) {
+  return {{"complaint", std::move(complaint)},
+          {"local",
+           {{"status", r.status},
+            {"outcome", r.outcome},
+            {"platform_status", r.platform_status},
+            {"case_no", r.case_no},
+            {"due_date", r.due_date},
+            {"due_date_estimated", r.deadline.estimated},
+            {"sync_state", r.sync_state}}},
+          {"events", std::move(events)}};
+}
+
+// odr-export-<kiosk>-<from>-<to>-<date and time of the export>.
+std::string export_base_name(const std::string& kiosk_id, const ExportRequest& req, int64_t now_s, int tz) {
+  std::string stamp = format_rfc3339(now_s, tz).substr(11, 8);
+  stamp.erase(std::remove(stamp.begin(), stamp.end(), ':'), stamp.end());
+  return "odr-export-" + kiosk_id + "-" + compact_date(req.from_day) + "-" + compact_date(req.to_day) + "-" +
+         compact_date(local_day_of_ms(now_s * 1000, tz)) + stamp;
+}
+
+// The complaints filed in [from_ms, to_ms), in filing order.
+std::vector<ExportItem> export_items(Store& store, const WorkdayCalendar& cal, int working_days, int tz,
+                                     int64_t from_ms, int64_t to_ms, int64_t today) {
+  std::vector<ExportItem> items;
+  Stmt q(store.handle(),
+         "SELECT " ROW_COLUMNS ", json, coalesce(first_response_ms, 0), coalesce(concluded_ms, 0) "
+         "FROM temp.staff_complaints WHERE created_ms >= :from AND created_ms < :to ORDER BY created_ms, ticket");
+  q.bind(":from", from_ms).bind(":to", to_ms);
+  while (q.step()) {
+    ExportItem it;
+    it.row = read_row(q, cal, today, working_days, tz);
+    it.json = q.text(13);
+    it.first_response_ms = q.i64(14);
+    it.concluded_ms = q.i64(15);
+    items.push_back(std::move(it));
+  }
+  return items;
+}
+
+}  // namespace
+
+ExportResult Reports::export_period(const ExportRequest& req) {
+  namespace fs = std::filesystem;
+  if (req.dir.empty()) throw StoreError(StoreError::Kind::io, "export: no export folder configured");
+  if (req.to_day < req.from_day) throw StoreError(StoreError::Kind::invalid, "export: the period ends before it starts");
+  const int64_t from_ms = start_ms_of_day(req.from_day, tz_), to_ms = start_ms_of_day(req.to_day + 1, tz_);
+  std::vector<ExportItem> items = export_items(store_, calendar_, working_days_, tz_, from_ms, to_ms, today());
+
+  std::string csv = csv_start();
   nlohmann::json out_list = nlohmann::json::array();
-  for (Item& it : items) {
-    nlohmann::json j = nlohmann::json::parse(it.json, nullptr, false);
-    if (!j.is_object()) j = nlohmann::json::object();
-    Complaint c;
-    try {
-      from_json(j, c);
-    } catch (const nlohmann::json::exception&) {
-    }
-    nlohmann::json events = nlohmann::json::array();
-    int satisfaction = 0;
-    int64_t prepaid = 0;
-    {
-      Query q(store_.handle(), "SELECT json FROM events WHERE complaint_id = :id ORDER BY at_ms, rowid");
-      q.bind(":id", it.row.id);
-      while (q.step()) {
-        nlohmann::json e = nlohmann::json::parse(q.text(0), nullptr, false);
-        if (!e.is_object()) continue;
-        if (!e.contains("data") || !e["data"].is_object()) e["data"] = nlohmann::json::object();
-        const std::string type = e.value("type", "");
-        if (type == "satisfaction") satisfaction = e["data"].value("score", 0);
-        if (type == "compensation_prepaid") prepaid += e["data"].value("amount_fen", int64_t{0});
-        if (!req.include_personal) {
-          // Free text written by staff or the consumer may name people.
-          for (const char* k : {"note", "comment", "reason"})
-            if (e["data"].contains(k)) e["data"][k] = "";
-        }
-        events.push_back(std::move(e));
-      }
-    }
-    if (!req.include_personal) {
-      c.consumer.name = it.row.name_masked;
-      c.consumer.phone = it.row.phone_masked;
-      c.consumer.address = "";
-      c.description = "";
-      if (j.contains("consumer") && j["consumer"].is_object()) {
-        j["consumer"]["name"] = c.consumer.name;
-        j["consumer"]["phone"] = c.consumer.phone;
-        j["consumer"]["address"] = "";
-      }
-      j["description"] = "";
-      c.demand.text = "";
-      if (j.contains("demand") && j["demand"].is_object()) j["demand"]["text"] = "";
-    }
-    auto time_of = [&](int64_t ms) { return ms ? format_rfc3339(ms / 1000, tz_) : std::string(); };
-    const std::vector<std::string> cells = {
-        it.row.ticket, it.row.case_no, it.row.created_at, it.row.outcome, it.row.status, it.row.platform_status,
-        it.row.due_date + (it.row.deadline.estimated ? " (estimate)" : ""), it.row.sync_state,
-        c.respondent.name, c.respondent.credit_code, c.respondent.booth, c.category.kind, c.category.code,
-        join(c.category.problems, ";"), c.purchase.item, c.purchase.date, std::to_string(c.purchase.amount_fen),
-        join(c.demand.types, ";"), c.demand.amount_fen ? std::to_string(*c.demand.amount_fen) : "",
-        time_of(it.first_response_ms), time_of(it.concluded_ms), satisfaction ? std::to_string(satisfaction) : "",
-        std::to_string(prepaid), c.consumer.name, c.consumer.phone, c.consumer.address, c.description};
-    for (size_t i = 0; i < cells.size(); ++i) csv += (i ? "," : "") + csv_cell(cells[i]);
-    csv += "\r\n";
-    nlohmann::json entry = {{"complaint", j},
-                            {"local",
-                             {{"status", it.row.status},
-                              {"outcome", it.row.outcome},
-                              {"platform_status", it.row.platform_status},
-                              {"case_no", it.row.case_no},
-                              {"due_date", it.row.due_date},
-                              {"due_date_estimated", it.row.deadline.estimated},
-                              {"sync_state", it.row.sync_state}}},
-                            {"events", std::move(events)}};
-    out_list.push_back(std::move(entry));
+  for (ExportItem& it : items) {
+    nlohmann::json j;
+    Complaint c = parse_stored(it.json, j);
+    ExportEvents ev = export_events(store_.handle(), it.row.id, req.include_personal);
+    if (!req.include_personal) leave_out_personal(c, j, it.row);
+    add_csv_line(csv, csv_cells(it, c, ev, tz_));
+    out_list.push_back(json_entry(it.row, std::move(j), std::move(ev.list)));
     wipe(it.json);
     wipe(c.consumer.name);
     wipe(c.consumer.phone);
@@ -565,10 +574,7 @@ ExportResult Reports::export_period(const ExportRequest& req) {
                         {"complaints", std::move(out_list)}};
   std::string json_text = doc.dump(2) + "\n";
 
-  std::string stamp = format_rfc3339(now_s, tz_).substr(11, 8);
-  stamp.erase(std::remove(stamp.begin(), stamp.end(), ':'), stamp.end());
-  const std::string base = "odr-export-" + store_.options().kiosk_id + "-" + compact_date(req.from_day) + "-" +
-                           compact_date(req.to_day) + "-" + compact_date(local_day_of_ms(now_s * 1000, tz_)) + stamp;
+  const std::string base = export_base_name(store_.options().kiosk_id, req, now_s, tz_);
   ExportResult r;
   r.csv_path = (fs::path(req.dir) / (base + ".csv")).string();
   r.json_path = (fs::path(req.dir) / (base + ".json")).string();

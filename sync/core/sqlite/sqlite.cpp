@@ -6,6 +6,13 @@
 
 namespace odr {
 
+namespace {
+
+// The first words of a statement, to say which one failed.
+std::string head(const char* sql) { return std::string(sql).substr(0, 40); }
+
+}  // namespace
+
 StoreError::Kind kind_of(int rc) {
   switch (rc & 0xff) {
     case SQLITE_FULL: return StoreError::Kind::disk_full;
@@ -20,30 +27,31 @@ StoreError::Kind kind_of(int rc) {
   }
 }
 
-const char* what_it_means(StoreError::Kind k) {
+std::string what_it_means(StoreError::Kind k, std::string_view subject) {
+  const std::string s(subject);
   switch (k) {
     case StoreError::Kind::disk_full: return "the disk is full; nothing was saved";
-    case StoreError::Kind::read_only: return "the complaint store cannot be written (read-only file or folder); nothing was saved";
-    case StoreError::Kind::busy: return "the complaint store is busy in another program; nothing was saved, try again";
-    case StoreError::Kind::corrupt: return "the complaint store file is damaged; it was left as it is";
-    case StoreError::Kind::missing: return "the complaint store file is missing or empty";
-    case StoreError::Kind::wrong_key: return "the key does not open the complaint store; it was left as it is";
-    default: return "the complaint store failed";
+    case StoreError::Kind::read_only: return s + " cannot be written (read-only file or folder); nothing was saved";
+    case StoreError::Kind::busy: return s + " is busy in another program; nothing was saved, try again";
+    case StoreError::Kind::corrupt: return s + " file is damaged; it was left as it is";
+    case StoreError::Kind::missing: return s + " file is missing or empty";
+    case StoreError::Kind::wrong_key: return "the key does not open " + s + "; it was left as it is";
+    default: return s + " failed";
   }
 }
 
-void fail(sqlite3* db, int rc, const std::string& doing) {
+void fail(sqlite3* db, int rc, const std::string& doing, std::string_view subject) {
   StoreError::Kind k = kind_of(rc);
-  std::string msg = std::string(what_it_means(k)) + " (" + doing + ": " + sqlite3_errstr(rc);
+  std::string msg = what_it_means(k, subject) + " (" + doing + ": " + sqlite3_errstr(rc);
   if (db && sqlite3_errcode(db) == rc && std::strcmp(sqlite3_errmsg(db), sqlite3_errstr(rc)) != 0)
     msg += std::string(", ") + sqlite3_errmsg(db);
   msg += ")";
   throw StoreError(k, msg);
 }
 
-void exec(sqlite3* db, const char* sql) {
+void exec(sqlite3* db, const char* sql, std::string_view subject) {
   int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) fail(db, rc, std::string(sql).substr(0, 40));
+  if (rc != SQLITE_OK) fail(db, rc, head(sql), subject);
 }
 
 int pragma_int(sqlite3* db, const char* sql) {
@@ -78,12 +86,24 @@ sqlite3_stmt* StatementCache::get(const char* sql) {
   if (it != map_.end()) return it->second;
   sqlite3_stmt* s = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql, -1, &s, nullptr);
-  if (rc != SQLITE_OK) fail(db_, rc, "prepare");
+  if (rc != SQLITE_OK) fail(db_, rc, "prepare", subject_);
   map_.emplace(sql, s);
   return s;
 }
 
+Stmt::Stmt(sqlite3* db, const char* sql, const char* subject) : db_(db), subject_(subject), owned_(true) {
+  int rc = sqlite3_prepare_v2(db, sql, -1, &s_, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(s_);
+    fail(db, rc, "prepare: " + head(sql), subject);
+  }
+}
+
 Stmt::~Stmt() {
+  if (owned_) {
+    sqlite3_finalize(s_);
+    return;
+  }
   sqlite3_reset(s_);
   sqlite3_clear_bindings(s_);
 }
@@ -107,10 +127,12 @@ bool Stmt::step() {
   int rc = sqlite3_step(s_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  fail(db_, rc, std::string("step: ") + std::string(sqlite3_sql(s_)).substr(0, 40));
+  fail(db_, rc, "step: " + head(sqlite3_sql(s_)), subject_);
 }
 
 int64_t Stmt::i64(int col) { return sqlite3_column_int64(s_, col); }
+
+double Stmt::f64(int col) { return sqlite3_column_double(s_, col); }
 
 bool Stmt::null(int col) { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
 
@@ -120,18 +142,26 @@ std::string Stmt::text(int col) {
            : std::string();
 }
 
-void Stmt::check(int rc) {
-  if (rc != SQLITE_OK) fail(db_, rc, "bind");
+int Stmt::param(const char* name) {
+  const int i = sqlite3_bind_parameter_index(s_, name);
+  if (i == 0) throw StoreError(StoreError::Kind::io, std::string("no parameter ") + name + " in " + head(sqlite3_sql(s_)));
+  return i;
 }
 
-Tx::Tx(sqlite3* db, bool immediate) : db_(db) { exec(db_, immediate ? "BEGIN IMMEDIATE" : "BEGIN"); }
+void Stmt::check(int rc) {
+  if (rc != SQLITE_OK) fail(db_, rc, "bind", subject_);
+}
+
+Tx::Tx(sqlite3* db, bool immediate, const char* subject) : db_(db), subject_(subject) {
+  exec(db_, immediate ? "BEGIN IMMEDIATE" : "BEGIN", subject_);
+}
 
 Tx::~Tx() {
   if (!done_ && !sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void Tx::commit() {
-  exec(db_, "COMMIT");
+  exec(db_, "COMMIT", subject_);
   done_ = true;
 }
 

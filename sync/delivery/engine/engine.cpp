@@ -1,3 +1,17 @@
+// The sync engine's members (engine/engine.h says what it does).
+//
+// Index of this file:
+// [SECTION] Config: the store's and the engine's options from the kiosk's config
+// [SECTION] Answers: classify, the error table's verdict (engine/answer.h)
+// [SECTION] Construction
+// [SECTION] Waits and limits that survive a restart
+// [SECTION] Requests and the log
+// [SECTION] What answers teach: clock, reachability, alerts, failures
+// [SECTION] Delivery: batches, pacing, sending
+// [SECTION] Delivery: a batch's answer
+// [SECTION] Updates
+// [SECTION] Passes and the engine's thread
+
 #include "engine/engine.h"
 
 #include <sqlite3.h>
@@ -21,7 +35,8 @@
 namespace odr {
 
 // ---------------------------------------------------------------------------
-// Config
+// [SECTION] Config: the store's and the engine's options from the kiosk's config
+// ---------------------------------------------------------------------------
 
 std::string store_path_from_config(const KioskConfig& c) {
   if (!c.database.empty()) return c.database;
@@ -67,9 +82,10 @@ int64_t purge_expired_personal_data(Store& store, int64_t retention_ms) {
 }
 
 // ---------------------------------------------------------------------------
-// How an answer is treated: classify_answer (engine/answer.h) gives the
-// verdict, the members below act on it.
+// [SECTION] Answers: classify, the error table's verdict (engine/answer.h)
+// ---------------------------------------------------------------------------
 
+// classify_answer gives the verdict; the members in the sections below act on it.
 
 SyncEngine::Outcome SyncEngine::classify(const HttpResponse& r) {
   Outcome o = classify_answer(r, now_unix_s(), clock_offset_s_.load());
@@ -77,6 +93,8 @@ SyncEngine::Outcome SyncEngine::classify(const HttpResponse& r) {
   return o;
 }
 
+// ---------------------------------------------------------------------------
+// [SECTION] Construction
 // ---------------------------------------------------------------------------
 
 SyncEngine::SyncEngine(SyncOptions options, std::unique_ptr<Transport> transport)
@@ -109,7 +127,16 @@ SyncEngine::SyncEngine(SyncOptions options, std::unique_ptr<Transport> transport
   }
 }
 
-// --- What survives a restart: the wait before the next request (backoff,
+SyncEngine::~SyncEngine() {
+  stop();
+  wipe(options_.key);
+}
+
+// ---------------------------------------------------------------------------
+// [SECTION] Waits and limits that survive a restart
+// ---------------------------------------------------------------------------
+
+// What survives a restart: the wait before the next request (backoff,
 // Retry-After) and the limits learned from 413s, per gateway (base URL), in
 // the store's sync state. A restarted kiosk or kiosk-sync must not send into
 // an overloaded gateway before the wait it was given is over, nor relearn
@@ -182,10 +209,9 @@ void SyncEngine::clear_stopped() {
   if (store_->state(sync_key::stopped).value_or("") != "") store_->set_state(sync_key::stopped, "");
 }
 
-SyncEngine::~SyncEngine() {
-  stop();
-  wipe(options_.key);
-}
+// ---------------------------------------------------------------------------
+// [SECTION] Requests and the log
+// ---------------------------------------------------------------------------
 
 int64_t SyncEngine::now_ms() const { return now_unix_ms(); }
 
@@ -249,6 +275,10 @@ HttpResponse SyncEngine::exchange(const std::string& method, const std::string& 
   note_answer(r);
   return r;
 }
+
+// ---------------------------------------------------------------------------
+// [SECTION] What answers teach: clock, reachability, alerts, failures
+// ---------------------------------------------------------------------------
 
 void SyncEngine::learn_offset(int64_t server_time_s, const char* source) {
   int64_t measured = server_time_s - now_unix_s();
@@ -369,7 +399,8 @@ SyncEngine::Step SyncEngine::on_failure(const Outcome& o, SyncReport& report, co
 }
 
 // ---------------------------------------------------------------------------
-// Delivery
+// [SECTION] Delivery: batches, pacing, sending
+// ---------------------------------------------------------------------------
 
 // A batch on its way: a run of claimed items and the body made of them.
 struct SyncEngine::Batch {
@@ -584,6 +615,10 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
     cur = std::move(nxt);
   }
 }
+
+// ---------------------------------------------------------------------------
+// [SECTION] Delivery: a batch's answer
+// ---------------------------------------------------------------------------
 
 // An outbox payload that is not a JSON object (a damaged row in the store)
 // makes the whole batch body malformed: the gateway can only answer 400.
@@ -813,7 +848,8 @@ size_t SyncEngine::reticket_conflicts(const std::vector<std::pair<const OutboxIt
 }
 
 // ---------------------------------------------------------------------------
-// Updates
+// [SECTION] Updates
+// ---------------------------------------------------------------------------
 
 SyncEngine::Step SyncEngine::pull_updates(SyncReport& report) {
   std::optional<std::string> cursor = store_->updates_cursor();
@@ -873,7 +909,8 @@ SyncEngine::Step SyncEngine::pull_updates(SyncReport& report) {
 }
 
 // ---------------------------------------------------------------------------
-// Passes
+// [SECTION] Passes and the engine's thread
+// ---------------------------------------------------------------------------
 
 bool SyncEngine::check_health() {
   HttpResponse r = exchange("GET", base_path_ + kHealthPath, "", false);

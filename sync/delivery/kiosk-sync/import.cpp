@@ -13,80 +13,15 @@ namespace {
 
 using nlohmann::json;
 
-enum class T { string, integer, boolean, object, string_list };
-
-struct FieldShape {
-  const char* path;
-  T type;
-};
-
-// The COMPLAINT shape, for messages that name the field: nlohmann's own
-// type errors do not say which field was wrong.
-const FieldShape kShape[] = {
-    {"kiosk_id", T::string},          {"channel", T::string},
-    {"created_at", T::string},        {"locale", T::string},
-    {"respondent", T::object},        {"respondent.name", T::string},
-    {"respondent.credit_code", T::string}, {"respondent.address", T::string},
-    {"respondent.region_code", T::string}, {"respondent.booth", T::string},
-    {"consumer", T::object},          {"consumer.name", T::string},
-    {"consumer.phone", T::string},    {"consumer.address", T::string},
-    {"category", T::object},          {"category.kind", T::string},
-    {"category.code", T::string},     {"category.problems", T::string_list},
-    {"purchase", T::object},          {"purchase.item", T::string},
-    {"purchase.date", T::string},     {"purchase.amount_fen", T::integer},
-    {"purchase.place", T::string},    {"purchase.order_no", T::string},
-    {"description", T::string},       {"demand", T::object},
-    {"demand.types", T::string_list}, {"demand.amount_fen", T::integer},
-    {"demand.text", T::string},       {"consent", T::object},
-    {"consent.notice_version", T::string}, {"consent.accepted_at", T::string},
-    {"consent.transfer_to_platform", T::boolean},
-};
-
-const char* type_name(T t) {
-  switch (t) {
-    case T::string: return "a string";
-    case T::integer: return "an integer";
-    case T::boolean: return "true or false";
-    case T::object: return "an object";
-    case T::string_list: return "a list of strings";
-  }
-  return "?";
-}
-
-bool has_type(const json& v, T t) {
-  switch (t) {
-    case T::string: return v.is_string();
-    case T::integer: return v.is_number_integer();
-    case T::boolean: return v.is_boolean();
-    case T::object: return v.is_object();
-    case T::string_list:
-      if (!v.is_array()) return false;
-      for (const json& e : v)
-        if (!e.is_string()) return false;
-      return true;
-  }
-  return false;
-}
-
-// "" when the shape is right, else "field: must be ...".
+// "" when the shape is right, else "field: must be ..." (the wire fields'
+// JSON types, model/json.h: nlohmann's own type errors do not say which
+// field was wrong). Missing fields are the validator's to report.
 std::string check_shape(const json& j) {
   if (!j.is_object()) return "the line is not a JSON object";
   if (j.contains("id")) return "id: must be absent (the store gives each complaint its id)";
   if (j.contains("ticket")) return "ticket: must be absent (the store gives each complaint its ticket)";
-  for (const FieldShape& f : kShape) {
-    std::string path = f.path;
-    size_t dot = path.find('.');
-    const json* v = nullptr;
-    if (dot == std::string::npos) {
-      if (j.contains(path)) v = &j[path];
-    } else {
-      std::string parent = path.substr(0, dot);
-      if (j.contains(parent) && j[parent].is_object() && j[parent].contains(path.substr(dot + 1)))
-        v = &j[parent][path.substr(dot + 1)];
-    }
-    if (!v || v->is_null()) continue;  // missing fields are the validator's to report
-    if (!has_type(*v, f.type)) return path + ": must be " + type_name(f.type);
-  }
+  const WireTypeProblem p = first_type_problem(j, complaint_wire_fields(), /*presence=*/false);
+  if (p.field) return std::string(p.field->path) + ": must be " + type_name(p.field->type);
   return "";
 }
 

@@ -81,17 +81,23 @@ static bool parse_json(std::string_view body, json& j, std::string* why = nullpt
   return !j.is_discarded();
 }
 
-bool parse_batch_answer(std::string_view body, BatchAnswer& out, std::string& why) {
-  out.results.clear();
-  json j;
+// An answer that is a JSON object with an array `key` (results, updates); why not otherwise.
+static bool parse_answer_with(std::string_view body, const char* key, json& j, std::string& why) {
   if (!parse_json(body, j, &why)) {
     why = "answer is not JSON: " + why;
     return false;
   }
-  if (!j.is_object() || !j.contains("results") || !j["results"].is_array()) {
-    why = "answer has no results array";
+  if (!j.is_object() || !j.contains(key) || !j[key].is_array()) {
+    why = std::string("answer has no ") + key + " array";
     return false;
   }
+  return true;
+}
+
+bool parse_batch_answer(std::string_view body, BatchAnswer& out, std::string& why) {
+  out.results.clear();
+  json j;
+  if (!parse_answer_with(body, "results", j, why)) return false;
   for (const auto& item : j["results"]) {
     ItemResult r;
     if (!item.is_object() || !item.contains("id") || !item["id"].is_string() || !item.contains("status") ||
@@ -167,14 +173,7 @@ std::string to_json_text(const UpdatesAnswer& a) {
 bool parse_updates_answer(std::string_view body, UpdatesAnswer& out, std::string& why) {
   out = UpdatesAnswer{};
   json j;
-  if (!parse_json(body, j, &why)) {
-    why = "answer is not JSON: " + why;
-    return false;
-  }
-  if (!j.is_object() || !j.contains("updates") || !j["updates"].is_array()) {
-    why = "answer has no updates array";
-    return false;
-  }
+  if (!parse_answer_with(body, "updates", j, why)) return false;
   if (!j.contains("next_cursor") || !j["next_cursor"].is_string()) {
     why = "answer has no next_cursor";
     return false;

@@ -34,6 +34,35 @@ double until_changed(RealKiosk& k, const Image& before, const Hit& r, double t0)
   return -1;
 }
 
+// One tap on `key`, timed from the press (or the release) to the moment the
+// rectangle `watch` changes on screen.
+enum class From { press, release };
+double timed_tap(RealKiosk& k, const Hit& key, const Hit& watch, From from) {
+  k.move(key.cx(), key.cy());
+  pause_ms(30);
+  if (from == From::release) {
+    k.down();
+    pause_ms(40);
+  }
+  const Image before = k.grab(watch.x0, watch.y0, watch.x1, watch.y1);
+  const double t0 = now_ms();
+  if (from == From::press)
+    k.down();
+  else
+    k.up();
+  const double ms = until_changed(k, before, watch, t0);
+  if (from == From::press) {
+    pause_ms(40);
+    k.up();
+  }
+  return ms;
+}
+
+void tap_backspace(RealKiosk& k, int hold_ms) {
+  const Hit bs = k.hit("kb.backspace");
+  k.tap_at(bs.cx(), bs.cy(), hold_ms);
+}
+
 void report(const char* what, std::vector<double> v) {
   std::sort(v.begin(), v.end());
   if (v.empty()) return;
@@ -81,17 +110,13 @@ int main(int argc, char** argv) {
   for (int i = 0; i < n; ++i) {
     k.settle(200);
     const Hit key = *k.state().find(std::string("kb.key.") + keys[i % 26]);
-    k.move(key.cx(), key.cy());
-    pause_ms(30);
-    const Image before = k.grab(key.x0, key.y0, key.x1, key.y1);
-    const double t0 = now_ms();
-    k.down();
-    highlight.push_back(until_changed(k, before, key, t0));
-    pause_ms(40);
-    k.up();
+    highlight.push_back(timed_tap(k, key, key, From::press));
   }
   // Clear what was typed.
-  for (int i = 0; i < n; ++i) k.tap_at(k.hit("kb.backspace").cx(), k.hit("kb.backspace").cy(), 30), pause_ms(60);
+  for (int i = 0; i < n; ++i) {
+    tap_backspace(k, 30);
+    pause_ms(60);
+  }
 
   // Tap -> candidates in pinyin.
   std::vector<double> candidates;
@@ -105,18 +130,9 @@ int main(int argc, char** argv) {
     strip.x1 = st.content.x1;
     strip.y0 = tab.y1 + 2;
     strip.y1 = q.y0 - 2;
-    k.move(q.cx(), q.cy());
-    pause_ms(30);
-    k.down();
-    pause_ms(40);
-    const Image before = k.grab(strip.x0, strip.y0, strip.x1, strip.y1);
-    const double t0 = now_ms();
-    k.up();
-    candidates.push_back(until_changed(k, before, strip, t0));
+    candidates.push_back(timed_tap(k, q, strip, From::release));
     pause_ms(100);
-    // Drop the composition: backspace.
-    const Hit bs = k.hit("kb.backspace");
-    k.tap_at(bs.cx(), bs.cy(), 30);
+    tap_backspace(k, 30);  // drops the composition
     pause_ms(150);
   }
   report("tap -> key highlight", highlight);
@@ -134,8 +150,7 @@ int main(int argc, char** argv) {
     printf("typing at %4.1f taps/s: %zu of %zu characters arrived%s (%d lost)\n", rate, got.size(), text.size(),
            got == text ? ", in order" : "", std::max(0, lost));
     for (size_t i = 0; i < got.size() + 2; ++i) {
-      const Hit bs = k.hit("kb.backspace");
-      k.tap_at(bs.cx(), bs.cy(), 20);
+      tap_backspace(k, 20);
       pause_ms(70);
     }
     k.settle(300);

@@ -215,3 +215,62 @@ TEST(UntrustedJson, DepthIsCountedOutsideStringsAndNulBytesAreRefused) {
 
 }  // namespace
 }  // namespace odr::test
+
+namespace odr::test {
+namespace {
+
+// Every path of a JSON object's members, parents before their members.
+void paths_of(const nlohmann::json& j, const std::string& prefix, std::vector<std::string>& out) {
+  for (const auto& [k, v] : j.items()) {
+    out.push_back(prefix + k);
+    if (v.is_object()) paths_of(v, prefix + k + ".", out);
+  }
+}
+
+bool listed(const std::vector<WireField>& fields, const std::string& path) {
+  for (const WireField& f : fields)
+    if (path == f.path) return true;
+  return false;
+}
+
+// The type table the simulator and the import check against covers every
+// field the kiosk writes, so a new field cannot go unchecked on either side.
+TEST(WireFields, CoverEveryFieldWrittenAndFindTheFirstWrongType) {
+  std::vector<std::string> paths;
+  paths_of(json(full_complaint()), "", paths);
+  for (const std::string& p : paths) EXPECT_TRUE(listed(complaint_wire_fields(), p)) << p;
+  for (const char* type : {"first_response", "settled", "not_settled", "compensation_prepaid", "satisfaction", "withdrawn"}) {
+    Event e = sample_event("0193a0b4-7c1d-7a3e-8f00-123456789abc", type);
+    e.id = "0193a0b5-0000-7000-8000-000000000001";
+    e.at = "2026-11-28T10:00:00+08:00";
+    std::vector<std::string> ep;
+    paths_of(json(e), "", ep);
+    for (const std::string& p : ep) EXPECT_TRUE(listed(event_wire_fields(), p)) << type << " " << p;
+  }
+
+  json j = full_complaint();
+  EXPECT_EQ(first_type_problem(j, complaint_wire_fields(), true).field, nullptr);
+  j["purchase"]["amount_fen"] = "1299";
+  j["demand"]["types"] = json::array({"refund", 3});
+  WireTypeProblem p = first_type_problem(j, complaint_wire_fields(), true);
+  ASSERT_NE(p.field, nullptr);
+  EXPECT_EQ(std::string(p.field->path), "purchase.amount_fen");
+  EXPECT_FALSE(p.missing);
+  EXPECT_STREQ(type_name(p.field->type), "an integer");
+  // A parent of the wrong type is reported, not its members.
+  j = full_complaint();
+  j["consumer"] = "张三";
+  p = first_type_problem(j, complaint_wire_fields(), false);
+  ASSERT_NE(p.field, nullptr);
+  EXPECT_EQ(std::string(p.field->path), "consumer");
+  // A missing object counts only when presence is asked for.
+  j.erase("consumer");
+  EXPECT_EQ(first_type_problem(j, complaint_wire_fields(), false).field, nullptr);
+  p = first_type_problem(j, complaint_wire_fields(), true);
+  ASSERT_NE(p.field, nullptr);
+  EXPECT_TRUE(p.missing);
+  EXPECT_EQ(std::string(p.field->path), "consumer");
+}
+
+}  // namespace
+}  // namespace odr::test

@@ -12,6 +12,7 @@
 
 #include "calendar/calendar.h"
 #include "reports/reports.h"
+#include "support/samples.h"
 #include "support/temp.h"
 #include "store/store.h"
 #include "util/time.h"
@@ -57,30 +58,14 @@ int64_t ms_at(const std::string& rfc3339) {
 
 int64_t D(const char* s) { return parse_date(s).value_or(0); }
 
+// The shared sample (support/samples.h) by another consumer, bought and
+// agreed to before the first filing of the seed (its own dates are later).
 Complaint complaint_with(const std::string& name, const std::string& phone) {
-  Complaint c;
-  c.channel = "self_service";
-  c.locale = "zh-CN";
-  c.respondent.name = "星光百货三楼某服饰店";
-  c.respondent.credit_code = "91350100M000100Y43";
-  c.respondent.address = "南京市鼓楼区中山路 100 号";
-  c.respondent.region_code = "320106";
-  c.respondent.booth = "3F-12";
+  Complaint c = test::sample_complaint();
   c.consumer.name = name;
   c.consumer.phone = phone;
-  c.consumer.address = "南京市玄武区北京东路 1 号";
-  c.category.kind = "goods";
-  c.category.code = "clothing";
-  c.category.problems = {"product_quality"};
-  c.purchase.item = "羊毛大衣";
   c.purchase.date = "2025-10-30";
-  c.purchase.amount_fen = 129900;
-  c.description = "大衣穿了一次就起球，商家拒绝退换。";
-  c.demand.types = {"refund"};
-  c.demand.amount_fen = 129900;
-  c.consent.notice_version = "2026-01";
   c.consent.accepted_at = "2025-10-31T09:58:00+08:00";
-  c.consent.transfer_to_platform = true;
   return c;
 }
 

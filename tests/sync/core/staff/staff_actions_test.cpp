@@ -3,12 +3,13 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "reports/reports.h"
 #include "staff/staff_actions.h"
 #include "store/store.h"
+#include "support/samples.h"
+#include "support/temp.h"
 #include "util/time.h"
 
 namespace odr {
@@ -16,19 +17,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The shared sample (support/samples.h), bought and agreed to just before
+// this test's clock (its own dates are later).
 Complaint a_complaint() {
-  Complaint c;
-  c.respondent = {"星光百货", "91350100M000100Y43", "南京市鼓楼区中山路 100 号", "320106", ""};
-  c.consumer = {"张三", "13812341234", "南京市玄武区北京东路 1 号"};
-  c.category.kind = "goods";
-  c.category.code = "clothing";
-  c.category.problems = {"product_quality"};
-  c.purchase.item = "羊毛大衣";
+  Complaint c = test::sample_complaint();
   c.purchase.date = "2026-03-01";
-  c.purchase.amount_fen = 129900;
-  c.description = "大衣穿了一次就起球，商家拒绝退换。";
-  c.demand.types = {"refund"};
-  c.consent = {"2026-01", "2026-03-02T09:58:00+08:00", true};
+  c.consent.accepted_at = "2026-03-02T09:58:00+08:00";
   return c;
 }
 
@@ -42,10 +36,7 @@ std::vector<std::string> column(Store& store, const char* sql) {
 }
 
 TEST(StaffActions, EachActionIsAnEventInTheOutboxAndTheAudit) {
-  const char* tmp = std::getenv("ODR_TEST_TMP");
-  fs::path dir = fs::path(tmp ? tmp : "/tmp") / (std::string("staff_actions-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  const fs::path dir = test::fresh_dir("staff_actions");
   int64_t now = *parse_rfc3339("2026-03-02T10:00:00+08:00") * 1000;
   StoreOptions o;
   o.clock_ms = [&] { return now; };
