@@ -150,6 +150,10 @@ void EscPosPrinter::run() {
 
 PrinterHealth EscPosPrinter::ask(PrinterLink& link) {
   if (!o_.config.status) return PrinterHealth::ready;
+  // Bytes already waiting are no answer to this question: a printer that
+  // took a DLE EOT inside image data answered it; drop them.
+  std::string stale;
+  if (LinkResult d = link.read_up_to(64, 0, &stale); !d.ok()) return health_of(d.error);
   LinkResult w = link.write_all(status_query(), o_.config.status_timeout_ms);
   if (!w.ok()) return health_of(w.error);
   std::string reply;
