@@ -152,6 +152,8 @@ void staff_detail(StaffMode& s, App& app) {
       {can.not_settled, "staff.action.not_settled", "staff.action.not_settled", ICON_GAVEL, ButtonStyle::secondary},
       {can.withdrawn, "staff.action.withdrawn", "staff.action.withdrawn", ICON_UNDO, ButtonStyle::secondary},
       {can.satisfaction, "staff.action.satisfaction", "staff.action.satisfaction", ICON_FEEDBACK, ButtonStyle::primary},
+      // The consumer lost the receipt, or the printer failed them at the time.
+      {app.env().printer != nullptr, "staff.action.reprint", "staff.action.reprint", ICON_PRINT, ButtonStyle::secondary},
   };
   ImVec2 o = ImGui::GetCursorScreenPos();
   float x = 0, y = 0;
@@ -170,6 +172,7 @@ void staff_detail(StaffMode& s, App& app) {
       if (id == "staff.action.settled") start_form(s, app, StaffForm::settled);
       if (id == "staff.action.compensation") start_form(s, app, StaffForm::compensation);
       if (id == "staff.action.not_settled") start_form(s, app, StaffForm::not_settled);
+      if (id == "staff.action.reprint") s.reprint(app);
       // The consumer reads the hand-over screens in the language they filed in.
       if (id == "staff.action.withdrawn" || id == "staff.action.satisfaction") app.set_locale(c.locale);
       if (id == "staff.action.withdrawn") {

@@ -165,6 +165,7 @@ struct Tour {
     shot("09-review");
     d.tap("nav.next");
     shot("10-done");
+    if (all_shots && app.env().printer) print_shot();
 
     if (all_shots) {
       // The idle countdown, then "start over?".
@@ -181,6 +182,20 @@ struct Tour {
       shot("12-start-over");
       d.tap("cancel.confirm");
     }
+  }
+
+  // The receipt: tapped, then the screen once the printer has answered
+  // (printed, or why not: whatever the configured printer does).
+  void print_shot() {
+    d.tap("done.print");
+    for (int i = 0; i < 1500; ++i) {
+      const JobPhase ph = d.app().env().printer->job(d.app().print_job).phase;
+      if (ph == JobPhase::printed || d.app().overlay == Overlay::print_error) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      d.frame();
+    }
+    shot("10b-done-print");
+    if (d.visible("print_error.ok")) d.tap("print_error.ok");
   }
 
   // Pinyin keys with candidates, once the engine has deployed.

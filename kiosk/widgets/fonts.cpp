@@ -210,7 +210,7 @@ std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
   // Only a few icons are drawn at the biggest size.
   std::vector<ImWchar> r_icons_xl;
   for (const char* icon : {ICON_CHECK_CIRCLE, ICON_WARNING, ICON_RESTART_ALT, ICON_TIMER, ICON_ERROR_OUTLINE,
-                           ICON_INFO, ICON_LOCK, ICON_TOUCH_APP}) {
+                           ICON_INFO, ICON_LOCK, ICON_TOUCH_APP, ICON_PRINT_DISABLED}) {
     size_t i = 0;
     ImWchar c = static_cast<ImWchar>(next_codepoint(icon, i));
     r_icons_xl.push_back(c);
