@@ -56,7 +56,7 @@ void select_encoding(Out& o) {
 
 void heading(Out& o, const Receipt& r) {
   o.align(1);
-  if (!r.marker.empty()) o.wrapped("[" + r.marker + "]", o.columns());
+  if (!r.marker.empty()) o.wrapped(r.marker, o.columns());
   o.bold(true);
   const int k = fitting_size(r.store_name, o, 2);
   o.size(k);

@@ -20,7 +20,7 @@ struct ReceiptFact {
 struct Receipt {
   std::string store_name;
   std::string title;         // 消费投诉受理凭条
-  std::string marker;        // above everything, e.g. a reprint's "补打 2026-11-30 14:05" (empty: none)
+  std::string marker;        // above everything, e.g. a reprint's "【补打】2026-11-30 14:05" (empty: none)
   std::string ticket_label;  // 受理号
   std::string ticket;        // A01-261128-0042
   std::vector<ReceiptFact> facts;

@@ -296,7 +296,7 @@ TEST_F(PrintUi, StaffReprintAndPrinterState) {
   EXPECT_NE(staff->notice.find(ticket), std::string::npos) << staff->notice;
   ASSERT_TRUE(tp.wait_for_jobs(1, 10'000));
   const std::string text = test::decode_escpos(tp.jobs()[0]).text();
-  EXPECT_NE(text.find("[Reprinted "), std::string::npos) << "in the consumer's language (English), marked\n" << text;
+  EXPECT_NE(text.find("[Reprint] "), std::string::npos) << "in the consumer's language (English), marked\n" << text;
   EXPECT_NE(text.find(ticket), std::string::npos);
   EXPECT_NE(text.find("138****1234"), std::string::npos);
   EXPECT_EQ(text.find("13812341234"), std::string::npos);
