@@ -2,6 +2,7 @@
 // the columns of font A.
 #include <iconv.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
 
@@ -70,10 +71,11 @@ int text_columns(std::string_view utf8) {
   return n;
 }
 
-std::vector<std::string> wrap_columns(std::string_view utf8, int columns) {
-  std::vector<std::string> lines;
-  if (columns < 2) columns = 2;
-  // Units that stay together: a Latin word, one CJK character, one space.
+namespace {
+
+// Units that stay together: a Latin word (with a closing mark after it),
+// one CJK character, one space, a line break.
+std::vector<std::u32string> break_units(std::string_view utf8) {
   std::vector<std::u32string> units;
   std::u32string word;
   auto flush_word = [&] {
@@ -82,11 +84,9 @@ std::vector<std::string> wrap_columns(std::string_view utf8, int columns) {
   };
   for (size_t i = 0; i < utf8.size();) {
     const char32_t c = next_codepoint(utf8, i);
-    if (c == '\n' || is_space(c) || char_columns(c) == 2 || closing_mark(c)) {
-      if (closing_mark(c) && !word.empty()) {
-        word += c;  // "shoes," stays one word
-        continue;
-      }
+    if (closing_mark(c) && !word.empty()) {
+      word += c;  // "shoes," stays one word
+    } else if (c == '\n' || is_space(c) || char_columns(c) == 2 || closing_mark(c)) {
       flush_word();
       units.push_back(std::u32string(1, c));
     } else if (!is_control(c)) {
@@ -94,15 +94,23 @@ std::vector<std::string> wrap_columns(std::string_view utf8, int columns) {
     }
   }
   flush_word();
+  return units;
+}
 
-  auto width = [](const std::u32string& u) {
-    int w = 0;
-    for (char32_t c : u) w += char_columns(c);
-    return w;
-  };
+int columns_of(const std::u32string& u) {
+  int w = 0;
+  for (char32_t c : u) w += char_columns(c);
+  return w;
+}
+
+// Fills lines of at most `columns` with units, greedily.
+struct LineFiller {
+  int columns;
+  std::vector<std::string> lines;
   std::vector<std::u32string> line;
   int used = 0;
-  auto emit = [&] {
+
+  void emit() {
     while (!line.empty() && is_space(line.back()[0])) line.pop_back();
     std::string s;
     for (const auto& u : line)
@@ -110,59 +118,44 @@ std::vector<std::string> wrap_columns(std::string_view utf8, int columns) {
     lines.push_back(s);
     line.clear();
     used = 0;
-  };
-  for (size_t k = 0; k < units.size(); ++k) {
-    std::u32string u = units[k];
-    if (u == U"\n") {
-      emit();
-      continue;
-    }
-    if (line.empty() && is_space(u[0])) continue;  // no line starts with a space
-    int w = width(u);
-    if (used + w <= columns) {
-      line.push_back(u);
-      used += w;
-      continue;
-    }
-    if (is_space(u[0])) {
-      emit();
-      continue;
-    }
+  }
+  void put(const std::u32string& u) {
+    line.push_back(u);
+    used += columns_of(u);
+  }
+  void add(std::u32string u) {
+    if (u == U"\n") return emit();
+    if (line.empty() && is_space(u[0])) return;  // no line starts with a space
+    if (used + columns_of(u) <= columns) return put(u);
+    if (is_space(u[0])) return emit();
     // A closing mark takes the character before it to the next line.
-    std::vector<std::u32string> carry;
+    std::u32string carry;
     if (u.size() == 1 && closing_mark(u[0]) && line.size() > 1) {
-      carry.push_back(line.back());
+      carry = line.back();
       line.pop_back();
     }
     if (!line.empty()) emit();
-    for (auto& c : carry) {
-      line.push_back(c);
-      used += width(c);
-    }
+    if (!carry.empty()) put(carry);
     // A word longer than a line is cut at the line's end.
-    while (used + w > columns && !u.empty()) {
-      std::u32string head;
-      int hw = 0;
+    while (!u.empty() && used + columns_of(u) > columns) {
       size_t n = 0;
-      while (n < u.size() && used + hw + char_columns(u[n]) <= columns) hw += char_columns(u[n++]);
-      if (n == 0) {
-        emit();
-        continue;
-      }
-      head = u.substr(0, n);
-      line.push_back(head);
-      used += hw;
+      int w = 0;
+      while (n < u.size() && used + w + char_columns(u[n]) <= columns) w += char_columns(u[n++]);
+      if (n > 0) put(u.substr(0, n));
       emit();
       u = u.substr(n);
-      w = width(u);
     }
-    if (!u.empty()) {
-      line.push_back(u);
-      used += w;
-    }
+    if (!u.empty()) put(u);
   }
-  if (!line.empty()) emit();
-  return lines;
+};
+
+}  // namespace
+
+std::vector<std::string> wrap_columns(std::string_view utf8, int columns) {
+  LineFiller f{std::max(columns, 2), {}, {}, 0};
+  for (const std::u32string& u : break_units(utf8)) f.add(u);
+  if (!f.line.empty()) f.emit();
+  return f.lines;
 }
 
 }  // namespace odr::kiosk
