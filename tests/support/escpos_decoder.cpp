@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <iterator>
 #include <map>
 
 #include "support/qr_scan.h"
@@ -73,8 +72,12 @@ const Font* load_font(const std::string& path) {
   auto it = fonts.find(path);
   if (it != fonts.end()) return it->second.ok ? &it->second : nullptr;
   Font& f = fonts[path];
-  std::ifstream in(path, std::ios::binary);
-  f.data.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  const std::streamoff size = in ? static_cast<std::streamoff>(in.tellg()) : 0;
+  f.data.resize(size > 0 ? static_cast<size_t>(size) : 0);
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(f.data.data()), static_cast<std::streamsize>(f.data.size()));
+  if (!in) f.data.clear();
   if (!f.data.empty()) {
     const int n = stbtt_GetNumberOfFonts(f.data.data());
     const int offset = stbtt_GetFontOffsetForIndex(f.data.data(), n > 2 ? 2 : 0);
