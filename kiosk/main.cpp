@@ -287,6 +287,7 @@ int open_kiosk(const Args& args, Kiosk& k) {
   k.fonts->set_wake(Window::wake);
   trace("font textures uploaded");
   k.services->start_sync_and_staff();
+  k.services->start_printer(Window::wake);
   trace("input engines and sync started");
 
   AppEnv env;

@@ -144,6 +144,8 @@ void App::reset_session() {
   wipe_string(submitted.id);
   wipe_string(submitted.ticket);
   submitted_ms = 0;
+  print_job = 0;  // a job under way finishes on its own; the next shopper does not see it
+  prints = 0;
   wipe_string(submit_error);
   step = Step::welcome;
   overlay = Overlay::none;
@@ -315,7 +317,7 @@ void App::staff_gesture() {
 // A new screen or dialog: taps are held off for a moment (they were aimed at
 // the one before), and its scrolling areas open at the top next frame.
 void App::note_screen() {
-  static const char* const kOverlays[] = {"", "/idle", "/cancel", "/calendar", "/submit_error"};
+  static const char* const kOverlays[] = {"", "/idle", "/cancel", "/calendar", "/submit_error", "/print_error"};
   std::string tag = takeover ? "staff:" + ui_.screen_tag : std::string(step_key(step));
   tag += kOverlays[static_cast<int>(overlay)];
   ui_.screen_fresh = tag != last_screen_tag_;
@@ -424,6 +426,7 @@ void App::draw_overlays() {
     case Overlay::cancel: overlay_cancel(*this); break;
     case Overlay::calendar: overlay_calendar(*this); break;
     case Overlay::submit_error: overlay_submit_error(*this); break;
+    case Overlay::print_error: overlay_print_error(*this); break;
   }
 }
 

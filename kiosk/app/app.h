@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "i18n/i18n.h"
 #include "input/ime.h"
+#include "receipt/status.h"
 #include "store/store.h"
 #include "widgets/calendar.h"
 #include "widgets/fonts.h"
@@ -35,9 +36,12 @@ struct AppEnv {
   double tap_guard_s = 0.5;                // taps ignored on a new screen (0: none, the tour)
   // A 3-second press in the top-left corner (staff mode lives elsewhere).
   std::function<void()> on_staff_gesture;
+  // The receipt printer (kiosk/printer, run by the services); null: none is
+  // configured, and the done screen offers no printing.
+  ReceiptPrinter* printer = nullptr;
 };
 
-enum class Overlay { none, idle, cancel, calendar, submit_error };
+enum class Overlay { none, idle, cancel, calendar, submit_error, print_error };
 
 // A field on the current screen.
 struct FieldRef {
@@ -115,6 +119,11 @@ class App {
   static constexpr int64_t kPhoneInFullMs = 10'000;
   bool phone_shown_in_full() const { return now_ms() - submitted_ms < kPhoneInFullMs; }
   std::string submit_error;  // for the shopper, already translated
+  // The done screen's receipt: the last print job and how many were asked for.
+  uint64_t print_job = 0;
+  int prints = 0;
+  PrinterHealth print_failed_why = PrinterHealth::unknown;  // what the print_error dialog says
+  static constexpr int kPrintsPerSession = 2;  // the receipt and one spare, not a roll of paper
   const AppEnv& env() const { return env_; }
   const KioskConfig& config() const { return env_.config; }
   ValidationContext validation_context() const;

@@ -1,5 +1,5 @@
 // Dialogs over a screen: the idle countdown, "start over?", the purchase
-// date calendar, and a failed save.
+// date calendar, a failed save, and a receipt that did not print.
 #include <cmath>
 
 #include "screens/screens.h"
@@ -115,6 +115,21 @@ void overlay_submit_error(App& app) {
   }
   ImRect close(ImVec2(in.Min.x, in.Max.y - bh), in.Max);
   if (button("submit.close", close, tr("submit.close"), ICON_EDIT, ButtonStyle::secondary)) app.overlay = Overlay::none;
+  dialog_end();
+}
+
+// Why the receipt did not print, and that the complaint is safe all the same.
+void overlay_print_error(App& app) {
+  const Metrics& m = ui().m;
+  ImRect in = dialog_begin("overlay.print_error", ImVec2(960 * std::min(m.s, 1.1f), 640 * std::min(m.s, 1.1f)));
+  const std::string body = trf("done.print_failed", {{"reason", tr(printer_reason_key(app.print_failed_why))}}) + "\n" +
+                           trf("done.print_safe", {{"ticket", app.submitted.ticket}});
+  dialog_head(in, ICON_PRINT_DISABLED, ui().pal.error, tr("done.print_error_title"), body);
+  hit_add("print_error.reason", in.Min, in.Max, false);
+  hit_text("print_error.reason", body);
+  if (button("print_error.ok", ImRect(ImVec2(in.Min.x, in.Max.y - m.button_h), in.Max), tr("done.print_ok"), ICON_CHECK,
+             ButtonStyle::primary))
+    app.overlay = Overlay::none;
   dialog_end();
 }
 

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "app/app.h"
+#include "receipt/receipt.h"
+#include "receipt/status.h"
 
 namespace odr::kiosk {
 
@@ -25,6 +27,7 @@ void overlay_idle(App& app);
 void overlay_cancel(App& app);
 void overlay_calendar(App& app);
 void overlay_submit_error(App& app);
+void overlay_print_error(App& app);
 
 // --- shared by the screens ----------------------------------------------------
 // Opens the scrolling content area and a centred column at most max_w wide;
@@ -59,5 +62,18 @@ void dialog_end();
 std::string business_label(const App& app, const Business& b);
 std::string category_label(const App& app, const std::string& code);
 std::string date_label(const std::string& ymd);  // "2026年11月28日" / "28 November 2026"
+
+// --- the printed ticket (receipt.cpp) --------------------------------------------
+struct ReceiptFor {
+  std::string locale;      // the shopper's language (a reprint: the complaint's)
+  std::string ticket;
+  int64_t filed_ms = 0;    // Unix ms
+  Respondent respondent;
+  std::string phone;       // in full: the receipt shows it masked
+  int64_t reprinted_ms = 0;  // staff's reprint: when (0: the shopper's own print)
+};
+Receipt receipt_for(const App& app, const ReceiptFor& f);
+// "printer.paper_out" ...: why a receipt did not print, for the shopper.
+const char* printer_reason_key(PrinterHealth h);
 
 }  // namespace odr::kiosk

@@ -132,6 +132,7 @@ void start_action(StaffMode& s, App& app, const std::string& id, const Complaint
   if (id == "staff.action.settled") start_form(s, app, StaffForm::settled);
   if (id == "staff.action.compensation") start_form(s, app, StaffForm::compensation);
   if (id == "staff.action.not_settled") start_form(s, app, StaffForm::not_settled);
+  if (id == "staff.action.reprint") s.reprint(app);
   // The consumer reads the hand-over screens in the language they filed in.
   if (id == "staff.action.withdrawn" || id == "staff.action.satisfaction") app.set_locale(c.locale);
   if (id == "staff.action.withdrawn") {
@@ -164,6 +165,8 @@ void action_buttons(StaffMode& s, App& app, const ComplaintDetail& d, float W) {
       {can.not_settled, "staff.action.not_settled", ICON_GAVEL, ButtonStyle::secondary},
       {can.withdrawn, "staff.action.withdrawn", ICON_UNDO, ButtonStyle::secondary},
       {can.satisfaction, "staff.action.satisfaction", ICON_FEEDBACK, ButtonStyle::primary},
+      // The consumer lost the receipt, or the printer failed them at the time.
+      {app.env().printer != nullptr, "staff.action.reprint", ICON_PRINT, ButtonStyle::secondary},
   };
   ImVec2 o = ImGui::GetCursorScreenPos();
   float x = 0, y = 0;

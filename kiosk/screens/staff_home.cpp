@@ -58,6 +58,18 @@ void staff_home(StaffMode& s, App& app) {
   take(ImVec2(W, (two_rows ? 2 : 1) * (ch + gap)));
   space(m.gap);
   if (s.overdue > 0) message_line(ICON_WARNING, tr("staff.home.overdue_hint"), p.error, W);
+  // The receipt printer: paper out or offline is for the desk to fix.
+  if (ReceiptPrinter* printer = app.env().printer) {
+    const PrinterState st = printer->state();
+    if (st.busy || st.health == PrinterHealth::unknown) ui().frame_within(1.0);
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    message_line(can_print(st.health) ? ICON_PRINT : ICON_PRINT_DISABLED, printer_state_text(st.health),
+                 printer_state_colour(st.health), W);
+    hit_add("staff.home.printer", at, ImVec2(at.x + W, ImGui::GetCursorScreenPos().y), true);
+    hit_text("staff.home.printer", to_string(st.health));
+  } else {
+    message_line(ICON_PRINT_DISABLED, tr("staff.printer.none"), p.text_muted, W);
+  }
   message_line(ICON_INFO, trf("staff.home.rule", {{"n", std::to_string(app.config().deadline_working_days)}}),
                p.text_muted, W);
   if (s.env.calendar.years.empty() || !has_year(s.env.calendar, year_of_day(s.today())))

@@ -124,6 +124,7 @@ void StaffMode::notice_error(const std::string& text) {
 void StaffMode::go(App& app, StaffScreen s) {
   app.unfocus();
   screen = s;
+  if (s == StaffScreen::home && app.env().printer) app.env().printer->check();  // its state, fresh
   form = StaffForm::none;
   confirming = false;
   if (s != StaffScreen::detail && s != StaffScreen::handover_rating && s != StaffScreen::handover_withdraw &&
@@ -334,6 +335,7 @@ bool StaffMode::frame(App& app) {
     staff_keyboard(app);
   }
 
+  watch_reprint(app);
   // A notice along the bottom for a few seconds (saved, failed).
   if (!notice.empty() && now_unix_ms() < notice_until_ms) {
     const Palette& p = ui().pal;
@@ -353,6 +355,59 @@ bool StaffMode::frame(App& app) {
   ui().screen_tag = std::to_string(static_cast<int>(screen)) + "/" + std::to_string(static_cast<int>(form)) +
                     (confirming ? "/confirm" : "") + (export_pin_asked ? "/pin" : "") + (handover_done ? "/thanks" : "");
   return active_;
+}
+
+// --- the receipt printer -----------------------------------------------------------
+
+void StaffMode::reprint(App& app) {
+  ReceiptPrinter* printer = app.env().printer;
+  if (!printer || !detail || reprint_job) return;
+  const Complaint& c = detail->complaint;
+  ReceiptFor f;
+  f.locale = c.locale;  // the consumer's language, not staff's
+  f.ticket = detail->row.ticket;
+  f.filed_ms = detail->row.created_ms;
+  f.respondent = c.respondent;
+  f.phone = c.consumer.phone;
+  f.reprinted_ms = now_ms(app);
+  if (session && env.store) {
+    try {
+      audit_staff_action(*env.store, session->account.id, "staff.reprint", "ticket=" + f.ticket);
+    } catch (const StoreError& e) {
+      notice_error(e.what());
+      return;
+    }
+  }
+  reprint_ticket = f.ticket;
+  reprint_job = printer->print(receipt_for(app, f));
+  wipe_string(f.phone);
+  notice_ok(tr("staff.reprint.printing"));
+}
+
+void StaffMode::watch_reprint(App& app) {
+  if (!reprint_job || !app.env().printer) return;
+  const PrintJob j = app.env().printer->job(reprint_job);
+  if (j.phase == JobPhase::printed) {
+    notice_ok(trf("staff.reprint.done", {{"ticket", reprint_ticket}}));
+  } else if (j.phase == JobPhase::failed) {
+    notice_error(trf("staff.reprint.failed", {{"reason", tr(std::string("staff.printer.") + to_string(j.why))}}));
+  } else {
+    ui().frame_within(0.25);
+    return;
+  }
+  reprint_job = 0;
+}
+
+std::string printer_state_text(PrinterHealth h) {
+  return trf("staff.printer.title", {{"state", tr(std::string("staff.printer.") + to_string(h))}});
+}
+
+ImU32 printer_state_colour(PrinterHealth h) {
+  const Palette& p = ui().pal;
+  if (h == PrinterHealth::ready) return p.success;
+  if (h == PrinterHealth::unknown) return p.text_muted;
+  if (h == PrinterHealth::paper_low) return IM_COL32(0x8A, 0x4B, 0x00, 0xFF);
+  return p.error;
 }
 
 // --- words ------------------------------------------------------------------------

@@ -68,6 +68,8 @@ class StaffMode {
   void refresh();  // reads the current screen's data again
   void notice_ok(const std::string& text);
   void notice_error(const std::string& text);
+  // Reprints the open complaint's receipt (audited); its outcome comes as a notice.
+  void reprint(App& app);
 
   // --- state the screens read and change ------------------------------------------
   StaffModeEnv env;
@@ -102,6 +104,8 @@ class StaffMode {
   std::string comment;
   bool handover_done = false;
   int64_t handover_done_ms = 0;
+  uint64_t reprint_job = 0;  // a reprint under way (0: none)
+  std::string reprint_ticket;
 
   // dashboard, sync panel, export
   int dash_days = 30;
@@ -125,6 +129,7 @@ class StaffMode {
   void wipe_screens();
 
  private:
+  void watch_reprint(App& app);
   bool active_ = false;
 };
 
@@ -158,6 +163,9 @@ std::string outcome_text(const std::string& outcome);
 // a warning, withdrawn and the rest in grey (never a reassuring tick).
 ImU32 outcome_colour(const std::string& outcome);
 const char* outcome_icon(const std::string& outcome);
+// The receipt printer's state for staff: "Receipt printer: out of paper: load a new roll", in its colour.
+std::string printer_state_text(PrinterHealth h);
+ImU32 printer_state_colour(PrinterHealth h);
 std::string money_text(int64_t fen);  // ¥1,299.00
 std::string time_text(int64_t unix_ms, int tz_offset_minutes);  // 2026-03-10 14:05
 // The same for an RFC 3339 time as the engine keeps it (what is not one shows as it is).

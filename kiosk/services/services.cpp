@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "engine/engine.h"
+#include "printer/printer.h"
 
 namespace odr::kiosk {
 
@@ -52,8 +53,17 @@ void Services::start_sync_and_staff() {
   staff_ = std::make_unique<StaffMode>(std::move(staff_env));
 }
 
+void Services::start_printer(std::function<void()> wake) {
+  if (!config_.printer.configured()) return;
+  PrinterOptions o;
+  o.config = config_.printer;
+  o.wake = std::move(wake);
+  printer_ = std::make_unique<EscPosPrinter>(std::move(o));
+}
+
 void Services::connect(AppEnv& env) {
   env.store = store_.get();
+  env.printer = printer_.get();
   env.on_submitted = [this] {
     if (engine_) engine_->wake();
   };

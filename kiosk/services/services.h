@@ -4,6 +4,7 @@
 // order: the last declared goes first, so staff mode and the engine end
 // before the input engines and the store they sit beside.
 #pragma once
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,6 +19,8 @@ class SyncEngine;
 }
 
 namespace odr::kiosk {
+
+class ReceiptPrinter;
 
 // One rule for both the kiosk's and the sync engine's store connection
 // (the engine's store_path_from_config / store_options_from_config).
@@ -41,6 +44,9 @@ class Services {
   void connect(AppEnv& env);
   // The App the staff gesture opens on (after it is made).
   void attach(App& app) { app_ = &app; }
+  // The receipt printer's thread, when [printer] names one. wake: its state
+  // changed (any thread). Call before connect().
+  void start_printer(std::function<void()> wake);
   // Pinyin deploys in the background; handwriting loads when first chosen.
   void start_input(App& app);
   // Pinyin is deployed (or off): start-up's scratch memory can be returned.
@@ -55,6 +61,7 @@ class Services {
   input::InputOptions input_options_;
   std::unique_ptr<input::PinyinInput> pinyin_;
   std::unique_ptr<input::HandwritingInput> handwriting_;
+  std::unique_ptr<ReceiptPrinter> printer_;
   std::unique_ptr<SyncEngine> engine_;
   std::unique_ptr<StaffMode> staff_;
   App* app_ = nullptr;

@@ -80,6 +80,7 @@ struct HeadlessOptions {
   input::HandwritingInput* handwriting = nullptr;
   std::function<void()> on_staff_gesture;  // the 3-second corner press (staff mode's tests)
   double tap_guard_s = 0.5;
+  ReceiptPrinter* printer = nullptr;      // the receipt printer (null: none configured)
 };
 
 class HeadlessDriver : public Driver {

@@ -15,6 +15,7 @@ const char* overlay_key(Overlay o) {
     case Overlay::cancel: return "cancel";
     case Overlay::calendar: return "calendar";
     case Overlay::submit_error: return "submit_error";
+    case Overlay::print_error: return "print_error";
   }
   return "none";
 }

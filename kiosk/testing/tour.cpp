@@ -64,6 +64,7 @@ struct Tour {
     demands(s, zh);
     contact(s, zh, all_shots);
     privacy_and_submit();
+    if (all_shots && d.app().env().printer) print_shot();
     if (all_shots) idle_and_start_over(zh);
   }
 
@@ -208,6 +209,20 @@ struct Tour {
     d.tap("header.start_over");
     shot("12-start-over");
     d.tap("cancel.confirm");
+  }
+
+  // The receipt: tapped, then the screen once the printer has answered
+  // (printed, or why not: whatever the configured printer does).
+  void print_shot() {
+    d.tap("done.print");
+    for (int i = 0; i < 1500; ++i) {
+      const JobPhase ph = d.app().env().printer->job(d.app().print_job).phase;
+      if (ph == JobPhase::printed || d.app().overlay == Overlay::print_error) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      d.frame();
+    }
+    shot("10b-done-print");
+    if (d.visible("print_error.ok")) d.tap("print_error.ok");
   }
 
   // Pinyin keys with candidates, once the engine has deployed.

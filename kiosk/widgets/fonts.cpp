@@ -254,7 +254,7 @@ std::vector<ImWchar> icon_ranges() {
 std::vector<ImWchar> big_icon_ranges() {
   std::vector<ImWchar> r;
   for (const char* icon : {ICON_CHECK_CIRCLE, ICON_WARNING, ICON_RESTART_ALT, ICON_TIMER, ICON_ERROR_OUTLINE,
-                           ICON_INFO, ICON_LOCK, ICON_TOUCH_APP}) {
+                           ICON_INFO, ICON_LOCK, ICON_TOUCH_APP, ICON_PRINT_DISABLED}) {
     size_t i = 0;
     ImWchar c = static_cast<ImWchar>(next_codepoint(icon, i));
     r.push_back(c);

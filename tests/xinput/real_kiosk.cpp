@@ -8,7 +8,6 @@
 #include <stb/stb_image_write.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <zbar.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -17,6 +16,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "support/qr_scan.h"
 
 namespace fs = std::filesystem;
 
@@ -93,26 +94,12 @@ long Image::differing(const Image& o, int x0, int y0, int x1, int y1) const {
 }
 
 std::vector<std::string> decode_qr(const Image& img) {
-  using namespace zbar;
   std::vector<unsigned char> grey(static_cast<size_t>(img.w) * img.h);
   for (size_t i = 0; i < grey.size(); ++i) {
     const unsigned char* p = img.rgb.data() + i * 3;
     grey[i] = static_cast<unsigned char>((p[0] * 299 + p[1] * 587 + p[2] * 114) / 1000);
   }
-  zbar_image_scanner_t* scanner = zbar_image_scanner_create();
-  zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
-  zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-  zbar_image_t* image = zbar_image_create();
-  zbar_image_set_format(image, zbar_fourcc('Y', '8', '0', '0'));
-  zbar_image_set_size(image, static_cast<unsigned>(img.w), static_cast<unsigned>(img.h));
-  zbar_image_set_data(image, grey.data(), grey.size(), nullptr);
-  std::vector<std::string> out;
-  if (zbar_scan_image(scanner, image) > 0)
-    for (const zbar_symbol_t* s = zbar_image_first_symbol(image); s; s = zbar_symbol_next(s))
-      out.emplace_back(zbar_symbol_get_data(s), zbar_symbol_get_data_length(s));
-  zbar_image_destroy(image);
-  zbar_image_scanner_destroy(scanner);
-  return out;
+  return test::scan_qr_grey(grey, img.w, img.h);
 }
 
 // --- config ---------------------------------------------------------------------------

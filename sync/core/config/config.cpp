@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <sys/stat.h>
 #include <toml++/toml.h>
 #include <unistd.h>
@@ -32,6 +33,9 @@ void read(const toml::table& root, const std::string& dotted, T& out) {
     if (!v || !node.is_integer()) throw ConfigError(dotted, "must be a whole number");
     if (*v < INT32_MIN || *v > INT32_MAX) throw ConfigError(dotted, "is out of range");
     out = static_cast<int>(*v);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (!node.is_boolean()) throw ConfigError(dotted, "must be true or false");
+    out = *node.value<bool>();
   } else {
     if (!node.is_string()) throw ConfigError(dotted, "must be a string in quotes");
     out = *node.value<std::string>();
@@ -149,7 +153,7 @@ bool has_host(const std::string& url) {
 // Each known section is a table: `[[gateway]]` or `kiosk = 1` would
 // otherwise drop the whole section without a word.
 void check_sections(const toml::table& root) {
-  for (const char* name : {"kiosk", "ticket", "idle", "odr", "export", "staff", "fonts", "gateway"}) {
+  for (const char* name : {"kiosk", "ticket", "idle", "odr", "export", "staff", "fonts", "gateway", "printer"}) {
     const toml::node* n = root.get(name);
     if (n && !n->is_table())
       throw ConfigError(name, std::string("must be a [") + name + "] table" +
@@ -340,6 +344,45 @@ void resolve_paths(KioskConfig& c, const fs::path& base) {
   c.gateway.client_key = resolve(base, c.gateway.client_key);
 }
 
+bool is_ip_address(const std::string& host) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+// [printer]: where the receipt printer is and how it talks, each mistake
+// naming its key.
+void read_printer(const toml::table& root, PrinterConfig& p) {
+  read(root, "printer.device", p.device);
+  read(root, "printer.host", p.host);
+  read(root, "printer.port", p.port);
+  read(root, "printer.encoding", p.encoding);
+  read(root, "printer.qr", p.qr);
+  read(root, "printer.paper_mm", p.paper_mm);
+  read(root, "printer.cut", p.cut);
+  read(root, "printer.status", p.status);
+  read(root, "printer.connect_timeout_ms", p.connect_timeout_ms);
+  read(root, "printer.status_timeout_ms", p.status_timeout_ms);
+  read(root, "printer.write_timeout_ms", p.write_timeout_ms);
+  read(root, "printer.status_poll_s", p.status_poll_s);
+  read(root, "printer.store_name", p.store_name);
+  read(root, "printer.store_name_en", p.store_name_en);
+  if (!p.device.empty() && !p.host.empty())
+    throw ConfigError("printer.host", "give either printer.device (USB) or printer.host (network), not both");
+  if (!p.device.empty() && p.device[0] != '/')
+    throw ConfigError("printer.device", "must be an absolute path such as /dev/usb/lp0");
+  if (!p.host.empty() && !is_ip_address(p.host))
+    throw ConfigError("printer.host", "must be an IP address such as 192.168.1.50 (names are not looked up)");
+  require_positive("printer.port", p.port, 65535);
+  if (p.encoding != "GB18030" && p.encoding != "GBK" && p.encoding != "UTF-8")
+    throw ConfigError("printer.encoding", "must be \"GB18030\", \"GBK\" or \"UTF-8\"");
+  if (p.qr != "native" && p.qr != "image") throw ConfigError("printer.qr", "must be \"native\" or \"image\"");
+  if (p.paper_mm != 80 && p.paper_mm != 58) throw ConfigError("printer.paper_mm", "must be 80 or 58");
+  require_positive("printer.connect_timeout_ms", p.connect_timeout_ms, 60000);
+  require_positive("printer.status_timeout_ms", p.status_timeout_ms, 60000);
+  require_positive("printer.write_timeout_ms", p.write_timeout_ms, 300000);
+  if (p.status_poll_s < 0 || p.status_poll_s > 86400) throw ConfigError("printer.status_poll_s", "must be between 0 and 86400");
+}
+
 }  // namespace
 
 namespace {
@@ -376,8 +419,12 @@ KioskConfig load_config(const std::string& path) {
   check_gateway_address(c.gateway);
   check_qr_url(c.ticket_qr_url);
   check_gateway_trust(c.gateway);
+  read_printer(root, c.printer);
   c.businesses = read_businesses(root);
   c.categories = read_categories(root);
+  // The receipt's heading: the mall (the first business) unless it is set.
+  if (c.printer.store_name.empty()) c.printer.store_name = c.businesses.front().name;
+  if (c.printer.store_name_en.empty()) c.printer.store_name_en = c.businesses.front().name_en;
   resolve_paths(c, fs::path(c.config_path).parent_path());
   return c;
 }

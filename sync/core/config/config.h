@@ -45,6 +45,27 @@ struct GatewayConfig {
   int poll_interval_s = 30;  // how often to pull /updates when idle
 };
 
+// The receipt printer (ESC/POS): a USB printer's device file or a network
+// printer's raw port. Neither set: no printer, and the done screen offers no
+// printing.
+struct PrinterConfig {
+  std::string device;         // e.g. "/dev/usb/lp0"
+  std::string host;           // an IP address (no name lookup: it could stall), e.g. "192.168.1.50"
+  int port = 9100;
+  std::string encoding = "GB18030";  // GB18030, GBK or UTF-8: what the printer's font expects
+  std::string qr = "native";  // native (GS ( k) or image (GS v 0 from libqrencode)
+  int paper_mm = 80;          // 80 (576 dots a line) or 58 (384)
+  bool cut = true;            // the printer has a cutter
+  bool status = true;         // it answers DLE EOT: ask before and after printing
+  int connect_timeout_ms = 3000;
+  int status_timeout_ms = 1500;
+  int write_timeout_ms = 10000;
+  int status_poll_s = 60;     // how often to ask while idle (0: only around jobs)
+  std::string store_name;     // the receipt's heading; empty: the first [[business]] (the mall)
+  std::string store_name_en;
+  bool configured() const { return !device.empty() || !host.empty(); }
+};
+
 struct KioskConfig {
   std::string config_path;  // where it was read from; relative paths below resolve against its folder
   std::string kiosk_id = "kiosk-dev";
@@ -72,6 +93,7 @@ struct KioskConfig {
   // chain's hub or the platform's), {ticket} and {kiosk} filled in.
   std::string ticket_qr_url;
   GatewayConfig gateway;
+  PrinterConfig printer;
   std::vector<Business> businesses;
   std::vector<CategoryEntry> categories;
 };

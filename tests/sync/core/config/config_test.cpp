@@ -134,3 +134,34 @@ TEST(Config, OnlyValidUtf8AndAsciiOutsideQuotesReachTheTomlParser) {
 TEST(Config, MissingFileIsAClearError) {
   EXPECT_THROW(odr::load_config("/nonexistent/kiosk.toml"), odr::ConfigError);
 }
+
+TEST(Config, PrinterSection) {
+  odr::KioskConfig c = odr::load_config(source_dir() + "/config/kiosk.toml");
+  EXPECT_FALSE(c.printer.configured()) << "the example has no printer: none is assumed";
+  EXPECT_EQ(c.printer.encoding, "GB18030");
+  EXPECT_EQ(c.printer.store_name, c.businesses.front().name) << "the heading defaults to the mall";
+  EXPECT_EQ(c.printer.store_name_en, c.businesses.front().name_en);
+
+  c = odr::load_config(variant("# device = \"/dev/usb/lp0\"", "device = \"/dev/usb/lp0\""));
+  EXPECT_TRUE(c.printer.configured());
+  EXPECT_EQ(c.printer.device, "/dev/usb/lp0");
+  c = odr::load_config(variant("# host = \"192.168.1.50\"", "host = \"192.168.1.50\""));
+  EXPECT_EQ(c.printer.host, "192.168.1.50");
+  EXPECT_TRUE(c.printer.status);
+  EXPECT_FALSE(odr::load_config(variant("status = true", "status = false")).printer.status);
+
+  EXPECT_EQ(error_key(variant("# device = \"/dev/usb/lp0\"\n# host = \"192.168.1.50\"",
+                              "device = \"/dev/usb/lp0\"\nhost = \"192.168.1.50\"")),
+            "printer.host")
+      << "one printer, not two";
+  EXPECT_EQ(error_key(variant("# host = \"192.168.1.50\"", "host = \"printer.local\"")), "printer.host")
+      << "no name lookups on the print thread";
+  EXPECT_EQ(error_key(variant("# device = \"/dev/usb/lp0\"", "device = \"usb/lp0\"")), "printer.device");
+  EXPECT_EQ(error_key(variant("encoding = \"GB18030\"", "encoding = \"Big5\"")), "printer.encoding");
+  EXPECT_EQ(error_key(variant("qr = \"native\"", "qr = \"png\"")), "printer.qr");
+  EXPECT_EQ(error_key(variant("paper_mm = 80", "paper_mm = 76")), "printer.paper_mm");
+  EXPECT_EQ(error_key(variant("cut = true", "cut = 1")), "printer.cut");
+  EXPECT_EQ(error_key(variant("write_timeout_ms = 10000", "write_timeout_ms = 0")), "printer.write_timeout_ms");
+  EXPECT_EQ(error_key(variant("port = 9100", "port = 70000")), "printer.port");
+  EXPECT_EQ(error_key(variant("[printer]", "[[printer]]")), "printer");
+}
