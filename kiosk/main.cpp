@@ -46,12 +46,13 @@ const char* kUsage =
     "  --windowed WxH      a window of that size instead of fullscreen (development)\n"
     "  --assets DIR        the folder with i18n/*.po (default: found next to the program)\n"
     "  --tour DIR          drive every screen and write a PNG of each into DIR, then exit\n"
+    "  --tour-walks WHICH  all (default), or elderly: the elderly-mode walks only\n"
     "  --no-animation      no pulse on the welcome screen\n"
     "  --bench-report FILE write start-up and idle figures as JSON to FILE, then exit\n"
     "  --bench-seconds N   how long the bench measures idle CPU (default 10)\n";
 
 struct Args {
-  std::string config, data_dir, assets, tour, bench_report;
+  std::string config, data_dir, assets, tour, tour_walks = "all", bench_report;
   int width = 0, height = 0;
   bool animate = true;
   double bench_seconds = 10;
@@ -77,6 +78,12 @@ bool parse_args(int argc, char** argv, Args& a, std::string& error) {
       if (!value(a.assets)) return false;
     } else if (k == "--tour") {
       if (!value(a.tour)) return false;
+    } else if (k == "--tour-walks") {
+      if (!value(a.tour_walks)) return false;
+      if (a.tour_walks != "all" && a.tour_walks != "elderly") {
+        error = "--tour-walks takes all or elderly";
+        return false;
+      }
     } else if (k == "--bench-report") {
       if (!value(a.bench_report)) return false;
     } else if (k == "--bench-seconds") {
@@ -322,7 +329,12 @@ int run_tour_mode(const Args& args, Kiosk& k) {
     frame();
   });
   TourHooks hooks;
+  hooks.elderly_only = args.tour_walks == "elderly";
   int failures = 0;
+  // Beside each PNG, the screen's map (targets and texts) for the tests that measure it.
+  std::vector<TextDraw> texts;
+  app.ui_state().text_log = &texts;
+  long long maps = 0;
   hooks.shot = [&](const std::string& name) {
     // Characters asked for by this screen (large text) are in before the picture.
     d.frame();
@@ -332,6 +344,7 @@ int run_tour_mode(const Args& args, Kiosk& k) {
     int w, h;
     std::vector<unsigned char> px = window.read_pixels(&w, &h);
     window.swap();
+    write_hitmap(app, (fs::path(args.tour) / (name + ".map")).string(), ++maps);
     std::string path = (fs::path(args.tour) / (name + ".png")).string();
     if (!write_png(path, px, w, h)) {
       fprintf(stderr, "odr-kiosk: cannot write %s\n", path.c_str());

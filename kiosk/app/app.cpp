@@ -436,6 +436,7 @@ void App::frame() {
   set_current_i18n(&i18n_);
   set_current_fonts(&fonts_);
   hits_.begin_frame();
+  if (ui_.text_log) ui_.text_log->clear();
   ImGuiIO& io = ImGui::GetIO();
   layout_theme(ui_, io.DisplaySize, large_);
   ui_.time_s = static_cast<double>(now_ms() % 86'400'000) / 1000.0;
@@ -478,7 +479,7 @@ void App::frame() {
     // way, and the header and footer get slimmer (targets stay >= 60 px).
     const bool show_steps = ui_.portrait || kb_h == 0;
     if (!show_steps) {
-      ui_.m.header_h = 88;
+      ui_.m.header_h = large_ ? 108 : 88;  // its buttons: header_h - 28, >= 80 in elderly mode
       ui_.m.footer_h = 104;
       ui_.m.button_h = 80;
       ui_.compact = true;

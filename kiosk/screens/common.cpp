@@ -76,6 +76,7 @@ ImRect dialog_begin(const char* id, ImVec2 size, float bottom, float pad) {
                    ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollWithMouse);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(ImVec2(0, 0), u.display, u.pal.scrim);
+  if (u.text_log) u.text_log->clear();  // the screen under the scrim is not what the shopper reads now
   if (bottom <= 0) bottom = u.display.y;
   size.x = std::min(size.x, u.display.x - 48);
   size.y = std::min(size.y, bottom - 48);

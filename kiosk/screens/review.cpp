@@ -41,7 +41,8 @@ void section(App& app, Step step, const char* icon, const std::vector<Row>& rows
   bool held = false;
   if (pressable(id.c_str(), card, true, &held)) app.edit_from_review(step);
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  draw_card(dl, card, held ? p.pressed : p.surface, m.card_radius, true);
+  // Elderly mode: the card's edge shows (it is one big button).
+  draw_card(dl, card, held ? p.pressed : p.surface, m.card_radius, true, ui().large ? p.border : 0u, 2);
   float y = card.Min.y + pad;
   const char* title = tr(std::string("steps.") + step_key(step));
   draw_text(dl, f, ImVec2(card.Min.x + pad, y), p.accent, icon);

@@ -49,9 +49,15 @@ void write_hitmap(const App& app, const std::string& path, long long frame_no) {
   for (const std::string& id : hits.ids_with_prefix("")) {
     const HitRect* r = hits.find(id);
     if (!r) continue;
-    fprintf(f, "hit %s %.0f %.0f %.0f %.0f %d %d\t%s\n", id.c_str(), r->min.x, r->min.y, r->max.x, r->max.y,
-            r->enabled ? 1 : 0, r->selected ? 1 : 0, one_line(r->text).c_str());
+    fprintf(f, "hit %s %.0f %.0f %.0f %.0f %d %d %d\t%s\n", id.c_str(), r->min.x, r->min.y, r->max.x, r->max.y,
+            r->enabled ? 1 : 0, r->selected ? 1 : 0, r->target ? 1 : 0, one_line(r->text).c_str());
   }
+  // The tour's maps also say where each text went (Ui::text_log).
+  if (const std::vector<TextDraw>* texts = a.ui_state().text_log)
+    for (const TextDraw& t : *texts)
+      fprintf(f, "text %.0f %.0f %.0f %.0f %.1f %06X %.0f %.0f %.0f %.0f\t%s\n", t.pos.x, t.pos.y, t.extent.x,
+              t.extent.y, t.font_px, static_cast<unsigned>(((t.col & 0xFF) << 16) | (t.col & 0xFF00) | ((t.col >> 16) & 0xFF)),
+              t.clip.Min.x, t.clip.Min.y, t.clip.Max.x, t.clip.Max.y, one_line(t.text).c_str());
   fclose(f);
   rename(tmp.c_str(), path.c_str());
 }

@@ -2,7 +2,7 @@
 // binary through the X server (tests/xinput). When ODR_KIOSK_HITMAP names a
 // file, the kiosk rewrites it (atomically) after every frame it puts on
 // screen: the step, the overlay, the focused field, and each tappable
-// rectangle with its state. Tests read it to know where to send XTest
+// rectangle with its state (enabled, selected, a target or a value shown). Tests read it to know where to send XTest
 // events; pixels and the store tell them what happened. Off otherwise.
 #pragma once
 #include <string>

@@ -16,6 +16,7 @@ struct TourHooks {
   std::function<void(const std::string& name)> shot;  // screenshot of the frame just drawn
   std::function<void(int width, int height)> resize;  // the window (or headless display) size
   std::function<void(int64_t ms)> advance_clock;      // moves the app's clock (the idle overlay)
+  bool elderly_only = false;  // only the elderly-mode walks, in both languages and orientations
 };
 
 struct TourResult {

@@ -81,6 +81,7 @@ bool calendar(CalendarState& st, const ImRect& r, int64_t selected_day, int64_t 
     ImU32 fill = sel ? p.accent : (held ? p.pressed : (future ? 0u : p.surface));
     if (fill) dl->AddRectFilled(c.Min, c.Max, fill, 16);
     if (day == today_day && !sel) dl->AddRect(c.Min, c.Max, p.accent, 16, 0, 3);
+    else if (!future && !sel && ui().large) dl->AddRect(c.Min, c.Max, p.outline, 16, 0, 2);  // elderly: each day's edge
     std::string n = std::to_string(d + 1);
     draw_text_centered(dl, f, c, sel ? p.on_accent : (future ? p.unavailable : p.text), n);
   }

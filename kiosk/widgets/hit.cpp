@@ -8,8 +8,8 @@
 
 namespace odr::kiosk {
 
-void HitRegistry::add(std::string_view id, ImVec2 min, ImVec2 max, bool enabled, bool selected) {
-  rects_[std::string(id)] = HitRect{min, max, enabled, selected, {}};
+void HitRegistry::add(std::string_view id, ImVec2 min, ImVec2 max, bool enabled, bool selected, bool target) {
+  rects_[std::string(id)] = HitRect{min, max, enabled, selected, target, {}};
 }
 
 const HitRect* HitRegistry::find(std::string_view id) const {
@@ -30,14 +30,14 @@ std::vector<std::string> HitRegistry::ids_with_prefix(std::string_view prefix) c
   return out;
 }
 
-void hit_add(std::string_view id, const ImVec2& min, const ImVec2& max, bool enabled, bool selected) {
+void hit_add(std::string_view id, const ImVec2& min, const ImVec2& max, bool enabled, bool selected, bool target) {
   HitRegistry* reg = ui().hits;
   if (!reg) return;
   ImRect r(min, max);
   if (ImGuiWindow* w = ImGui::GetCurrentWindowRead()) r.ClipWithFull(w->ClipRect);
   // Only a target a finger can hit counts as there.
   if (r.GetWidth() < 8 || r.GetHeight() < 8) return;
-  reg->add(id, r.Min, r.Max, enabled, selected);
+  reg->add(id, r.Min, r.Max, enabled, selected, target);
 }
 
 void hit_text(std::string_view id, std::string_view text) {

@@ -74,12 +74,14 @@ Geometry geometry(KeyboardMode mode, ImVec2 display) {
   Geometry g;
   const bool portrait = display.y > display.x;
   g.width = std::min(display.x - 2 * g.pad, portrait ? 1060.0f : 1500.0f);
-  // Landscape has height for little else: keys a bit shorter (still 72 px).
-  g.key_h = portrait ? 96 : 72;
-  g.top_h = portrait ? 80 : 72;  // mode tabs and the hide key stay >= 60 px tall
+  // Landscape has height for little else: keys a bit shorter (still 72 px;
+  // elderly mode's targets are all >= 80 px).
+  const bool elderly = ui().large;
+  g.key_h = portrait ? 96 : elderly ? 84 : 72;
+  g.top_h = portrait ? (elderly ? 92 : 80) : elderly ? 92 : 72;  // mode tabs and the hide key: >= 60 px, 80 elderly
   if (mode == KeyboardMode::keypad) {
     g.width = std::min(g.width, 760.0f);
-    g.key_h = portrait ? 100 : 76;
+    g.key_h = portrait ? 100 : elderly ? 84 : 76;
     g.unit = (g.width - 3 * g.gap) / 4;
   } else {
     g.unit = (g.width - 9 * g.gap) / 10;
@@ -255,6 +257,8 @@ void draw_top_bar(KeyboardState& st, KeyboardMode mode, const Geometry& g, const
         dl->AddRectFilled(r.Min, r.Max, p.accent, r.GetHeight() * 0.5f);
       else if (held)
         dl->AddRectFilled(r.Min, r.Max, p.surface, r.GetHeight() * 0.5f);
+      if (!on && ui().large)  // elderly mode: each tab's edge shows
+        dl->AddRect(ImVec2(r.Min.x + 1, r.Min.y + 1), ImVec2(r.Max.x - 1, r.Max.y - 1), p.outline, r.GetHeight() * 0.5f, 0, 2);
       draw_text_centered(dl, font_for(FontRole::body, tab.label), r, on ? p.on_accent : p.text, tab.label);
       tx += w;
     }
@@ -384,7 +388,7 @@ void handwriting_pad(KeyboardState& st, const ImRect& pad, EditTarget& t, Keyboa
   ImGuiIO& io = ImGui::GetIO();
   ImGuiID pid = ImGui::GetCurrentWindow()->GetID("kb.hw.pad");
   ImGui::ItemAdd(pad, pid);
-  hit_add("kb.hw.pad", pad.Min, pad.Max, true);
+  hit_add("kb.hw.pad", pad.Min, pad.Max, true, false, true);
   bool hovered = false, held = false;
   ImGui::ButtonBehavior(pad, pid, &hovered, &held, 0);
   dl->AddRectFilled(pad.Min, pad.Max, p.surface, 18);

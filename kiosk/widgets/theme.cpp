@@ -18,6 +18,9 @@ void layout_theme(Ui& u, ImVec2 display, bool large) {
   u.display = display;
   u.portrait = display.y > display.x;
   u.large = large;
+  // Elderly mode: every control's edge at 3:1 (the dividers too: it does no harm).
+  u.pal = Palette();
+  if (large) u.pal.border = u.pal.outline;
   Metrics m;
   m.s = large ? 1.18f : 1.0f;
   const float s = m.s;

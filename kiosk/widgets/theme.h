@@ -9,12 +9,24 @@
 #include <imgui_internal.h>
 
 #include <string>
+#include <vector>
 
 #include "widgets/fonts.h"
 
 namespace odr::kiosk {
 
 class HitRegistry;
+
+// One piece of text as drawn this frame: where, how big, in what colour,
+// inside which clip rectangle. Only the tour's screen maps keep these (the
+// elderly-mode test measures each one in the screenshot).
+struct TextDraw {
+  ImVec2 pos, extent;  // top-left and size in pixels
+  float font_px = 0;   // the font's pixel size as ImGui counts it (line height)
+  ImU32 col = 0;
+  ImRect clip;
+  std::string text;
+};
 
 struct Palette {
   ImU32 bg = IM_COL32(0xF2, 0xF4, 0xF8, 0xFF);          // page background
@@ -31,7 +43,7 @@ struct Palette {
   // Edges that show where a control is (fields, keys): >= 3:1 against white,
   // the page and the keyboard tray (WCAG 1.4.11, non-text contrast).
   ImU32 outline = IM_COL32(0x76, 0x83, 0x9A, 0xFF);
-  ImU32 unavailable = IM_COL32(0x6E, 0x7B, 0x91, 0xFF);   // days that cannot be picked: 4.3:1 on white
+  ImU32 unavailable = IM_COL32(0x5F, 0x6B, 0x7D, 0xFF);   // days that cannot be picked: 5.4:1 on white
   ImU32 accent = IM_COL32(0x1A, 0x5C, 0xD0, 0xFF);       // the one accent: white on it is 5.9:1
   ImU32 accent_pressed = IM_COL32(0x13, 0x47, 0xA6, 0xFF);
   ImU32 accent_soft = IM_COL32(0xE4, 0xED, 0xFC, 0xFF);  // selected cards and chips
@@ -92,6 +104,7 @@ struct Ui {
   // that starts before guard_until_s (ImGui's clock) presses nothing.
   double tap_guard_s = 0.5;
   double guard_until_s = 0;
+  std::vector<TextDraw>* text_log = nullptr;  // non-null: every text drawn is recorded (the tour)
   std::string screen_tag;        // set by whoever draws: a change of it starts the guard
   float scroll_y = 0;  // of the last scrolling area drawn (the UI drivers' reveal)
   bool screen_fresh = true;      // the first frame of a screen: its scrolling areas start at the top

@@ -32,7 +32,7 @@ bool pressable(const char* id, const ImRect& bb, bool enabled, bool* held, bool 
   const ImGuiID gid = w->GetID(id);
   if (held) *held = false;
   if (!ImGui::ItemAdd(bb, gid)) return false;
-  hit_add(id, bb.Min, bb.Max, enabled, selected);
+  hit_add(id, bb.Min, bb.Max, enabled, selected, true);
   bool hovered = false, is_held = false;
   bool pressed = ImGui::ButtonBehavior(bb, gid, &hovered, &is_held, 0);
   // A press that began while the screen was new was meant for the one before.
@@ -52,8 +52,14 @@ void draw_text_sized(ImDrawList* dl, ImFont* f, float size, ImVec2 pos, ImU32 co
   const ImTextureID tex = f->ContainerAtlas->TexID;
   const bool other = tex != dl->_CmdHeader.TextureId;
   if (other) dl->PushTextureID(tex);
-  dl->AddText(f, size, ImVec2(IM_FLOOR(pos.x), IM_FLOOR(pos.y)), col, s.data(), s.data() + s.size());
+  const ImVec2 at(IM_FLOOR(pos.x), IM_FLOOR(pos.y));
+  dl->AddText(f, size, at, col, s.data(), s.data() + s.size());
   if (other) dl->PopTextureID();
+  if (std::vector<TextDraw>* log = ui().text_log) {
+    const ImVec4& c = dl->_ClipRectStack.back();
+    log->push_back(TextDraw{at, f->CalcTextSizeA(size, FLT_MAX, 0, s.data(), s.data() + s.size()), size, col,
+                            ImRect(c.x, c.y, c.z, c.w), std::string(s)});
+  }
 }
 }  // namespace
 
@@ -249,7 +255,8 @@ Look button_look(ButtonStyle style, bool enabled, bool held) {
   switch (style) {
     case ButtonStyle::primary: return {held ? p.accent_pressed : p.accent, p.on_accent, 0};
     case ButtonStyle::secondary: return {held ? p.pressed : p.surface, p.accent, p.border};
-    case ButtonStyle::ghost: return {held ? p.pressed : 0u, p.accent, 0};
+    // A ghost is only its label; in elderly mode it shows its edge too.
+    case ButtonStyle::ghost: return {held ? p.pressed : 0u, p.accent, ui().large ? p.outline : 0u};
     case ButtonStyle::danger: return {held ? IM_COL32(0x8E, 0x1B, 0x12, 0xFF) : p.error, p.on_accent, 0};
   }
   return {p.accent, p.on_accent, 0};
@@ -361,7 +368,7 @@ bool choice_card(const char* id, const ImRect& r, const char* icon, std::string_
   bool pressed = pressable(id, r, true, &held, selected);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImU32 fill = selected ? p.accent_soft : (held ? p.pressed : p.surface);
-  draw_card(dl, r, fill, m.card_radius, !selected, selected ? p.accent : p.border, selected ? 3.0f : 1.5f);
+  draw_card(dl, r, fill, m.card_radius, !selected, selected ? p.accent : p.border, selected ? 3.0f : ui().large ? 2.0f : 1.5f);
   ImFont* f = font(FontRole::body);
   float pad = 28;
   float x = r.Min.x + pad;
