@@ -138,6 +138,9 @@ bool App::submit() {
 void App::finish() { reset_session(); }
 
 void App::reset_session() {
+  if (env_.silence) env_.silence();
+  help_called_ = false;
+  read_on_open_ = false;
   unfocus();
   draft.wipe();
   kb.reset();
@@ -157,6 +160,84 @@ void App::reset_session() {
   last_activity_ms_ = now_ms();
 }
 
+// --- a session parked while staff help -------------------------------------------
+
+struct App::Parked {
+  Draft draft;
+  Step step = Step::welcome;
+  std::string locale;
+  bool large = false, help_called = false, return_to_review = false;
+  int64_t at_ms = 0;
+  ~Parked() { draft.wipe(); }
+};
+
+bool App::park_session() {
+  if (step == Step::welcome || step == Step::done) return false;
+  parked_ = std::make_unique<Parked>();
+  Parked& p = *parked_;
+  p.draft = std::move(draft);
+  draft = Draft{};
+  p.step = step;
+  p.locale = i18n_.locale();
+  p.large = large_;
+  p.help_called = help_called_;
+  p.return_to_review = return_to_review;
+  p.at_ms = now_ms();
+  reset_session();
+  return true;
+}
+
+bool App::resume_parked() {
+  if (!parked_) return false;
+  std::unique_ptr<Parked> p = std::move(parked_);
+  if (now_ms() - p->at_ms > kParkedMs) return false;  // ~Parked wipes it
+  reset_session();
+  draft = std::move(p->draft);
+  p->draft = Draft{};
+  set_locale(p->locale);
+  large_ = p->large;
+  help_called_ = p->help_called;
+  return_to_review = p->return_to_review;
+  go(p->step);
+  return true;
+}
+
+// --- help and read-aloud -------------------------------------------------------
+
+void App::call_staff() {
+  last_activity_ms_ = now_ms();
+  call_out_for_staff();
+  if (help_called_) return;  // one call a session; tapping again calls out again
+  help_called_ = true;
+  help_calls_.push_back(HelpCall{now_ms(), step});
+  if (!env_.store) return;
+  try {
+    env_.store->append_audit("kiosk", "help.called", std::string("step=") + step_key(step));
+  } catch (const StoreError& e) {
+    fprintf(stderr, "odr-kiosk: the help call could not be written to the audit log (%d)\n", static_cast<int>(e.kind));
+  }
+}
+
+void App::answer_help_calls(const std::string& staff_id) {
+  if (help_calls_.empty()) return;
+  const size_t n = help_calls_.size();
+  help_calls_.clear();
+  if (!env_.store) return;
+  try {
+    env_.store->append_audit("staff:" + staff_id, "help.answered", "calls=" + std::to_string(n));
+  } catch (const StoreError& e) {
+    fprintf(stderr, "odr-kiosk: the answered help call could not be audited (%d)\n", static_cast<int>(e.kind));
+  }
+}
+
+void App::call_out_for_staff() {
+  if (env_.say) env_.say(tr("help.call_out"), i18n_.locale());
+}
+
+void App::read_aloud() {
+  if (env_.say) env_.say(screen_speech(*this), i18n_.locale());
+}
+
 void App::set_input_engines(input::PinyinInput* pinyin, std::function<input::HandwritingInput*()> load_handwriting) {
   kb.pinyin = pinyin;
   kb.load_handwriting = std::move(load_handwriting);
@@ -173,6 +254,9 @@ void App::set_locale(const std::string& locale) {
 
 void App::set_large_text(bool on) {
   large_ = on;
+  // Elderly mode reads the screen at once; leaving it stops the voice.
+  read_on_open_ = on && env_.say;
+  if (!on && env_.silence) env_.silence();
   ui_.scroll_to_focus = has_focus();
 }
 
@@ -203,6 +287,10 @@ void App::field(const FieldRef& ref, TextFieldSpec spec) {
   // while a pinyin syllable is still being composed.
   std::string msg = is_focused && (ref.text->empty() || !ui_.preedit.empty()) ? std::string() : message_for(ref.wire);
   if (spec.error.empty()) spec.error = msg;
+  if (is_focused) {
+    focus_label_.assign(spec.label);
+    focus_hint_.assign(spec.hint);
+  }
   if (text_field(spec) && !is_focused) focus(ref);
 }
 
@@ -220,6 +308,8 @@ void App::focus(const FieldRef& ref) {
 
 void App::unfocus() {
   if (focus_.id.empty()) return;
+  wipe_string(focus_label_);
+  wipe_string(focus_hint_);
   // A pinyin composition in progress is dropped with the focus.
   if (kb.pinyin && kb.pinyin->composing()) kb.pinyin->reset();
   kb.strokes.clear();
@@ -324,6 +414,8 @@ void App::note_screen() {
   if (ui_.screen_fresh) {
     last_screen_tag_ = std::move(tag);
     ui_.start_tap_guard();
+    // Elderly mode reads each screen as it opens, once it has been drawn.
+    read_on_open_ = large_ && !takeover && env_.say;
   }
 }
 
@@ -357,6 +449,8 @@ void App::draw_header() {
     if (button("header.start_over", place(button_width(over, ICON_RESTART_ALT)), over, ICON_RESTART_ALT,
                ButtonStyle::ghost))
       overlay = Overlay::cancel;
+  } else if (!ui_.portrait) {
+    assist_buttons(*this, place(assist_width(*this)));  // the done screen has no footer
   }
   const char* big = large_ ? tr("header.normal_text") : tr("header.large_text");
   if (button("header.large_text", place(button_width(big, ICON_FORMAT_SIZE)), big, ICON_FORMAT_SIZE,
@@ -382,8 +476,18 @@ void App::draw_footer() {
   ImRect bar(ImVec2(0, content_.Max.y), ImVec2(W, bottom));
   dl->AddRectFilled(bar.Min, bar.Max, p.surface);
   dl->AddLine(bar.Min, ImVec2(W, bar.Min.y), p.border, 2);
-  const float h = m.button_h, y = bar.Min.y + (m.footer_h - h) * 0.5f;
+  // Portrait: the helps get a row of their own above Back and Next
+  // (Metrics::assist_h); landscape: between the two.
+  const float h = m.button_h, y = bar.Max.y - m.footer_h + m.assist_h + (m.footer_h - m.assist_h - h) * 0.5f;
   const float back_w = ui_.portrait ? 300 : 320, next_w = ui_.portrait ? 520 : 480;
+  if (m.assist_h > 0) {
+    assist_buttons(*this, ImRect(ImVec2(m.margin, bar.Min.y + 20), ImVec2(W - m.margin, bar.Min.y + m.assist_h)));
+  } else {
+    const float left = m.margin + back_w + 24;
+    const float aw = std::min(assist_width(*this), W - m.margin - next_w - 24 - left);
+    const float ah = std::max(80.0f, h - 16);
+    assist_buttons(*this, ImRect(ImVec2(left, y + (h - ah) * 0.5f), ImVec2(left + aw, y + (h + ah) * 0.5f)));
+  }
   if (button("nav.back", ImRect(ImVec2(m.margin, y), ImVec2(m.margin + back_w, y + h)), tr("nav.back"),
              ICON_ARROW_BACK, ButtonStyle::secondary))
     back();
@@ -397,7 +501,7 @@ void App::draw_footer() {
     const char* why = tr("nav.incomplete");
     ImFont* f = font_for(FontRole::body, why);
     float w = measure(f, why).x;
-    float left = m.margin + back_w + 32, right = nr.Min.x - 32;
+    float left = m.margin + back_w + 24 + (m.assist_h > 0 ? 0 : assist_width(*this)) + 32, right = nr.Min.x - 32;
     if (w <= right - left) draw_text(dl, f, ImVec2(right - w, y + (h - f->FontSize) * 0.5f), p.text_muted, why);
   }
 }
@@ -519,6 +623,10 @@ void App::frame() {
   // Only the pulse moves (nothing else asked for frames): it is all that needs redrawing.
   anim_partial_ = pulse && !ui_.animating && !ui_.anim_rects.empty() && !full_redraw_;
   if (full_redraw_ && !takeover && !ui_.screen_fresh) full_redraw_ = false;
+  if (read_on_open_) {
+    read_on_open_ = false;
+    read_aloud();
+  }
   anim_rects_.assign(ui_.anim_rects.begin(), ui_.anim_rects.end());
   last_frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }

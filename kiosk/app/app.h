@@ -39,6 +39,18 @@ struct AppEnv {
   // The receipt printer (kiosk/printer, run by the services); null: none is
   // configured, and the done screen offers no printing.
   ReceiptPrinter* printer = nullptr;
+  // Read-aloud (kiosk/speech, run by the services): say replaces whatever is
+  // being said, silence stops it. Empty: no speech, and no speaker button.
+  // Only words of the screens go in, never what a shopper typed.
+  std::function<void(const std::string& text, const std::string& locale)> say;
+  std::function<void()> silence;
+};
+
+// A shopper asked for help (请工作人员协助): when, and on which step. Kept
+// across sessions until staff say it was answered.
+struct HelpCall {
+  int64_t at_ms = 0;  // the app clock
+  Step step = Step::welcome;
 };
 
 enum class Overlay { none, idle, cancel, calendar, submit_error, print_error };
@@ -79,8 +91,32 @@ class App {
   bool submit();                // review -> done; false with submit_error_ set
   void finish();                // done -> welcome, wiping the session
   // Ends the session: every buffer overwritten, back to the welcome screen
-  // in the default language.
+  // in the default language. Speech stops.
   void reset_session();
+  // Staff come to help and need staff mode: the session waits, unseen, for
+  // up to kParkedMs (true); resume_parked brings it back as it was (false:
+  // nothing parked, or too long ago, and it is wiped).
+  bool park_session();
+  bool resume_parked();
+  static constexpr int64_t kParkedMs = 15 * 60'000;
+
+  // --- help and read-aloud ----------------------------------------------------
+  // 请工作人员协助: the desk hears it (the kiosk calls out), it is audited,
+  // and the shopper sees help is coming; the input stays.
+  void call_staff();
+  bool help_called() const { return help_called_; }  // in this session
+  const std::vector<HelpCall>& help_calls() const { return help_calls_; }
+  // Staff answered every call (audited under their id).
+  void answer_help_calls(const std::string& staff_id);
+  // Says the desk is wanted (the shopper's call; staff mode's reminder).
+  void call_out_for_staff();
+  // Reads the screen aloud: its question, the focused field's label and
+  // hint, and any message shown (what read_aloud.cpp composes).
+  void read_aloud();
+  bool can_read_aloud() const { return static_cast<bool>(env_.say); }
+  // The focused field's words as last drawn (read-aloud reads them).
+  const std::string& focus_label() const { return focus_label_; }
+  const std::string& focus_hint() const { return focus_hint_; }
 
   // The Chinese input engines, when they start after the first frame.
   void set_input_engines(input::PinyinInput* pinyin, std::function<input::HandwritingInput*()> load_handwriting);
@@ -178,6 +214,16 @@ class App {
   bool corner_fired_ = false;
   std::string last_screen_tag_;  // step / overlay / staff screen of the last frame
   bool full_redraw_ = false;     // staff mode just ended: draw the welcome screen whole, now
+  bool help_called_ = false;
+  std::vector<HelpCall> help_calls_;
+  std::string focus_label_, focus_hint_;
+  bool read_on_open_ = false;  // elderly mode: read the screen once it has been drawn
+  struct Parked;
+  std::unique_ptr<Parked> parked_;
 };
+
+// What read-aloud says for the app's screen now (read_aloud.cpp): words of
+// the UI only; the shopper's entries are never among them.
+std::string screen_speech(const App& app);
 
 }  // namespace odr::kiosk

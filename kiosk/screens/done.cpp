@@ -206,6 +206,9 @@ void screen_done(App& app) {
   if (portrait) {
     const float bw = std::min(440.0f, area.GetWidth() * 0.5f - margin);
     fin = ImRect(ImVec2(area.Min.x + margin, area.Max.y - bh - 56), ImVec2(area.Min.x + margin + bw, area.Max.y - 56));
+    // Call staff and read-aloud above Finish (landscape: in the header).
+    const float ah = std::max(80.0f, IM_ROUND(84 * m.s));
+    assist_buttons(app, ImRect(ImVec2(fin.Min.x, fin.Min.y - 28 - ah), ImVec2(area.Max.x - margin, fin.Min.y - 28)));
   } else {
     float top = qr_box.Max.y + 100;
     if (printer) {

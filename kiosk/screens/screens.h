@@ -58,6 +58,10 @@ void screen_heading(Step s);
 // (0: the display's bottom; staff dialogs stay above the keyboard).
 ImRect dialog_begin(const char* id, ImVec2 size, float bottom = 0, float pad = 48);
 void dialog_end();
+// 请工作人员协助 and read-aloud, side by side in row (assist.cpp); their
+// natural width together.
+void assist_buttons(App& app, const ImRect& row);
+float assist_width(const App& app);
 // The business's name in the current language.
 std::string business_label(const App& app, const Business& b);
 std::string category_label(const App& app, const std::string& code);

@@ -1,5 +1,6 @@
 // Staff home: what needs doing now. Overdue complaints first, in red.
 #include "screens/staff_mode.h"
+#include "util/time.h"
 #include "widgets/icons.h"
 #include "widgets/widgets.h"
 
@@ -23,6 +24,39 @@ bool figure_card(const char* id, const ImRect& r, int64_t value, std::string_vie
   return tapped;
 }
 
+// Shoppers asked for help (请工作人员协助): the first thing staff see, and
+// heard once more when it first shows; "Answered" clears it (audited).
+void help_banner(StaffMode& s, App& app, float W) {
+  const std::vector<HelpCall>& calls = app.help_calls();
+  if (calls.empty()) {
+    s.help_heard = 0;
+    return;
+  }
+  if (calls.size() > s.help_heard) app.call_out_for_staff();
+  s.help_heard = calls.size();
+  const Palette& p = ui().pal;
+  const Metrics& m = ui().m;
+  const HelpCall& first = calls.front();
+  const std::string at = format_rfc3339(first.at_ms / 1000).substr(11, 5);  // HH:MM, China time
+  const std::string text = trf("staff.help.banner", {{"n", std::to_string(calls.size())},
+                                                      {"time", at},
+                                                      {"step", tr(std::string("steps.") + step_key(first.step))}});
+  const float bw = button_width(tr("staff.help.answered"), ICON_CHECK), h = m.button_h + 32;
+  const ImRect r = take(ImVec2(W, h));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  draw_card(dl, r, p.error_soft, m.card_radius, false, p.error, 3);
+  ImFont* f = font_for(FontRole::body, text);
+  draw_text(dl, font(FontRole::body), ImVec2(r.Min.x + 28, r.GetCenter().y - f->FontSize * 0.5f), p.error, ICON_SUPPORT_AGENT);
+  const float tx = r.Min.x + 28 + measure(font(FontRole::body), ICON_SUPPORT_AGENT).x + 16;
+  draw_text(dl, f, ImVec2(tx, r.GetCenter().y - f->FontSize * 0.5f), p.text, ellipsize(f, text, r.Max.x - bw - 48 - tx));
+  hit_add("staff.help.banner", r.Min, r.Max, true);
+  hit_text("staff.help.banner", std::to_string(calls.size()));
+  const ImRect b(ImVec2(r.Max.x - 16 - bw, r.Min.y + 16), ImVec2(r.Max.x - 16, r.Max.y - 16));
+  if (button("staff.help.answered", b, tr("staff.help.answered"), ICON_CHECK, ButtonStyle::primary) && s.session)
+    app.answer_help_calls(s.session->account.id);
+  space(m.gap);
+}
+
 }  // namespace
 
 void staff_home(StaffMode& s, App& app) {
@@ -30,6 +64,7 @@ void staff_home(StaffMode& s, App& app) {
   const Metrics& m = ui().m;
   const float W = staff_content_begin(s, app, "staff.content.home");
   section_title(tr("staff.home.title"), trf("staff.home.hello", {{"name", s.session ? s.session->account.name : ""}}));
+  help_banner(s, app, W);
 
   const bool two_rows = ui().portrait;
   const int per_row = two_rows ? 2 : 4;

@@ -31,8 +31,9 @@ int64_t StaffMode::now_ms(const App& app) const { return app.now_ms(); }
 
 void StaffMode::open(App& app) {
   if (active_) return;
-  // Whatever a shopper left half-typed is not for staff eyes.
-  app.reset_session();
+  // Whatever a shopper left half-typed is not for staff eyes; when staff
+  // came because the shopper called them, it waits (unseen) to go on after.
+  if (!(app.help_called() && app.park_session())) app.reset_session();
   app.overlay = Overlay::none;
   active_ = true;
   screen = StaffScreen::login;
@@ -73,7 +74,7 @@ void StaffMode::leave(App& app, const char* why) {
   resume_detail_id.clear();
   active_ = false;
   screen = StaffScreen::login;
-  app.reset_session();
+  if (!app.resume_parked()) app.reset_session();
 }
 
 void StaffMode::lock_for_handback(App& app) {

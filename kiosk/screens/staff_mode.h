@@ -84,6 +84,7 @@ class StaffMode {
   std::string pin;
   std::string login_message;
   LockoutStatus lock;
+  size_t help_heard = 0;  // help calls already called out in staff mode
   std::string resume_detail_id;  // after a hand-back: the complaint the PIN returns to
 
   // home and list

@@ -82,9 +82,12 @@ void screen_welcome(App& app) {
   const char* lang_title = tr("welcome.language_title");
   ImFont* ft = font_for(FontRole::title, lang_title);
   const float card_h = pad + line_height(ft) + 20 + choice_h + 28 + choice_h + 44 + start_h + pad;
+  // Call staff and read-aloud along the bottom (portrait: under the card).
+  const float assist_h = std::max(80.0f, IM_ROUND(84 * m.s));
+  const float assist_y = D.y - (portrait ? 56 : 64) - assist_h;
   ImRect card;
   if (portrait)
-    card = ImRect(ImVec2(margin - 16, D.y - 120 - card_h), ImVec2(D.x - margin + 16, D.y - 120));
+    card = ImRect(ImVec2(margin - 16, assist_y - 40 - card_h), ImVec2(D.x - margin + 16, assist_y - 40));
   else
     // At least 560 px wide: on a small screen (1280x720) its cards' second lines still read whole.
     card = ImRect(ImVec2(std::min(D.x * 0.58f, D.x - margin - 560), (D.y - card_h) * 0.5f + 20),
@@ -93,13 +96,7 @@ void screen_welcome(App& app) {
   // The hero, centred in the room the card leaves.
   const std::string lead = trf("welcome.lead", {{"days", std::to_string(app.config().deadline_working_days)}});
   const float hero_w = portrait ? D.x - 2 * margin : card.Min.x - 2 * margin;
-  // The footnote (help is at the desk) under the hero, wrapped to its width.
-  const char* foot = tr("welcome.footnote");
-  ImFont* ff = font_for(FontRole::body, foot);
-  const float foot_w = portrait ? D.x - 2 * margin : hero_w;
-  const float foot_h = wrapped_height(ff, foot, foot_w);
-  const float foot_y = portrait ? D.y - 80 : D.y - 88 - (foot_h - line_height(ff));
-  const float top = portrait ? 180 : 170, bottom = portrait ? card.Min.y - 40 : foot_y - 32;
+  const float top = portrait ? 180 : 170, bottom = portrait ? card.Min.y - 40 : assist_y - 32;
   // As many of the three features as fit above the footnote (all on 1080p; fewer on a small screen).
   int features = 3;
   float hh = hero(dl, ImVec2(margin, 0), hero_w, false, lead, features);
@@ -144,10 +141,8 @@ void screen_welcome(App& app) {
              FontRole::title))
     app.start();
 
-  if (portrait)
-    draw_text(dl, ff, ImVec2((D.x - measure(ff, foot).x) * 0.5f, foot_y), p.text_muted, foot);
-  else
-    draw_wrapped(dl, ff, ImVec2(margin, foot_y), foot_w, p.text_muted, foot);
+  const float assist_w = portrait ? D.x - 2 * margin : std::min(assist_width(app), hero_w);
+  assist_buttons(app, ImRect(ImVec2(margin, assist_y), ImVec2(margin + assist_w, assist_y + assist_h)));
 }
 
 }  // namespace odr::kiosk

@@ -9,7 +9,8 @@ space_bar search close calendar_today payments gavel handshake support_agent tou
 undo clear keyboard_capslock error_outline warning info chevron_left chevron_right build replay autorenew
 currency_yuan local_mall inventory_2 help location_on badge draw edit_note radio_button_checked
 radio_button_unchecked check_box check_box_outline_blank today event feedback report_problem keyboard_hide
-room_service miscellaneous_services restart_alt print print_disabled hourglass_top""".split()
+room_service miscellaneous_services restart_alt print print_disabled hourglass_top volume_up stop_circle
+notifications_active""".split()
 
 scss = open('/usr/share/fonts-material-design-icons-iconfont/scss/_variables.scss').read()
 out = ["// Material Icons (fonts-material-design-icons-iconfont) used by the kiosk, as",

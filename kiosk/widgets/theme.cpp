@@ -34,6 +34,10 @@ void layout_theme(Ui& u, ImVec2 display, bool large) {
   m.header_h = IM_ROUND(104 * std::min(s, 1.1f));
   m.steps_h = IM_ROUND(96 * std::min(s, 1.1f));  // the dots and a line of step names under them
   m.footer_h = IM_ROUND(140 * std::min(s, 1.1f));
+  if (u.portrait) {
+    m.assist_h = IM_ROUND(std::max(80.0f, 84 * s)) + 20;
+    m.footer_h += m.assist_h;
+  }
   u.m = m;
 }
 

@@ -71,6 +71,7 @@ struct Metrics {
   float header_h = 104;
   float steps_h = 104;
   float footer_h = 140;
+  float assist_h = 0;      // portrait: the footer's row for call-staff and read-aloud
 };
 
 struct Ui {
