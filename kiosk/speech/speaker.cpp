@@ -77,8 +77,8 @@ struct Speaker::Impl {
   void speak(const Request& r);
   void fail(SpeakerState s, const std::string& why);
   void wake_thread() {
-    if (wake[1] >= 0 && ::write(wake[1], "w", 1) < 0) {
-    }  // a full pipe is awake already
+    if (wake[1] < 0) return;
+    [[maybe_unused]] const ssize_t n = ::write(wake[1], "w", 1);  // a full pipe is awake already
   }
 };
 
