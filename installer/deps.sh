@@ -18,6 +18,8 @@ PACKAGES=(
   # Chinese input
   librime-dev librime-bin rime-data-luna-pinyin rime-prelude rime-essay
   libzinnia-dev zinnia-utils tegaki-zinnia-simplified-chinese
+  # read-aloud (kiosk/speech): espeak-ng with its voices (Mandarin cmn), ALSA
+  libespeak-ng-dev espeak-ng-data libasound2-dev
   # a real X server and tools for UI tests, screenshots and the demo
   xvfb xauth xdotool imagemagick procps libx11-dev libxtst-dev libzbar-dev
   # the Debian package (debian/, installer/package-test.sh): build, lint, and what it

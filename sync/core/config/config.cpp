@@ -153,7 +153,7 @@ bool has_host(const std::string& url) {
 // Each known section is a table: `[[gateway]]` or `kiosk = 1` would
 // otherwise drop the whole section without a word.
 void check_sections(const toml::table& root) {
-  for (const char* name : {"kiosk", "ticket", "idle", "odr", "export", "staff", "fonts", "gateway", "printer"}) {
+  for (const char* name : {"kiosk", "ticket", "idle", "odr", "export", "staff", "fonts", "gateway", "printer", "speech"}) {
     const toml::node* n = root.get(name);
     if (n && !n->is_table())
       throw ConfigError(name, std::string("must be a [") + name + "] table" +
@@ -342,6 +342,7 @@ void resolve_paths(KioskConfig& c, const fs::path& base) {
   c.gateway.ca_file = resolve(base, c.gateway.ca_file);
   c.gateway.client_cert = resolve(base, c.gateway.client_cert);
   c.gateway.client_key = resolve(base, c.gateway.client_key);
+  c.speech.data_dir = resolve(base, c.speech.data_dir);
 }
 
 bool is_ip_address(const std::string& host) {
@@ -383,6 +384,19 @@ void read_printer(const toml::table& root, PrinterConfig& p) {
   if (p.status_poll_s < 0 || p.status_poll_s > 86400) throw ConfigError("printer.status_poll_s", "must be between 0 and 86400");
 }
 
+// [speech]: how the kiosk reads aloud, each mistake naming its key.
+void read_speech(const toml::table& root, SpeechConfig& s) {
+  read(root, "speech.enabled", s.enabled);
+  read(root, "speech.rate_wpm", s.rate_wpm);
+  read(root, "speech.volume", s.volume);
+  read(root, "speech.device", s.device);
+  read(root, "speech.data_dir", s.data_dir);
+  if (s.rate_wpm < 80 || s.rate_wpm > 300)
+    throw ConfigError("speech.rate_wpm", "must be between 80 and 300 (words a minute; espeak's normal is 175)");
+  if (s.volume < 0 || s.volume > 100) throw ConfigError("speech.volume", "must be between 0 and 100");
+  if (s.device.empty()) throw ConfigError("speech.device", "must name an ALSA device, e.g. \"default\"; to turn speech off, set enabled = false");
+}
+
 }  // namespace
 
 namespace {
@@ -420,6 +434,7 @@ KioskConfig load_config(const std::string& path) {
   check_qr_url(c.ticket_qr_url);
   check_gateway_trust(c.gateway);
   read_printer(root, c.printer);
+  read_speech(root, c.speech);
   c.businesses = read_businesses(root);
   c.categories = read_categories(root);
   // The receipt's heading: the mall (the first business) unless it is set.

@@ -66,6 +66,18 @@ struct PrinterConfig {
   bool configured() const { return !device.empty() || !host.empty(); }
 };
 
+// Read-aloud (kiosk/speech): espeak-ng's Mandarin and English voices through
+// ALSA. With no sound device the kiosk is silently without it.
+struct SpeechConfig {
+  bool enabled = true;
+  int rate_wpm = 150;  // espeak's words a minute (a Chinese character counts as one); 175 is its normal
+  int volume = 80;     // 0..100
+  // An ALSA PCM: "default" reaches PulseAudio/PipeWire where a sound server
+  // runs (alsa-plugins), else the first card; "plughw:1,0" a given card.
+  std::string device = "default";
+  std::string data_dir;  // espeak-ng-data's folder; empty: espeak-ng's own
+};
+
 struct KioskConfig {
   std::string config_path;  // where it was read from; relative paths below resolve against its folder
   std::string kiosk_id = "kiosk-dev";
@@ -94,6 +106,7 @@ struct KioskConfig {
   std::string ticket_qr_url;
   GatewayConfig gateway;
   PrinterConfig printer;
+  SpeechConfig speech;
   std::vector<Business> businesses;
   std::vector<CategoryEntry> categories;
 };

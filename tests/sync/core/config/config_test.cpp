@@ -165,3 +165,33 @@ TEST(Config, PrinterSection) {
   EXPECT_EQ(error_key(variant("port = 9100", "port = 70000")), "printer.port");
   EXPECT_EQ(error_key(variant("[printer]", "[[printer]]")), "printer");
 }
+
+TEST(Config, SpeechSection) {
+  odr::KioskConfig c = odr::load_config(source_dir() + "/config/kiosk.toml");
+  EXPECT_TRUE(c.speech.enabled);
+  EXPECT_EQ(c.speech.rate_wpm, 150);
+  EXPECT_EQ(c.speech.volume, 80);
+  EXPECT_EQ(c.speech.device, "default");
+  EXPECT_TRUE(c.speech.data_dir.empty()) << "espeak-ng's own data unless set";
+
+  EXPECT_FALSE(odr::load_config(variant("enabled = true", "enabled = false")).speech.enabled);
+  EXPECT_EQ(odr::load_config(variant("rate_wpm = 150", "rate_wpm = 80")).speech.rate_wpm, 80);
+  EXPECT_EQ(odr::load_config(variant("volume = 80", "volume = 0")).speech.volume, 0);
+  c = odr::load_config(variant("# data_dir = \"/usr/lib/x86_64-linux-gnu/espeak-ng-data\"", "data_dir = \"voices\""));
+  EXPECT_EQ(fs::path(c.speech.data_dir), fs::path(c.config_path).parent_path() / "voices")
+      << "relative to the config's folder, like every path";
+
+  EXPECT_EQ(error_key(variant("rate_wpm = 150", "rate_wpm = 79")), "speech.rate_wpm");
+  EXPECT_EQ(error_key(variant("rate_wpm = 150", "rate_wpm = 301")), "speech.rate_wpm");
+  EXPECT_EQ(error_key(variant("rate_wpm = 150", "rate_wpm = \"slow\"")), "speech.rate_wpm");
+  EXPECT_EQ(error_key(variant("volume = 80", "volume = 101")), "speech.volume");
+  EXPECT_EQ(error_key(variant("volume = 80", "volume = -1")), "speech.volume");
+  EXPECT_EQ(error_key(variant("enabled = true", "enabled = \"yes\"")), "speech.enabled");
+  EXPECT_EQ(error_key(variant("device = \"default\"", "device = \"\"")), "speech.device");
+  EXPECT_EQ(error_key(variant("[speech]", "[[speech]]")), "speech");
+  try {
+    odr::load_config(variant("volume = 80", "volume = 150"));
+  } catch (const odr::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("between 0 and 100"), std::string::npos) << e.what();
+  }
+}
