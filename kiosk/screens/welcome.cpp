@@ -126,12 +126,12 @@ void screen_welcome(App& app) {
   ImRect start(ImVec2(in.Min.x, cy), ImVec2(in.Max.x, cy + start_h));
   if (app.env().animate) {
     const float t = static_cast<float>(std::fmod(u.time_s, 2.4) / 2.4);
-    const float grow = 4 + t * 24;
+    const float grow = 8 + t * 24;  // from 8 px out: the button's own edge keeps its 3:1 against the card
     const int alpha = static_cast<int>((1.0f - t) * (1.0f - t) * 120);
     dl->AddRect(ImVec2(start.Min.x - grow, start.Min.y - grow), ImVec2(start.Max.x + grow, start.Max.y + grow),
                 (p.accent & 0x00FFFFFF) | (static_cast<ImU32>(alpha) << 24), m.radius + grow, 0, 4);
     // The ring moves around the button, which itself stays: four bands.
-    const float o = 34, i = 2;
+    const float o = 38, i = 2;
     u.animate_in(ImRect(start.Min.x - o, start.Min.y - o, start.Max.x + o, start.Min.y + i));
     u.animate_in(ImRect(start.Min.x - o, start.Max.y - i, start.Max.x + o, start.Max.y + o));
     u.animate_in(ImRect(start.Min.x - o, start.Min.y + i, start.Min.x + m.radius, start.Max.y - i));

@@ -5,6 +5,7 @@
 
 #include "engine/engine.h"
 #include "printer/printer.h"
+#include "speech/speaker.h"
 
 namespace odr::kiosk {
 
@@ -64,6 +65,11 @@ void Services::start_printer(std::function<void()> wake) {
 void Services::connect(AppEnv& env) {
   env.store = store_.get();
   env.printer = printer_.get();
+  if (config_.speech.enabled && !speaker_) speaker_ = std::make_unique<Speaker>(config_.speech);
+  if (speaker_) {
+    env.say = [this](const std::string& text, const std::string& locale) { speaker_->say(text, locale); };
+    env.silence = [this] { speaker_->stop(); };
+  }
   env.on_submitted = [this] {
     if (engine_) engine_->wake();
   };

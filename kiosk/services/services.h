@@ -21,6 +21,7 @@ class SyncEngine;
 namespace odr::kiosk {
 
 class ReceiptPrinter;
+class Speaker;
 
 // One rule for both the kiosk's and the sync engine's store connection
 // (the engine's store_path_from_config / store_options_from_config).
@@ -40,7 +41,9 @@ class Services {
   // logged: complaints are kept and sent later), and staff mode.
   void start_sync_and_staff();
   // The app's hooks into these: a submitted complaint wakes the engine, the
-  // corner gesture opens staff mode. Call before the App is made from env.
+  // corner gesture opens staff mode, read-aloud speaks through the speaker
+  // ([speech] enabled; its device and voice load at the first word). Call
+  // before the App is made from env.
   void connect(AppEnv& env);
   // The App the staff gesture opens on (after it is made).
   void attach(App& app) { app_ = &app; }
@@ -62,6 +65,7 @@ class Services {
   std::unique_ptr<input::PinyinInput> pinyin_;
   std::unique_ptr<input::HandwritingInput> handwriting_;
   std::unique_ptr<ReceiptPrinter> printer_;
+  std::unique_ptr<Speaker> speaker_;  // [speech]: read-aloud and the call for staff
   std::unique_ptr<SyncEngine> engine_;
   std::unique_ptr<StaffMode> staff_;
   App* app_ = nullptr;

@@ -216,6 +216,8 @@ HeadlessDriver::HeadlessDriver(HeadlessOptions options) : Driver(nullptr, {}), o
   env.on_staff_gesture = options_.on_staff_gesture;
   env.tap_guard_s = options_.tap_guard_s;
   env.printer = options_.printer;
+  env.say = options_.say;
+  env.silence = options_.silence;
   app_holder_ = std::make_unique<App>(std::move(env), *i18n_, *fonts_);
   app_ = app_holder_.get();
   frame_ = [this] { headless_frame(); };

@@ -81,6 +81,9 @@ struct HeadlessOptions {
   std::function<void()> on_staff_gesture;  // the 3-second corner press (staff mode's tests)
   double tap_guard_s = 0.5;
   ReceiptPrinter* printer = nullptr;      // the receipt printer (null: none configured)
+  // Read-aloud (AppEnv::say, silence): tests record what would be said.
+  std::function<void(const std::string& text, const std::string& locale)> say;
+  std::function<void()> silence;
 };
 
 class HeadlessDriver : public Driver {

@@ -1,6 +1,7 @@
 // The shopper's whole flow, by taps alone, through the real screens in a
 // headless ImGui context, into a real SQLite store.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 
@@ -509,4 +510,150 @@ TEST_F(Flow, StoreFailureKeepsTheInputAndSaysSo) {
   d->tap("submit.close");
   EXPECT_EQ(a.draft.c.consumer.phone, "13812341234");
   EXPECT_EQ(a.draft.c.description, "The sole split after two days.\nThe shop refused a refund.");
+}
+
+// --- Read-aloud and call staff -------------------------------------------------
+
+namespace {
+
+// What the app asked the speaker to say, and how often it was told to stop.
+struct Voice {
+  std::vector<std::string> said;
+  int silenced = 0;
+  std::string last() const { return said.empty() ? "" : said.back(); }
+};
+
+class FlowSpoken : public Flow {
+ protected:
+  void SetUp() override {
+    Flow::SetUp();
+    HeadlessOptions o;
+    o.config = config;
+    o.store = store.get();
+    o.clock_ms = [this] { return now_ms; };
+    o.say = [this](const std::string& text, const std::string&) { voice.said.push_back(text); };
+    o.silence = [this] { ++voice.silenced; };
+    d = std::make_unique<FingerDriver>(o);
+  }
+  Voice voice;
+};
+
+// Nothing the shopper entered: the personal fields and the free text.
+const char* const kEntries[] = {"Li Wei", "13812341234", "1381234", "Zhongshan", "sole split", "Refund to my card",
+                                "Running shoes", "NO-20261125-77", "399"};
+
+// The audit log's last record: "actor action detail".
+std::string last_audit(Store& store) {
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(store.handle(), "SELECT actor || ' ' || action || ' ' || detail FROM audit ORDER BY seq DESC LIMIT 1",
+                     -1, &s, nullptr);
+  std::string out;
+  if (sqlite3_step(s) == SQLITE_ROW) out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+  sqlite3_finalize(s);
+  return out;
+}
+
+void expect_no_entries(const std::string& said, const std::string& where) {
+  for (const char* e : kEntries) EXPECT_EQ(said.find(e), std::string::npos) << where << " said \"" << e << "\":\n" << said;
+}
+
+}  // namespace
+
+TEST_F(FlowSpoken, TheSpeakerReadsEveryScreensWordsAndNeverAnEntry) {
+  walk_to_review();
+  // Back through every step with everything filled in, reading each aloud.
+  for (Step s : {Step::review, Step::contact, Step::demands, Step::description, Step::purchase, Step::category,
+                 Step::business}) {
+    app().go(s);
+    d->frames(2);
+    ASSERT_TRUE(d->visible("assist.read")) << step_key(s);
+    const size_t before = voice.said.size();
+    d->tap("assist.read");
+    ASSERT_EQ(voice.said.size(), before + 1) << step_key(s);
+    const std::string said = voice.last();
+    EXPECT_NE(said.find(tr(std::string(step_key(s)) + ".title")), std::string::npos) << step_key(s) << ": " << said;
+    expect_no_entries(said, step_key(s));
+  }
+  // The focused field: its label and hint; a message shown: it too.
+  app().go(Step::contact);
+  d->frames(2);
+  d->tap("field.consumer.phone");
+  d->tap("assist.read");
+  EXPECT_NE(voice.last().find(tr("contact.phone")), std::string::npos) << voice.last();
+  expect_no_entries(voice.last(), "contact, phone focused");
+  // Submitted: the ticket is read (it is for writing down), the phone is not.
+  app().go(Step::review);
+  d->frames(2);
+  d->tap("nav.next");
+  ASSERT_EQ(app().step, Step::done);
+  d->tap("assist.read");
+  std::string spelled;
+  for (char c : app().submitted.ticket)
+    if (c != '-') spelled += spelled.empty() ? std::string(1, c) : std::string(" ") + c;
+  EXPECT_NE(voice.last().find(spelled), std::string::npos) << voice.last();
+  expect_no_entries(voice.last(), "done");
+  // The session ends: the voice stops.
+  const int stops = voice.silenced;
+  d->tap("done.finish");
+  EXPECT_GT(voice.silenced, stops);
+}
+
+TEST_F(FlowSpoken, ElderlyModeReadsEachScreenAsItOpens) {
+  d->tap("welcome.lang.zh");
+  d->tap("welcome.large_text");
+  d->frames(2);
+  ASSERT_FALSE(voice.said.empty()) << "turning elderly mode on reads the welcome screen";
+  EXPECT_NE(voice.last().find(tr("welcome.hero")), std::string::npos) << voice.last();
+  d->tap("welcome.start");
+  d->frames(2);
+  EXPECT_NE(voice.last().find(tr("business.title")), std::string::npos) << voice.last();
+  const size_t n = voice.said.size();
+  d->frames(10);  // nothing new on screen: nothing said again
+  EXPECT_EQ(voice.said.size(), n);
+}
+
+TEST_F(FlowSpoken, NoSpeakerNoSpeakerButton) {
+  d = std::make_unique<FingerDriver>([this] {
+    HeadlessOptions o;
+    o.config = config;
+    o.store = store.get();
+    return o;
+  }());
+  d->frames(2);
+  EXPECT_FALSE(d->visible("assist.read"));
+  EXPECT_TRUE(d->visible("assist.help"));
+}
+
+TEST_F(FlowSpoken, CallStaffIsHeardAuditedAndKeepsTheInput) {
+  walk_to_review();
+  app().go(Step::contact);
+  d->frames(2);
+  const Draft before = app().draft;
+  d->tap("assist.help");
+  // The desk hears it; the shopper sees help is coming.
+  ASSERT_FALSE(voice.said.empty());
+  EXPECT_EQ(voice.last(), tr("help.call_out"));
+  EXPECT_EQ(app().help_calls().size(), 1u);
+  EXPECT_TRUE(app().help_called());
+  d->frames(2);
+  // The speaker's words for the screen now say so too.
+  EXPECT_NE(screen_speech(app()).find(tr("help.coming")), std::string::npos);
+  // The input is all there, on the same step.
+  EXPECT_EQ(app().step, Step::contact);
+  EXPECT_EQ(app().draft.c.consumer.phone, before.c.consumer.phone);
+  EXPECT_EQ(app().draft.c.description, before.c.description);
+  // Audited: the step, nothing personal.
+  EXPECT_EQ(last_audit(*store), "kiosk help.called step=contact");
+  // A second tap calls out again but is one call.
+  d->tap("assist.help");
+  EXPECT_EQ(app().help_calls().size(), 1u);
+  EXPECT_EQ(voice.last(), tr("help.call_out"));
+  // The call outlives the session (staff still have to come).
+  app().reset_session();
+  EXPECT_EQ(app().help_calls().size(), 1u);
+  EXPECT_FALSE(app().help_called());
+  app().answer_help_calls("clerk1");
+  EXPECT_TRUE(app().help_calls().empty());
+  EXPECT_EQ(last_audit(*store), "staff:clerk1 help.answered calls=1");
+  EXPECT_TRUE(store->verify_audit().ok);
 }

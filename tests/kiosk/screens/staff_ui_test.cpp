@@ -401,3 +401,63 @@ TEST_F(StaffUi, DashboardSyncPanelAndExport) {
 }
 
 }  // namespace
+
+// A shopper called for help mid-complaint; staff open staff mode to help:
+// the banner and its count come first, Answered clears them (audited), and
+// the shopper's complaint comes back as it was when staff leave.
+TEST_F(StaffUi, AHelpCallShowsOnStaffHomeAndTheShoppersInputWaits) {
+  d->tap("welcome.lang.en");
+  d->tap("welcome.start");
+  d->reveal("business.style-shoes");
+  d->tap("business.style-shoes");
+  d->tap("nav.next");
+  ASSERT_EQ(app().step, Step::category);
+  d->tap("category.kind.goods");
+  d->tap("assist.help");
+  ASSERT_TRUE(app().help_called());
+
+  staff->open(app());
+  d->frames(2);
+  EXPECT_EQ(app().step, Step::welcome) << "the shopper's entries are out of sight in staff mode";
+  EXPECT_TRUE(app().draft.business_id.empty());
+  log_in();
+  d->frames(2);
+  ASSERT_TRUE(d->visible("staff.help.banner"));
+  EXPECT_EQ(d->find("staff.help.banner")->text, "1");
+  d->tap("staff.help.answered");
+  d->frames(2);
+  EXPECT_FALSE(d->visible("staff.help.banner"));
+  EXPECT_TRUE(app().help_calls().empty());
+
+  d->tap("staff.logout");
+  d->frames(2);
+  EXPECT_FALSE(staff->active());
+  EXPECT_EQ(app().step, Step::category) << "the shopper goes on where they were";
+  EXPECT_EQ(app().draft.business_id, "style-shoes");
+  EXPECT_EQ(app().draft.c.category.kind, "goods");
+  EXPECT_EQ(app().locale(), "en");
+
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(store->handle(), "SELECT actor || ' ' || action FROM audit WHERE action LIKE 'help.%' ORDER BY seq",
+                     -1, &s, nullptr);
+  std::vector<std::string> trail;
+  while (sqlite3_step(s) == SQLITE_ROW) trail.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  sqlite3_finalize(s);
+  EXPECT_EQ(trail, (std::vector<std::string>{"kiosk help.called", "staff:s01 help.answered"}));
+}
+
+// Without a call for help, staff mode wipes what a shopper left (as before).
+TEST_F(StaffUi, WithoutAHelpCallStaffModeWipesAHalfTypedComplaint) {
+  d->tap("welcome.start");
+  d->reveal("business.style-shoes");
+  d->tap("business.style-shoes");
+  staff->open(app());
+  d->frames(2);
+  log_in();
+  d->frames(2);
+  EXPECT_FALSE(d->visible("staff.help.banner"));
+  d->tap("staff.logout");
+  d->frames(2);
+  EXPECT_EQ(app().step, Step::welcome);
+  EXPECT_TRUE(app().draft.business_id.empty());
+}
