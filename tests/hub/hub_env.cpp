@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "model/json.h"
+#include "protocol/messages.h"
 #include "protocol/signing.h"
 #include "support/process.h"
 #include "support/samples.h"
@@ -98,18 +99,20 @@ std::string HubEnv::add_kiosk(const std::string& kiosk, const std::string& store
 }
 
 Reply HubEnv::post(const HubProcess& h, const std::string& path, const std::string& body, const std::string& kiosk,
-                   int64_t t, const std::string& nonce, const std::string& key_override) {
+                   int64_t t, const std::string& nonce, const std::string& key_override, bool gzip) {
+  const std::string wire = gzip ? gzip_compress(body) : body;
   const std::string target = std::string("/odr/v1") + path;
   const std::string key = key_override.empty() ? keys.at(kiosk) : key_override;
   const int64_t when = t ? t : now_unix_s();
-  SignedHeaders s = nonce.empty() ? sign_request(kiosk, key, "POST", target, body, when)
-                                  : sign_request_with_nonce(kiosk, key, "POST", target, body, when, nonce);
+  SignedHeaders s = nonce.empty() ? sign_request(kiosk, key, "POST", target, wire, when)
+                                  : sign_request_with_nonce(kiosk, key, "POST", target, wire, when, nonce);
   HttpRequest req;
   req.method = "POST";
   req.url = "https://127.0.0.1:" + std::to_string(h.port) + target;
   req.headers = s.list();
   req.headers.push_back({"Content-Type", "application/json"});
-  req.body = body;
+  if (gzip) req.headers.push_back({"Content-Encoding", "gzip"});
+  req.body = wire;
   // A transport of its own: tests post from several threads at once.
   TransportOptions opts;
   opts.ca_file = dev + "/ca.pem";

@@ -47,9 +47,10 @@ class HubEnv {
   // A kiosk with a new key file, registered at store/region.
   std::string add_kiosk(const std::string& kiosk, const std::string& store = "S001", const std::string& region = "east");
 
-  // POST {base}/PATH signed by kiosk (its registered key), at unix time t (0: now), with a given nonce ("" new).
+  // POST {base}/PATH signed by kiosk (its registered key), at unix time t (0: now), with a given nonce ("" new);
+  // gzip: the body compressed (and signed as sent), as the kiosk sends a large batch.
   Reply post(const HubProcess& h, const std::string& path, const std::string& body, const std::string& kiosk = "k1",
-             int64_t t = 0, const std::string& nonce = "", const std::string& key_override = "");
+             int64_t t = 0, const std::string& nonce = "", const std::string& key_override = "", bool gzip = false);
   Reply post_complaints(const HubProcess& h, const std::vector<nlohmann::json>& items, const std::string& kiosk = "k1");
   Reply post_events(const HubProcess& h, const std::vector<nlohmann::json>& items, const std::string& kiosk = "k1");
 
