@@ -106,6 +106,7 @@ class Hub {
   void setup_hooks(httplib::Server& svr);
   void maintenance_loop();
   std::unique_ptr<httplib::Server> make_server();
+  bool bind_and_announce(httplib::Server& svr);
 
   HubConfig cfg_;
   WorkdayCalendar calendar_;
@@ -288,6 +289,22 @@ std::unique_ptr<httplib::Server> Hub::make_server() {
   return s;
 }
 
+// Binds, writes the port file (tests and scripts wait for it), says where.
+bool Hub::bind_and_announce(httplib::Server& svr) {
+  int port = cfg_.port == 0 ? svr.bind_to_any_port(cfg_.host) : (svr.bind_to_port(cfg_.host, cfg_.port) ? cfg_.port : -1);
+  if (port <= 0) {
+    std::fprintf(stderr, "odr-hub: cannot listen on %s:%d\n", cfg_.host.c_str(), cfg_.port);
+    return false;
+  }
+  if (!cfg_.port_file.empty()) {
+    std::ofstream(cfg_.port_file + ".tmp") << port << "\n";
+    std::rename((cfg_.port_file + ".tmp").c_str(), cfg_.port_file.c_str());
+  }
+  std::fprintf(stderr, "odr-hub: listening on %s://%s:%d%s (personal data: %s)\n", cfg_.tls_cert.empty() ? "http" : "https",
+               cfg_.host.c_str(), port, cfg_.base_path.c_str(), to_string(cfg_.personal));
+  return true;
+}
+
 int Hub::run() {
   {
     auto c = pool_.acquire();
@@ -307,17 +324,7 @@ int Hub::run() {
   svr->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   setup_hooks(*svr);
   setup_routes(*svr);
-  int port = cfg_.port == 0 ? svr->bind_to_any_port(cfg_.host) : (svr->bind_to_port(cfg_.host, cfg_.port) ? cfg_.port : -1);
-  if (port <= 0) {
-    std::fprintf(stderr, "odr-hub: cannot listen on %s:%d\n", cfg_.host.c_str(), cfg_.port);
-    return 2;
-  }
-  if (!cfg_.port_file.empty()) {
-    std::ofstream(cfg_.port_file + ".tmp") << port << "\n";
-    std::rename((cfg_.port_file + ".tmp").c_str(), cfg_.port_file.c_str());
-  }
-  std::fprintf(stderr, "odr-hub: listening on %s://%s:%d%s (personal data: %s)\n", cfg_.tls_cert.empty() ? "http" : "https",
-               cfg_.host.c_str(), port, cfg_.base_path.c_str(), to_string(cfg_.personal));
+  if (!bind_and_announce(*svr)) return 2;
   std::thread maintenance([this] { maintenance_loop(); });
   std::thread signals([this, &svr] {
     sigset_t set;
