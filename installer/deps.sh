@@ -12,6 +12,8 @@ PACKAGES=(
   # the data side
   libsqlite3-dev sqlite3 libsqlcipher-dev sqlcipher libcurl4-openssl-dev libssl-dev openssl nlohmann-json3-dev
   libtomlplusplus-dev libcpp-httplib-dev zlib1g-dev libargon2-dev
+  # the chain's hub (hub/): PostgreSQL's client library, and the server its tests start clusters of
+  libpq-dev postgresql-15 postgresql-client-15
   # the touch app
   libimgui-dev libstb-dev libglfw3-dev libgl-dev libgl1-mesa-dri libqrencode-dev
   fonts-noto-cjk fonts-wqy-microhei fonts-material-design-icons-iconfont

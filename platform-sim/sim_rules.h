@@ -1,7 +1,6 @@
-// The platform's field rules for one item of a batch: the JSON types first
-// (so a wrong type names its field too), then odr::validate_complaint /
-// validate_event with require_identity, as the kiosk runs them before saving.
-// The platform does not know a kiosk's category list, so any code is fine.
+// One item of a batch as the simulator keeps it, after the platform's field
+// rules (protocol/intake.h check_complaint_item / check_event_item, shared
+// with odr-hub).
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>

@@ -35,6 +35,7 @@
 
 #include "model/json.h"
 #include "model/validate.h"
+#include "protocol/intake.h"
 #include "protocol/signing.h"
 #include "sim_page.h"
 #include "sim_rules.h"
@@ -69,13 +70,6 @@ std::string regex_escape(const std::string& s) {
     out += c;
   }
   return out;
-}
-
-bool is_json_type(const std::string& ct) {
-  std::string t = ct.substr(0, ct.find(';'));
-  while (!t.empty() && t.back() == ' ') t.pop_back();
-  for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return t == "application/json";
 }
 
 void send_json(httplib::Response& res, int status, const std::string& body) {
@@ -359,7 +353,7 @@ class Sim {
   void setup_sim_routes(httplib::Server& svr, const std::string& b);
   json stats_json(size_t recent);
   bool inject_faults(const httplib::Request& req, httplib::Response& res);
-  std::optional<std::string> authenticate(const httplib::Request& req, httplib::Response& res, std::string_view body);
+  std::optional<std::string> authenticate(const httplib::Request& req, httplib::Response& res);
   void handle_batch(const httplib::Request& req, httplib::Response& res, bool complaints);
   void handle_updates(const httplib::Request& req, httplib::Response& res);
   void drop_connection(const httplib::Request& req);
@@ -428,28 +422,29 @@ bool Sim::inject_faults(const httplib::Request& req, httplib::Response& res) {
   return false;
 }
 
-std::optional<std::string> Sim::authenticate(const httplib::Request& req, httplib::Response& res,
-                                             std::string_view body) {
+SignedRequest signed_request(const httplib::Request& req) {
   SignedRequest s;
   s.method = req.method;
   s.path_with_query = req.target;
-  s.body = body;
+  s.body = req.body;
   s.kiosk = req.get_header_value(kHeaderKiosk);
   s.timestamp = req.get_header_value(kHeaderTimestamp);
   s.nonce = req.get_header_value(kHeaderNonce);
   s.signature = req.get_header_value(kHeaderSignature);
-  int64_t now = server_now_s();
-  VerifyResult v = verify_request(
-      s, [&](const std::string& k) { return kiosks_.key_for(k); }, now,
+  return s;
+}
+
+std::optional<std::string> Sim::authenticate(const httplib::Request& req, httplib::Response& res) {
+  const int64_t now = server_now_s();
+  RequestCheck c = check_signature(
+      signed_request(req), [&](const std::string& k) { return kiosks_.key_for(k); }, now,
       [&](const std::string& k, const std::string& n) { return db_.remember_nonce(k, n, now); });
-  if (v.ok) {
-    t_note = "kiosk=" + s.kiosk;
-    return s.kiosk;
+  if (c.ok) {
+    t_note = "kiosk=" + c.kiosk;
+    return c.kiosk;
   }
-  std::optional<int64_t> st;
-  if (v.code == auth_err::clock_skew) st = now;
-  send_error(res, 401, v.code, v.message, st);
-  t_note = "auth=" + v.code;
+  send_json(res, c.http_status, to_json_text(c.error));
+  t_note = "auth=" + c.error.code;
   return std::nullopt;
 }
 
@@ -474,54 +469,26 @@ void Sim::drop_connection(const httplib::Request& req) {
 
 void Sim::handle_batch(const httplib::Request& req, httplib::Response& res, bool complaints) {
   if (inject_faults(req, res)) return;
-  if (!is_json_type(req.get_header_value("Content-Type"))) {
-    send_error(res, 415, wire_err::unsupported_media_type, "Content-Type must be application/json");
+  IntakeRequest intake;
+  intake.signed_part = signed_request(req);
+  intake.content_type = req.get_header_value("Content-Type");
+  intake.content_encoding = req.get_header_value(kStashedEncoding);
+  IntakeLimits limits;
+  limits.max_body_bytes = opt_.max_body_bytes;
+  limits.max_inflated_bytes = opt_.max_inflated_bytes;
+  limits.max_items = complaints ? opt_.max_batch : opt_.max_events;
+  const int64_t now = server_now_s();
+  RequestCheck check = check_batch_request(
+      intake, limits, complaints ? "complaints" : "events", [&](const std::string& k) { return kiosks_.key_for(k); }, now,
+      [&](const std::string& k, const std::string& n) { return db_.remember_nonce(k, n, now); });
+  if (!check.ok) {
+    if (check.http_status == 401) t_note = "auth=" + check.error.code;
+    send_json(res, check.http_status, to_json_text(check.error));
     return;
   }
-  if (req.body.size() > opt_.max_body_bytes) {
-    send_error(res, 413, wire_err::body_too_large,
-               "body is larger than " + std::to_string(opt_.max_body_bytes) + " bytes");
-    return;
-  }
-  std::string encoding = req.get_header_value(kStashedEncoding);
-  if (!encoding.empty() && encoding != "identity" && encoding != "gzip") {
-    send_error(res, 415, wire_err::unsupported_media_type, "Content-Encoding must be gzip or absent");
-    return;
-  }
-  // The signature covers the body as sent (compressed when gzip): nothing
-  // is inflated for a sender who cannot sign, and never past the body limit.
-  std::optional<std::string> kiosk = authenticate(req, res, req.body);
-  if (!kiosk) return;
-  std::optional<std::string> inflated;
-  if (encoding == "gzip") {
-    // Inflated at most to the limit (the sim's inflated limit when it has one).
-    const size_t inflated_max = opt_.max_inflated_bytes ? opt_.max_inflated_bytes : opt_.max_body_bytes;
-    bool too_large = false;
-    inflated = gzip_decompress(req.body, inflated_max, &too_large);
-    if (!inflated && too_large) {
-      send_error(res, 413, wire_err::body_too_large,
-                 "body is larger than " + std::to_string(inflated_max) + " bytes once inflated");
-      return;
-    }
-    if (!inflated) {
-      send_error(res, 400, wire_err::bad_request, "body is not a complete gzip stream");
-      return;
-    }
-  }
-  const std::string& text = inflated ? *inflated : req.body;
-  json j = parse_untrusted_json(text);  // no NUL bytes, no stack-deep nesting
-  const char* key = complaints ? "complaints" : "events";
-  if (j.is_discarded() || !j.is_object() || !j.contains(key) || !j[key].is_array()) {
-    send_error(res, 400, wire_err::bad_request, std::string("body must be {\"") + key + "\":[...]}");
-    return;
-  }
-  const json& items = j[key];
-  size_t limit = complaints ? opt_.max_batch : opt_.max_events;
-  if (items.size() > limit) {
-    send_error(res, 413, wire_err::too_many_items,
-               std::to_string(items.size()) + " items; at most " + std::to_string(limit) + " a request");
-    return;
-  }
+  t_note = "kiosk=" + check.kiosk;
+  const std::optional<std::string> kiosk = check.kiosk;
+  const json& items = check.items;
   int64_t now_ms = server_now_ms();
   ValidationContext ctx;
   ctx.now_unix_s = now_ms / 1000;
@@ -562,7 +529,7 @@ void Sim::handle_batch(const httplib::Request& req, httplib::Response& res, bool
 
 void Sim::handle_updates(const httplib::Request& req, httplib::Response& res) {
   if (inject_faults(req, res)) return;
-  std::optional<std::string> kiosk = authenticate(req, res, "");
+  std::optional<std::string> kiosk = authenticate(req, res);
   if (!kiosk) return;
   // The query as sent: httplib's own parsing turns '+' into a space, which
   // is not what a percent-encoded opaque cursor means.

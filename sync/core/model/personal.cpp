@@ -55,6 +55,28 @@ void blank_personal_json(nlohmann::json& j) {
   }
 }
 
+const char* to_string(PersonalPolicy p) {
+  switch (p) {
+    case PersonalPolicy::full: return "full";
+    case PersonalPolicy::masked: return "masked";
+    case PersonalPolicy::none: return "none";
+  }
+  return "none";
+}
+
+bool parse_personal_policy(const std::string& text, PersonalPolicy& out) {
+  for (PersonalPolicy p : {PersonalPolicy::full, PersonalPolicy::masked, PersonalPolicy::none})
+    if (text == to_string(p)) return out = p, true;
+  return false;
+}
+
+void apply_personal_policy(Complaint& c, PersonalPolicy p) {
+  if (p == PersonalPolicy::full) return;
+  std::string masked = p == PersonalPolicy::masked ? mask_phone(c.consumer.phone) : std::string();
+  for (std::string* s : personal_fields(c)) wipe(*s);
+  c.consumer.phone = std::move(masked);
+}
+
 void wipe_string(std::string& s) { wipe(s); }
 
 void wipe_complaint(Complaint& c) {

@@ -32,6 +32,15 @@ const std::vector<PersonalJsonField>& personal_json_fields();
 // The retention purge: blanks every personal field present in a complaint's JSON.
 void blank_personal_json(nlohmann::json& complaint);
 
+// What a copy kept outside the kiosk and the platform (the chain's hub,
+// config `personal`) may hold: full: everything; masked: the phone masked
+// (mask_phone) and every other personal field blank; none: every personal
+// field blank. The rest of the complaint is kept as it is.
+enum class PersonalPolicy { full, masked, none };
+const char* to_string(PersonalPolicy p);
+bool parse_personal_policy(const std::string& text, PersonalPolicy& out);  // "full", "masked", "none"
+void apply_personal_policy(Complaint& c, PersonalPolicy p);
+
 // The one wipe (util/crypto.h's wipe): overwrites every byte the buffer ever
 // held (capacity, not only size) and empties it.
 void wipe_string(std::string& s);

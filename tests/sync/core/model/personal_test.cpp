@@ -76,3 +76,26 @@ TEST(Personal, WipeComplaintEmptiesThePersonalFields) {
   EXPECT_TRUE(c.id.empty());
   EXPECT_TRUE(c.category.problems.empty());
 }
+
+// What a copy outside kiosk and platform keeps (the hub's data.personal):
+// masked keeps the masked phone and no other personal field, none keeps
+// none, full all; the rest of the complaint is untouched either way.
+TEST(Personal, PolicyKeepsWhatItSays) {
+  const Complaint original = full_sample();
+  for (PersonalPolicy p : {PersonalPolicy::full, PersonalPolicy::masked, PersonalPolicy::none}) {
+    Complaint c = original;
+    apply_personal_policy(c, p);
+    Complaint expected_personal = original;
+    if (p != PersonalPolicy::full) {
+      for (std::string* s : personal_fields(expected_personal)) s->clear();
+      if (p == PersonalPolicy::masked) expected_personal.consumer.phone = "138****1234";
+    }
+    auto got = strings_of(nlohmann::json(c)), want = strings_of(nlohmann::json(expected_personal));
+    EXPECT_EQ(got, want) << to_string(p);
+  }
+  PersonalPolicy parsed = PersonalPolicy::full;
+  EXPECT_TRUE(parse_personal_policy("none", parsed));
+  EXPECT_EQ(parsed, PersonalPolicy::none);
+  EXPECT_FALSE(parse_personal_policy("Masked", parsed));
+  EXPECT_EQ(parsed, PersonalPolicy::none);
+}

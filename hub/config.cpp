@@ -1,0 +1,95 @@
+#include "config.h"
+
+#include <toml++/toml.h>
+
+#include <filesystem>
+
+namespace odr::hub {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+[[noreturn]] void bad(const std::string& path, const std::string& key, const std::string& why) {
+  throw HubConfigError(path + ": " + key + " " + why);
+}
+
+void read_string(const toml::table& t, const std::string& path, const char* key, std::string& out) {
+  auto node = t.at_path(key);
+  if (!node) return;
+  if (!node.is_string()) bad(path, key, "must be a string in quotes");
+  out = *node.value<std::string>();
+}
+
+void read_int(const toml::table& t, const std::string& path, const char* key, int& out, int lo, int hi) {
+  auto node = t.at_path(key);
+  if (!node) return;
+  if (!node.is_integer()) bad(path, key, "must be a whole number");
+  int64_t v = *node.value<int64_t>();
+  if (v < lo || v > hi) bad(path, key, "must be from " + std::to_string(lo) + " to " + std::to_string(hi));
+  out = static_cast<int>(v);
+}
+
+std::string beside(const std::string& config_path, const std::string& p) {
+  if (p.empty() || fs::path(p).is_absolute()) return p;
+  return (fs::path(config_path).parent_path() / p).lexically_normal().string();
+}
+
+void read_all(const toml::table& t, const std::string& path, HubConfig& c) {
+  read_string(t, path, "listen.host", c.host);
+  read_int(t, path, "listen.port", c.port, 0, 65535);
+  read_string(t, path, "listen.port_file", c.port_file);
+  read_string(t, path, "listen.base_path", c.base_path);
+  read_string(t, path, "listen.tls_cert", c.tls_cert);
+  read_string(t, path, "listen.tls_key", c.tls_key);
+  read_int(t, path, "listen.threads", c.threads, 1, 256);
+  read_string(t, path, "postgres.url", c.url);
+  read_int(t, path, "postgres.pool", c.pool, 1, 256);
+  std::string personal = to_string(c.personal);
+  read_string(t, path, "data.personal", personal);
+  if (!parse_personal_policy(personal, c.personal)) bad(path, "data.personal", "must be \"full\", \"masked\" or \"none\"");
+  read_int(t, path, "data.retention_days", c.retention_days, 1, 36500);
+  read_string(t, path, "data.calendar_dir", c.calendar_dir);
+  read_int(t, path, "data.deadline_working_days", c.deadline_working_days, 1, 365);
+}
+
+void check(const std::string& path, HubConfig& c) {
+  if (c.url.empty()) bad(path, "postgres.url", "is missing: a connection string such as \"postgresql:///odr_hub\"");
+  if (c.host.empty()) bad(path, "listen.host", "is empty");
+  if (c.base_path.empty() || c.base_path[0] != '/' || c.base_path.back() == '/')
+    bad(path, "listen.base_path", "must start with / and not end with one (e.g. \"/odr/v1\")");
+  if (c.base_path.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-") != std::string::npos)
+    bad(path, "listen.base_path", "may hold only letters, digits, / _ and -");
+  if (c.tls_cert.empty() != c.tls_key.empty()) bad(path, "listen.tls_cert", "and listen.tls_key go together");
+  c.tls_cert = beside(path, c.tls_cert);
+  c.tls_key = beside(path, c.tls_key);
+  c.port_file = beside(path, c.port_file);
+  c.calendar_dir = beside(path, c.calendar_dir);
+  if (c.calendar_dir.empty()) bad(path, "data.calendar_dir", "is missing: the folder of China's working-day files");
+}
+
+}  // namespace
+
+HubConfig load_hub_config(const std::string& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) throw HubConfigError(path + ": no such config file (see config/hub.toml)");
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw HubConfigError(path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " +
+                         std::string(e.description()));
+  }
+  for (const auto& [section, node] : t) {
+    const std::string s(section.str());
+    if (s != "listen" && s != "postgres" && s != "data") bad(path, "[" + s + "]", "is not a section of hub.toml");
+    if (!node.is_table()) bad(path, s, "must be a [" + s + "] section");
+  }
+  HubConfig c;
+  read_all(t, path, c);
+  check(path, c);
+  return c;
+}
+
+}  // namespace odr::hub

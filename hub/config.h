@@ -1,0 +1,39 @@
+// hub.toml, read by every odr-hub command. A bad file gives a HubConfigError
+// naming the key and what is wrong, never a crash. config/hub.toml is the
+// example with every key.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+#include "model/personal.h"
+
+namespace odr::hub {
+
+class HubConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct HubConfig {
+  // [listen]
+  std::string host = "127.0.0.1";
+  int port = 8600;              // 0: any free port (port_file says which)
+  std::string port_file;        // written once listening (tests, scripts)
+  std::string base_path = "/odr/v1";
+  std::string tls_cert;         // PEM chain and key: HTTPS; both empty: plain HTTP behind a TLS proxy
+  std::string tls_key;
+  int threads = 8;              // HTTP workers; each keep-alive connection holds one
+  // [postgres]
+  std::string url;              // a libpq connection string or postgresql:// URI
+  int pool = 8;                 // connections per process
+  // [data]
+  PersonalPolicy personal = PersonalPolicy::masked;
+  int retention_days = 1095;    // personal fields blanked after this (the kiosk's default)
+  std::string calendar_dir;     // China's working-day files (config/workdays)
+  int deadline_working_days = 10;
+};
+
+// Relative paths in the file are relative to the file's folder.
+HubConfig load_hub_config(const std::string& path);
+
+}  // namespace odr::hub

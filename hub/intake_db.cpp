@@ -1,0 +1,340 @@
+// Index of this file:
+// [SECTION] Kiosk keys and nonces
+// [SECTION] Complaints: rows, the insert, the answers
+// [SECTION] Events
+// [SECTION] Heartbeats and the purge
+
+#include "intake_db.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "model/json.h"
+#include "protocol/intake.h"
+#include "protocol/signing.h"
+#include "util/crypto.h"
+#include "util/time.h"
+#include "util/uuid.h"
+
+namespace odr::hub {
+
+namespace {
+
+using nlohmann::json;
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+Param opt_text(const std::string& s) { return s.empty() ? Param() : Param(s); }
+
+// {"a","b"} for a uuid[] or text[] parameter; the values are UUIDs (no quoting needed).
+std::string uuid_array(const std::vector<std::string>& ids) {
+  std::string out = "{";
+  for (const auto& id : ids) out += (out.size() > 1 ? "," : "") + id;
+  return out + "}";
+}
+
+// id (lowercase) -> kiosk of every stored item among ids (UUIDs only).
+std::map<std::string, std::string> owners(PgConn& c, const char* table, const std::vector<std::string>& ids) {
+  std::map<std::string, std::string> out;
+  if (ids.empty()) return out;
+  PgResult r = c.exec(std::string("SELECT id::text, kiosk_id FROM ") + table + " WHERE id = ANY($1::uuid[])",
+                      {uuid_array(ids)});
+  for (int i = 0; i < r.rows(); ++i) out[r.text(i, 0)] = r.text(i, 1);
+  return out;
+}
+
+// What every item gets before it is stored: the id as sent, the rule it broke.
+struct Checked {
+  std::string id;     // as sent
+  std::string id_lc;  // lowercase, "" when not a UUID
+  ItemError invalid;
+};
+
+// The answer for an item that was not stored now, from who holds its id.
+bool answer_known(const Checked& k, const std::map<std::string, std::string>& held, const std::string& kiosk,
+                  ItemResult& r) {
+  auto it = k.id_lc.empty() ? held.end() : held.find(k.id_lc);
+  if (it == held.end()) return false;
+  if (it->second == kiosk) {
+    r.status = item_status::duplicate;
+  } else {
+    r.status = item_status::rejected;
+    r.error = {wire_err::id_conflict, "id", "this id is held for another kiosk"};
+  }
+  return true;
+}
+
+// Accepted: the first item of each id the insert returned; the rest need a look-up.
+std::vector<bool> mark_inserted(const std::vector<Checked>& ks, const std::set<std::string>& inserted,
+                                std::vector<ItemResult>& out) {
+  std::vector<bool> done(ks.size(), false);
+  std::set<std::string> claimed;
+  for (size_t i = 0; i < ks.size(); ++i) {
+    out[i].id = ks[i].id;
+    if (ks[i].invalid.code.empty() && inserted.count(ks[i].id_lc) && claimed.insert(ks[i].id_lc).second) {
+      out[i].status = item_status::accepted;
+      done[i] = true;
+    }
+  }
+  return done;
+}
+
+std::vector<std::string> ids_to_look_up(const std::vector<Checked>& ks, const std::vector<bool>& done) {
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < ks.size(); ++i)
+    if (!done[i] && !ks[i].id_lc.empty()) ids.push_back(ks[i].id_lc);
+  return ids;
+}
+
+Checked checked_id(const json& item) {
+  Checked k;
+  k.id = string_at(item, "id");
+  if (is_uuid(k.id)) k.id_lc = lower(k.id);
+  return k;
+}
+
+}  // namespace
+
+// -----------------------------------------------------------------------------
+// [SECTION] Kiosk keys and nonces
+// -----------------------------------------------------------------------------
+
+std::optional<std::string> kiosk_key(PgConn& c, const std::string& kiosk) {
+  PgResult r = c.exec("SELECT encode(key, 'base64') FROM kiosks WHERE id = $1", {kiosk});
+  if (r.rows() == 0) return std::nullopt;
+  std::string b64 = r.text(0, 0);
+  std::string key = decode_key(b64);
+  wipe(b64);
+  return key;
+}
+
+bool remember_nonce(PgConn& c, const std::string& kiosk, const std::string& nonce, int64_t now_s) {
+  // A row comes back when the nonce is new or was last seen before the window.
+  PgResult r = c.exec(
+      "INSERT INTO nonces (kiosk_id, nonce, seen_at) VALUES ($1, $2, to_timestamp($3)) "
+      "ON CONFLICT (kiosk_id, nonce) DO UPDATE SET seen_at = excluded.seen_at "
+      "WHERE nonces.seen_at < excluded.seen_at - make_interval(secs => $4) RETURNING 1",
+      {kiosk, nonce, std::to_string(now_s), std::to_string(kNonceWindowS)});
+  return r.rows() == 1;
+}
+
+int64_t forget_old_nonces(PgConn& c, int64_t now_s) {
+  PgResult r = c.exec("WITH d AS (DELETE FROM nonces WHERE seen_at < to_timestamp($1) RETURNING 1) SELECT count(*) FROM d",
+                      {std::to_string(now_s - kNonceWindowS)});
+  return r.integer(0, 0);
+}
+
+// -----------------------------------------------------------------------------
+// [SECTION] Complaints: rows, the insert, the answers
+// -----------------------------------------------------------------------------
+
+namespace {
+
+// One complaint as a row for jsonb_to_recordset: the columns, then the
+// personal policy applied to what is kept (columns and payload alike).
+json complaint_row(Complaint& c, const IntakeRules& rules) {
+  const std::optional<int64_t> day = local_day_of(c.created_at, 480);  // the calendar is China's
+  WorkingDate due = add_working_days(*rules.calendar, day.value_or(0), rules.deadline_working_days);
+  apply_personal_policy(c, rules.personal);
+  json row = {{"id", c.id},
+              {"ticket", c.ticket},
+              {"filed_at", c.created_at},
+              {"channel", c.channel},
+              {"business_name", c.respondent.name},
+              {"business_credit_code", c.respondent.credit_code},
+              {"business_region_code", c.respondent.region_code},
+              {"category_kind", c.category.kind},
+              {"category_code", c.category.code},
+              {"problems", c.category.problems},
+              {"purchase_amount_fen", c.purchase.amount_fen},
+              {"demand_types", c.demand.types},
+              {"demand_amount_fen", c.demand.amount_fen ? json(*c.demand.amount_fen) : json(nullptr)},
+              {"deadline", format_date(due.day)},
+              {"deadline_estimated", due.estimated},
+              {"payload", json(c)}};
+  for (auto [key, value] : {std::pair{"consumer_name", &c.consumer.name}, std::pair{"consumer_phone", &c.consumer.phone},
+                            std::pair{"consumer_address", &c.consumer.address}})
+    row[key] = value->empty() ? json(nullptr) : json(*value);
+  wipe_complaint(c);
+  return row;
+}
+
+const char* kInsertComplaints = R"SQL(
+INSERT INTO complaints (id, kiosk_id, store_id, ticket, filed_at, channel, business_name, business_credit_code,
+  business_region_code, category_kind, category_code, problems, purchase_amount_fen, demand_types,
+  demand_amount_fen, deadline, deadline_estimated, personal_policy, consumer_name, consumer_phone,
+  consumer_address, payload)
+SELECT r.id, k.id, k.store_id, r.ticket, r.filed_at, r.channel, r.business_name, r.business_credit_code,
+  r.business_region_code, r.category_kind, r.category_code, r.problems, r.purchase_amount_fen, r.demand_types,
+  r.demand_amount_fen, r.deadline, r.deadline_estimated, $3, r.consumer_name, r.consumer_phone,
+  r.consumer_address, r.payload
+FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, ticket text, filed_at timestamptz, channel text,
+  business_name text, business_credit_code text, business_region_code text, category_kind text,
+  category_code text, problems text[], purchase_amount_fen bigint, demand_types text[], demand_amount_fen bigint,
+  deadline date, deadline_estimated boolean, consumer_name text, consumer_phone text, consumer_address text,
+  payload jsonb, ord bigint)
+JOIN kiosks k ON k.id = $1
+ORDER BY r.id, r.ord  -- every process takes the rows' locks in one order: no deadlock between hubs
+ON CONFLICT DO NOTHING
+RETURNING id::text
+)SQL";
+
+std::set<std::string> insert_rows(PgConn& c, const char* sql, const std::vector<Param>& params) {
+  std::set<std::string> out;
+  PgResult r = c.exec(sql, params);
+  for (int i = 0; i < r.rows(); ++i) out.insert(r.text(i, 0));
+  return out;
+}
+
+std::string last_ticket(PgConn& c, const std::string& kiosk) {
+  PgResult r = c.exec("SELECT ticket FROM complaints WHERE kiosk_id = $1 ORDER BY seq DESC LIMIT 1", {kiosk});
+  return r.rows() ? r.text(0, 0) : std::string();
+}
+
+}  // namespace
+
+std::vector<ItemResult> store_complaints(PgConn& c, const std::string& kiosk, const json& items,
+                                         const IntakeRules& rules, int64_t now_s) {
+  ValidationContext ctx;
+  ctx.now_unix_s = now_s;
+  std::vector<Checked> ks;
+  json rows = json::array();
+  for (const json& item : items) {
+    Checked k = checked_id(item);
+    Complaint x;
+    k.invalid = check_complaint_item(item, kiosk, ctx, x);
+    if (k.invalid.code.empty()) {
+      rows.push_back(complaint_row(x, rules));
+      rows.back()["ord"] = ks.size();  // the item's place: the first copy of an id is the accepted one
+    }
+    wipe_complaint(x);
+    ks.push_back(std::move(k));
+  }
+  PgTx tx(c);
+  std::set<std::string> inserted;
+  if (!rows.empty()) inserted = insert_rows(c, kInsertComplaints, {kiosk, rows.dump(), to_string(rules.personal)});
+  std::vector<ItemResult> out(ks.size());
+  std::vector<bool> done = mark_inserted(ks, inserted, out);
+  const auto held = owners(c, "complaints", ids_to_look_up(ks, done));
+  for (size_t i = 0; i < ks.size(); ++i) {
+    if (done[i] || answer_known(ks[i], held, kiosk, out[i])) continue;
+    out[i].status = item_status::rejected;
+    out[i].error = ks[i].invalid.code.empty()
+                       ? ItemError{wire_err::ticket_conflict, "ticket",
+                                   "this kiosk already used the ticket for another complaint", last_ticket(c, kiosk)}
+                       : ks[i].invalid;
+  }
+  if (rules.before_commit) rules.before_commit();
+  tx.commit();
+  return out;
+}
+
+// -----------------------------------------------------------------------------
+// [SECTION] Events
+// -----------------------------------------------------------------------------
+
+namespace {
+
+// Stores the events whose complaint this kiosk delivered here; moves the
+// complaint's status for settled / withdrawn (the latest of the batch wins).
+const char* kInsertEvents = R"SQL(
+WITH ins AS (
+  INSERT INTO events (id, complaint_id, kiosk_id, type, at, payload)
+  SELECT r.id, r.complaint_id, $1, r.type, r.at, r.payload
+  FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, complaint_id uuid, type text,
+    at timestamptz, payload jsonb, ord bigint)
+  JOIN complaints c ON c.id = r.complaint_id AND c.kiosk_id = $1
+  ORDER BY r.id, r.ord
+  ON CONFLICT DO NOTHING
+  RETURNING id, complaint_id, type, at
+), moved AS (
+  UPDATE complaints c SET status = n.next, status_at = n.at
+  FROM (SELECT DISTINCT ON (complaint_id) complaint_id, at,
+          CASE type WHEN 'settled' THEN 'settled' ELSE 'closed' END AS next
+        FROM ins WHERE type IN ('settled', 'withdrawn') ORDER BY complaint_id, at DESC) n
+  WHERE c.id = n.complaint_id AND c.status NOT IN ('settled', 'not_settled', 'closed')
+  RETURNING 1
+)
+SELECT id::text FROM ins
+)SQL";
+
+}  // namespace
+
+std::vector<ItemResult> store_events(PgConn& c, const std::string& kiosk, const json& items, const IntakeRules& rules,
+                                     int64_t now_s) {
+  ValidationContext ctx;
+  ctx.now_unix_s = now_s;
+  std::vector<Checked> ks;
+  json rows = json::array();
+  for (const json& item : items) {
+    Checked k = checked_id(item);
+    Event e;
+    k.invalid = check_event_item(item, ctx, e);
+    if (k.invalid.code.empty())
+      rows.push_back({{"id", e.id}, {"complaint_id", e.complaint_id}, {"type", e.type}, {"at", e.at},
+                      {"payload", json(e)}, {"ord", ks.size()}});
+    ks.push_back(std::move(k));
+  }
+  PgTx tx(c);
+  std::set<std::string> inserted;
+  if (!rows.empty()) inserted = insert_rows(c, kInsertEvents, {kiosk, rows.dump()});
+  std::vector<ItemResult> out(ks.size());
+  std::vector<bool> done = mark_inserted(ks, inserted, out);
+  const auto held = owners(c, "events", ids_to_look_up(ks, done));
+  for (size_t i = 0; i < ks.size(); ++i) {
+    if (done[i] || answer_known(ks[i], held, kiosk, out[i])) continue;
+    out[i].status = item_status::rejected;
+    out[i].error = ks[i].invalid.code.empty() ? ItemError{wire_err::unknown_complaint, "complaint_id",
+                                                          "the hub holds no such complaint of this kiosk"}
+                                              : ks[i].invalid;
+  }
+  if (rules.before_commit) rules.before_commit();
+  tx.commit();
+  return out;
+}
+
+// -----------------------------------------------------------------------------
+// [SECTION] Heartbeats and the purge
+// -----------------------------------------------------------------------------
+
+void store_heartbeat(PgConn& c, const std::string& kiosk, const Heartbeat& h) {
+  json outbox = json::array();
+  for (const auto& o : h.outbox) outbox.push_back({{"destination", o.destination}, {"pending", o.pending}, {"held", o.held}});
+  c.exec(R"SQL(
+WITH h AS (
+  INSERT INTO heartbeats (kiosk_id, version, outbox, last_gateway_success, clock_offset_s, disk_free_bytes,
+    printer, last_complaint_at)
+  VALUES ($1, $2, $3::jsonb, $4::timestamptz, $5, $6, $7, $8::timestamptz)
+  RETURNING id, kiosk_id, received_at)
+INSERT INTO kiosk_last_heartbeat (kiosk_id, heartbeat_id, received_at)
+SELECT kiosk_id, id, received_at FROM h
+ON CONFLICT (kiosk_id) DO UPDATE SET heartbeat_id = excluded.heartbeat_id, received_at = excluded.received_at
+WHERE kiosk_last_heartbeat.received_at <= excluded.received_at
+)SQL",
+         {kiosk, h.version, outbox.dump(), opt_text(h.last_gateway_success), std::to_string(h.clock_offset_s),
+          h.disk_free_bytes ? Param(std::to_string(*h.disk_free_bytes)) : Param(), opt_text(h.printer),
+          opt_text(h.last_complaint_at)});
+}
+
+int64_t purge_personal(PgConn& c, int retention_days) {
+  // The payload's personal fields from the one list (model/personal.h).
+  std::string payload = "payload";
+  for (const PersonalJsonField& f : personal_json_fields()) {
+    std::string path = *f.object ? std::string("{") + f.object + "," + f.key + "}" : std::string("{") + f.key + "}";
+    payload = "jsonb_set(" + payload + ", '" + path + "', '\"\"', false)";
+  }
+  PgResult r = c.exec(
+      "WITH p AS (UPDATE complaints SET consumer_name = NULL, consumer_phone = NULL, consumer_address = NULL, "
+      "personal_policy = 'none', payload = " + payload +
+          " WHERE filed_at < now() - make_interval(days => $1) AND personal_policy <> 'none' RETURNING 1) "
+          "SELECT count(*) FROM p",
+      {std::to_string(retention_days)});
+  return r.integer(0, 0);
+}
+
+}  // namespace odr::hub

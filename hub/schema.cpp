@@ -1,0 +1,165 @@
+// Migrations are appended, never edited: a hub that ran version N must
+// reach the same schema as a new one.
+#include "schema.h"
+
+namespace odr::hub {
+
+namespace {
+
+// pg_advisory_lock key: "odr-hub migrations".
+const char* kLockKey = "7220115";
+
+const char* kV1 = R"SQL(
+CREATE TABLE regions (
+  id text PRIMARY KEY CHECK (id ~ '^[A-Za-z0-9_-]{1,64}$'),
+  name text NOT NULL DEFAULT ''
+);
+CREATE TABLE stores (
+  id text PRIMARY KEY CHECK (id ~ '^[A-Za-z0-9_-]{1,64}$'),
+  region_id text NOT NULL REFERENCES regions(id),
+  name text NOT NULL DEFAULT ''
+);
+CREATE INDEX stores_region ON stores (region_id);
+CREATE TABLE kiosks (
+  id text PRIMARY KEY CHECK (id ~ '^[A-Za-z0-9_-]{1,64}$'),
+  store_id text NOT NULL REFERENCES stores(id),
+  key bytea NOT NULL CHECK (length(key) = 32),
+  added_at timestamptz NOT NULL DEFAULT now(),
+  key_changed_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX kiosks_store ON kiosks (store_id);
+
+-- One row per complaint id (the protocol's idempotency key); a kiosk's
+-- ticket is unique to it. Personal columns hold what data.personal allows.
+CREATE TABLE complaints (
+  id uuid PRIMARY KEY,
+  seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+  kiosk_id text NOT NULL REFERENCES kiosks(id),
+  store_id text NOT NULL REFERENCES stores(id),
+  ticket text NOT NULL CHECK (length(ticket) BETWEEN 1 AND 32),
+  filed_at timestamptz NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  channel text NOT NULL CHECK (channel IN ('self_service', 'staff_assisted')),
+  business_name text NOT NULL,
+  business_credit_code text NOT NULL,
+  business_region_code text NOT NULL CHECK (business_region_code ~ '^[0-9]{6}$'),
+  category_kind text NOT NULL CHECK (category_kind IN ('goods', 'service')),
+  category_code text NOT NULL,
+  problems text[] NOT NULL,
+  purchase_amount_fen bigint NOT NULL CHECK (purchase_amount_fen >= 0),
+  demand_types text[] NOT NULL,
+  demand_amount_fen bigint CHECK (demand_amount_fen >= 0),
+  status text NOT NULL DEFAULT 'received' CHECK (status IN
+    ('received', 'accepted', 'mediating', 'settled', 'not_settled', 'closed', 'transferred')),
+  status_at timestamptz,
+  case_no text,
+  deadline date NOT NULL,
+  deadline_estimated boolean NOT NULL,
+  personal_policy text NOT NULL CHECK (personal_policy IN ('full', 'masked', 'none')),
+  consumer_name text,
+  consumer_phone text,
+  consumer_address text,
+  payload jsonb NOT NULL,
+  UNIQUE (kiosk_id, ticket)
+);
+-- The dashboard: a store's complaints in a period; chain-wide periods; open
+-- complaints by deadline (overdue, days left).
+CREATE INDEX complaints_store_filed ON complaints (store_id, filed_at);
+CREATE INDEX complaints_filed ON complaints (filed_at);
+CREATE INDEX complaints_open_deadline ON complaints (deadline, store_id)
+  WHERE status NOT IN ('settled', 'not_settled', 'closed');
+-- The retention purge looks only at rows that still hold personal data.
+CREATE INDEX complaints_personal_kept ON complaints (filed_at) WHERE personal_policy <> 'none';
+
+CREATE TABLE events (
+  id uuid PRIMARY KEY,
+  complaint_id uuid NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+  kiosk_id text NOT NULL REFERENCES kiosks(id),
+  type text NOT NULL CHECK (type IN
+    ('first_response', 'settled', 'not_settled', 'compensation_prepaid', 'satisfaction', 'withdrawn')),
+  at timestamptz NOT NULL,
+  received_at timestamptz NOT NULL DEFAULT now(),
+  payload jsonb NOT NULL
+);
+CREATE INDEX events_complaint ON events (complaint_id, at);
+CREATE INDEX events_type_at ON events (type, at);
+
+CREATE TABLE heartbeats (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  kiosk_id text NOT NULL REFERENCES kiosks(id),
+  received_at timestamptz NOT NULL DEFAULT now(),
+  version text NOT NULL,
+  outbox jsonb NOT NULL,
+  last_gateway_success timestamptz,
+  clock_offset_s bigint NOT NULL,
+  disk_free_bytes bigint CHECK (disk_free_bytes >= 0),
+  printer text,
+  last_complaint_at timestamptz
+);
+CREATE INDEX heartbeats_kiosk_time ON heartbeats (kiosk_id, received_at);
+-- The latest per kiosk, kept by upsert: "kiosks not heard from" reads one row each.
+CREATE TABLE kiosk_last_heartbeat (
+  kiosk_id text PRIMARY KEY REFERENCES kiosks(id),
+  heartbeat_id bigint NOT NULL REFERENCES heartbeats(id),
+  received_at timestamptz NOT NULL
+);
+CREATE INDEX kiosk_last_heartbeat_time ON kiosk_last_heartbeat (received_at);
+
+-- Seen nonces, shared by every hub process (the unique key is the replay check).
+CREATE TABLE nonces (
+  kiosk_id text NOT NULL,
+  nonce text NOT NULL,
+  seen_at timestamptz NOT NULL,
+  PRIMARY KEY (kiosk_id, nonce)
+);
+CREATE INDEX nonces_seen ON nonces (seen_at);
+)SQL";
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {{1, "regions, stores, kiosks, complaints, events, heartbeats, nonces", kV1}};
+  return all;
+}
+
+std::vector<int> migrate(PgConn& c) {
+  std::vector<int> applied;
+  // A session lock: the second process waits here, then finds nothing to do.
+  c.exec(std::string("SELECT pg_advisory_lock(") + kLockKey + ")", {});
+  try {
+    c.exec_script(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
+        " applied_at timestamptz NOT NULL DEFAULT now())");
+    for (const Migration& m : migrations()) {
+      PgTx tx(c);
+      if (c.exec("SELECT 1 FROM schema_migrations WHERE version = $1", {std::to_string(m.version)}).rows() > 0) continue;
+      c.exec_script(m.sql);
+      c.exec("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", {std::to_string(m.version), m.name});
+      tx.commit();
+      applied.push_back(m.version);
+    }
+  } catch (...) {
+    try {
+      c.exec(std::string("SELECT pg_advisory_unlock(") + kLockKey + ")", {});
+    } catch (const PgError&) {
+    }
+    throw;
+  }
+  c.exec(std::string("SELECT pg_advisory_unlock(") + kLockKey + ")", {});
+  return applied;
+}
+
+void require_current_schema(PgConn& c) {
+  const int want = migrations().back().version;
+  int have = 0;
+  try {
+    have = static_cast<int>(c.exec("SELECT coalesce(max(version), 0) FROM schema_migrations", {}).integer(0, 0));
+  } catch (const PgError& e) {
+    if (e.sqlstate != "42P01") throw;  // 42P01: no such table, a database never migrated
+  }
+  if (have < want)
+    throw PgError("the database is at schema version " + std::to_string(have) + ", this odr-hub needs " +
+                  std::to_string(want) + ": run odr-hub migrate --config ...");
+}
+
+}  // namespace odr::hub
