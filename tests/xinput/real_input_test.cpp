@@ -427,6 +427,40 @@ TEST_F(RealInput, StaffHandBackAfterARatingNeedsThePin) {
 
 // Another X client unmaps the kiosk's window: it comes back by itself, drawn,
 // without anyone touching the screen.
+// A shopper calls for help mid-complaint; the clerk opens staff mode to see
+// it, answers it, leaves: the shopper's complaint is back as it was.
+TEST_F(RealInput, CallStaffThenStaffModeAndBackKeepsTheComplaint) {
+  start();
+  const std::string add = "printf '2468\\n' | " + std::string(getenv("ODR_BIN_DIR")) + "/kiosk-sync --config " +
+                          setup.config_path + " staff add clerk Clerk >/dev/null 2>&1";
+  ASSERT_EQ(system(add.c_str()), 0) << add;
+  walk_to_purchase();
+  fill("field.purchase.item", "shoes");
+  hide_keyboard();
+  k.tap("assist.help");
+  k.settle(200);
+  k.move(30, 30);
+  k.down();
+  pause_ms(3600);
+  k.up();
+  auto pin_pad_ready = [](const ScreenState& s) { return s.focus == "staff.pin" && !s.guard; };
+  ASSERT_TRUE(k.wait_for(pin_pad_ready, 8000)) << "no PIN pad";
+  EXPECT_EQ(k.state().find("field.purchase.item"), nullptr) << "the shopper's entry shows in staff mode";
+  k.settle(150);
+  k.type("2468", 4);
+  k.tap("staff.login.submit");
+  ASSERT_TRUE(k.wait_visible("staff.help.banner", 8000)) << "no help banner on staff home";
+  EXPECT_EQ(k.state().find("staff.help.banner")->text, "1");
+  k.settle(200);
+  k.screenshot().save_png(dir + "/staff-home-help.png");
+  k.tap("staff.help.answered");
+  ASSERT_TRUE(k.wait_for([](const ScreenState& s) { return !s.find("staff.help.banner"); }, 5000));
+  k.tap("staff.logout");
+  ASSERT_TRUE(k.wait_step("purchase")) << "the shopper's step did not come back: " << k.state().step;
+  ASSERT_TRUE(k.wait_visible("field.purchase.item"));
+  EXPECT_EQ(k.state().find("field.purchase.item")->text, "shoes");
+}
+
 TEST_F(RealInput, AnUnmappedWindowComesBackDrawn) {
   start();
   k.settle();
