@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "screens/screens.h"
+#include "staff/staff.h"
 #include "util/time.h"
 #include "widgets/icons.h"
 #include "widgets/widgets.h"
@@ -166,7 +167,7 @@ struct App::Parked {
   Draft draft;
   Step step = Step::welcome;
   std::string locale;
-  bool large = false, help_called = false, return_to_review = false;
+  bool large = false, return_to_review = false;  // parked only after a help call
   int64_t at_ms = 0;
   ~Parked() { draft.wipe(); }
 };
@@ -180,7 +181,6 @@ bool App::park_session() {
   p.step = step;
   p.locale = i18n_.locale();
   p.large = large_;
-  p.help_called = help_called_;
   p.return_to_review = return_to_review;
   p.at_ms = now_ms();
   reset_session();
@@ -196,7 +196,7 @@ bool App::resume_parked() {
   p->draft = Draft{};
   set_locale(p->locale);
   large_ = p->large;
-  help_called_ = p->help_called;
+  help_called_ = true;
   return_to_review = p->return_to_review;
   go(p->step);
   return true;
@@ -224,7 +224,7 @@ void App::answer_help_calls(const std::string& staff_id) {
   help_calls_.clear();
   if (!env_.store) return;
   try {
-    env_.store->append_audit("staff:" + staff_id, "help.answered", "calls=" + std::to_string(n));
+    audit_staff_action(*env_.store, staff_id, "help.answered", "calls=" + std::to_string(n));
   } catch (const StoreError& e) {
     fprintf(stderr, "odr-kiosk: the answered help call could not be audited (%d)\n", static_cast<int>(e.kind));
   }
@@ -480,6 +480,7 @@ void App::draw_footer() {
   // (Metrics::assist_h); landscape: between the two.
   const float h = m.button_h, y = bar.Max.y - m.footer_h + m.assist_h + (m.footer_h - m.assist_h - h) * 0.5f;
   const float back_w = ui_.portrait ? 300 : 320, next_w = ui_.portrait ? 520 : 480;
+  float helps_right = m.margin + back_w + 24;  // the row between Back and Next is taken up to here
   if (m.assist_h > 0) {
     assist_buttons(*this, ImRect(ImVec2(m.margin, bar.Min.y + 20), ImVec2(W - m.margin, bar.Min.y + m.assist_h)));
   } else {
@@ -487,6 +488,7 @@ void App::draw_footer() {
     const float aw = std::min(assist_width(*this), W - m.margin - next_w - 24 - left);
     const float ah = std::max(80.0f, h - 16);
     assist_buttons(*this, ImRect(ImVec2(left, y + (h - ah) * 0.5f), ImVec2(left + aw, y + (h + ah) * 0.5f)));
+    helps_right = left + aw;
   }
   if (button("nav.back", ImRect(ImVec2(m.margin, y), ImVec2(m.margin + back_w, y + h)), tr("nav.back"),
              ICON_ARROW_BACK, ButtonStyle::secondary))
@@ -501,7 +503,7 @@ void App::draw_footer() {
     const char* why = tr("nav.incomplete");
     ImFont* f = font_for(FontRole::body, why);
     float w = measure(f, why).x;
-    float left = m.margin + back_w + 24 + (m.assist_h > 0 ? 0 : assist_width(*this)) + 32, right = nr.Min.x - 32;
+    const float left = helps_right + 32, right = nr.Min.x - 32;
     if (w <= right - left) draw_text(dl, f, ImVec2(right - w, y + (h - f->FontSize) * 0.5f), p.text_muted, why);
   }
 }

@@ -117,8 +117,10 @@ void screen_welcome(App& app) {
                   "English", "英文", !zh))
     app.set_locale("en");
   cy += choice_h + 28;
+  // Large text also reads each page aloud, where the kiosk can speak: say so.
+  const char* large_sub = tr(app.can_read_aloud() ? "welcome.large_text_sub_speech" : "welcome.large_text_sub");
   if (choice_card("welcome.large_text", ImRect(ImVec2(in.Min.x, cy), ImVec2(in.Max.x, cy + choice_h)),
-                  ICON_FORMAT_SIZE, tr("welcome.large_text"), tr("welcome.large_text_sub"), app.large_text()))
+                  ICON_FORMAT_SIZE, tr("welcome.large_text"), large_sub, app.large_text()))
     app.set_large_text(!app.large_text());
   cy += choice_h + 44;
 

@@ -31,6 +31,15 @@ void Driver::mouse(ImVec2 pos, bool down) {
   io.MouseDown[0] = down;
 }
 
+void Driver::quick_tap(ImVec2 at) {
+  mouse(at, false);
+  frame();
+  mouse(at, true);
+  frame();
+  mouse(at, false);
+  frame();
+}
+
 void Driver::settle() {
   // A new screen ignores taps for a moment; a person's next tap comes later.
   for (int i = 0; i < 600 && app_->ui_state().tap_guard_active(); ++i) frame();

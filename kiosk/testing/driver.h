@@ -60,6 +60,10 @@ class Driver {
   void swipe(ImVec2 a, ImVec2 b, int steps = 8);
   // Frames until a new screen's tap guard is over (every tap does this first).
   void settle();
+  // The bare finger, with no waiting for a guard: a press or lift on a spot
+  // with no widget, and a quick tap (down, up) as a fast double tap's second.
+  void finger(ImVec2 pos, bool down) { mouse(pos, down); }
+  void quick_tap(ImVec2 at);
 
  protected:
   void mouse(ImVec2 pos, bool down);

@@ -17,22 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The driver with its raw finger exposed: taps that do not wait out a new
-// screen's guard, as a quick double tap does not.
-class FingerDriver : public HeadlessDriver {
- public:
-  using HeadlessDriver::HeadlessDriver;
-  using Driver::mouse;
-  void raw_tap(ImVec2 at) {
-    mouse(at, false);
-    frame();
-    mouse(at, true);
-    frame();
-    mouse(at, false);
-    frame();
-  }
-};
-
 class Flow : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -55,7 +39,7 @@ class Flow : public ::testing::Test {
     o.store = store.get();
     o.clock_ms = [this] { return now_ms; };
     o.display = display();
-    d = std::make_unique<FingerDriver>(o);
+    d = std::make_unique<HeadlessDriver>(o);
   }
   virtual ImVec2 display() { return ImVec2(1920, 1080); }
 
@@ -131,7 +115,7 @@ class Flow : public ::testing::Test {
   fs::path dir;
   int64_t now_ms = 0;
   std::unique_ptr<Store> store;
-  std::unique_ptr<FingerDriver> d;
+  std::unique_ptr<HeadlessDriver> d;
 };
 
 class FlowPortrait : public Flow {
@@ -451,13 +435,13 @@ TEST_F(Flow, ShopperAndClerkSeeTheSameMask) {
 
 // A natural double tap on Submit (the second ~100 ms after the first) must
 // leave the shopper on the done screen with the ticket, in both layouts.
-void double_tap_submit(FingerDriver& d, Store& store) {
+void double_tap_submit(HeadlessDriver& d, Store& store) {
   const ImVec2 at = d.find("nav.next")->center();
   d.settle();  // the review has been on screen a while
-  d.raw_tap(at);
+  d.quick_tap(at);
   ASSERT_EQ(d.app().step, Step::done);
   d.frames(6);  // 100 ms at 60 frames a second
-  d.raw_tap(at);
+  d.quick_tap(at);
   d.frames(2);
   EXPECT_EQ(d.app().step, Step::done) << "the second tap went through to the done screen";
   EXPECT_TRUE(d.visible("done.ticket"));
@@ -533,7 +517,7 @@ class FlowSpoken : public Flow {
     o.clock_ms = [this] { return now_ms; };
     o.say = [this](const std::string& text, const std::string&) { voice.said.push_back(text); };
     o.silence = [this] { ++voice.silenced; };
-    d = std::make_unique<FingerDriver>(o);
+    d = std::make_unique<HeadlessDriver>(o);
   }
   Voice voice;
 };
@@ -613,7 +597,7 @@ TEST_F(FlowSpoken, ElderlyModeReadsEachScreenAsItOpens) {
 }
 
 TEST_F(FlowSpoken, NoSpeakerNoSpeakerButton) {
-  d = std::make_unique<FingerDriver>([this] {
+  d = std::make_unique<HeadlessDriver>([this] {
     HeadlessOptions o;
     o.config = config;
     o.store = store.get();

@@ -589,7 +589,7 @@ ExportResult Reports::export_period(const ExportRequest& req) {
   }
   wipe(csv);
   wipe(json_text);
-  store_.append_audit(req.staff_id.empty() ? std::string("staff") : "staff:" + req.staff_id, "staff.export",
+  store_.append_audit(staff_actor(req.staff_id), "staff.export",
                       "from=" + format_date(req.from_day) + " to=" + format_date(req.to_day) +
                           " complaints=" + std::to_string(r.complaints) +
                           " personal=" + (req.include_personal ? "1" : "0"));

@@ -238,7 +238,7 @@ LoginResult staff_login(Store& store, const std::string& staff_file, std::string
   store.transact_state([&](Store::StateTx& tx) {
     if (ok) {
       tx.set(kLockoutKey, format_lockout(LockoutState{}));  // staff are here: the series ends
-      tx.audit("staff:" + a->id, "staff.login", "ok");
+      tx.audit(staff_actor(a->id), "staff.login", "ok");
       return;
     }
     std::string detail = "id=" + who + " failures=" + std::to_string(res.failures);
@@ -291,7 +291,7 @@ int64_t session_remaining_ms(const StaffSession& s, int64_t now_ms) {
 }
 
 void audit_staff_action(Store& store, std::string_view staff_id, std::string_view action, std::string_view detail) {
-  store.append_audit("staff:" + std::string(staff_id), action, detail);
+  store.append_audit(staff_actor(staff_id), action, detail);
 }
 
 }  // namespace odr

@@ -112,11 +112,11 @@ void touch_session(StaffSession& s, int64_t now_ms);
 bool session_expired(const StaffSession& s, int64_t now_ms);
 int64_t session_remaining_ms(const StaffSession& s, int64_t now_ms);
 
-// Records a staff action in the audit log as "staff:<id>" (no personal data in detail).
 // Ends a lock and its series by hand (`kiosk-sync staff unlock`, at the
 // machine), audited naming who.
 void clear_staff_lockout(Store& store, std::string_view actor);
 
+// Records a staff action in the audit log as staff_actor(id) (store.h; no personal data in detail).
 void audit_staff_action(Store& store, std::string_view staff_id, std::string_view action, std::string_view detail);
 
 }  // namespace odr

@@ -6,6 +6,7 @@
 // UPDATE and DELETE (schema v3 triggers).
 #include <sqlite3.h>
 
+#include "model/personal.h"
 #include "model/validate.h"
 #include "store_internal.h"
 #include "util/crypto.h"
@@ -41,7 +42,7 @@ std::string scrub(std::string_view detail) {
     }
     size_t j = i;
     while (j < out.size() && out[j] >= '0' && out[j] <= '9') ++j;
-    if (j - i == 11 && is_valid_mobile(out.substr(i, 11))) out.replace(i + 3, 4, "****");
+    if (j - i == 11 && is_valid_mobile(out.substr(i, 11))) out.replace(i, 11, mask_phone(out.substr(i, 11)));
     i = j;
   }
   return out;
@@ -58,6 +59,10 @@ AuditTail audit_tail(sqlite3* db, StatementCache& cache) {
 }
 
 }  // namespace
+
+std::string staff_actor(std::string_view staff_id) {
+  return staff_id.empty() ? std::string("staff") : "staff:" + std::string(staff_id);
+}
 
 AuditAppender::AuditAppender(sqlite3* db, StatementCache& cache) : db_(db), cache_(cache), tail_(audit_tail(db, cache)) {}
 

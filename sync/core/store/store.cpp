@@ -271,7 +271,7 @@ std::string Store::record_event(Event e, std::string_view audit_actor) {
     up.bind(1, status).bind(2, e.complaint_id).run();
   }
   std::string actor = !audit_actor.empty() ? std::string(audit_actor)
-                      : !e.staff_id.empty() ? "staff:" + e.staff_id
+                      : !e.staff_id.empty() ? staff_actor(e.staff_id)
                                             : std::string("consumer");
   append_audit_in_tx(db_, sc, now, actor, "event." + e.type,
                      "id=" + e.id + " complaint=" + e.complaint_id + " ticket=" + ticket);

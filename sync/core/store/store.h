@@ -73,6 +73,9 @@ struct UnreadableRows {
   int64_t total() const { return complaints + events; }
 };
 
+// How the audit log names a staff member: "staff:<id>" ("staff" when not known).
+std::string staff_actor(std::string_view staff_id);
+
 struct AuditVerifyResult {
   bool ok = true;
   int64_t records = 0;

@@ -23,13 +23,6 @@ namespace {
 
 const PinHashCost kTestCost{1, 1024, 1};
 
-// The driver with its raw finger exposed, for a press on a spot with no widget.
-class FingerDriver : public HeadlessDriver {
- public:
-  using HeadlessDriver::HeadlessDriver;
-  using Driver::mouse;
-};
-
 // (type, body) of the events the gateway holds, in the order it stored them.
 std::vector<std::pair<std::string, nlohmann::json>> gateway_events(const std::string& sim_db) {
   std::vector<std::pair<std::string, nlohmann::json>> v;
@@ -66,7 +59,7 @@ class StaffUi : public ::testing::Test {
     o.store = store.get();
     o.clock_ms = [this] { return now_ms; };
     o.on_staff_gesture = [this] { staff->open(app()); };
-    d = std::make_unique<FingerDriver>(o);
+    d = std::make_unique<HeadlessDriver>(o);
     StaffModeEnv env;
     env.store = store.get();
     std::string warning;
@@ -95,7 +88,7 @@ class StaffUi : public ::testing::Test {
   KioskConfig config;
   std::string dir;
   std::unique_ptr<Store> store;
-  std::unique_ptr<FingerDriver> d;
+  std::unique_ptr<HeadlessDriver> d;
   std::unique_ptr<StaffMode> staff;
   int wakes = 0;
 };
@@ -154,9 +147,9 @@ TEST_F(StaffUi, FirstResponseSettlementAndRatingReachTheGatewayInOrder) {
     d->settle();
     const ImVec2 at = d->find("staff.form.next")->center();
     for (int tap = 0; tap < 2; ++tap) {
-      d->mouse(at, true);
+      d->finger(at, true);
       d->frame();
-      d->mouse(at, false);
+      d->finger(at, false);
       d->frames(4);
     }
     EXPECT_TRUE(staff->confirming) << "the second tap confirmed an irreversible settlement unseen";
@@ -230,19 +223,19 @@ TEST_F(StaffUi, ThreeSecondsOnTheCornerOpenThePinPad) {
   d->frames(2);
   ASSERT_TRUE(d->visible("welcome.start"));
   // A short touch of the corner does nothing.
-  d->mouse(ImVec2(30, 30), true);
+  d->finger(ImVec2(30, 30), true);
   d->frame();
   now_ms += 1500;
   d->frame();
-  d->mouse(ImVec2(30, 30), false);
+  d->finger(ImVec2(30, 30), false);
   d->frame();
   EXPECT_FALSE(staff->active());
   // Held for three seconds: the PIN pad.
-  d->mouse(ImVec2(30, 30), true);
+  d->finger(ImVec2(30, 30), true);
   d->frame();
   now_ms += 3100;
   d->frame();
-  d->mouse(ImVec2(30, 30), false);
+  d->finger(ImVec2(30, 30), false);
   d->frames(2);
   EXPECT_TRUE(staff->active());
   EXPECT_TRUE(d->visible("staff.pin"));
