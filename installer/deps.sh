@@ -14,6 +14,8 @@ PACKAGES=(
   libtomlplusplus-dev libcpp-httplib-dev zlib1g-dev libargon2-dev
   # the chain's hub (hub/): PostgreSQL's client library, and the server its tests start clusters of
   libpq-dev postgresql-15 postgresql-client-15
+  # the hub's web pages, tested in a real browser: Chromium headless, driven over its DevTools pipe
+  chromium
   # the touch app
   libimgui-dev libstb-dev libglfw3-dev libgl-dev libgl1-mesa-dri libqrencode-dev
   fonts-noto-cjk fonts-wqy-microhei fonts-material-design-icons-iconfont
