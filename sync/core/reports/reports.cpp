@@ -12,6 +12,7 @@
 #include "sqlite/sqlite.h"
 #include "staff/atomic_file.h"
 #include "util/crypto.h"
+#include "util/csv.h"
 #include "util/time.h"
 #include "util/utf8.h"
 
@@ -83,19 +84,6 @@ FROM main.complaints c
   "id, ticket, case_no, created_at, created_ms, status, outcome, platform_status, coalesce(sync_state, ''), " \
   "held, json_extract(json, '$.consumer.name'), json_extract(json, '$.consumer.phone'), "                     \
   "json_extract(json, '$.respondent.name') "
-
-std::string csv_cell(const std::string& v) {
-  std::string s = v;
-  // A cell starting like a formula would run in a spreadsheet: make it text.
-  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) s.insert(s.begin(), '\'');
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
 
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
@@ -459,11 +447,6 @@ void leave_out_personal(Complaint& c, nlohmann::json& j, const ComplaintRow& row
   if (j.contains("demand") && j["demand"].is_object()) j["demand"]["text"] = "";
 }
 
-void add_csv_line(std::string& csv, const std::vector<std::string>& cells) {
-  for (size_t i = 0; i < cells.size(); ++i) csv += (i ? "," : "") + csv_cell(cells[i]);
-  csv += "\r\n";
-}
-
 // The BOM (spreadsheets then read UTF-8, not the local code page) and the
 // headers: what a Chinese clerk reads, each with its field name for whoever
 // imports the file (the JSON beside it uses the field names alone).
@@ -480,7 +463,7 @@ std::string csv_start() {
       {"投诉内容", "description"}};
   std::vector<std::string> headers;
   for (const auto& col : kColumns) headers.push_back(std::string(col[0]) + " " + col[1]);
-  std::string csv = "\xEF\xBB\xBF";
+  std::string csv = kCsvBom;
   add_csv_line(csv, headers);
   return csv;
 }
