@@ -1,0 +1,78 @@
+#include "web/html.h"
+
+namespace odr::hub::web {
+
+std::string esc(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string user_text(std::string_view s) { return "<bdi>" + esc(s) + "</bdi>"; }
+
+std::string render_page(const Page& p) {
+  std::string h = "<!doctype html>\n<html lang=\"" + esc(p.lang) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  h += "<title>" + esc(p.title) + "</title>\n";
+  h += "<link rel=\"stylesheet\" href=\"" + esc(p.stylesheet) + "\">\n</head>\n<body>\n";
+  if (!p.nav.empty()) h += "<header class=\"top\"><nav>" + p.nav + "</nav></header>\n";
+  h += "<main>\n" + p.body + "\n</main>\n</body>\n</html>\n";
+  return h;
+}
+
+// Calm colours a manager reads every morning; red only for what is late.
+// Printed: black on white, no bar backgrounds lost (print-color-adjust).
+const char* const kStylesheet = R"CSS(
+:root { --ink: #1c2430; --muted: #5b6675; --line: #d5dbe3; --bg: #f4f6f9; --card: #fff;
+        --brand: #1a5fb4; --good: #1d7a46; --warn: #b35c00; --bad: #c01c28; }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--ink);
+       font: 15px/1.55 "Noto Sans CJK SC", "WenQuanYi Micro Hei", system-ui, sans-serif; }
+header.top { background: var(--brand); color: #fff; padding: 0 24px; }
+header.top nav { display: flex; gap: 24px; align-items: center; min-height: 56px; flex-wrap: wrap; }
+header.top a { color: #fff; text-decoration: none; font-weight: 600; }
+header.top a.here { border-bottom: 3px solid #fff; padding-bottom: 4px; }
+main { max-width: 1280px; margin: 0 auto; padding: 24px; }
+h1 { font-size: 26px; margin: 0 0 16px; }
+h2 { font-size: 19px; margin: 28px 0 12px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr)); gap: 16px; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 16px 18px; }
+.card .label { color: var(--muted); font-size: 14px; }
+.card .value { font-size: 30px; font-weight: 700; margin-top: 4px; }
+.card .delta { font-size: 14px; margin-top: 2px; }
+.up { color: var(--good); } .down { color: var(--bad); } .flat { color: var(--muted); }
+table { width: 100%; border-collapse: collapse; background: var(--card); border: 1px solid var(--line); }
+th, td { text-align: left; padding: 9px 12px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { background: #eef1f5; font-weight: 600; font-size: 14px; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.overdue td { background: #fdecee; }
+.tag { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px; border: 1px solid var(--line); }
+.tag.bad { color: var(--bad); border-color: var(--bad); } .tag.good { color: var(--good); border-color: var(--good); }
+.tag.warn { color: var(--warn); border-color: var(--warn); }
+form.filters { display: flex; gap: 12px; flex-wrap: wrap; align-items: end; margin-bottom: 16px; }
+label { display: grid; gap: 4px; font-size: 14px; color: var(--muted); }
+input, select, button { font: inherit; padding: 7px 10px; border: 1px solid #8a94a3; border-radius: 6px; background: #fff; }
+button, .button { background: var(--brand); color: #fff; border-color: var(--brand); cursor: pointer;
+                  text-decoration: none; display: inline-block; padding: 7px 14px; border-radius: 6px; }
+.error { color: var(--bad); font-weight: 600; }
+svg.chart text { font: 13px "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; fill: var(--ink); }
+@media print {
+  body { background: #fff; font-size: 12px; }
+  header.top, form.filters, .noprint { display: none; }
+  main { max-width: none; padding: 0; }
+  .card, table { border-color: #999; break-inside: avoid; }
+  * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+}
+)CSS";
+
+}  // namespace odr::hub::web
