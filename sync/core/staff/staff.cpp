@@ -1,6 +1,5 @@
 #include "staff/staff.h"
 
-#include <argon2.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -42,23 +41,14 @@ bool is_valid_pin(std::string_view pin) {
 
 std::string hash_pin(std::string_view pin, const PinHashCost& cost) {
   if (!is_valid_pin(pin)) throw StaffError("a PIN is 4 to 12 digits");
-  unsigned char salt[16];
-  random_bytes(salt, sizeof salt);
-  const size_t hash_len = 32;
-  std::string encoded(argon2_encodedlen(cost.t_cost, cost.m_cost_kib, cost.parallelism, sizeof salt, hash_len,
-                                        Argon2_id),
-                      '\0');
-  int rc = argon2id_hash_encoded(cost.t_cost, cost.m_cost_kib, cost.parallelism, pin.data(), pin.size(), salt,
-                                 sizeof salt, hash_len, encoded.data(), encoded.size());
-  if (rc != ARGON2_OK) throw StaffError(std::string("PIN hashing failed: ") + argon2_error_message(rc));
-  encoded.resize(std::strlen(encoded.c_str()));
-  return encoded;
+  try {
+    return hash_secret(pin, cost);
+  } catch (const std::runtime_error& e) {
+    throw StaffError(std::string("PIN ") + e.what());
+  }
 }
 
-bool verify_pin(std::string_view pin, const std::string& pin_hash) {
-  if (pin_hash.rfind("$argon2id$", 0) != 0) return false;
-  return argon2id_verify(pin_hash.c_str(), pin.data(), pin.size()) == ARGON2_OK;
-}
+bool verify_pin(std::string_view pin, const std::string& pin_hash) { return verify_secret(pin, pin_hash); }
 
 // --- the accounts file ----------------------------------------------------
 

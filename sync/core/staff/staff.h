@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/secret_hash.h"
+
 namespace odr {
 
 class Store;
@@ -39,13 +41,8 @@ struct StaffAccount {
   std::string created_at;  // RFC 3339
 };
 
-// Argon2id cost. The default takes ~0.1-0.3 s on a kiosk-class CPU: slow for
-// a guesser with a stolen file, unnoticed at a PIN pad. Tests may go lower.
-struct PinHashCost {
-  uint32_t t_cost = 3;
-  uint32_t m_cost_kib = 64 * 1024;
-  uint32_t parallelism = 1;
-};
+// Argon2id cost of a PIN's hash (util/secret_hash.h).
+using PinHashCost = SecretHashCost;
 
 bool is_valid_staff_id(std::string_view id);
 bool is_valid_pin(std::string_view pin);  // 4 to 12 digits
