@@ -3,12 +3,16 @@
 //   odr-hub migrate --config hub.toml     applies the schema's migrations
 //   odr-hub kiosk add  --config hub.toml --kiosk ID --store STORE [--region REGION] --key-file F
 //   odr-hub kiosk list --config hub.toml
+//   odr-hub user add   --config hub.toml --user NAME --role chain|region|store [--region R | --store S] [--name SHOWN]
+//                      (the password is read from the first line of standard input)
 // Exit codes: 0 done, 1 the command failed, 2 bad use or bad config.
 #include <cstdio>
+#include <iostream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "accounts.h"
 #include "admin.h"
 #include "config.h"
 #include "protocol/signing.h"
@@ -24,7 +28,9 @@ const char* kUsage =
     "usage: odr-hub serve --config hub.toml\n"
     "       odr-hub migrate --config hub.toml\n"
     "       odr-hub kiosk add --config hub.toml --kiosk ID --store STORE [--region REGION] --key-file FILE\n"
-    "       odr-hub kiosk list --config hub.toml\n";
+    "       odr-hub kiosk list --config hub.toml\n"
+    "       odr-hub user add --config hub.toml --user NAME --role chain|region|store [--region R | --store S]\n"
+    "                        [--name SHOWN]   (password on the first line of standard input)\n";
 
 int usage(const std::string& why) {
   std::fprintf(stderr, "odr-hub: %s\n%s", why.c_str(), kUsage);
@@ -65,6 +71,26 @@ int kiosk_list(PgConn& c) {
   return 0;
 }
 
+// A dashboard user: the password from standard input, never from the command line (ps shows that).
+int user_add(PgConn& c, std::map<std::string, std::string>& f) {
+  NewUser u;
+  u.name = f["user"];
+  u.display_name = f["name"];
+  if (!odr::hub::web::parse_role(f["role"], u.role)) return usage("user add needs --role chain, region or store");
+  u.scope_id = u.role == odr::hub::web::Role::region ? f["region"] : u.role == odr::hub::web::Role::store ? f["store"] : "";
+  std::getline(std::cin, u.password);
+  try {
+    put_user(c, u);
+  } catch (const std::invalid_argument& e) {
+    odr::wipe(u.password);
+    std::fprintf(stderr, "odr-hub: %s\n", e.what());
+    return 2;
+  }
+  odr::wipe(u.password);
+  std::printf("user %s (%s) saved\n", u.name.c_str(), odr::hub::web::to_string(u.role));
+  return 0;
+}
+
 // The commands that only talk to the database.
 int run_db_command(const std::string& cmd, const std::string& sub, const HubConfig& cfg,
                    std::map<std::string, std::string>& f) {
@@ -76,6 +102,7 @@ int run_db_command(const std::string& cmd, const std::string& sub, const HubConf
     return 0;
   }
   require_current_schema(c);
+  if (cmd == "user") return user_add(c, f);
   if (sub == "add") return kiosk_add(c, f);
   return kiosk_list(c);
 }
@@ -90,6 +117,10 @@ int main(int argc, char** argv) {
   size_t first_flag = 1;
   if (cmd == "kiosk") {
     if (args.size() < 2 || (args[1] != "add" && args[1] != "list")) return usage("kiosk needs add or list");
+    sub = args[1];
+    first_flag = 2;
+  } else if (cmd == "user") {
+    if (args.size() < 2 || args[1] != "add") return usage("user needs add");
     sub = args[1];
     first_flag = 2;
   } else if (cmd != "serve" && cmd != "migrate") {

@@ -2,6 +2,8 @@
 // reach the same schema as a new one.
 #include "schema.h"
 
+#include "accounts.h"
+
 namespace odr::hub {
 
 namespace {
@@ -118,7 +120,10 @@ CREATE INDEX nonces_seen ON nonces (seen_at);
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> all = {{1, "regions, stores, kiosks, complaints, events, heartbeats, nonces", kV1}};
+  static const std::vector<Migration> all = {
+      {1, "regions, stores, kiosks, complaints, events, heartbeats, nonces", kV1},
+      {2, "dashboard users, sessions and their audit", kAccountsSchemaSql},
+  };
   return all;
 }
 
