@@ -7,6 +7,8 @@
 
 #include "server.h"
 
+#include "dashboard.h"
+
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
@@ -219,6 +221,11 @@ void Hub::setup_routes(httplib::Server& svr) {
   svr.Get(b + kHealthPath, [](const httplib::Request&, httplib::Response& r) {
     send_json(r, 200, to_json_text(HealthAnswer{now_unix_s(), kHubVersion}));
   });
+  // The head office's pages. Cookies are Secure unless this is the loopback demo over plain HTTP.
+  DashboardOptions d;
+  const bool loopback = cfg_.host == "127.0.0.1" || cfg_.host == "localhost" || cfg_.host == "::1";
+  d.secure_cookies = !(cfg_.tls_cert.empty() && loopback);
+  add_dashboard_routes(svr, pool_, d);
 }
 
 void Hub::setup_hooks(httplib::Server& svr) {
@@ -242,8 +249,12 @@ void Hub::setup_hooks(httplib::Server& svr) {
     std::fprintf(stderr, "odr-hub: %s %s %d %lldms %s\n", req.method.c_str(), req.path.c_str(), res.status,
                  static_cast<long long>(now_unix_ms() - t_start_ms), t_note.c_str());
   });
-  svr.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+  svr.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (is_dashboard_path(req.path) || req.path.rfind(cfg_.base_path, 0) != 0) {  // a person's browser, not a kiosk
+      send_dashboard_error(res, req, res.status == 403 ? 403 : 404);
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (res.status == 404) send_error(res, 404, wire_err::not_found, "no such path: check the base URL");
     else send_error(res, res.status, res.status == 413 ? wire_err::body_too_large : wire_err::bad_request,
                     "HTTP " + std::to_string(res.status));

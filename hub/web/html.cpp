@@ -65,6 +65,14 @@ input, select, button { font: inherit; padding: 7px 10px; border: 1px solid #8a9
 button, .button { background: var(--brand); color: #fff; border-color: var(--brand); cursor: pointer;
                   text-decoration: none; display: inline-block; padding: 7px 14px; border-radius: 6px; }
 .error { color: var(--bad); font-weight: 600; }
+header.top .who { margin-left: auto; opacity: .92; }
+header.top form.logout button { background: transparent; border: 1px solid #fff; padding: 4px 12px; }
+section.login, section.ticket { max-width: 460px; margin: 56px auto; display: grid; gap: 14px; }
+section.login form { display: grid; gap: 16px; }
+section.login button { font-size: 17px; padding: 10px; }
+section.ticket th { width: 40%; background: none; color: var(--muted); font-weight: 500; }
+section.ticket td { font-weight: 600; }
+.note { color: var(--muted); font-size: 14px; }
 svg.chart text { font: 13px "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; fill: var(--ink); }
 @media print {
   body { background: #fff; font-size: 12px; }

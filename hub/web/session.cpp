@@ -18,16 +18,14 @@ std::string new_session_id() {
 
 std::string session_key(std::string_view session_id) { return sha256_hex(session_id); }
 
-std::string csrf_token(std::string_view secret, std::string_view session_id) {
-  return hmac_sha256_hex(secret, std::string("csrf\n") + std::string(session_id));
+std::string csrf_token(std::string_view session_id) { return hmac_sha256_hex(session_id, "odr-hub csrf"); }
+
+bool csrf_ok(std::string_view session_id, std::string_view token) {
+  return !session_id.empty() && equal_constant_time(csrf_token(session_id), token);
 }
 
-bool csrf_ok(std::string_view secret, std::string_view session_id, std::string_view token) {
-  return !session_id.empty() && equal_constant_time(csrf_token(secret, session_id), token);
-}
-
-std::string session_cookie(std::string_view session_id, bool secure, int max_age_s) {
-  std::string c = std::string(kSessionCookie) + "=" + std::string(session_id) +
+std::string session_cookie(std::string_view session_id, bool secure, int max_age_s, const char* name) {
+  std::string c = std::string(name) + "=" + std::string(session_id) +
                   "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
   if (secure) c += "; Secure";
   return c;

@@ -4,8 +4,11 @@
 // that travels only over HTTPS (Secure; the loopback demo over plain HTTP is
 // the one exception). The hub keeps only the id's SHA-256, so a copy of the
 // database opens no session. Every form carries a CSRF token derived from
-// the session (HMAC with the hub's secret): nothing more to store, and a
-// token from one session is worthless in another.
+// the session id (HMAC keyed by it): another site's page cannot read the
+// cookie, so it cannot make the token; nothing more to store, so every hub
+// process behind a load balancer accepts it; and a token from one session
+// is worthless in another. The login form, before any session, is bound the
+// same way to a random cookie of its own (kLoginCookie).
 #pragma once
 #include <string>
 #include <string_view>
@@ -13,15 +16,16 @@
 namespace odr::hub::web {
 
 inline constexpr const char* kSessionCookie = "odr_hub_session";
+inline constexpr const char* kLoginCookie = "odr_hub_login";
 
 std::string new_session_id();                         // 64 hex digits
 std::string session_key(std::string_view session_id);  // what the database keeps: SHA-256 hex
 
-std::string csrf_token(std::string_view secret, std::string_view session_id);
-bool csrf_ok(std::string_view secret, std::string_view session_id, std::string_view token);  // constant time
+std::string csrf_token(std::string_view session_id);
+bool csrf_ok(std::string_view session_id, std::string_view token);  // constant time; false without a session
 
-// A Set-Cookie value; max_age_s 0 ends the session in the browser.
-std::string session_cookie(std::string_view session_id, bool secure, int max_age_s);
+// A Set-Cookie value; max_age_s 0 ends it in the browser.
+std::string session_cookie(std::string_view session_id, bool secure, int max_age_s, const char* name = kSessionCookie);
 // One cookie's value from a Cookie header ("" when absent).
 std::string cookie_value(std::string_view cookie_header, std::string_view name);
 

@@ -27,7 +27,7 @@ long now_ms() {
 // (tests run as root in CI), no GPU, and none of the background connections
 // to Google's hosts that a closed network refuses.
 std::vector<std::string> chromium_argv(const BrowserOptions& o, const std::string& profile) {
-  return {"/usr/bin/chromium",
+  std::vector<std::string> argv = {"/usr/bin/chromium",
           "--headless=new",
           "--no-sandbox",
           "--disable-gpu",
@@ -45,8 +45,10 @@ std::vector<std::string> chromium_argv(const BrowserOptions& o, const std::strin
           "--lang=" + o.lang,
           "--window-size=" + std::to_string(o.width) + "," + std::to_string(o.height),
           "--user-data-dir=" + profile,
-          "--remote-debugging-pipe",
-          "about:blank"};
+          "--remote-debugging-pipe"};
+  argv.insert(argv.end(), o.extra_args.begin(), o.extra_args.end());
+  argv.push_back("about:blank");
+  return argv;
 }
 
 // The child's side: commands arrive on fd 3, answers leave on fd 4.
@@ -98,6 +100,8 @@ Browser::Browser(BrowserOptions options) : options_(std::move(options)) {
     call("Page.enable");
     call("Runtime.enable");
     call("Network.enable");
+    // What the pages' language choice reads; --lang alone does not reach a headless browser's requests.
+    call("Network.setExtraHTTPHeaders", {{"headers", {{"Accept-Language", options_.lang + ";q=1, en;q=0.5"}}}});
   } catch (const BrowserError& e) {
     std::ifstream log(options_.dir + "/chromium.log");
     std::string tail((std::istreambuf_iterator<char>(log)), {});
@@ -212,7 +216,10 @@ int Browser::navigate(const std::string& url) {
   return last_status_;
 }
 
-void Browser::wait_load() { wait_event("Page.loadEventFired"); }
+int Browser::wait_load() {
+  wait_event("Page.loadEventFired");
+  return last_status_;
+}
 
 nlohmann::json Browser::eval(const std::string& expression) {
   nlohmann::json r = call("Runtime.evaluate", {{"expression", expression}, {"returnByValue", true}, {"awaitPromise", true}});

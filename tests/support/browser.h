@@ -24,6 +24,7 @@ struct BrowserOptions {
   std::string dir;                 // profile and log; "" : a fresh folder under ODR_TEST_TMP
   std::string lang = "zh-CN";      // Accept-Language
   int timeout_ms = 30000;          // each command and each page load
+  std::vector<std::string> extra_args;  // e.g. --ignore-certificate-errors-spki-list=PIN for a test's own certificate
 };
 
 class Browser {
@@ -42,8 +43,9 @@ class Browser {
   // Opens url and waits for its load event. The HTTP status of the page
   // (0 when it was not loaded over HTTP).
   int navigate(const std::string& url);
-  // Waits for the next page load (after a click that submits a form).
-  void wait_load();
+  // Waits for the next page load (after a click that submits a form); the
+  // HTTP status of the page it loaded, as navigate's.
+  int wait_load();
   // Runs a script expression in the page: its value (JSON); BrowserError
   // when it throws.
   nlohmann::json eval(const std::string& expression);
