@@ -5,7 +5,10 @@
 # delivers complaints; removal refuses while complaints are undelivered;
 # the unit verifies and rates OK; the kiosk under cage (headless wlroots,
 # pixman) shows the welcome screen and comes back after it is killed, run
-# the way odr-kiosk.service runs it. Removes what it installed at the end.
+# the way odr-kiosk.service runs it. odr-hub: against a throwaway PostgreSQL
+# cluster, configured in its installed hub.toml, migrated, a kiosk added,
+# served the way odr-hub.service runs it, a signed heartbeat stored, purged.
+# Removes what it installed at the end.
 #   ODR_PKG_SCREENSHOT=FILE  keep the screenshot of the kiosk under cage
 #   ODR_PKG_KEEP=1           keep the work folder (it is kept on failure)
 #   ODR_PKG_DEBS=DIR         test the packages (and .changes) in DIR instead of building them
@@ -26,6 +29,10 @@ had_user=0; getent passwd odr-kiosk >/dev/null && had_user=1
 had_group=0; getent group odr-kiosk >/dev/null && had_group=1
 had_state=0; [ -e /var/lib/odr-kiosk ] && had_state=1
 had_etc=0; [ -e /etc/odr-kiosk ] && had_etc=1
+had_hub_user=0; getent passwd odr-hub >/dev/null && had_hub_user=1
+had_hub_group=0; getent group odr-hub >/dev/null && had_hub_group=1
+had_hub_etc=0; [ -e /etc/odr-hub ] && had_hub_etc=1
+PG=""   # the hub test's PostgreSQL cluster, while it runs
 PIDS=()
 ok=0
 on_machine() {  # dpkg has files or config of package $1
@@ -49,10 +56,14 @@ cleanup() {
   if getent passwd odr-kiosk >/dev/null; then   # cage, Xwayland, the kiosk: ours, by pid
     for p in $(ps -u odr-kiosk -o pid= 2>/dev/null); do kill "$p" 2>/dev/null; done
   fi
+  if getent passwd odr-hub >/dev/null; then   # the hub test's odr-hub, by pid
+    for p in $(ps -u odr-hub -o pid= 2>/dev/null); do kill "$p" 2>/dev/null; done
+  fi
   wait 2>/dev/null
+  [ -z "$PG" ] || pg_as_owner stop -m immediate -w >/dev/null 2>&1
   # Only what dpkg still knows: apt refuses a purge naming a package it cannot find.
   local left=()
-  for p in odr-kiosk odr-platform-sim; do
+  for p in odr-kiosk odr-platform-sim odr-hub; do
     on_machine "$p" && left+=("$p")
   done
   [ ${#left[@]} -eq 0 ] || ODR_FORCE_REMOVE=1 apt-get purge -y -qq "${left[@]}" >"$WORK/purge.log" 2>&1 \
@@ -61,6 +72,9 @@ cleanup() {
   [ "$had_etc" = 1 ] || rm -rf /etc/odr-kiosk
   [ "$had_user" = 1 ] || userdel odr-kiosk 2>/dev/null
   [ "$had_group" = 1 ] || groupdel odr-kiosk 2>/dev/null
+  [ "$had_hub_etc" = 1 ] || rm -rf /etc/odr-hub
+  [ "$had_hub_user" = 1 ] || userdel odr-hub 2>/dev/null
+  [ "$had_hub_group" = 1 ] || groupdel odr-hub 2>/dev/null
   if [ "$ok" = 1 ] && [ "${ODR_PKG_KEEP:-0}" != 1 ]; then rm -rf "$WORK"; else echo "package-test: work folder kept: $WORK"; fi
 }
 trap cleanup EXIT
@@ -112,6 +126,113 @@ PY
   echo "upgraded to $n1 with the kiosk running: schema $schema_before -> $schema_after, nothing lost, nothing sent twice"
 }
 
+# odr-hub, installed: a throwaway PostgreSQL cluster (initdb + pg_ctl as
+# nobody, as tests/support/pg.cpp does: trust, on a socket in the work
+# folder only), the installed hub.toml pointed at it, then the unit's own
+# command lines as its user: ExecStartPre (migrate), ExecStart (serve), with
+# platform-sim's dev certificate. kiosk-sync does not talk to a hub yet: a
+# heartbeat signed here the way a kiosk signs (docs/protocol.md) stands in.
+PGBIN=/usr/lib/postgresql/15/bin
+pg_as_owner() { runuser -u nobody -- "$PGBIN/pg_ctl" -D "$PG/data" "$@"; }
+as_hub() { setpriv --reuid=odr-hub --regid=odr-hub --init-groups env -i PATH=/usr/bin:/bin "$@"; }
+heartbeat() {  # heartbeat BASE KEYFILE: a signed POST {base}/heartbeat as store-test-01; prints the status
+  python3 - "$@" "$WORK/gw/ca.pem" <<'PY'
+import base64, hashlib, hmac, json, os, ssl, sys, time, urllib.error, urllib.parse, urllib.request
+base, keyfile, ca = sys.argv[1:]
+key = base64.b64decode(open(keyfile).read().strip())
+body = json.dumps({"version": "odr-kiosk package-test", "outbox": [{"destination": "hub", "pending": 0, "held": 0}]}).encode()
+ts, nonce = str(int(time.time())), os.urandom(16).hex()
+target = urllib.parse.urlsplit(base).path + "/heartbeat"
+to_sign = "\n".join(["ODR1-HMAC-SHA256", "POST", target, ts, nonce, hashlib.sha256(body).hexdigest()])
+req = urllib.request.Request(base + "/heartbeat", data=body, method="POST", headers={
+    "Content-Type": "application/json", "X-ODR-Kiosk": "store-test-01", "X-ODR-Timestamp": ts, "X-ODR-Nonce": nonce,
+    "X-ODR-Signature": hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()})
+try:
+    with urllib.request.urlopen(req, context=ssl.create_default_context(cafile=ca), timeout=10) as r:
+        print(r.status)
+except urllib.error.HTTPError as e:
+    print(e.code)
+PY
+}
+hub_test() {
+  local unit=/lib/systemd/system/odr-hub.service conf=/etc/odr-hub/hub.toml key
+  step "odr-hub: the package and its unit"
+  for f in /usr/bin/odr-hub "$conf" /usr/share/odr-hub/workdays/2026.json /usr/share/odr-hub/hub.toml.example \
+           "$unit" /usr/share/doc/odr-hub/README.md; do
+    [ -e "$f" ] || fail "$f not installed"
+  done
+  dpkg-query -W -f='${Conffiles}\n' odr-hub | grep -q "$conf" || fail "hub.toml is not a conffile"
+  dpkg-query -W -f='${Depends}\n' odr-hub | grep -q libpq5 || fail "odr-hub does not depend on libpq5"
+  dpkg-query -W -f='${Recommends}\n' odr-hub | grep -qw postgresql || fail "odr-hub does not recommend postgresql"
+  [ "$(stat -c '%a %U %G' "$conf")" = "640 root odr-hub" ] || fail "hub.toml: $(stat -c '%a %U %G' "$conf")"
+  # Enabled, but no start (and so no failing restarts) before the key the config names is there.
+  key=$(sed -n 's/^tls_key = "\(.*\)"/\1/p' "$conf")
+  [ -n "$key" ] && grep -qx "ConditionPathExists=$key" "$unit" || fail "the unit does not wait for the config's TLS key '$key'"
+  [ ! -e "$key" ] || fail "$key is there before anyone put it there"
+  systemd-analyze verify "$unit" 2>&1 | tee "$WORK/verify-hub.log"
+  ! grep -v "Failed to .* Operation not permitted\|not booted with systemd" "$WORK/verify-hub.log" | grep -q . \
+    || fail "systemd-analyze verify complained about odr-hub.service"
+  local rating; rating=$(systemd-analyze security --offline=true "$unit" 2>&1 | grep 'Overall exposure')
+  echo "$rating"
+  echo "$rating" | grep -Eq ' (OK|SAFE)( |$)' || fail "odr-hub.service is not rated OK or better"
+
+  step "odr-hub: a PostgreSQL cluster, migrate, kiosk add"
+  PG="$WORK/pg"; install -d -o nobody -m 0755 "$PG"
+  runuser -u nobody -- "$PGBIN/initdb" -D "$PG/data" -U odr --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync \
+    >"$WORK/initdb.log" 2>&1 || { cat "$WORK/initdb.log"; fail "initdb"; }
+  pg_as_owner start -w -t 60 -l "$PG/server.log" -o "-c listen_addresses= -k $PG -c fsync=off" >/dev/null \
+    || { cat "$PG/server.log"; fail "pg_ctl start"; }
+  "$PGBIN/createdb" -h "$PG" -U odr odr_hub || fail "createdb"
+  # The admin's part: the connection string, the TLS pair (0640 root:odr-hub, as postinst leaves it);
+  # a free port and a port file for the test only.
+  install -d -o odr-hub -g odr-hub "$WORK/hub"
+  sed -i -e "s|^url = .*|url = \"host=$PG port=5432 user=odr dbname=odr_hub connect_timeout=10\"|" \
+         -e 's|^host = .*|host = "127.0.0.1"|' -e 's|^port = .*|port = 0|' \
+         -e "s|^# port_file = .*|port_file = \"$WORK/hub/hub.port\"|" "$conf"
+  install -m 0644 "$WORK/gw/server.pem" "$(sed -n 's/^tls_cert = "\(.*\)"/\1/p' "$conf")"
+  install -o root -g odr-hub -m 0640 "$WORK/gw/server.key" "$key"
+  local pre start
+  pre=$(sed -n 's/^ExecStartPre=//p' "$unit"); start=$(sed -n 's/^ExecStart=//p' "$unit")
+  # shellcheck disable=SC2086
+  as_hub $pre | tee "$WORK/migrate.log"
+  grep -q "migrated to version" "$WORK/migrate.log" || fail "the unit's migrate did not migrate the new database"
+  local again
+  # shellcheck disable=SC2086
+  again=$(as_hub $pre)
+  [[ $again == *"up to date"* ]] || fail "a second migrate is not a no-op: $again"
+  odr-hub kiosk add --config "$conf" --kiosk store-test-01 --store SH-XUHUI-01 --region east-china \
+    --key-file "$WORK/gw/kiosk.key" || fail "odr-hub kiosk add"
+
+  step "odr-hub: serve as the unit does, HTTPS, a signed heartbeat"
+  # A simple command, so that $! is the hub itself (setpriv and env exec it), as systemd's main pid.
+  # shellcheck disable=SC2086
+  setpriv --reuid=odr-hub --regid=odr-hub --init-groups env -i PATH=/usr/bin:/bin $start 2>"$WORK/hub.log" &
+  PIDS+=($!); local hub=$!
+  for _ in $(seq 100); do [ -s "$WORK/hub/hub.port" ] && break; sleep 0.1; done
+  [ -s "$WORK/hub/hub.port" ] || { cat "$WORK/hub.log"; fail "odr-hub serve did not start"; }
+  local base; base="https://127.0.0.1:$(cat "$WORK/hub/hub.port")/odr/v1"
+  curl -sS --max-time 10 --cacert "$WORK/gw/ca.pem" "$base/health" | tee "$WORK/hub-health.json"; echo
+  grep -q '"server_time"' "$WORK/hub-health.json" || fail "GET $base/health over HTTPS"
+  head -c 32 /dev/urandom | base64 > "$WORK/other.key"
+  [ "$(heartbeat "$base" "$WORK/other.key")" = 401 ] || fail "a heartbeat signed with another key was not refused"
+  [ "$(heartbeat "$base" "$WORK/gw/kiosk.key")" = 200 ] || { cat "$WORK/hub.log"; fail "the kiosk's signed heartbeat was not taken"; }
+  odr-hub kiosk list --config "$conf" | tee "$WORK/hub-kiosks.log"
+  grep -E '^store-test-01 +SH-XUHUI-01 +east-china ' "$WORK/hub-kiosks.log" | grep -vq ' never$' \
+    || fail "kiosk list does not show store-test-01 at its store with a heartbeat"
+  [ "$("$PGBIN/psql" -X -At -h "$PG" -U odr -d odr_hub -c 'SELECT count(*) FROM heartbeats')" = 1 ] \
+    || fail "PostgreSQL does not hold exactly the one heartbeat"
+  kill "$hub"; wait "$hub" || fail "odr-hub did not stop cleanly on SIGTERM (systemctl stop)"
+
+  step "odr-hub: purge"
+  DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq odr-hub >"$WORK/purge-hub.log" 2>&1 \
+    || { cat "$WORK/purge-hub.log"; fail "purging odr-hub"; }
+  ! on_machine odr-hub || fail "odr-hub still known to dpkg after purge"
+  [ ! -e "$conf" ] || fail "purge left $conf"
+  pg_as_owner stop -m fast -w >/dev/null || fail "pg_ctl stop"
+  PG=""
+  echo "odr-hub: installed, migrated, kiosk added, served over HTTPS, heartbeat stored, purged"
+}
+
 # --- 1. build from a clean copy of the tree (what git tracks, as it is now) ----
 if [ -n "${ODR_PKG_DEBS:-}" ]; then   # packages built before (iterating on this script)
   step "using the packages in $ODR_PKG_DEBS"
@@ -124,7 +245,7 @@ else
     dpkg-buildpackage -b -us -uc >"$WORK/build.log" 2>&1) || { tail -40 "$WORK/build.log"; fail "dpkg-buildpackage"; }
 fi
 cd "$WORK"
-ls odr-kiosk_*.deb odr-platform-sim_*.deb >/dev/null
+ls odr-kiosk_*.deb odr-platform-sim_*.deb odr-hub_*.deb >/dev/null
 
 step "lintian"
 lintian --tag-display-limit 0 ./*.changes >"$WORK/lintian.log" 2>&1 || true
@@ -133,7 +254,7 @@ cat "$WORK/lintian.log"
 
 # --- 2. install ------------------------------------------------------------------
 step "apt-get install"
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ./odr-kiosk_*.deb ./odr-platform-sim_*.deb >"$WORK/install.log" 2>&1 \
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ./odr-kiosk_*.deb ./odr-platform-sim_*.deb ./odr-hub_*.deb >"$WORK/install.log" 2>&1 \
   || { cat "$WORK/install.log"; fail "apt-get install"; }
 for f in /usr/bin/odr-kiosk /usr/bin/kiosk-sync /usr/bin/platform-sim /etc/odr-kiosk/kiosk.toml \
          /usr/share/odr-kiosk/assets/i18n/zh_CN.po /usr/share/odr-kiosk/workdays/2026.json \
@@ -232,6 +353,9 @@ kiosk-sync once | tee "$WORK/once.log"
 grep -q "delivered 2 complaint" "$WORK/once.log" || fail "kiosk-sync once did not deliver both"
 [ "$(kiosk-sync pending-count)" = 0 ] || fail "still pending after delivery"
 
+# --- 4b. odr-hub (uses platform-sim's dev CA and the kiosk's key from step 4) ------
+hub_test
+
 # --- 5. the kiosk under cage, run the way the unit runs it --------------------------
 step "odr-kiosk under cage"
 install -d -o odr-kiosk -g odr-kiosk -m 0700 "$WORK/xdg" "$WORK/shots"
@@ -320,6 +444,6 @@ grep -q "purge keeps /var/lib/odr-kiosk" "$WORK/purge1.log" || fail "purge kept 
 ok=1
 step "passed"
 cleanup; trap - EXIT
-for p in odr-kiosk odr-platform-sim; do
+for p in odr-kiosk odr-platform-sim odr-hub; do
   ! on_machine "$p" || { echo "package-test: FAIL: $p left on the machine" >&2; exit 1; }
 done
