@@ -84,6 +84,10 @@ if ! grep -q '^demo-kiosk-01 ' <<<"$KIOSKS" || ! cmp -s "$DEMO/dev/kiosk.key" "$
     --region east-china --key-file "$DEMO/dev/kiosk.key"
   install -m 0600 "$DEMO/dev/kiosk.key" "$DEMO/hub-registered.key"
 fi
+# Dashboard accounts: the head office, and the store's manager (each run sets the password again).
+printf 'demo-password\n' | "$BIN/odr-hub" user add --config "$DEMO/hub.toml" --user hq --role chain --name "总部" >/dev/null
+printf 'demo-password\n' | "$BIN/odr-hub" user add --config "$DEMO/hub.toml" --user gulou --role store \
+  --store nj-gulou-01 --name "鼓楼店店长" >/dev/null
 rm -f "$DEMO/hub.port"
 "$BIN/odr-hub" serve --config "$DEMO/hub.toml" 2>"$DEMO/odr-hub.log" &
 HUB_PID=$!
@@ -133,6 +137,7 @@ fi
 
 echo "platform-sim: https://127.0.0.1:$PORT/ (CA: $DEMO/dev/ca.pem)"
 echo "odr-hub:      https://127.0.0.1:$HUB_PORT/odr/v1 (log: $DEMO/odr-hub.log; kiosks: $BIN/odr-hub kiosk list --config $DEMO/hub.toml)"
+echo "dashboard:    https://127.0.0.1:$HUB_PORT/ (users hq and gulou, password demo-password; the browser must trust $DEMO/dev/ca.pem)"
 echo "PostgreSQL:   $PGBIN/psql -d \"$PG_CONN dbname=odr_hub\" (cluster: $PG)"
 if [ -n "${DISPLAY:-}" ] && [ "${ODR_DEMO_TOUR:-0}" != 1 ]; then
   "$BIN/odr-kiosk" --config "$DEMO/kiosk.toml"
