@@ -2,6 +2,7 @@
 // [SECTION] Kiosk keys and nonces
 // [SECTION] Complaints: rows, the insert, the answers
 // [SECTION] Events
+// [SECTION] Platform updates forwarded by kiosks
 // [SECTION] Heartbeats and the purge
 
 #include "intake_db.h"
@@ -265,6 +266,35 @@ SELECT id::text FROM ins
 
 }  // namespace
 
+namespace {
+
+// Stores the rows of items that passed their rules (one transaction) and
+// answers each: accepted when inserted now; duplicate or id_conflict when
+// the id is held; the item's rule; else unknown_complaint (the insert joins
+// only complaints this kiosk delivered here).
+std::vector<ItemResult> store_for_complaints(PgConn& c, const std::string& kiosk, const std::vector<Checked>& ks,
+                                             const json& rows, const char* sql, const char* table,
+                                             const IntakeRules& rules) {
+  PgTx tx(c);
+  std::set<std::string> inserted;
+  if (!rows.empty()) inserted = insert_rows(c, sql, {kiosk, rows.dump()});
+  std::vector<ItemResult> out(ks.size());
+  std::vector<bool> done = mark_inserted(ks, inserted, out);
+  const auto held = owners(c, table, ids_to_look_up(ks, done));
+  for (size_t i = 0; i < ks.size(); ++i) {
+    if (done[i] || answer_known(ks[i], held, kiosk, out[i])) continue;
+    out[i].status = item_status::rejected;
+    out[i].error = ks[i].invalid.code.empty() ? ItemError{wire_err::unknown_complaint, "complaint_id",
+                                                          "the hub holds no such complaint of this kiosk"}
+                                              : ks[i].invalid;
+  }
+  if (rules.before_commit) rules.before_commit();
+  tx.commit();
+  return out;
+}
+
+}  // namespace
+
 std::vector<ItemResult> store_events(PgConn& c, const std::string& kiosk, const json& items, const IntakeRules& rules,
                                      int64_t now_s) {
   ValidationContext ctx;
@@ -280,22 +310,71 @@ std::vector<ItemResult> store_events(PgConn& c, const std::string& kiosk, const 
                       {"payload", json(e)}, {"ord", ks.size()}});
     ks.push_back(std::move(k));
   }
-  PgTx tx(c);
-  std::set<std::string> inserted;
-  if (!rows.empty()) inserted = insert_rows(c, kInsertEvents, {kiosk, rows.dump()});
-  std::vector<ItemResult> out(ks.size());
-  std::vector<bool> done = mark_inserted(ks, inserted, out);
-  const auto held = owners(c, "events", ids_to_look_up(ks, done));
-  for (size_t i = 0; i < ks.size(); ++i) {
-    if (done[i] || answer_known(ks[i], held, kiosk, out[i])) continue;
-    out[i].status = item_status::rejected;
-    out[i].error = ks[i].invalid.code.empty() ? ItemError{wire_err::unknown_complaint, "complaint_id",
-                                                          "the hub holds no such complaint of this kiosk"}
-                                              : ks[i].invalid;
+  return store_for_complaints(c, kiosk, ks, rows, kInsertEvents, "events", rules);
+}
+
+// -----------------------------------------------------------------------------
+// [SECTION] Platform updates forwarded by kiosks
+// -----------------------------------------------------------------------------
+
+namespace {
+
+// Stores the updates whose complaint this kiosk delivered here, then moves
+// the complaint to the latest of them: status / status_at and case_no /
+// case_no_at each only when the update's `at` is not older than what the
+// complaint holds (updates arrive out of order; an older one is history
+// only). The comparisons are in the UPDATE's SET, which PostgreSQL
+// evaluates again on the locked row's newest version, so two hubs storing
+// updates of one complaint at once still leave the latest.
+const char* kInsertUpdates = R"SQL(
+WITH ins AS (
+  INSERT INTO platform_updates (id, complaint_id, kiosk_id, case_no, status, at, note)
+  SELECT r.id, r.complaint_id, $1, r.case_no, r.status, r.at, r.note
+  FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, complaint_id uuid, case_no text, status text,
+    at timestamptz, note text, ord bigint)
+  JOIN complaints c ON c.id = r.complaint_id AND c.kiosk_id = $1
+  ORDER BY r.id, r.ord
+  ON CONFLICT DO NOTHING
+  RETURNING id, complaint_id, case_no, status, at
+), s AS (
+  SELECT DISTINCT ON (complaint_id) complaint_id, status, at FROM ins
+  WHERE status IS NOT NULL ORDER BY complaint_id, at DESC, id DESC
+), n AS (
+  SELECT DISTINCT ON (complaint_id) complaint_id, case_no, at FROM ins
+  WHERE case_no IS NOT NULL ORDER BY complaint_id, at DESC, id DESC
+), latest AS (  -- one row per complaint: one UPDATE may change a row only once
+  SELECT coalesce(s.complaint_id, n.complaint_id) AS complaint_id, s.status, s.at AS status_at,
+         n.case_no, n.at AS case_no_at
+  FROM s FULL JOIN n ON n.complaint_id = s.complaint_id
+), moved AS (
+  UPDATE complaints c SET
+    status = CASE WHEN l.status_at >= coalesce(c.status_at, '-infinity') THEN l.status ELSE c.status END,
+    status_at = CASE WHEN l.status_at >= coalesce(c.status_at, '-infinity') THEN l.status_at ELSE c.status_at END,
+    case_no = CASE WHEN l.case_no_at >= coalesce(c.case_no_at, '-infinity') THEN l.case_no ELSE c.case_no END,
+    case_no_at = CASE WHEN l.case_no_at >= coalesce(c.case_no_at, '-infinity') THEN l.case_no_at ELSE c.case_no_at END
+  FROM latest l WHERE c.id = l.complaint_id
+  RETURNING 1
+)
+SELECT id::text FROM ins
+)SQL";
+
+}  // namespace
+
+std::vector<ItemResult> store_updates(PgConn& c, const std::string& kiosk, const json& items, const IntakeRules& rules) {
+  std::vector<Checked> ks;
+  json rows = json::array();
+  for (const json& item : items) {
+    Checked k = checked_id(item);
+    ForwardedUpdate u;
+    k.invalid = check_update_item(item, u);
+    if (k.invalid.code.empty())
+      rows.push_back({{"id", u.id}, {"complaint_id", u.complaint_id},
+                      {"case_no", u.case_no.empty() ? json(nullptr) : json(u.case_no)},
+                      {"status", u.status.empty() ? json(nullptr) : json(u.status)}, {"at", u.at},
+                      {"note", u.note.empty() ? json(nullptr) : json(u.note)}, {"ord", ks.size()}});
+    ks.push_back(std::move(k));
   }
-  if (rules.before_commit) rules.before_commit();
-  tx.commit();
-  return out;
+  return store_for_complaints(c, kiosk, ks, rows, kInsertUpdates, "platform_updates", rules);
 }
 
 // -----------------------------------------------------------------------------

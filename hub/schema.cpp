@@ -115,10 +115,31 @@ CREATE TABLE nonces (
 CREATE INDEX nonces_seen ON nonces (seen_at);
 )SQL";
 
+// Platform updates forwarded by kiosks (docs/protocol.md). The complaint
+// keeps the latest case_no and status by their `at`; case_no_at tells an
+// older update from a newer one, as status_at does for the status.
+const char* kV2 = R"SQL(
+CREATE TABLE platform_updates (
+  id uuid PRIMARY KEY,
+  complaint_id uuid NOT NULL REFERENCES complaints(id) ON DELETE CASCADE,
+  kiosk_id text NOT NULL REFERENCES kiosks(id),
+  case_no text CHECK (length(case_no) BETWEEN 1 AND 64),
+  status text CHECK (status IN
+    ('received', 'accepted', 'mediating', 'settled', 'not_settled', 'closed', 'transferred')),
+  at timestamptz NOT NULL,
+  note text CHECK (length(note) <= 500),
+  received_at timestamptz NOT NULL DEFAULT now(),
+  CHECK (case_no IS NOT NULL OR status IS NOT NULL)
+);
+CREATE INDEX platform_updates_complaint ON platform_updates (complaint_id, at);
+ALTER TABLE complaints ADD COLUMN case_no_at timestamptz;
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> all = {{1, "regions, stores, kiosks, complaints, events, heartbeats, nonces", kV1}};
+  static const std::vector<Migration> all = {{1, "regions, stores, kiosks, complaints, events, heartbeats, nonces", kV1},
+                                             {2, "platform_updates", kV2}};
   return all;
 }
 
