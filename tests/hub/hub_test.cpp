@@ -514,4 +514,30 @@ TEST_F(HubTest, BadConfigGivesAClearMessage) {
   EXPECT_NE(out.find("no such config file"), std::string::npos) << out;
 }
 
+TEST_F(HubTest, UnknownSectionsAndKeysAreRefusedByName) {
+  std::string out;
+  // A typo'd key in a known section: its line and the section's keys.
+  EXPECT_EQ(env->run_hub({"serve", "--config", env->write_config("masked", "retention_dayz = 5\n")}, &out), 2);
+  EXPECT_NE(out.find(":14: data.retention_dayz is not a key of [data] (keys: calendar_dir, deadline_working_days, "
+                     "personal, retention_days)"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(env->run_hub({"migrate", "--config", env->write_config("masked", "[dashbord]\nsilent_after_minutes = 5\n")},
+                         &out),
+            2);
+  EXPECT_NE(out.find("[dashbord] is not a section of hub.toml"), std::string::npos) << out;
+  // A key in the wrong section is as unknown as a typo.
+  EXPECT_EQ(env->run_hub({"migrate", "--config", env->write_config("masked", "[dashboard]\npool = 5\n")}, &out), 2);
+  EXPECT_NE(out.find("dashboard.pool is not a key of [dashboard]"), std::string::npos) << out;
+  EXPECT_EQ(env->run_hub({"migrate", "--config", env->write_config("masked", "[dashboard]\nsilent_after_minutes = 0\n")},
+                         &out),
+            2);
+  EXPECT_NE(out.find("dashboard.silent_after_minutes must be from 1 to"), std::string::npos) << out;
+  // The shipped example holds only known keys, [dashboard] too.
+  EXPECT_EQ(env->run_hub({"migrate", "--config", env->write_config("masked", "[dashboard]\nsilent_after_minutes = 45\n")},
+                         &out),
+            0)
+      << out;
+}
+
 }  // namespace
