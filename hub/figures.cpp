@@ -68,42 +68,22 @@ void Figures::add(const Figures& o) {
 
 namespace {
 
-// One row per store in scope. The complaints of the period (c), what their
-// events (ev, sat) and platform updates (pu) say, then each complaint's
-// facts (f) as figures.h defines them, summed per store. $3 is today's
-// local date, for open complaints past their deadline.
+// One row per store in scope: its complaints of the period, read from the
+// facts folded in at intake (schema v3) through the covering index
+// complaints_store_period, counted as figures.h defines them. $3 is
+// today's local date, for open complaints past their deadline.
 const char* kPeriodFigures = R"SQL(
 WITH s AS (
   SELECT s.id, s.name, s.region_id, r.name AS region_name FROM stores s JOIN regions r ON r.id = s.region_id
   WHERE ($4 = '' OR s.region_id = $4) AND ($5 = '' OR s.id = $5)
-), c AS (
-  SELECT c.id, c.store_id, c.deadline FROM complaints c JOIN s ON s.id = c.store_id
-  WHERE c.filed_at >= to_timestamp($1) AND c.filed_at < to_timestamp($2)
-), ev AS (
-  SELECT e.complaint_id,
-    min(e.at) FILTER (WHERE e.type = 'settled') AS desk_settled_at,
-    bool_or(e.type = 'not_settled') AS desk_not_settled,
-    min(e.at) FILTER (WHERE e.type IN ('settled', 'not_settled', 'withdrawn')) AS final_at,
-    count(*) FILTER (WHERE e.type = 'compensation_prepaid') AS comp_n,
-    coalesce(sum((e.payload->'data'->>'amount_fen')::bigint) FILTER (WHERE e.type = 'compensation_prepaid'), 0) AS comp_fen
-  FROM events e JOIN c ON c.id = e.complaint_id GROUP BY e.complaint_id
-), sat AS (
-  SELECT DISTINCT ON (e.complaint_id) e.complaint_id, (e.payload->'data'->>'score')::int AS score
-  FROM events e JOIN c ON c.id = e.complaint_id WHERE e.type = 'satisfaction'
-  ORDER BY e.complaint_id, e.at DESC
-), pu AS (
-  SELECT p.complaint_id, min(p.at) AS first_at,
-    (array_agg(p.status ORDER BY p.at DESC, p.id DESC))[1] AS latest,
-    min(p.at) FILTER (WHERE p.status IN ('settled', 'not_settled', 'closed')) AS final_at
-  FROM platform_updates p JOIN c ON c.id = p.complaint_id WHERE p.status IS NOT NULL GROUP BY p.complaint_id
 ), f AS (
-  SELECT c.store_id, c.deadline, sat.score, coalesce(ev.comp_n, 0) AS comp_n, coalesce(ev.comp_fen, 0) AS comp_fen,
-    ev.desk_settled_at IS NOT NULL AND (pu.first_at IS NULL OR ev.desk_settled_at < pu.first_at) AS on_spot,
-    coalesce(pu.latest = 'settled', false) OR ev.desk_settled_at IS NOT NULL AS settled,
-    coalesce(pu.latest = 'not_settled', false) OR coalesce(ev.desk_not_settled, false) AS not_settled,
-    (least(ev.final_at, pu.final_at) AT TIME ZONE 'Asia/Shanghai')::date AS final_day
-  FROM c LEFT JOIN ev ON ev.complaint_id = c.id LEFT JOIN sat ON sat.complaint_id = c.id
-    LEFT JOIN pu ON pu.complaint_id = c.id
+  SELECT c.store_id, c.deadline, c.satisfaction AS score, c.compensation_count AS comp_n, c.compensation_fen AS comp_fen,
+    c.desk_settled_at IS NOT NULL AND (c.first_platform_at IS NULL OR c.desk_settled_at < c.first_platform_at) AS on_spot,
+    c.platform_status IS NOT DISTINCT FROM 'settled' OR c.desk_settled_at IS NOT NULL AS settled,
+    c.platform_status IS NOT DISTINCT FROM 'not_settled' OR c.desk_not_settled AS not_settled,
+    (c.outcome_at AT TIME ZONE 'Asia/Shanghai')::date AS final_day
+  FROM s JOIN complaints c ON c.store_id = s.id
+  WHERE c.filed_at >= to_timestamp($1) AND c.filed_at < to_timestamp($2)
 )
 SELECT s.id, s.name, s.region_id, s.region_name, count(f.store_id),
   count(*) FILTER (WHERE f.on_spot),
@@ -160,19 +140,13 @@ FigureReport period_figures(PgConn& c, const Scope& scope, const Period& p, int6
 
 namespace {
 
-// The status test matches the partial index complaints_open_deadline; a
-// final status always means a final outcome, so it only narrows. The
-// NOT EXISTS make "open" exactly figures.h's: no final outcome at all.
+// Open: no final outcome yet (outcome_at, folded in at intake), read in
+// deadline order from the partial index complaints_open.
 const char* kOpenComplaints = R"SQL(
 SELECT c.id::text, c.ticket, c.store_id, s.name, c.business_name, c.category_kind, c.category_code, c.status,
   coalesce(c.case_no, ''), to_char(c.filed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), c.deadline::text
 FROM complaints c JOIN stores s ON s.id = c.store_id
-WHERE c.status NOT IN ('settled', 'not_settled', 'closed')
-  AND ($1 = '' OR s.region_id = $1) AND ($2 = '' OR c.store_id = $2)
-  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.complaint_id = c.id
-                  AND e.type IN ('settled', 'not_settled', 'withdrawn'))
-  AND NOT EXISTS (SELECT 1 FROM platform_updates p WHERE p.complaint_id = c.id
-                  AND p.status IN ('settled', 'not_settled', 'closed'))
+WHERE c.outcome_at IS NULL AND ($1 = '' OR s.region_id = $1) AND ($2 = '' OR c.store_id = $2)
 ORDER BY c.deadline, c.filed_at, c.id
 )SQL";
 
