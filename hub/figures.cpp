@@ -69,33 +69,38 @@ void Figures::add(const Figures& o) {
 namespace {
 
 // One row per store in scope: its complaints of the period, read from the
-// facts folded in at intake (schema v3) through the covering index
-// complaints_store_period, counted as figures.h defines them. $3 is
+// facts folded in at intake (schema v3, v4) by an index-only scan of
+// complaints_store_period per store, counted as figures.h defines them,
+// grouped before the stores' names are joined. $3 is
 // today's local date, for open complaints past their deadline.
 const char* kPeriodFigures = R"SQL(
-WITH s AS (
-  SELECT s.id, s.name, s.region_id, r.name AS region_name FROM stores s JOIN regions r ON r.id = s.region_id
-  WHERE ($4 = '' OR s.region_id = $4) AND ($5 = '' OR s.id = $5)
-), f AS (
+WITH f AS (
   SELECT c.store_id, c.deadline, c.satisfaction AS score, c.compensation_count AS comp_n, c.compensation_fen AS comp_fen,
     c.desk_settled_at IS NOT NULL AND (c.first_platform_at IS NULL OR c.desk_settled_at < c.first_platform_at) AS on_spot,
     c.platform_status IS NOT DISTINCT FROM 'settled' OR c.desk_settled_at IS NOT NULL AS settled,
     c.platform_status IS NOT DISTINCT FROM 'not_settled' OR c.desk_not_settled AS not_settled,
-    (c.outcome_at AT TIME ZONE 'Asia/Shanghai')::date AS final_day
-  FROM s JOIN complaints c ON c.store_id = s.id
-  WHERE c.filed_at >= to_timestamp($1) AND c.filed_at < to_timestamp($2)
+    c.outcome_day AS final_day
+  FROM complaints c
+  WHERE c.store_id IN (SELECT id FROM stores WHERE ($4 = '' OR region_id = $4) AND ($5 = '' OR id = $5))
+    AND c.filed_at >= to_timestamp($1) AND c.filed_at < to_timestamp($2)
+), a AS (
+  SELECT store_id, count(*) AS received,
+    count(*) FILTER (WHERE on_spot) AS on_spot,
+    count(*) FILTER (WHERE settled AND NOT on_spot) AS via_platform,
+    count(*) FILTER (WHERE not_settled AND NOT settled) AS not_settled,
+    count(*) FILTER (WHERE final_day <= deadline) AS on_time,
+    count(*) FILTER (WHERE final_day > deadline OR (final_day IS NULL AND deadline < $3::date)) AS late,
+    count(*) FILTER (WHERE score = 1) AS s1, count(*) FILTER (WHERE score = 2) AS s2,
+    count(*) FILTER (WHERE score = 3) AS s3, count(*) FILTER (WHERE score = 4) AS s4,
+    count(*) FILTER (WHERE score = 5) AS s5, sum(comp_n) AS comp_n, sum(comp_fen) AS comp_fen
+  FROM f GROUP BY store_id
 )
-SELECT s.id, s.name, s.region_id, s.region_name, count(f.store_id),
-  count(*) FILTER (WHERE f.on_spot),
-  count(*) FILTER (WHERE f.settled AND NOT f.on_spot),
-  count(*) FILTER (WHERE f.not_settled AND NOT f.settled),
-  count(*) FILTER (WHERE f.final_day <= f.deadline),
-  count(*) FILTER (WHERE f.final_day > f.deadline OR (f.final_day IS NULL AND f.deadline < $3::date)),
-  count(*) FILTER (WHERE f.score = 1), count(*) FILTER (WHERE f.score = 2), count(*) FILTER (WHERE f.score = 3),
-  count(*) FILTER (WHERE f.score = 4), count(*) FILTER (WHERE f.score = 5),
-  coalesce(sum(f.comp_n), 0), coalesce(sum(f.comp_fen), 0)
-FROM s LEFT JOIN f ON f.store_id = s.id
-GROUP BY s.id, s.name, s.region_id, s.region_name ORDER BY s.id
+SELECT s.id, s.name, s.region_id, r.name, coalesce(a.received, 0), coalesce(a.on_spot, 0), coalesce(a.via_platform, 0),
+  coalesce(a.not_settled, 0), coalesce(a.on_time, 0), coalesce(a.late, 0), coalesce(a.s1, 0), coalesce(a.s2, 0),
+  coalesce(a.s3, 0), coalesce(a.s4, 0), coalesce(a.s5, 0), coalesce(a.comp_n, 0), coalesce(a.comp_fen, 0)
+FROM stores s JOIN regions r ON r.id = s.region_id LEFT JOIN a ON a.store_id = s.id
+WHERE ($4 = '' OR s.region_id = $4) AND ($5 = '' OR s.id = $5)
+ORDER BY s.id
 )SQL";
 
 Figures figures_of_row(const PgResult& r, int i) {

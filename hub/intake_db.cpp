@@ -282,6 +282,7 @@ WITH ins AS (
     desk_settled_at = least(c.desk_settled_at, a.settled_at),
     desk_not_settled = c.desk_not_settled OR a.not_settled,
     outcome_at = least(c.outcome_at, a.final_at),
+    outcome_day = (least(c.outcome_at, a.final_at) AT TIME ZONE 'Asia/Shanghai')::date,
     compensation_count = c.compensation_count + a.comp_n,
     compensation_fen = c.compensation_fen + a.comp_fen,
     satisfaction = CASE WHEN a.score_at >= coalesce(c.satisfaction_at, '-infinity') THEN a.score ELSE c.satisfaction END,
@@ -384,7 +385,8 @@ WITH ins AS (
                            ELSE c.platform_status END,
     platform_status_at = greatest(c.platform_status_at, l.status_at),
     first_platform_at = least(c.first_platform_at, l.first_at),
-    outcome_at = least(c.outcome_at, l.final_at)
+    outcome_at = least(c.outcome_at, l.final_at),
+    outcome_day = (least(c.outcome_at, l.final_at) AT TIME ZONE 'Asia/Shanghai')::date
   FROM l WHERE c.id = l.complaint_id
   RETURNING 1
 )

@@ -188,12 +188,25 @@ CREATE INDEX complaints_open ON complaints (deadline, filed_at) WHERE outcome_at
 DROP INDEX complaints_open_deadline;
 )SQL";
 
+// The first final outcome's China-local date, kept beside outcome_at: the
+// on-time test compares it with the deadline, and converting outcome_at
+// per row at query time was half of the chain-wide period query (~220 of
+// ~430 ms at 1 M complaints, 90 days).
+const char* kV4 = R"SQL(
+ALTER TABLE complaints ADD COLUMN outcome_day date;
+UPDATE complaints SET outcome_day = (outcome_at AT TIME ZONE 'Asia/Shanghai')::date WHERE outcome_at IS NOT NULL;
+DROP INDEX complaints_store_period;
+CREATE INDEX complaints_store_period ON complaints (store_id, filed_at) INCLUDE (deadline, desk_settled_at,
+  desk_not_settled, platform_status, first_platform_at, outcome_day, satisfaction, compensation_count, compensation_fen);
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {{1, "regions, stores, kiosks, complaints, events, heartbeats, nonces", kV1},
                                              {2, "platform_updates", kV2},
-                                             {3, "the dashboard's facts per complaint and their indexes", kV3}};
+                                             {3, "the dashboard's facts per complaint and their indexes", kV3},
+                                             {4, "the outcome's local date in the period index", kV4}};
   return all;
 }
 
