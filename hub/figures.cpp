@@ -146,7 +146,7 @@ FigureReport period_figures(PgConn& c, const Scope& scope, const Period& p, int6
 namespace {
 
 // Open: no final outcome yet (outcome_at, folded in at intake), read in
-// deadline order from the partial index complaints_open.
+// deadline order by an index-only scan of complaints_open_board (v5).
 const char* kOpenComplaints = R"SQL(
 SELECT c.id::text, c.ticket, c.store_id, s.name, c.business_name, c.category_kind, c.category_code, c.status,
   coalesce(c.case_no, ''), to_char(c.filed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), c.deadline::text

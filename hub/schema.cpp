@@ -200,13 +200,24 @@ CREATE INDEX complaints_store_period ON complaints (store_id, filed_at) INCLUDE 
   desk_not_settled, platform_status, first_platform_at, outcome_day, satisfaction, compensation_count, compensation_fen);
 )SQL";
 
+// The deadline board reads every open complaint in deadline order: with
+// the columns it shows in the partial index it is an index-only scan, where
+// a plain one made PostgreSQL read the whole table once many were open
+// (~2 s at 1 M complaints, 250 k open).
+const char* kV5 = R"SQL(
+CREATE INDEX complaints_open_board ON complaints (deadline, filed_at, id) INCLUDE (store_id, ticket, business_name,
+  category_kind, category_code, status, case_no) WHERE outcome_at IS NULL;
+DROP INDEX complaints_open;
+)SQL";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {{1, "regions, stores, kiosks, complaints, events, heartbeats, nonces", kV1},
                                              {2, "platform_updates", kV2},
                                              {3, "the dashboard's facts per complaint and their indexes", kV3},
-                                             {4, "the outcome's local date in the period index", kV4}};
+                                             {4, "the outcome's local date in the period index", kV4},
+                                             {5, "the deadline board's covering index", kV5}};
   return all;
 }
 
