@@ -42,6 +42,7 @@
 #include "hub/figures.h"
 #include "hub_env.h"
 #include "hub/pg.h"
+#include "hub/schema.h"
 #include "model/json.h"
 #include "protocol/heartbeat.h"
 #include "support/samples.h"
@@ -265,6 +266,54 @@ TEST_F(FiguresTest, KiosksSilentTooLongOrHoldingItems) {
   // Half an hour and a minute on, all three are silent.
   EXPECT_EQ(names(odr::hub::kiosk_alerts(*db, {}, 30, now + 31 * 60)), "k1:silent:3 k2:silent:0 k3:silent:0 ");
   EXPECT_EQ(names(odr::hub::kiosk_alerts(*db, {}, 60, now + 31 * 60)), "k1:heard:3 k3:silent:0 ");
+}
+
+// A hub that ran migrations 1 and 2 holds events and updates but none of
+// the folded facts: migration 3 (and 4) must fold them as intake does.
+TEST(FiguresMigration, OlderDatabasesAreBackfilled) {
+  HubEnv env("FiguresMigration");
+  const std::string url = env.pg->create_database("old");
+  {
+    odr::hub::PgConn c(url);
+    c.exec_script("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
+                  " applied_at timestamptz NOT NULL DEFAULT now())");
+    for (int v : {1, 2}) {
+      c.exec_script(odr::hub::migrations()[static_cast<size_t>(v - 1)].sql);
+      c.exec("INSERT INTO schema_migrations (version, name) VALUES ($1, 'old')", {std::to_string(v)});
+    }
+  }
+  auto sql = [&](const std::string& q) { return odr::test::psql(url, q); };
+  sql("INSERT INTO regions (id) VALUES ('east'); INSERT INTO stores (id, region_id) VALUES ('S001', 'east');"
+      "INSERT INTO kiosks (id, store_id, key) VALUES ('k1', 'S001', decode(repeat('ab', 32), 'hex'))");
+  const std::string a = odr::uuid_v7(), b = odr::uuid_v7();
+  for (const std::string& id : {a, b})
+    sql("INSERT INTO complaints (id, kiosk_id, store_id, ticket, filed_at, channel, business_name, business_credit_code,"
+        " business_region_code, category_kind, category_code, problems, purchase_amount_fen, demand_types, deadline,"
+        " deadline_estimated, personal_policy, payload) VALUES ('" + id + "', 'k1', 'S001', 'T-" + id.substr(24) +
+        "', '2026-09-30 10:00+08', 'self_service', 'b', 'c', '320106', 'goods', 'G01', '{x}', 1, '{refund}', "
+        "'2026-10-20', false, 'none', '{}')");
+  auto ev = [&](const std::string& type, const std::string& at, const std::string& data) {
+    sql("INSERT INTO events (id, complaint_id, kiosk_id, type, at, payload) VALUES ('" + odr::uuid_v7() + "', '" + a +
+        "', 'k1', '" + type + "', '" + at + "', '{\"data\": " + data + "}')");
+  };
+  ev("settled", "2026-10-21 01:00+08", "{\"amount_fen\": 100}");  // 10-21 in China, 10-20 in UTC
+  ev("satisfaction", "2026-10-21 02:00+08", "{\"score\": 2}");
+  ev("satisfaction", "2026-10-22 02:00+08", "{\"score\": 4}");
+  ev("compensation_prepaid", "2026-10-01 02:00+08", "{\"amount_fen\": 3000}");
+  ev("compensation_prepaid", "2026-10-02 02:00+08", "{\"amount_fen\": 2500}");
+  for (const auto& [status, at] : {std::pair{"mediating", "2026-10-12 09:00+08"}, std::pair{"accepted", "2026-10-08 09:00+08"}})
+    sql("INSERT INTO platform_updates (id, complaint_id, kiosk_id, status, at) VALUES ('" + odr::uuid_v7() + "', '" + a +
+        "', 'k1', '" + status + "', '" + at + "')");
+  std::string out;
+  env.url = url;
+  ASSERT_EQ(env.run_hub({"migrate", "--config", env.write_config()}, &out), 0) << out;
+  const std::string facts =
+      "SELECT coalesce(desk_settled_at::text, '-') || '|' || desk_not_settled || '|' || coalesce(platform_status, '-') ||"
+      " '|' || coalesce(first_platform_at::text, '-') || '|' || coalesce(outcome_day::text, '-') || '|' ||"
+      " coalesce(satisfaction::text, '-') || '|' || compensation_count || '|' || compensation_fen FROM complaints WHERE id = '";
+  EXPECT_EQ(sql("SET TIME ZONE 'Asia/Shanghai'; " + facts + a + "'"),
+            "2026-10-21 01:00:00+08|false|mediating|2026-10-08 09:00:00+08|2026-10-21|4|2|5500");
+  EXPECT_EQ(sql(facts + b + "'"), "-|false|-|-|-|-|0|0");
 }
 
 }  // namespace
