@@ -3,6 +3,8 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
+#include <map>
+#include <set>
 
 namespace odr::hub {
 
@@ -35,6 +37,42 @@ std::string beside(const std::string& config_path, const std::string& p) {
   return (fs::path(config_path).parent_path() / p).lexically_normal().string();
 }
 
+// Every key the file may hold, per section: a typo (prot = 8600) or a key
+// in the wrong section would otherwise leave a default in place unnoticed.
+const std::map<std::string, std::set<std::string>>& known_keys() {
+  static const std::map<std::string, std::set<std::string>> keys = {
+      {"listen", {"host", "port", "port_file", "base_path", "tls_cert", "tls_key", "threads"}},
+      {"postgres", {"url", "pool"}},
+      {"data", {"personal", "retention_days", "calendar_dir", "deadline_working_days"}},
+      {"dashboard", {"silent_after_minutes"}},
+  };
+  return keys;
+}
+
+std::string joined(const std::set<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+// Sections are tables of known keys; the message names the line and the key.
+void check_known(const toml::table& t, const std::string& path) {
+  for (const auto& [section, node] : t) {
+    const std::string s(section.str());
+    const std::string at = path + ":" + std::to_string(node.source().begin.line);
+    auto known = known_keys().find(s);
+    if (known == known_keys().end())
+      throw HubConfigError(at + ": [" + s + "] is not a section of hub.toml (sections: listen, postgres, data, dashboard)");
+    if (!node.is_table()) bad(path, s, "must be a [" + s + "] section");
+    for (const auto& [key, value] : *node.as_table()) {
+      const std::string k(key.str());
+      if (!known->second.count(k))
+        throw HubConfigError(path + ":" + std::to_string(value.source().begin.line) + ": " + s + "." + k +
+                             " is not a key of [" + s + "] (keys: " + joined(known->second) + ")");
+    }
+  }
+}
+
 void read_all(const toml::table& t, const std::string& path, HubConfig& c) {
   read_string(t, path, "listen.host", c.host);
   read_int(t, path, "listen.port", c.port, 0, 65535);
@@ -51,6 +89,7 @@ void read_all(const toml::table& t, const std::string& path, HubConfig& c) {
   read_int(t, path, "data.retention_days", c.retention_days, 1, 36500);
   read_string(t, path, "data.calendar_dir", c.calendar_dir);
   read_int(t, path, "data.deadline_working_days", c.deadline_working_days, 1, 365);
+  read_int(t, path, "dashboard.silent_after_minutes", c.silent_after_minutes, 1, 7 * 24 * 60);
 }
 
 void check(const std::string& path, HubConfig& c) {
@@ -81,11 +120,7 @@ HubConfig load_hub_config(const std::string& path) {
     throw HubConfigError(path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) + ": " +
                          std::string(e.description()));
   }
-  for (const auto& [section, node] : t) {
-    const std::string s(section.str());
-    if (s != "listen" && s != "postgres" && s != "data") bad(path, "[" + s + "]", "is not a section of hub.toml");
-    if (!node.is_table()) bad(path, s, "must be a [" + s + "] section");
-  }
+  check_known(t, path);
   HubConfig c;
   read_all(t, path, c);
   check(path, c);

@@ -1,5 +1,6 @@
 // hub.toml, read by every odr-hub command. A bad file gives a HubConfigError
-// naming the key and what is wrong, never a crash. config/hub.toml is the
+// naming the key and what is wrong, never a crash; an unknown section or key
+// is refused by name (a typo would otherwise keep a default silently). config/hub.toml is the
 // example with every key.
 #pragma once
 #include <stdexcept>
@@ -31,6 +32,8 @@ struct HubConfig {
   int retention_days = 1095;    // personal fields blanked after this (the kiosk's default)
   std::string calendar_dir;     // China's working-day files (config/workdays)
   int deadline_working_days = 10;
+  // [dashboard]
+  int silent_after_minutes = 30;  // a kiosk not heard from for longer is flagged (figures.h kiosk_alerts)
 };
 
 // Relative paths in the file are relative to the file's folder.

@@ -2,6 +2,7 @@
 // [SECTION] Kiosk keys and nonces
 // [SECTION] Complaints: rows, the insert, the answers
 // [SECTION] Events
+// [SECTION] Platform updates forwarded by kiosks
 // [SECTION] Heartbeats and the purge
 
 #include "intake_db.h"
@@ -240,8 +241,15 @@ std::vector<ItemResult> store_complaints(PgConn& c, const std::string& kiosk, co
 
 namespace {
 
-// Stores the events whose complaint this kiosk delivered here; moves the
-// complaint's status for settled / withdrawn (the latest of the batch wins).
+// Stores the events whose complaint this kiosk delivered here, then folds
+// them into the complaint's facts the dashboard reads (schema v3, figures.h):
+// status for settled / withdrawn (the latest of the batch wins, unless the
+// complaint has ended already), the first desk settlement, a desk
+// not_settled, the first final outcome, compensation sums, the latest
+// satisfaction. Each fold is order-free (least, greatest, sums of rows
+// inserted now), so batches may arrive in any order and two hubs at once
+// fold the same: the SET runs again on the locked row's newest version.
+// One UPDATE: a statement may change a row only once.
 const char* kInsertEvents = R"SQL(
 WITH ins AS (
   INSERT INTO events (id, complaint_id, kiosk_id, type, at, payload)
@@ -251,17 +259,68 @@ WITH ins AS (
   JOIN complaints c ON c.id = r.complaint_id AND c.kiosk_id = $1
   ORDER BY r.id, r.ord
   ON CONFLICT DO NOTHING
-  RETURNING id, complaint_id, type, at
+  RETURNING id, complaint_id, type, at, payload
+), a AS (
+  SELECT complaint_id,
+    (array_agg(CASE type WHEN 'settled' THEN 'settled' ELSE 'closed' END ORDER BY at DESC)
+      FILTER (WHERE type IN ('settled', 'withdrawn')))[1] AS next,
+    max(at) FILTER (WHERE type IN ('settled', 'withdrawn')) AS next_at,
+    min(at) FILTER (WHERE type = 'settled') AS settled_at,
+    bool_or(type = 'not_settled') AS not_settled,
+    min(at) FILTER (WHERE type IN ('settled', 'not_settled', 'withdrawn')) AS final_at,
+    count(*) FILTER (WHERE type = 'compensation_prepaid') AS comp_n,
+    coalesce(sum((payload->'data'->>'amount_fen')::bigint) FILTER (WHERE type = 'compensation_prepaid'), 0) AS comp_fen,
+    (array_agg((payload->'data'->>'score')::smallint ORDER BY at DESC) FILTER (WHERE type = 'satisfaction'))[1] AS score,
+    max(at) FILTER (WHERE type = 'satisfaction') AS score_at
+  FROM ins GROUP BY complaint_id
 ), moved AS (
-  UPDATE complaints c SET status = n.next, status_at = n.at
-  FROM (SELECT DISTINCT ON (complaint_id) complaint_id, at,
-          CASE type WHEN 'settled' THEN 'settled' ELSE 'closed' END AS next
-        FROM ins WHERE type IN ('settled', 'withdrawn') ORDER BY complaint_id, at DESC) n
-  WHERE c.id = n.complaint_id AND c.status NOT IN ('settled', 'not_settled', 'closed')
+  UPDATE complaints c SET
+    status = CASE WHEN a.next IS NOT NULL AND c.status NOT IN ('settled', 'not_settled', 'closed') THEN a.next
+                  ELSE c.status END,
+    status_at = CASE WHEN a.next IS NOT NULL AND c.status NOT IN ('settled', 'not_settled', 'closed') THEN a.next_at
+                     ELSE c.status_at END,
+    desk_settled_at = least(c.desk_settled_at, a.settled_at),
+    desk_not_settled = c.desk_not_settled OR a.not_settled,
+    outcome_at = least(c.outcome_at, a.final_at),
+    outcome_day = (least(c.outcome_at, a.final_at) AT TIME ZONE 'Asia/Shanghai')::date,
+    compensation_count = c.compensation_count + a.comp_n,
+    compensation_fen = c.compensation_fen + a.comp_fen,
+    satisfaction = CASE WHEN a.score_at >= coalesce(c.satisfaction_at, '-infinity') THEN a.score ELSE c.satisfaction END,
+    satisfaction_at = greatest(c.satisfaction_at, a.score_at)
+  FROM a WHERE c.id = a.complaint_id
   RETURNING 1
 )
 SELECT id::text FROM ins
 )SQL";
+
+}  // namespace
+
+namespace {
+
+// Stores the rows of items that passed their rules (one transaction) and
+// answers each: accepted when inserted now; duplicate or id_conflict when
+// the id is held; the item's rule; else unknown_complaint (the insert joins
+// only complaints this kiosk delivered here).
+std::vector<ItemResult> store_for_complaints(PgConn& c, const std::string& kiosk, const std::vector<Checked>& ks,
+                                             const json& rows, const char* sql, const char* table,
+                                             const IntakeRules& rules) {
+  PgTx tx(c);
+  std::set<std::string> inserted;
+  if (!rows.empty()) inserted = insert_rows(c, sql, {kiosk, rows.dump()});
+  std::vector<ItemResult> out(ks.size());
+  std::vector<bool> done = mark_inserted(ks, inserted, out);
+  const auto held = owners(c, table, ids_to_look_up(ks, done));
+  for (size_t i = 0; i < ks.size(); ++i) {
+    if (done[i] || answer_known(ks[i], held, kiosk, out[i])) continue;
+    out[i].status = item_status::rejected;
+    out[i].error = ks[i].invalid.code.empty() ? ItemError{wire_err::unknown_complaint, "complaint_id",
+                                                          "the hub holds no such complaint of this kiosk"}
+                                              : ks[i].invalid;
+  }
+  if (rules.before_commit) rules.before_commit();
+  tx.commit();
+  return out;
+}
 
 }  // namespace
 
@@ -280,22 +339,77 @@ std::vector<ItemResult> store_events(PgConn& c, const std::string& kiosk, const 
                       {"payload", json(e)}, {"ord", ks.size()}});
     ks.push_back(std::move(k));
   }
-  PgTx tx(c);
-  std::set<std::string> inserted;
-  if (!rows.empty()) inserted = insert_rows(c, kInsertEvents, {kiosk, rows.dump()});
-  std::vector<ItemResult> out(ks.size());
-  std::vector<bool> done = mark_inserted(ks, inserted, out);
-  const auto held = owners(c, "events", ids_to_look_up(ks, done));
-  for (size_t i = 0; i < ks.size(); ++i) {
-    if (done[i] || answer_known(ks[i], held, kiosk, out[i])) continue;
-    out[i].status = item_status::rejected;
-    out[i].error = ks[i].invalid.code.empty() ? ItemError{wire_err::unknown_complaint, "complaint_id",
-                                                          "the hub holds no such complaint of this kiosk"}
-                                              : ks[i].invalid;
+  return store_for_complaints(c, kiosk, ks, rows, kInsertEvents, "events", rules);
+}
+
+// -----------------------------------------------------------------------------
+// [SECTION] Platform updates forwarded by kiosks
+// -----------------------------------------------------------------------------
+
+namespace {
+
+// Stores the updates whose complaint this kiosk delivered here, then moves
+// the complaint to the latest of them: status / status_at and case_no /
+// case_no_at each only when the update's `at` is not older than what the
+// complaint holds (updates arrive out of order; an older one is history
+// only). It folds the dashboard's platform facts too (schema v3): the
+// platform's own latest status, its first status, the first final outcome. The comparisons are in the UPDATE's SET, which PostgreSQL
+// evaluates again on the locked row's newest version, so two hubs storing
+// updates of one complaint at once still leave the latest.
+const char* kInsertUpdates = R"SQL(
+WITH ins AS (
+  INSERT INTO platform_updates (id, complaint_id, kiosk_id, case_no, status, at, note)
+  SELECT r.id, r.complaint_id, $1, r.case_no, r.status, r.at, r.note
+  FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, complaint_id uuid, case_no text, status text,
+    at timestamptz, note text, ord bigint)
+  JOIN complaints c ON c.id = r.complaint_id AND c.kiosk_id = $1
+  ORDER BY r.id, r.ord
+  ON CONFLICT DO NOTHING
+  RETURNING id, complaint_id, case_no, status, at
+), l AS (  -- one row per complaint: one UPDATE may change a row only once
+  SELECT complaint_id,
+    (array_agg(status ORDER BY at DESC, id DESC) FILTER (WHERE status IS NOT NULL))[1] AS status,
+    max(at) FILTER (WHERE status IS NOT NULL) AS status_at,
+    (array_agg(case_no ORDER BY at DESC, id DESC) FILTER (WHERE case_no IS NOT NULL))[1] AS case_no,
+    max(at) FILTER (WHERE case_no IS NOT NULL) AS case_no_at,
+    min(at) FILTER (WHERE status IS NOT NULL) AS first_at,
+    min(at) FILTER (WHERE status IN ('settled', 'not_settled', 'closed')) AS final_at
+  FROM ins GROUP BY complaint_id
+), moved AS (
+  UPDATE complaints c SET
+    status = CASE WHEN l.status_at >= coalesce(c.status_at, '-infinity') THEN l.status ELSE c.status END,
+    status_at = CASE WHEN l.status_at >= coalesce(c.status_at, '-infinity') THEN l.status_at ELSE c.status_at END,
+    case_no = CASE WHEN l.case_no_at >= coalesce(c.case_no_at, '-infinity') THEN l.case_no ELSE c.case_no END,
+    case_no_at = CASE WHEN l.case_no_at >= coalesce(c.case_no_at, '-infinity') THEN l.case_no_at ELSE c.case_no_at END,
+    platform_status = CASE WHEN l.status_at >= coalesce(c.platform_status_at, '-infinity') THEN l.status
+                           ELSE c.platform_status END,
+    platform_status_at = greatest(c.platform_status_at, l.status_at),
+    first_platform_at = least(c.first_platform_at, l.first_at),
+    outcome_at = least(c.outcome_at, l.final_at),
+    outcome_day = (least(c.outcome_at, l.final_at) AT TIME ZONE 'Asia/Shanghai')::date
+  FROM l WHERE c.id = l.complaint_id
+  RETURNING 1
+)
+SELECT id::text FROM ins
+)SQL";
+
+}  // namespace
+
+std::vector<ItemResult> store_updates(PgConn& c, const std::string& kiosk, const json& items, const IntakeRules& rules) {
+  std::vector<Checked> ks;
+  json rows = json::array();
+  for (const json& item : items) {
+    Checked k = checked_id(item);
+    ForwardedUpdate u;
+    k.invalid = check_update_item(item, u);
+    if (k.invalid.code.empty())
+      rows.push_back({{"id", u.id}, {"complaint_id", u.complaint_id},
+                      {"case_no", u.case_no.empty() ? json(nullptr) : json(u.case_no)},
+                      {"status", u.status.empty() ? json(nullptr) : json(u.status)}, {"at", u.at},
+                      {"note", u.note.empty() ? json(nullptr) : json(u.note)}, {"ord", ks.size()}});
+    ks.push_back(std::move(k));
   }
-  if (rules.before_commit) rules.before_commit();
-  tx.commit();
-  return out;
+  return store_for_complaints(c, kiosk, ks, rows, kInsertUpdates, "platform_updates", rules);
 }
 
 // -----------------------------------------------------------------------------

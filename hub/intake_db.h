@@ -51,6 +51,12 @@ std::vector<ItemResult> store_complaints(PgConn& c, const std::string& kiosk, co
 std::vector<ItemResult> store_events(PgConn& c, const std::string& kiosk, const nlohmann::json& items,
                                      const IntakeRules& rules, int64_t now_s);
 
+// Platform updates the kiosk forwards (protocol/intake.h ForwardedUpdate):
+// the same answers as events. Each is kept; the complaint takes the case_no
+// and status of the latest by `at` (status_at, case_no_at).
+std::vector<ItemResult> store_updates(PgConn& c, const std::string& kiosk, const nlohmann::json& items,
+                                      const IntakeRules& rules);
+
 // Appends to the kiosk's history and makes it the latest.
 void store_heartbeat(PgConn& c, const std::string& kiosk, const Heartbeat& h);
 

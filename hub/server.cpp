@@ -102,7 +102,8 @@ class Hub {
   template <typename F>
   bool with_db(httplib::Response& res, int tries, F&& f);
   RequestCheck check(const httplib::Request& req, const IntakeLimits* batch, const std::string& array_name);
-  void handle_batch(const httplib::Request& req, httplib::Response& res, bool complaints);
+  enum class Batch { complaints, events, updates };
+  void handle_batch(const httplib::Request& req, httplib::Response& res, Batch kind);
   void handle_heartbeat(const httplib::Request& req, httplib::Response& res);
   void setup_routes(httplib::Server& svr);
   void setup_hooks(httplib::Server& svr);
@@ -168,10 +169,13 @@ RequestCheck Hub::check(const httplib::Request& req, const IntakeLimits* batch, 
   return out;
 }
 
-void Hub::handle_batch(const httplib::Request& req, httplib::Response& res, bool complaints) {
+void Hub::handle_batch(const httplib::Request& req, httplib::Response& res, Batch kind) {
   IntakeLimits limits;
-  limits.max_items = complaints ? kMaxComplaintsPerBatch : kMaxEventsPerBatch;
-  RequestCheck c = check(req, &limits, complaints ? "complaints" : "events");
+  limits.max_items = kind == Batch::complaints ? kMaxComplaintsPerBatch
+                     : kind == Batch::events   ? kMaxEventsPerBatch
+                                               : kMaxForwardedUpdatesPerBatch;
+  const char* array = kind == Batch::complaints ? "complaints" : kind == Batch::events ? "events" : "updates";
+  RequestCheck c = check(req, &limits, array);
   if (!c.ok) {
     t_note = c.http_status == 401 ? "auth=" + c.error.code : c.error.code;
     send_json(res, c.http_status, to_json_text(c.error));
@@ -181,8 +185,9 @@ void Hub::handle_batch(const httplib::Request& req, httplib::Response& res, bool
   BatchAnswer answer;
   const int64_t now = now_unix_s();
   if (!with_db(res, 3, [&](PgConn& db) {
-        answer.results = complaints ? store_complaints(db, c.kiosk, c.items, rules_, now)
-                                    : store_events(db, c.kiosk, c.items, rules_, now);
+        answer.results = kind == Batch::complaints ? store_complaints(db, c.kiosk, c.items, rules_, now)
+                         : kind == Batch::events   ? store_events(db, c.kiosk, c.items, rules_, now)
+                                                   : store_updates(db, c.kiosk, c.items, rules_);
       }))
     return;
   t_note += counts_note(answer.results);
@@ -215,8 +220,9 @@ void Hub::handle_heartbeat(const httplib::Request& req, httplib::Response& res) 
 
 void Hub::setup_routes(httplib::Server& svr) {
   const std::string b = cfg_.base_path;  // checked at load: '/' and [A-Za-z0-9/_-] only
-  svr.Post(b + kComplaintsBatchPath, [this](const httplib::Request& q, httplib::Response& r) { handle_batch(q, r, true); });
-  svr.Post(b + kEventsBatchPath, [this](const httplib::Request& q, httplib::Response& r) { handle_batch(q, r, false); });
+  svr.Post(b + kComplaintsBatchPath, [this](const httplib::Request& q, httplib::Response& r) { handle_batch(q, r, Batch::complaints); });
+  svr.Post(b + kEventsBatchPath, [this](const httplib::Request& q, httplib::Response& r) { handle_batch(q, r, Batch::events); });
+  svr.Post(b + kUpdatesBatchPath, [this](const httplib::Request& q, httplib::Response& r) { handle_batch(q, r, Batch::updates); });
   svr.Post(b + kHeartbeatPath, [this](const httplib::Request& q, httplib::Response& r) { handle_heartbeat(q, r); });
   svr.Get(b + kHealthPath, [](const httplib::Request&, httplib::Response& r) {
     send_json(r, 200, to_json_text(HealthAnswer{now_unix_s(), kHubVersion}));

@@ -5,6 +5,7 @@
 // [SECTION] Intake: stored once, duplicates, refusals
 // [SECTION] Several hubs, kill -9
 // [SECTION] Personal data, events, heartbeats
+// [SECTION] Platform updates forwarded by kiosks
 // [SECTION] Migrations, commands, config
 
 #include <gtest/gtest.h>
@@ -328,6 +329,139 @@ TEST_F(HubTest, HeartbeatIsStoredAndTheLatestPerKioskIsReadable) {
 }
 
 // -----------------------------------------------------------------------------
+// [SECTION] Platform updates forwarded by kiosks
+// -----------------------------------------------------------------------------
+
+json update_json(const std::string& complaint_id, const std::string& status, const std::string& case_no, int64_t ago_s) {
+  json u = {{"id", odr::uuid_v7()}, {"complaint_id", complaint_id}, {"at", odr::format_rfc3339(odr::now_unix_s() - ago_s)}};
+  if (!status.empty()) u["status"] = status;
+  if (!case_no.empty()) u["case_no"] = case_no;
+  return u;
+}
+
+Reply post_updates(HubEnv& env, const HubProcess& h, const std::vector<json>& items, const std::string& kiosk = "k1") {
+  return env.post(h, "/updates:batch", json{{"updates", items}}.dump(), kiosk);
+}
+
+std::string field_of(const Reply& r, size_t i) { return r.js()["results"][i]["error"].value("field", ""); }
+std::string code_of(const Reply& r, size_t i) { return r.js()["results"][i]["error"].value("code", ""); }
+
+class HubUpdatesTest : public HubTest {
+ protected:
+  std::string complaint_state(const std::string& id) {
+    return env->sql("SELECT status || '|' || coalesce(case_no, '-') FROM complaints WHERE id = '" + id + "'");
+  }
+};
+
+TEST_F(HubUpdatesTest, AcceptedOnceDuplicateOnResendUnknownComplaintRejected) {
+  env->add_kiosk("k2", "S002", "west");
+  HubProcess& hub = env->start();
+  json c = complaint_json("k1", 1);
+  ASSERT_EQ(statuses(env->post_complaints(hub, {c})), all(1, "accepted"));
+  const std::string id = c["id"];
+  json u1 = update_json(id, "accepted", "GZ12315-0001", 50);
+  u1["note"] = "平台已受理";
+  const std::vector<json> batch = {u1, update_json(id, "mediating", "", 20), update_json(odr::uuid_v7(), "accepted", "", 10)};
+  Reply r = post_updates(*env, hub, batch);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(statuses(r), (std::vector<std::string>{"accepted", "accepted", "rejected"}));
+  EXPECT_EQ(code_of(r, 2), "unknown_complaint");
+  EXPECT_EQ(field_of(r, 2), "complaint_id");
+  EXPECT_EQ(complaint_state(id), "mediating|GZ12315-0001");
+  // The lost acknowledgement: the same ids again (even changed) are duplicates and change nothing.
+  std::vector<json> again = batch;
+  again[1]["status"] = "closed";
+  EXPECT_EQ(statuses(post_updates(*env, hub, again)), (std::vector<std::string>{"duplicate", "duplicate", "rejected"}));
+  EXPECT_EQ(complaint_state(id), "mediating|GZ12315-0001");
+  // Another kiosk cannot move k1's complaint.
+  Reply other = post_updates(*env, hub, {update_json(id, "settled", "", 5)}, "k2");
+  EXPECT_EQ(code_of(other, 0), "unknown_complaint");
+  EXPECT_EQ(env->count("platform_updates"), 2);
+  EXPECT_EQ(env->sql("SELECT note FROM platform_updates WHERE id = '" + u1["id"].get<std::string>() + "'"), "平台已受理");
+  EXPECT_EQ(complaint_state(id), "mediating|GZ12315-0001");
+}
+
+TEST_F(HubUpdatesTest, AnOlderUpdateArrivingLateIsKeptButDoesNotMoveTheComplaint) {
+  HubProcess& hub = env->start();
+  json c = complaint_json("k1", 1);
+  ASSERT_EQ(statuses(env->post_complaints(hub, {c})), all(1, "accepted"));
+  const std::string id = c["id"];
+  ASSERT_EQ(statuses(post_updates(*env, hub, {update_json(id, "mediating", "CASE-2", 20)})), all(1, "accepted"));
+  // Older than what the complaint holds: stored as history only.
+  ASSERT_EQ(statuses(post_updates(*env, hub, {update_json(id, "accepted", "CASE-1", 40)})), all(1, "accepted"));
+  EXPECT_EQ(complaint_state(id), "mediating|CASE-2");
+  // In one batch out of order: the latest by `at` wins, whatever its place.
+  Reply r = post_updates(*env, hub, {update_json(id, "settled", "", 5), update_json(id, "not_settled", "CASE-3", 10)});
+  ASSERT_EQ(statuses(r), all(2, "accepted")) << r.body;
+  EXPECT_EQ(complaint_state(id), "settled|CASE-3");
+  EXPECT_EQ(env->sql("SELECT status_at = (SELECT max(at) FROM platform_updates WHERE status IS NOT NULL) FROM complaints"),
+            "t");
+  EXPECT_EQ(env->count("platform_updates"), 4);
+}
+
+TEST_F(HubUpdatesTest, BadFieldsAreRejectedNamingTheField) {
+  HubProcess& hub = env->start();
+  json c = complaint_json("k1", 1);
+  ASSERT_EQ(statuses(env->post_complaints(hub, {c})), all(1, "accepted"));
+  const std::string id = c["id"];
+  std::vector<json> bad(8, update_json(id, "accepted", "", 10));
+  for (auto& b : bad) b["id"] = odr::uuid_v7();
+  bad[0]["status"] = "done";
+  bad[1].erase("status");                         // neither status nor case_no
+  bad[2]["case_no"] = "";
+  bad[3]["case_no"] = std::string(65, '9');
+  bad[4]["note"] = std::string(501, 'n');
+  bad[5]["at"] = "yesterday";
+  bad[6]["complaint_id"] = "not-a-uuid";
+  bad[7]["status"] = 3;
+  Reply r = post_updates(*env, hub, bad);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(statuses(r), all(8, "rejected"));
+  const std::vector<std::string> fields = {"status", "status", "case_no", "case_no", "note", "at", "complaint_id", "status"};
+  for (size_t i = 0; i < fields.size(); ++i) {
+    EXPECT_EQ(code_of(r, i), "invalid_field") << i;
+    EXPECT_EQ(field_of(r, i), fields[i]) << i << " " << r.js()["results"][i].dump();
+  }
+  EXPECT_EQ(env->count("platform_updates"), 0);
+  // 500 characters of note (Chinese: characters, not bytes) and 64 of case_no are fine.
+  json edge = update_json(id, "", std::string(64, '7'), 5);
+  std::string note;
+  for (int i = 0; i < 500; ++i) note += "字";
+  edge["note"] = note;
+  EXPECT_EQ(statuses(post_updates(*env, hub, {edge})), all(1, "accepted"));
+  // More than 500 items: the request is refused as a batch too large.
+  std::vector<json> many(501, update_json(id, "accepted", "", 5));
+  Reply too_many = post_updates(*env, hub, many);
+  EXPECT_EQ(too_many.status, 413);
+  EXPECT_EQ(error_code(too_many), "too_many_items");
+}
+
+TEST_F(HubUpdatesTest, TwoHubsStoringTheSameUpdatesAtOnceKeepOneCopyAndTheLatestStatus) {
+  HubProcess& a = env->start();
+  HubProcess& b = env->start();
+  const auto cs = complaints("k1", 0, 20);
+  ASSERT_EQ(statuses(env->post_complaints(a, cs)), all(20, "accepted"));
+  std::vector<json> ups;
+  for (const auto& c : cs)
+    for (int k = 0; k < 5; ++k) ups.push_back(update_json(c["id"], k == 2 ? "settled" : "mediating", "", 100 - 10 * k));
+  // k == 2 is not the latest: the latest (k == 4) is mediating.
+  auto fa = std::async(std::launch::async, [&] { return post_updates(*env, a, ups); });
+  auto fb = std::async(std::launch::async, [&] { return post_updates(*env, b, ups); });
+  const Reply ra = fa.get(), rb = fb.get();
+  ASSERT_EQ(ra.status, 200) << ra.body;
+  ASSERT_EQ(rb.status, 200) << rb.body;
+  size_t accepted = 0;
+  for (const Reply* r : {&ra, &rb})
+    for (const auto& s : statuses(*r)) {
+      EXPECT_TRUE(s == "accepted" || s == "duplicate") << s;
+      accepted += s == "accepted";
+    }
+  EXPECT_EQ(accepted, ups.size());
+  EXPECT_EQ(env->count("platform_updates"), 100);
+  EXPECT_EQ(env->sql("SELECT count(*) FROM complaints WHERE status = 'mediating'"), "20");
+}
+
+// -----------------------------------------------------------------------------
 // [SECTION] Migrations, commands, config
 // -----------------------------------------------------------------------------
 
@@ -379,6 +513,32 @@ TEST_F(HubTest, BadConfigGivesAClearMessage) {
   EXPECT_NE(out.find("listen.port must be a whole number"), std::string::npos) << out;
   EXPECT_EQ(env->run_hub({"serve", "--config", env->dir + "/absent.toml"}, &out), 2);
   EXPECT_NE(out.find("no such config file"), std::string::npos) << out;
+}
+
+TEST_F(HubTest, UnknownSectionsAndKeysAreRefusedByName) {
+  std::string out;
+  // A typo'd key in a known section: its line and the section's keys.
+  EXPECT_EQ(env->run_hub({"serve", "--config", env->write_config("masked", "retention_dayz = 5\n")}, &out), 2);
+  EXPECT_NE(out.find(":14: data.retention_dayz is not a key of [data] (keys: calendar_dir, deadline_working_days, "
+                     "personal, retention_days)"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(env->run_hub({"migrate", "--config", env->write_config("masked", "[dashbord]\nsilent_after_minutes = 5\n")},
+                         &out),
+            2);
+  EXPECT_NE(out.find("[dashbord] is not a section of hub.toml"), std::string::npos) << out;
+  // A key in the wrong section is as unknown as a typo.
+  EXPECT_EQ(env->run_hub({"migrate", "--config", env->write_config("masked", "[dashboard]\npool = 5\n")}, &out), 2);
+  EXPECT_NE(out.find("dashboard.pool is not a key of [dashboard]"), std::string::npos) << out;
+  EXPECT_EQ(env->run_hub({"migrate", "--config", env->write_config("masked", "[dashboard]\nsilent_after_minutes = 0\n")},
+                         &out),
+            2);
+  EXPECT_NE(out.find("dashboard.silent_after_minutes must be from 1 to"), std::string::npos) << out;
+  // The shipped example holds only known keys, [dashboard] too.
+  EXPECT_EQ(env->run_hub({"migrate", "--config", env->write_config("masked", "[dashboard]\nsilent_after_minutes = 45\n")},
+                         &out),
+            0)
+      << out;
 }
 
 }  // namespace

@@ -1,8 +1,12 @@
 #include "intake.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "model/json.h"
+#include "util/time.h"
+#include "util/utf8.h"
+#include "util/uuid.h"
 
 namespace odr {
 
@@ -124,6 +128,61 @@ ItemError check_event_item(const json& item, const ValidationContext& ctx, Event
   ItemError e = read_checked(item, event_wire_fields(), out);
   if (!e.code.empty()) return e;
   return first_error(validate_event(out, ctx, /*require_identity=*/true));
+}
+
+namespace {
+
+const std::vector<WireField>& update_wire_fields() {
+  using T = JsonType;
+  static const std::vector<WireField> fields = {
+      {"id", T::string, true},       {"complaint_id", T::string, true}, {"case_no", T::string, false},
+      {"status", T::string, false},  {"at", T::string, true},           {"note", T::string, false},
+  };
+  return fields;
+}
+
+ItemError field_error(const char* field, const char* code, const std::string& why) {
+  return {wire_err::invalid_field, field, std::string(code) + ": " + why};
+}
+
+// A text a person reads at the dashboard: UTF-8, no control or hidden
+// formatting characters (newlines allowed in a note), at most max characters.
+ItemError check_text(const char* field, const std::string& v, size_t max, bool newlines) {
+  if (!is_valid_utf8(v)) return field_error(field, err::bad_utf8, std::string(field) + " is not valid UTF-8");
+  if (has_control_chars(v, newlines) || has_hidden_format_chars(v))
+    return field_error(field, err::control_chars, std::string(field) + " holds control or hidden characters");
+  if (codepoint_count(v) > max)
+    return field_error(field, err::too_long, std::string(field) + " is longer than " + std::to_string(max) + " characters");
+  return {};
+}
+
+ItemError check_update_values(const json& item, const ForwardedUpdate& u) {
+  if (!is_uuid(u.id)) return field_error("id", err::bad_id, "id must be a UUID");
+  if (!is_uuid(u.complaint_id)) return field_error("complaint_id", err::bad_id, "complaint_id must be a UUID");
+  if (!parse_rfc3339(u.at)) return field_error("at", err::bad_time, "at must be an RFC 3339 time");
+  if (at_path(item, "case_no") && u.case_no.empty())
+    return field_error("case_no", err::too_short, "case_no must be 1 to 64 characters when present");
+  if (ItemError e = check_text("case_no", u.case_no, kMaxCaseNoChars, false); !e.code.empty()) return e;
+  const bool has_status = at_path(item, "status") != nullptr;
+  if (has_status && std::find(kPlatformStatuses.begin(), kPlatformStatuses.end(), u.status) == kPlatformStatuses.end())
+    return field_error("status", err::bad_choice, "status is not one of the platform's statuses");
+  if (!has_status && u.case_no.empty())
+    return field_error("status", err::required, "an update carries a status, a case_no or both");
+  return check_text("note", u.note, kMaxUpdateNoteChars, true);
+}
+
+}  // namespace
+
+ItemError check_update_item(const json& item, ForwardedUpdate& out) {
+  ItemError e = check_types(item, update_wire_fields());
+  if (!e.code.empty()) return e;
+  out.id = string_at(item, "id");
+  out.complaint_id = string_at(item, "complaint_id");
+  out.case_no = string_at(item, "case_no");
+  out.status = string_at(item, "status");
+  out.at = string_at(item, "at");
+  out.note = string_at(item, "note");
+  return check_update_values(item, out);
 }
 
 std::string string_at(const json& item, const char* dotted) {

@@ -70,6 +70,31 @@ ItemError check_complaint_item(const nlohmann::json& item, const std::string& ki
                                Complaint& out);
 ItemError check_event_item(const nlohmann::json& item, const ValidationContext& ctx, Event& out);
 
+// --- The hub's extension: platform updates forwarded by kiosks -----------------
+// POST {base}/updates:batch {"updates":[...]}: what the kiosk learned from the
+// gateway's GET /updates, passed on to the chain's hub (docs/protocol.md
+// "Extension: the chain's hub"). Signed and checked as a batch.
+inline constexpr const char* kUpdatesBatchPath = "/updates:batch";
+inline constexpr size_t kMaxForwardedUpdatesPerBatch = 500;
+inline constexpr size_t kMaxCaseNoChars = 64;
+inline constexpr size_t kMaxUpdateNoteChars = 500;
+
+// One forwarded update; id is the idempotency key (the kiosk derives it).
+struct ForwardedUpdate {
+  std::string id;
+  std::string complaint_id;
+  std::string case_no;  // "" when absent
+  std::string status;   // "" when absent; else one of kPlatformStatuses
+  std::string at;       // RFC 3339
+  std::string note;     // "" when absent
+};
+
+// The item's rules: JSON types first, then id and complaint_id (UUIDs), at
+// (RFC 3339), case_no (1 to 64 characters when present), status (the
+// platform's words when present; one of case_no and status at least), note
+// (at most 500 characters). Returns the first problem (code empty: none).
+ItemError check_update_item(const nlohmann::json& item, ForwardedUpdate& out);
+
 // The item's string member at a dotted path ("" when absent or not a string):
 // the id of an item that broke a rule is still looked up.
 std::string string_at(const nlohmann::json& item, const char* dotted);

@@ -70,6 +70,41 @@ TEST(Intake, ItemRulesNameTheField) {
   EXPECT_EQ(e.code, wire_err::invalid_field);
 }
 
+// The hub's forwarded platform updates (updates:batch): the types first,
+// then the values, each problem naming its field; the one-of rule.
+TEST(Intake, ForwardedUpdateRules) {
+  const nlohmann::json good = {{"id", "0192f0c4-1111-7000-8000-000000000001"},
+                               {"complaint_id", "0192f0b1-2222-7000-8000-000000000002"},
+                               {"status", "mediating"}, {"at", "2026-11-28T10:07:00+08:00"}};
+  ForwardedUpdate u;
+  EXPECT_EQ(check_update_item(good, u).code, "");
+  EXPECT_EQ(u.status, "mediating");
+  auto field_of = [](nlohmann::json item) {
+    ForwardedUpdate out;
+    ItemError e = check_update_item(item, out);
+    return e.code.empty() ? std::string("ok") : e.field + " " + e.message.substr(0, e.message.find(':'));
+  };
+  auto with = [&](const char* key, nlohmann::json v) {
+    nlohmann::json j = good;
+    if (v.is_null()) j.erase(key);
+    else j[key] = v;
+    return j;
+  };
+  EXPECT_EQ(field_of(with("id", nullptr)), "id required");
+  EXPECT_EQ(field_of(with("id", "x")), "id bad_id");
+  EXPECT_EQ(field_of(with("at", 5)), "at wrong_type");
+  EXPECT_EQ(field_of(with("status", "done")), "status bad_choice");
+  EXPECT_EQ(field_of(with("status", nullptr)), "status required");
+  EXPECT_EQ(field_of(with("case_no", "")), "case_no too_short");
+  EXPECT_EQ(field_of(with("case_no", std::string(65, '1'))), "case_no too_long");
+  EXPECT_EQ(field_of(with("case_no", "GZ\u202e1")), "case_no control_chars");
+  EXPECT_EQ(field_of(with("note", std::string(501, 'n'))), "note too_long");
+  EXPECT_EQ(field_of(with("note", "第一行\n第二行")), "ok");
+  nlohmann::json only_case = with("status", nullptr);
+  only_case["case_no"] = "GZ-1";
+  EXPECT_EQ(field_of(only_case), "ok");
+}
+
 TEST(Heartbeat, RoundTripsAndRefusesWhatBreaksTheRules) {
   Heartbeat h;
   h.version = "odr-kiosk 0.1.0";

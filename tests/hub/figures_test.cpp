@@ -1,0 +1,319 @@
+// The dashboard's figures (hub/figures.h) over a seeded PostgreSQL: the seed
+// goes in through a real odr-hub (signed batches, so the deadlines come
+// from the hub's calendar code and config/workdays), then every figure is
+// worked out by hand below and asserted, per store, region, chain and in
+// each scope (no store's data in another store's or region's scope).
+//
+// The seed. Stores S001 (南京新街口店) and S002 (上海徐汇店) in region east
+// (华东), S003 (成都春熙路店) in west (西南); kiosks k1, k2, k3 one each.
+// Period: [2026-09-28 00:00, 2026-10-10 00:00) China time. "Now": 2026-10-21
+// 12:00 (Wednesday).
+//
+// The deadline of a complaint filed Wed 2026-09-30 (day 0): 国庆 is 10-01
+// to 10-07 off, Sat 10-10 an adjusted working day, so working days 1..10
+// are 10-08, 10-09, 10-10, 10-12, 13, 14, 15, 16, 19, 20: due 2026-10-20
+// (Monday to Friday alone would say 10-14). Filed Sun 09-27: 09-28, 29, 30,
+// 10-08, 09, 10, 12, 13, 14, 15: due 10-15. Filed Fri 10-09: 10-10, 12, 13,
+// 14, 15, 16, 19, 20, 21, 22: due 10-22.
+//
+//  S001 a1 filed 09-30: desk settled 09-30 (no platform status): on the spot, on time; satisfaction 5;
+//          compensation 500.00 yuan
+//       a2 filed 09-30: platform accepted 10-08, mediating 10-12, settled 10-21: through the platform,
+//          late (10-21 > 10-20); satisfaction 3
+//       a3 filed 09-30: platform accepted 10-08, desk not_settled 10-15: not settled, on time;
+//          satisfaction 1 then 2 (the latest counts)
+//       a4 filed 09-30: platform mediating 10-09, case GZ-4: open, deadline 10-20 < today: late;
+//          on the board with -1 working day (10-21 is a working day past 10-20)
+//       a5 filed 09-30: withdrawn 10-02: on time, in no settlement count; compensation 200.00 + 300.00
+//       a6 filed 10-10 09:00 (after the period): desk settled; in no figure, not open
+//       a7 filed 09-27 23:59 (before the period): open, due 10-15: on the board with -4
+//          (10-16, 19, 20, 21), in no period figure
+//  S002 b1 filed 09-30: platform accepted 09-30 11:30, desk settled 09-30 12:00: through the platform
+//          (the platform had it first), on time; satisfaction 4
+//       b2 filed 10-09: open, due 10-22: neither on time nor late; on the board with +1
+//  S003 c1 filed 09-30: desk settled 09-30: on the spot, on time; satisfaction 5; compensation 999.00
+//       c2 filed 09-30: platform not_settled 10-12: not settled, on time
+//       c3 filed 09-30: open, due 10-20: late; on the board with -1
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "hub/figures.h"
+#include "hub_env.h"
+#include "hub/pg.h"
+#include "hub/schema.h"
+#include "model/json.h"
+#include "protocol/heartbeat.h"
+#include "support/samples.h"
+#include "util/time.h"
+#include "util/uuid.h"
+
+namespace {
+
+using nlohmann::json;
+using odr::hub::Figures;
+using odr::hub::FigureReport;
+using odr::hub::Scope;
+using odr::test::HubEnv;
+using odr::test::HubProcess;
+using odr::test::statuses;
+
+std::string cn(const std::string& local) { return local + "+08:00"; }  // "2026-09-30T10:00:00"
+int64_t unix_of(const std::string& local) { return *odr::parse_rfc3339(cn(local)); }
+
+json complaint_filed(const std::string& kiosk, int i, const std::string& filed) {
+  json c = odr::test::complaint_json(kiosk, i);
+  c["created_at"] = cn(filed);
+  c["consent"]["accepted_at"] = cn(filed);
+  c["purchase"]["date"] = "2026-09-20";
+  return c;
+}
+
+// n: the amount in fen (settled, compensation_prepaid) or the score (satisfaction).
+json event_at(const std::string& cid, const std::string& type, const std::string& at, int n = 0) {
+  odr::Event e = odr::test::sample_event(cid, type);
+  e.id = odr::uuid_v7();
+  e.at = cn(at);
+  if (type == "compensation_prepaid" || type == "settled") e.data.amount_fen = n;
+  if (type == "satisfaction") e.data.score = n;
+  return json(e);
+}
+
+json update_at(const std::string& cid, const std::string& status, const std::string& at, const std::string& case_no = "") {
+  json u = {{"id", odr::uuid_v7()}, {"complaint_id", cid}, {"status", status}, {"at", cn(at)}};
+  if (!case_no.empty()) u["case_no"] = case_no;
+  return u;
+}
+
+class FiguresTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+  static void TearDownTestSuite() {
+    db.reset();
+    env.reset();
+  }
+  static void seed_s001(HubProcess& h);
+  static void seed_others(HubProcess& h);
+  static void send(HubProcess& h, const std::string& kiosk, const std::vector<json>& cs, const std::vector<json>& evs,
+                   const std::vector<json>& ups);
+  static FigureReport report(const Scope& s) {
+    return odr::hub::period_figures(*db, s, {unix_of("2026-09-28T00:00:00"), unix_of("2026-10-10T00:00:00")}, now_s);
+  }
+
+  static inline std::unique_ptr<HubEnv> env;
+  static inline std::unique_ptr<odr::hub::PgConn> db;
+  static inline std::map<std::string, std::string> id;  // a1 ... -> complaint id
+  static inline const int64_t now_s = unix_of("2026-10-21T12:00:00");
+};
+
+void FiguresTest::send(HubProcess& h, const std::string& kiosk, const std::vector<json>& cs,
+                       const std::vector<json>& evs, const std::vector<json>& ups) {
+  ASSERT_EQ(statuses(env->post_complaints(h, cs, kiosk)), std::vector<std::string>(cs.size(), "accepted"));
+  if (!evs.empty()) {
+    ASSERT_EQ(statuses(env->post_events(h, evs, kiosk)), std::vector<std::string>(evs.size(), "accepted"));
+  }
+  if (ups.empty()) return;
+  auto r = env->post(h, "/updates:batch", json{{"updates", ups}}.dump(), kiosk);
+  ASSERT_EQ(statuses(r), std::vector<std::string>(ups.size(), "accepted")) << r.body;
+}
+
+void FiguresTest::seed_s001(HubProcess& h) {
+  std::vector<json> cs;
+  for (int i = 0; i < 5; ++i) cs.push_back(complaint_filed("k1", i, "2026-09-30T10:00:00"));
+  cs.push_back(complaint_filed("k1", 5, "2026-10-10T09:00:00"));
+  cs.push_back(complaint_filed("k1", 6, "2026-09-27T23:59:00"));
+  const char* names[] = {"a1", "a2", "a3", "a4", "a5", "a6", "a7"};
+  for (size_t i = 0; i < cs.size(); ++i) id[names[i]] = cs[i]["id"];
+  send(h, "k1", cs,
+       {event_at(id["a1"], "settled", "2026-09-30T11:00:00", 1200), event_at(id["a1"], "satisfaction", "2026-09-30T11:05:00", 5),
+        event_at(id["a1"], "compensation_prepaid", "2026-09-30T10:30:00", 50000),
+        event_at(id["a2"], "satisfaction", "2026-10-21T10:00:00", 3),
+        event_at(id["a3"], "not_settled", "2026-10-15T15:00:00"), event_at(id["a3"], "satisfaction", "2026-10-15T16:00:00", 1),
+        event_at(id["a3"], "satisfaction", "2026-10-16T09:00:00", 2),
+        event_at(id["a5"], "compensation_prepaid", "2026-09-30T10:10:00", 20000),
+        event_at(id["a5"], "compensation_prepaid", "2026-10-01T10:10:00", 30000),
+        event_at(id["a5"], "withdrawn", "2026-10-02T09:00:00"), event_at(id["a6"], "settled", "2026-10-10T10:00:00", 100)},
+       {update_at(id["a2"], "settled", "2026-10-21T09:00:00"), update_at(id["a2"], "accepted", "2026-10-08T09:00:00"),
+        update_at(id["a2"], "mediating", "2026-10-12T09:00:00"), update_at(id["a3"], "accepted", "2026-10-08T09:00:00"),
+        update_at(id["a4"], "mediating", "2026-10-09T09:00:00", "GZ-4")});
+}
+
+void FiguresTest::seed_others(HubProcess& h) {
+  std::vector<json> b = {complaint_filed("k2", 10, "2026-09-30T10:00:00"), complaint_filed("k2", 11, "2026-10-09T10:00:00")};
+  id["b1"] = b[0]["id"];
+  id["b2"] = b[1]["id"];
+  send(h, "k2", b,
+       {event_at(id["b1"], "settled", "2026-09-30T12:00:00", 500), event_at(id["b1"], "satisfaction", "2026-09-30T12:10:00", 4)},
+       {update_at(id["b1"], "accepted", "2026-09-30T11:30:00")});
+  std::vector<json> c;
+  for (int i = 0; i < 3; ++i) c.push_back(complaint_filed("k3", 20 + i, "2026-09-30T10:00:00"));
+  for (int i = 0; i < 3; ++i) id["c" + std::to_string(i + 1)] = c[i]["id"];
+  send(h, "k3", c,
+       {event_at(id["c1"], "settled", "2026-09-30T11:00:00", 800), event_at(id["c1"], "satisfaction", "2026-09-30T11:10:00", 5),
+        event_at(id["c1"], "compensation_prepaid", "2026-09-30T10:40:00", 99900)},
+       {update_at(id["c2"], "not_settled", "2026-10-12T09:00:00")});
+}
+
+void FiguresTest::SetUpTestSuite() {
+  env = std::make_unique<HubEnv>("FiguresTest");
+  env->add_kiosk("k1", "S001", "east");
+  env->add_kiosk("k2", "S002", "east");
+  env->add_kiosk("k3", "S003", "west");
+  env->sql("UPDATE stores SET name = CASE id WHEN 'S001' THEN '南京新街口店' WHEN 'S002' THEN '上海徐汇店' ELSE '成都春熙路店' END");
+  env->sql("UPDATE regions SET name = CASE id WHEN 'east' THEN '华东' ELSE '西南' END");
+  HubProcess& h = env->start();
+  seed_s001(h);
+  seed_others(h);
+  db = std::make_unique<odr::hub::PgConn>(env->url);
+}
+
+// Every count of one Figures, in one line for a readable failure.
+std::string shape(const Figures& f) {
+  std::string s = "received=" + std::to_string(f.received) + " spot=" + std::to_string(f.settled_on_spot) +
+                  " platform=" + std::to_string(f.settled_platform) + " not=" + std::to_string(f.not_settled) +
+                  " on_time=" + std::to_string(f.on_time) + " late=" + std::to_string(f.late) + " sat=";
+  for (int64_t n : f.satisfaction) s += std::to_string(n) + ",";
+  return s + " comp=" + std::to_string(f.compensation_count) + "/" + std::to_string(f.compensation_fen);
+}
+
+TEST_F(FiguresTest, TheDeadlineCrossesNationalDayByTheCalendar) {
+  EXPECT_EQ(env->sql("SELECT deadline FROM complaints WHERE id = '" + id["a1"] + "'"), "2026-10-20");
+  EXPECT_EQ(env->sql("SELECT deadline FROM complaints WHERE id = '" + id["a7"] + "'"), "2026-10-15");
+  EXPECT_EQ(env->sql("SELECT deadline FROM complaints WHERE id = '" + id["b2"] + "'"), "2026-10-22");
+}
+
+TEST_F(FiguresTest, ChainWidePerStorePerRegionAndTotal) {
+  const FigureReport r = report({});
+  ASSERT_EQ(r.stores.size(), 3u);
+  EXPECT_EQ(r.stores[0].store_id, "S001");
+  EXPECT_EQ(r.stores[0].store_name, "南京新街口店");
+  EXPECT_EQ(shape(r.stores[0].f), "received=5 spot=1 platform=1 not=1 on_time=3 late=2 sat=0,1,1,0,1, comp=3/100000");
+  EXPECT_EQ(shape(r.stores[1].f), "received=2 spot=0 platform=1 not=0 on_time=1 late=0 sat=0,0,0,1,0, comp=0/0");
+  EXPECT_EQ(shape(r.stores[2].f), "received=3 spot=1 platform=0 not=1 on_time=2 late=1 sat=0,0,0,0,1, comp=1/99900");
+  ASSERT_EQ(r.regions.size(), 2u);
+  EXPECT_EQ(r.regions[0].region_id, "east");
+  EXPECT_EQ(r.regions[0].region_name, "华东");
+  EXPECT_EQ(shape(r.regions[0].f), "received=7 spot=1 platform=2 not=1 on_time=4 late=2 sat=0,1,1,1,1, comp=3/100000");
+  EXPECT_EQ(shape(r.regions[1].f), shape(r.stores[2].f));
+  EXPECT_EQ(shape(r.chain), "received=10 spot=2 platform=2 not=2 on_time=6 late=3 sat=0,1,1,1,2, comp=4/199900");
+  // 和解率 = settled / (settled + not settled): S001 2 / 3; on time 3 / 5; satisfaction (2 + 3 + 5) / 3.
+  EXPECT_DOUBLE_EQ(*r.stores[0].f.settlement_rate(), 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(*r.stores[0].f.on_time_rate(), 3.0 / 5.0);
+  EXPECT_DOUBLE_EQ(*r.stores[0].f.satisfaction_mean(), 10.0 / 3.0);
+  EXPECT_DOUBLE_EQ(*r.regions[0].f.settlement_rate(), 3.0 / 4.0);
+  EXPECT_DOUBLE_EQ(*r.chain.settlement_rate(), 4.0 / 6.0);
+  EXPECT_DOUBLE_EQ(*r.chain.on_time_rate(), 6.0 / 9.0);
+  EXPECT_DOUBLE_EQ(*r.chain.satisfaction_mean(), 19.0 / 5.0);
+}
+
+TEST_F(FiguresTest, AStoreOrRegionScopeHoldsNothingOfAnother) {
+  const FigureReport s1 = report({"", "S001"});
+  ASSERT_EQ(s1.stores.size(), 1u);
+  ASSERT_EQ(s1.regions.size(), 1u);
+  EXPECT_EQ(shape(s1.chain), "received=5 spot=1 platform=1 not=1 on_time=3 late=2 sat=0,1,1,0,1, comp=3/100000");
+  EXPECT_EQ(shape(s1.regions[0].f), shape(s1.chain));  // east here is S001 alone, not S002
+  const FigureReport west = report({"west", ""});
+  ASSERT_EQ(west.stores.size(), 1u);
+  EXPECT_EQ(west.stores[0].store_id, "S003");
+  EXPECT_EQ(shape(west.chain), "received=3 spot=1 platform=0 not=1 on_time=2 late=1 sat=0,0,0,0,1, comp=1/99900");
+  const FigureReport none = report({"", "S404"});
+  EXPECT_TRUE(none.stores.empty());
+  EXPECT_EQ(none.chain.received, 0);
+  EXPECT_FALSE(none.chain.settlement_rate().has_value());
+}
+
+TEST_F(FiguresTest, OpenComplaintsByDaysLeftOverdueFirst) {
+  const odr::WorkdayCalendar cal = odr::load_workday_calendar(std::string(std::getenv("ODR_SOURCE_DIR")) + "/config/workdays");
+  const auto open = odr::hub::open_complaints(*db, {}, cal, now_s);
+  std::vector<std::string> got;
+  for (const auto& o : open) {
+    std::string name;
+    for (const auto& [n, i] : id)
+      if (i == o.id) name = n;
+    got.push_back(name + ":" + std::to_string(o.days_left) + ":" + o.store_id + ":" + o.status + ":" + o.case_no);
+  }
+  // a4 and c3 are due the same day; filed at the same minute, then by id (uuid v7: a4 first).
+  EXPECT_EQ(got, (std::vector<std::string>{"a7:-4:S001:received:", "a4:-1:S001:mediating:GZ-4",
+                                           "c3:-1:S003:received:", "b2:1:S002:received:"}));
+  ASSERT_FALSE(open.empty());
+  EXPECT_TRUE(open[0].overdue());
+  EXPECT_EQ(open[0].business_name, "鲜丰超市");
+  EXPECT_EQ(open[0].category_code, "G01");
+  EXPECT_EQ(odr::hub::open_complaints(*db, {"", "S001"}, cal, now_s).size(), 2u);
+  const auto west = odr::hub::open_complaints(*db, {"west", ""}, cal, now_s);
+  ASSERT_EQ(west.size(), 1u);
+  EXPECT_EQ(west[0].id, id["c3"]);
+}
+
+TEST_F(FiguresTest, KiosksSilentTooLongOrHoldingItems) {
+  HubProcess& h = *env->hubs.front();
+  odr::Heartbeat hb;
+  hb.version = "odr-kiosk 0.1.0";
+  hb.outbox = {{"gateway", 4, 2}, {"hub", 0, 1}};
+  ASSERT_EQ(env->post(h, "/heartbeat", odr::to_json_text(hb), "k1").status, 200);
+  hb.outbox = {{"gateway", 0, 0}};
+  ASSERT_EQ(env->post(h, "/heartbeat", odr::to_json_text(hb), "k2").status, 200);
+  const int64_t now = odr::now_unix_s();
+  auto names = [](const std::vector<odr::hub::KioskAlert>& v) {
+    std::string s;
+    for (const auto& a : v) s += a.kiosk_id + (a.silent ? ":silent" : ":heard") + ":" + std::to_string(a.held) + " ";
+    return s;
+  };
+  // k1 holds 3 items; k2 is fine; k3 never sent a heartbeat.
+  EXPECT_EQ(names(odr::hub::kiosk_alerts(*db, {}, 30, now)), "k1:heard:3 k3:silent:0 ");
+  EXPECT_EQ(names(odr::hub::kiosk_alerts(*db, {"east", ""}, 30, now)), "k1:heard:3 ");
+  // Half an hour and a minute on, all three are silent.
+  EXPECT_EQ(names(odr::hub::kiosk_alerts(*db, {}, 30, now + 31 * 60)), "k1:silent:3 k2:silent:0 k3:silent:0 ");
+  EXPECT_EQ(names(odr::hub::kiosk_alerts(*db, {}, 60, now + 31 * 60)), "k1:heard:3 k3:silent:0 ");
+}
+
+// A hub that ran migrations 1 and 2 holds events and updates but none of
+// the folded facts: migration 3 (and 4) must fold them as intake does.
+TEST(FiguresMigration, OlderDatabasesAreBackfilled) {
+  HubEnv env("FiguresMigration");
+  const std::string url = env.pg->create_database("old");
+  {
+    odr::hub::PgConn c(url);
+    c.exec_script("CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
+                  " applied_at timestamptz NOT NULL DEFAULT now())");
+    for (int v : {1, 2}) {
+      c.exec_script(odr::hub::migrations()[static_cast<size_t>(v - 1)].sql);
+      c.exec("INSERT INTO schema_migrations (version, name) VALUES ($1, 'old')", {std::to_string(v)});
+    }
+  }
+  auto sql = [&](const std::string& q) { return odr::test::psql(url, q); };
+  sql("INSERT INTO regions (id) VALUES ('east'); INSERT INTO stores (id, region_id) VALUES ('S001', 'east');"
+      "INSERT INTO kiosks (id, store_id, key) VALUES ('k1', 'S001', decode(repeat('ab', 32), 'hex'))");
+  const std::string a = odr::uuid_v7(), b = odr::uuid_v7();
+  for (const std::string& id : {a, b})
+    sql("INSERT INTO complaints (id, kiosk_id, store_id, ticket, filed_at, channel, business_name, business_credit_code,"
+        " business_region_code, category_kind, category_code, problems, purchase_amount_fen, demand_types, deadline,"
+        " deadline_estimated, personal_policy, payload) VALUES ('" + id + "', 'k1', 'S001', 'T-" + id.substr(24) +
+        "', '2026-09-30 10:00+08', 'self_service', 'b', 'c', '320106', 'goods', 'G01', '{x}', 1, '{refund}', "
+        "'2026-10-20', false, 'none', '{}')");
+  auto ev = [&](const std::string& type, const std::string& at, const std::string& data) {
+    sql("INSERT INTO events (id, complaint_id, kiosk_id, type, at, payload) VALUES ('" + odr::uuid_v7() + "', '" + a +
+        "', 'k1', '" + type + "', '" + at + "', '{\"data\": " + data + "}')");
+  };
+  ev("settled", "2026-10-21 01:00+08", "{\"amount_fen\": 100}");  // 10-21 in China, 10-20 in UTC
+  ev("satisfaction", "2026-10-21 02:00+08", "{\"score\": 2}");
+  ev("satisfaction", "2026-10-22 02:00+08", "{\"score\": 4}");
+  ev("compensation_prepaid", "2026-10-01 02:00+08", "{\"amount_fen\": 3000}");
+  ev("compensation_prepaid", "2026-10-02 02:00+08", "{\"amount_fen\": 2500}");
+  for (const auto& [status, at] : {std::pair{"mediating", "2026-10-12 09:00+08"}, std::pair{"accepted", "2026-10-08 09:00+08"}})
+    sql("INSERT INTO platform_updates (id, complaint_id, kiosk_id, status, at) VALUES ('" + odr::uuid_v7() + "', '" + a +
+        "', 'k1', '" + status + "', '" + at + "')");
+  std::string out;
+  env.url = url;
+  ASSERT_EQ(env.run_hub({"migrate", "--config", env.write_config()}, &out), 0) << out;
+  const std::string facts =
+      "SELECT coalesce(desk_settled_at::text, '-') || '|' || desk_not_settled || '|' || coalesce(platform_status, '-') ||"
+      " '|' || coalesce(first_platform_at::text, '-') || '|' || coalesce(outcome_day::text, '-') || '|' ||"
+      " coalesce(satisfaction::text, '-') || '|' || compensation_count || '|' || compensation_fen FROM complaints WHERE id = '";
+  EXPECT_EQ(sql("SET TIME ZONE 'Asia/Shanghai'; " + facts + a + "'"),
+            "2026-10-21 01:00:00+08|false|mediating|2026-10-08 09:00:00+08|2026-10-21|4|2|5500");
+  EXPECT_EQ(sql(facts + b + "'"), "-|false|-|-|-|-|0|0");
+}
+
+}  // namespace
