@@ -478,6 +478,11 @@ std::optional<std::string> Store::state(std::string_view key) {
   return q.text(0);
 }
 
+std::string Store::last_complaint_at() {
+  Stmt q(db_, stmts_->cache, "SELECT created_at FROM complaints ORDER BY rowid DESC LIMIT 1");
+  return q.step() ? q.text(0) : std::string();
+}
+
 std::optional<Complaint> Store::complaint(const std::string& id) {
   std::string text;
   {

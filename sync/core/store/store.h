@@ -205,6 +205,7 @@ class Store {
 
   // --- reads -------------------------------------------------------------
   std::optional<Complaint> complaint(const std::string& id);
+  std::string last_complaint_at();  // the created_at of the last complaint stored; "" none yet
   // Also by a ticket given up after a conflict (the one the consumer holds).
   std::optional<Complaint> complaint_by_ticket(const std::string& ticket);
 
