@@ -6,6 +6,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "app/app.h"
@@ -66,7 +67,7 @@ class Services {
   std::unique_ptr<input::HandwritingInput> handwriting_;
   std::unique_ptr<ReceiptPrinter> printer_;
   std::unique_ptr<Speaker> speaker_;  // [speech]: read-aloud and the call for staff
-  std::unique_ptr<SyncEngine> engine_;
+  std::vector<std::unique_ptr<SyncEngine>> engines_;  // one per destination, the gateway first
   std::unique_ptr<StaffMode> staff_;
   App* app_ = nullptr;
 };
