@@ -35,7 +35,10 @@ void Services::start_sync_and_staff() {
   // with its own store connection: one that is down never delays the other.
   if (!config_.gateway.base_url.empty()) {
     try {
-      for (SyncOptions& o : all_sync_options_from_config(config_)) engines_.push_back(std::make_unique<SyncEngine>(std::move(o)));
+      for (SyncOptions& o : all_sync_options_from_config(config_)) {
+        if (o.destination == kHubDestination) o.printer_state = [this] { return printer_state(); };
+        engines_.push_back(std::make_unique<SyncEngine>(std::move(o)));
+      }
       for (auto& e : engines_) e->start();
     } catch (const std::exception& e) {
       fprintf(stderr, "odr-kiosk: sync off: %s (complaints are kept and sent later)\n", e.what());
@@ -53,6 +56,15 @@ void Services::start_sync_and_staff() {
     for (auto& e : engines_) e->wake();
   };
   staff_ = std::make_unique<StaffMode>(std::move(staff_env));
+}
+
+// For the hub's heartbeat, on its engine's thread (state() only reads under
+// the printer's mutex; printer_ is set before the engines start and outlives
+// them): "" when no printer is configured or it was not asked yet.
+std::string Services::printer_state() const {
+  if (!printer_) return {};
+  const PrinterHealth h = printer_->state().health;
+  return h == PrinterHealth::unknown ? std::string() : to_string(h);
 }
 
 void Services::start_printer(std::function<void()> wake) {

@@ -60,12 +60,13 @@ class Services {
   void shutdown(App& app);
 
  private:
+  std::string printer_state() const;  // the hub heartbeat's printer field
   KioskConfig config_;
   std::unique_ptr<Store> store_;
   input::InputOptions input_options_;
   std::unique_ptr<input::PinyinInput> pinyin_;
   std::unique_ptr<input::HandwritingInput> handwriting_;
-  std::unique_ptr<ReceiptPrinter> printer_;
+  std::unique_ptr<ReceiptPrinter> printer_;  // before engines_: set first, gone last
   std::unique_ptr<Speaker> speaker_;  // [speech]: read-aloud and the call for staff
   std::vector<std::unique_ptr<SyncEngine>> engines_;  // one per destination, the gateway first
   std::unique_ptr<StaffMode> staff_;
