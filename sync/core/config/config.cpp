@@ -414,6 +414,10 @@ void read_hub(const toml::table& root, const GatewayConfig& g, HubConfig& h) {
     throw ConfigError("hub.base_url", "must start with https:// (the hub is only spoken to over TLS)");
   if (!has_host(h.base_url)) throw ConfigError("hub.base_url", "needs a host name after https://, e.g. https://hub.example.cn/odr/v1");
   while (!h.base_url.empty() && h.base_url.back() == '/') h.base_url.pop_back();
+  // One engine per destination, the gateway's first: a kiosk in offline
+  // capture (no gateway) does not deliver to the hub alone either.
+  if (g.base_url.empty())
+    throw ConfigError("hub.base_url", "needs gateway.base_url too (the hub is a second destination beside the gateway)");
   if (g.key_file.empty()) throw ConfigError("gateway.key_file", "is needed when hub.base_url is set (the hub verifies the same kiosk key)");
 }
 

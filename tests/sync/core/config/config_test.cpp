@@ -207,6 +207,7 @@ std::string with_hub(const std::string& find = "", const std::string& replace = 
     if (pos != std::string::npos) text.replace(pos, a.size(), b);
   };
   swap("key_file = \"\"", "key_file = \"kiosk.key\"");
+  swap("base_url = \"\"\nkey_file", "base_url = \"https://odr.example.cn/odr/v1\"\nkey_file");
   swap("base_url = \"\"            #", "base_url = \"https://hub.example.cn:8443/odr/v1/\" #");
   if (!find.empty()) swap(find, replace);
   std::string path = variant("", "");
@@ -235,4 +236,6 @@ TEST(Config, HubSection) {
   EXPECT_EQ(error_key(with_hub("key_file = \"kiosk.key\"", "key_file = \"\"")), "gateway.key_file")
       << "the hub verifies the gateway's kiosk key";
   EXPECT_EQ(error_key(with_hub("[hub]", "[[hub]]")), "hub");
+  EXPECT_EQ(error_key(with_hub("base_url = \"https://odr.example.cn/odr/v1\"", "base_url = \"\"")), "hub.base_url")
+      << "no hub without the gateway";
 }
