@@ -20,7 +20,8 @@
 //
 // Every b-tree a submit touches is one more page image written and synced
 // per commit, so the submit path carries only the indexes it needs (ids,
-// ticket, outbox by state and by ref_id); staff searches scan complaints,
+// ticket, outbox by state and by (destination, kind, ref_id), which took the
+// place of v1's index by ref_id in v6); staff searches scan complaints,
 // which at a desk's volume (tens a day) takes milliseconds. Undelivered
 // outbox items are few, so "earlier undelivered events" walks outbox_state.
 #include <fcntl.h>
@@ -162,7 +163,8 @@ CREATE INDEX ticket_changes_old ON ticket_changes(old_ticket);
 )sql",
     // v6: more than one destination (the gateway, the chain's hub). Each
     // destination has its own outbox row per item, unique per (destination,
-    // kind, ref_id); existing rows are the gateway's. The new kind 'update'
+    // kind, ref_id) (that index also serves the lookups by ref_id, so v1's
+    // outbox_ref goes); existing rows are the gateway's. The new kind 'update'
     // (a case number or platform update forwarded to the hub) carries its
     // own payload. SQLite cannot change a CHECK: the table is rebuilt.
     R"sql(
@@ -190,7 +192,6 @@ INSERT INTO outbox_v6 (seq, kind, ref_id, complaint_id, state, attempts, not_bef
 DROP TABLE outbox;
 ALTER TABLE outbox_v6 RENAME TO outbox;
 CREATE INDEX outbox_state ON outbox(destination, state, kind, seq);
-CREATE INDEX outbox_ref ON outbox(ref_id);
 CREATE UNIQUE INDEX outbox_item ON outbox(destination, kind, ref_id);
 )sql",
 };
