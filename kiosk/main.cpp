@@ -293,8 +293,8 @@ int open_kiosk(const Args& args, Kiosk& k) {
   k.fonts->set_uploader(Window::upload_alpha, Window::release_texture);
   k.fonts->set_wake(Window::wake);
   trace("font textures uploaded");
+  k.services->start_printer(Window::wake);  // first: the hub's heartbeat reads the printer's state
   k.services->start_sync_and_staff();
-  k.services->start_printer(Window::wake);
   trace("input engines and sync started");
 
   AppEnv env;

@@ -178,6 +178,9 @@ void StaffMode::refresh() {
       case StaffScreen::dashboard: dash = reports->dashboard(dash_days); break;
       case StaffScreen::sync:
         sync_status = std::make_unique<SyncStatus>(read_sync_status(*env.store));
+        hub_sync_status = env.store->has_destination(kHubDestination)
+                              ? std::make_unique<SyncStatus>(read_sync_status(*env.store, kHubDestination))
+                              : nullptr;
         held = reports->held_items();
         break;
       default: break;

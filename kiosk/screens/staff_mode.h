@@ -111,7 +111,8 @@ class StaffMode {
   // dashboard, sync panel, export
   int dash_days = 30;
   std::optional<Dashboard> dash;
-  std::unique_ptr<SyncStatus> sync_status;
+  std::unique_ptr<SyncStatus> sync_status;      // the gateway's
+  std::unique_ptr<SyncStatus> hub_sync_status;  // the chain's hub's; null when no hub is configured
   std::vector<HeldItem> held;
   int64_t sync_read_ms = 0;
   int export_days = 30;

@@ -1,4 +1,5 @@
-// The sync panel: is the gateway reachable, when did a delivery last go
+// The sync panel, for each destination (the gateway, and the chain's hub
+// when configured): is it reachable, when did a delivery last go
 // through, the clock offset, what waits and what is held (with the
 // gateway's reason), and Retry for the held items.
 #include <cstdio>
@@ -10,30 +11,19 @@
 
 namespace odr::kiosk {
 
-void staff_sync(StaffMode& s, App& app) {
+namespace {
+
+// One destination's block: reachable (reach: the texts' prefix, the
+// gateway's or the hub's), last success, clock, last error, alerts, counts.
+void sync_destination(const SyncStatus& st, const char* reach, int tz, float W) {
   const Palette& p = ui().pal;
   const Metrics& m = ui().m;
-  // Another thread (or kiosk-sync) changes these: read them again now and then.
-  const int64_t now = s.now_ms(app);
-  if (!s.sync_status || now - s.sync_read_ms >= 2000) {
-    s.refresh();
-    s.sync_read_ms = now;
-  }
-  const float W = staff_content_begin(s, app, "staff.content.sync");
-  section_title(tr("staff.sync.title"), tr("staff.sync.sub"));
-  if (!s.sync_status) {
-    staff_content_end();
-    return;
-  }
-  const SyncStatus& st = *s.sync_status;
-  const int tz = app.config().tz_offset_minutes;
-  if (app.config().gateway.base_url.empty()) message_line(ICON_INFO, tr("staff.sync.offline_mode"), p.text_muted, W);
   if (!st.reachable)
-    message_line(ICON_HELP, tr("staff.sync.never"), p.text_muted, W);
+    message_line(ICON_HELP, tr(std::string(reach) + "never"), p.text_muted, W);
   else if (*st.reachable)
-    message_line(ICON_CHECK_CIRCLE, tr("staff.sync.reachable"), p.success, W);
+    message_line(ICON_CHECK_CIRCLE, tr(std::string(reach) + "reachable"), p.success, W);
   else
-    message_line(ICON_WARNING, tr("staff.sync.unreachable"), p.error, W);
+    message_line(ICON_WARNING, tr(std::string(reach) + "unreachable"), p.error, W);
   message_line(ICON_SCHEDULE,
                trf("staff.sync.last_success",
                    {{"time", st.last_success.empty() ? tr("staff.sync.none") : time_text(st.last_success, tz)}}),
@@ -56,9 +46,38 @@ void staff_sync(StaffMode& s, App& app) {
                                        {"held", std::to_string(st.counts.held)},
                                        {"delivered", std::to_string(st.counts.delivered)}}),
              p.text, W);
+}
+
+}  // namespace
+
+void staff_sync(StaffMode& s, App& app) {
+  const Palette& p = ui().pal;
+  const Metrics& m = ui().m;
+  // Another thread (or kiosk-sync) changes these: read them again now and then.
+  const int64_t now = s.now_ms(app);
+  if (!s.sync_status || now - s.sync_read_ms >= 2000) {
+    s.refresh();
+    s.sync_read_ms = now;
+  }
+  const float W = staff_content_begin(s, app, "staff.content.sync");
+  section_title(tr("staff.sync.title"), tr("staff.sync.sub"));
+  if (!s.sync_status) {
+    staff_content_end();
+    return;
+  }
+  const int tz = app.config().tz_offset_minutes;
+  if (app.config().gateway.base_url.empty()) message_line(ICON_INFO, tr("staff.sync.offline_mode"), p.text_muted, W);
+  if (s.hub_sync_status) section_title(tr("staff.sync.dest.gateway"));
+  sync_destination(*s.sync_status, "staff.sync.", tz, W);
+  if (s.hub_sync_status) {
+    space(m.gap);
+    section_title(tr("staff.sync.dest.hub"));
+    sync_destination(*s.hub_sync_status, "staff.sync.hub.", tz, W);
+  }
+  const int64_t held_total = s.sync_status->counts.held + (s.hub_sync_status ? s.hub_sync_status->counts.held : 0);
   space(m.gap);
   ImRect r = take(ImVec2(button_width(tr("staff.sync.retry"), ICON_REPLAY), m.button_h));
-  if (button("staff.sync.retry", r, tr("staff.sync.retry"), ICON_REPLAY, ButtonStyle::primary, st.counts.held > 0) &&
+  if (button("staff.sync.retry", r, tr("staff.sync.retry"), ICON_REPLAY, ButtonStyle::primary, held_total > 0) &&
       s.env.store) {
     try {
       // The store audits the retry in the same transaction, naming who asked.

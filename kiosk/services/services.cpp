@@ -31,14 +31,18 @@ Services::~Services() = default;
 void Services::start_sync_and_staff() {
   std::error_code ec;
   fs::create_directories(input_options_.log_dir, ec);
-  // The sync engine on its own thread, with its own store connection.
+  // One sync engine per destination (gateway, hub), each on its own thread
+  // with its own store connection: one that is down never delays the other.
   if (!config_.gateway.base_url.empty()) {
     try {
-      engine_ = std::make_unique<SyncEngine>(sync_options_from_config(config_));
-      engine_->start();
+      for (SyncOptions& o : all_sync_options_from_config(config_)) {
+        if (o.destination == kHubDestination) o.printer_state = [this] { return printer_state(); };
+        engines_.push_back(std::make_unique<SyncEngine>(std::move(o)));
+      }
+      for (auto& e : engines_) e->start();
     } catch (const std::exception& e) {
       fprintf(stderr, "odr-kiosk: sync off: %s (complaints are kept and sent later)\n", e.what());
-      engine_.reset();
+      engines_.clear();
     }
   }
   // Staff mode: three seconds on the top-left corner open its PIN pad.
@@ -49,9 +53,18 @@ void Services::start_sync_and_staff() {
   if (!calendar_warning.empty())
     fprintf(stderr, "odr-kiosk: working-day calendar: %s (deadlines shown as estimates)\n", calendar_warning.c_str());
   staff_env.wake_sync = [this] {
-    if (engine_) engine_->wake();
+    for (auto& e : engines_) e->wake();
   };
   staff_ = std::make_unique<StaffMode>(std::move(staff_env));
+}
+
+// For the hub's heartbeat, on its engine's thread (state() only reads under
+// the printer's mutex; printer_ is set before the engines start and outlives
+// them): "" when no printer is configured or it was not asked yet.
+std::string Services::printer_state() const {
+  if (!printer_) return {};
+  const PrinterHealth h = printer_->state().health;
+  return h == PrinterHealth::unknown ? std::string() : to_string(h);
 }
 
 void Services::start_printer(std::function<void()> wake) {
@@ -71,7 +84,7 @@ void Services::connect(AppEnv& env) {
     env.silence = [this] { speaker_->stop(); };
   }
   env.on_submitted = [this] {
-    if (engine_) engine_->wake();
+    for (auto& e : engines_) e->wake();
   };
   env.on_staff_gesture = [this] {
     if (app_ && staff_) staff_->open(*app_);
@@ -93,7 +106,7 @@ void Services::start_input(App& app) {
 bool Services::input_settled() const { return !pinyin_ || pinyin_->ready(); }
 
 void Services::shutdown(App& app) {
-  if (engine_) engine_->stop();
+  for (auto& e : engines_) e->stop();
   if (staff_) staff_->leave(app, "shutdown");
   app.reset_session();
   app_ = nullptr;

@@ -6,6 +6,7 @@
 #pragma once
 #include <functional>
 #include <memory>
+#include <vector>
 #include <string>
 
 #include "app/app.h"
@@ -59,14 +60,15 @@ class Services {
   void shutdown(App& app);
 
  private:
+  std::string printer_state() const;  // the hub heartbeat's printer field
   KioskConfig config_;
   std::unique_ptr<Store> store_;
   input::InputOptions input_options_;
   std::unique_ptr<input::PinyinInput> pinyin_;
   std::unique_ptr<input::HandwritingInput> handwriting_;
-  std::unique_ptr<ReceiptPrinter> printer_;
+  std::unique_ptr<ReceiptPrinter> printer_;  // before engines_: set first, gone last
   std::unique_ptr<Speaker> speaker_;  // [speech]: read-aloud and the call for staff
-  std::unique_ptr<SyncEngine> engine_;
+  std::vector<std::unique_ptr<SyncEngine>> engines_;  // one per destination, the gateway first
   std::unique_ptr<StaffMode> staff_;
   App* app_ = nullptr;
 };

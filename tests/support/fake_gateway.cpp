@@ -32,10 +32,11 @@ FakeRequest describe(const HttpRequest& req, std::string& body) {
   if (f.gzip) body = gzip_decompress(req.body, 64u << 20).value_or("");
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_object())
-    for (const char* array : {"complaints", "events"})
+    for (const char* array : {"complaints", "events", "updates"})
       if (j.contains(array) && j[array].is_array())
         for (const auto& item : j[array])
           if (item.is_object() && item.contains("id") && item["id"].is_string()) f.ids.push_back(item["id"]);
+  f.body = body;
   return f;
 }
 

@@ -2,7 +2,7 @@
 // engine's batching, pipelining, 413 split and error table are tested in
 // milliseconds without TLS or a second process. It answers /health,
 // complaints:batch, events:batch and /updates as platform-sim does when all
-// goes well (it checks no signature), counts what it got, and lets a test
+// goes well (it checks no signature; updates:batch as the hub does), counts what it got, and lets a test
 // script any answer. The end-to-end tests against the real platform-sim over
 // HTTPS stay; this is for the engine's own logic.
 #pragma once
@@ -24,6 +24,7 @@ struct FakeRequest {
   std::vector<std::string> ids;  // the batch's item ids, in order
   size_t body_bytes = 0;         // as sent
   bool gzip = false;
+  std::string body;  // as the server reads it (inflated when gzip)
 };
 
 struct FakeGatewayState {

@@ -153,7 +153,7 @@ bool has_host(const std::string& url) {
 // Each known section is a table: `[[gateway]]` or `kiosk = 1` would
 // otherwise drop the whole section without a word.
 void check_sections(const toml::table& root) {
-  for (const char* name : {"kiosk", "ticket", "idle", "odr", "export", "staff", "fonts", "gateway", "printer", "speech"}) {
+  for (const char* name : {"kiosk", "ticket", "idle", "odr", "export", "staff", "fonts", "gateway", "hub", "printer", "speech"}) {
     const toml::node* n = root.get(name);
     if (n && !n->is_table())
       throw ConfigError(name, std::string("must be a [") + name + "] table" +
@@ -342,6 +342,7 @@ void resolve_paths(KioskConfig& c, const fs::path& base) {
   c.gateway.ca_file = resolve(base, c.gateway.ca_file);
   c.gateway.client_cert = resolve(base, c.gateway.client_cert);
   c.gateway.client_key = resolve(base, c.gateway.client_key);
+  c.hub.ca_file = resolve(base, c.hub.ca_file);
   c.speech.data_dir = resolve(base, c.speech.data_dir);
 }
 
@@ -382,6 +383,42 @@ void read_printer(const toml::table& root, PrinterConfig& p) {
   require_positive("printer.status_timeout_ms", p.status_timeout_ms, 60000);
   require_positive("printer.write_timeout_ms", p.write_timeout_ms, 300000);
   if (p.status_poll_s < 0 || p.status_poll_s > 86400) throw ConfigError("printer.status_poll_s", "must be between 0 and 86400");
+}
+
+// A key in [name] that is not one of known: a misspelt key would otherwise
+// be ignored without a word (a hub that never receives anything).
+void refuse_unknown_keys(const toml::table& root, const char* name, std::initializer_list<const char*> known) {
+  const toml::table* t = root[name].as_table();
+  if (!t) return;
+  for (const auto& [key, value] : *t) {
+    (void)value;
+    bool ok = false;
+    for (const char* k : known) ok = ok || key.str() == k;
+    if (!ok) throw ConfigError(std::string(name) + "." + std::string(key.str()), "is not a key of [" + std::string(name) + "]");
+  }
+}
+
+// [hub]: the chain's hub, each mistake naming its key. The kiosk key is the
+// gateway's: a hub without it could not be signed for.
+void read_hub(const toml::table& root, const GatewayConfig& g, HubConfig& h) {
+  refuse_unknown_keys(root, "hub", {"base_url", "ca_file", "pinned_pubkey", "heartbeat_interval_s"});
+  read(root, "hub.base_url", h.base_url);
+  read(root, "hub.ca_file", h.ca_file);
+  read(root, "hub.pinned_pubkey", h.pinned_pubkey);
+  read(root, "hub.heartbeat_interval_s", h.heartbeat_interval_s);
+  require_positive("hub.heartbeat_interval_s", h.heartbeat_interval_s, 86400);
+  if (!h.pinned_pubkey.empty() && h.pinned_pubkey.rfind("sha256//", 0) != 0)
+    throw ConfigError("hub.pinned_pubkey", "must look like sha256//BASE64");
+  if (h.base_url.empty()) return;
+  if (h.base_url.rfind("https://", 0) != 0)
+    throw ConfigError("hub.base_url", "must start with https:// (the hub is only spoken to over TLS)");
+  if (!has_host(h.base_url)) throw ConfigError("hub.base_url", "needs a host name after https://, e.g. https://hub.example.cn/odr/v1");
+  while (!h.base_url.empty() && h.base_url.back() == '/') h.base_url.pop_back();
+  // One engine per destination, the gateway's first: a kiosk in offline
+  // capture (no gateway) does not deliver to the hub alone either.
+  if (g.base_url.empty())
+    throw ConfigError("hub.base_url", "needs gateway.base_url too (the hub is a second destination beside the gateway)");
+  if (g.key_file.empty()) throw ConfigError("gateway.key_file", "is needed when hub.base_url is set (the hub verifies the same kiosk key)");
 }
 
 // [speech]: how the kiosk reads aloud, each mistake naming its key.
@@ -433,6 +470,7 @@ KioskConfig load_config(const std::string& path) {
   check_gateway_address(c.gateway);
   check_qr_url(c.ticket_qr_url);
   check_gateway_trust(c.gateway);
+  read_hub(root, c.gateway, c.hub);
   read_printer(root, c.printer);
   read_speech(root, c.speech);
   c.businesses = read_businesses(root);

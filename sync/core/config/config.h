@@ -45,6 +45,17 @@ struct GatewayConfig {
   int poll_interval_s = 30;  // how often to pull /updates when idle
 };
 
+// The chain's hub (odr-hub): a second destination of the outbox. It
+// verifies with the gateway's kiosk key ([gateway] key_file) and the
+// gateway's timeouts apply. Empty base_url: the gateway only.
+struct HubConfig {
+  std::string base_url;       // https://host:port/odr/v1
+  std::string ca_file;        // empty: the system's CA bundle
+  std::string pinned_pubkey;  // optional: "sha256//BASE64"
+  int heartbeat_interval_s = 60;
+  bool configured() const { return !base_url.empty(); }
+};
+
 // The receipt printer (ESC/POS): a USB printer's device file or a network
 // printer's raw port. Neither set: no printer, and the done screen offers no
 // printing.
@@ -105,6 +116,7 @@ struct KioskConfig {
   // chain's hub or the platform's), {ticket} and {kiosk} filled in.
   std::string ticket_qr_url;
   GatewayConfig gateway;
+  HubConfig hub;
   PrinterConfig printer;
   SpeechConfig speech;
   std::vector<Business> businesses;

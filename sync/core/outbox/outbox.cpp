@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "store_internal.h"
+#include "util/time.h"
 
 namespace odr {
 
@@ -21,16 +22,22 @@ OutboxState state_from(const std::string& s) {
   return OutboxState::pending;
 }
 
-#define OUTBOX_COLUMNS                                                                                             \
-  "o.seq, o.kind, o.ref_id, o.complaint_id, COALESCE(c.json, e.json, ''), o.state, o.attempts, o.not_before_ms, " \
-  "o.lease_owner, o.lease_until_ms, o.case_no, o.last_error FROM outbox o "                                       \
+OutboxKind kind_from(const std::string& s) {
+  if (s == "event") return OutboxKind::event;
+  if (s == "update") return OutboxKind::update;
+  return OutboxKind::complaint;
+}
+
+#define OUTBOX_COLUMNS                                                                                                \
+  "o.seq, o.kind, o.ref_id, o.complaint_id, COALESCE(c.json, e.json, o.payload), o.state, o.attempts, "              \
+  "o.not_before_ms, o.lease_owner, o.lease_until_ms, o.case_no, o.last_error, o.destination FROM outbox o "          \
   "LEFT JOIN complaints c ON o.kind = 'complaint' AND c.id = o.ref_id "                                           \
   "LEFT JOIN events e ON o.kind = 'event' AND e.id = o.ref_id "
 
 OutboxItem read_item(Stmt& q) {
   OutboxItem it;
   it.seq = q.i64(0);
-  it.kind = q.text(1) == "event" ? OutboxKind::event : OutboxKind::complaint;
+  it.kind = kind_from(q.text(1));
   it.ref_id = q.text(2);
   it.complaint_id = q.text(3);
   it.payload = q.text(4);
@@ -41,6 +48,7 @@ OutboxItem read_item(Stmt& q) {
   it.lease_until_ms = q.i64(9);
   it.case_no = q.text(10);
   it.last_error = q.text(11);
+  it.destination = q.text(12);
   return it;
 }
 
@@ -53,7 +61,7 @@ size_t hold_unreadable_in_tx(sqlite3* db, StatementCache& sc, int64_t now) {
     Stmt q(db, sc,
            "SELECT seq, kind, ref_id FROM outbox WHERE seq IN (SELECT seq FROM temp.claim_seqs) AND NOT json_valid(COALESCE("
            "  (SELECT c.json FROM complaints c WHERE outbox.kind = 'complaint' AND c.id = outbox.ref_id), "
-           "  (SELECT e.json FROM events e WHERE outbox.kind = 'event' AND e.id = outbox.ref_id), ''))");
+           "  (SELECT e.json FROM events e WHERE outbox.kind = 'event' AND e.id = outbox.ref_id), outbox.payload))");
     while (q.step()) {
       seqs.push_back(q.i64(0));
       held.push_back("seq=" + std::to_string(q.i64(0)) + " " + q.text(1) + "=" + q.text(2));
@@ -81,7 +89,21 @@ void set_claim_seqs(sqlite3* db, StatementCache& sc, const std::vector<int64_t>&
 
 }  // namespace
 
-const char* to_string(OutboxKind k) { return k == OutboxKind::event ? "event" : "complaint"; }
+const char* to_string(OutboxKind k) {
+  switch (k) {
+    case OutboxKind::event: return "event";
+    case OutboxKind::update: return "update";
+    default: return "complaint";
+  }
+}
+
+bool is_known_destination(std::string_view d) { return d == kGatewayDestination || d == kHubDestination; }
+
+bool Store::has_destination(std::string_view d) const {
+  for (const std::string& x : options_.destinations)
+    if (x == d) return true;
+  return false;
+}
 
 const char* to_string(OutboxState s) {
   switch (s) {
@@ -93,13 +115,14 @@ const char* to_string(OutboxState s) {
 }
 // Inside a transaction: the item, or not_found (which rolls the whole batch back).
 OutboxRow outbox_row(sqlite3* db, StatementCache& sc, int64_t seq) {
-  Stmt q(db, sc, "SELECT kind, ref_id, state FROM outbox WHERE seq = ?");
+  Stmt q(db, sc, "SELECT kind, ref_id, state, destination FROM outbox WHERE seq = ?");
   q.bind(1, seq);
   if (!q.step()) throw StoreError(StoreError::Kind::not_found, "no outbox item " + std::to_string(seq));
-  return {q.text(0), q.text(1), q.text(2)};
+  return {q.text(0), q.text(1), q.text(2), q.text(3)};
 }
 
-std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_view owner, int64_t lease_ms) {
+std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_view owner, int64_t lease_ms,
+                                     std::string_view destination) {
   std::vector<OutboxItem> items;
   if (max == 0) return items;
   const int64_t now = now_ms();
@@ -116,25 +139,32 @@ std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_vi
       // Two arms merged in seq order, each walking outbox_state in order and
       // stopping at the limit: one "state = a OR state = b" would gather and
       // sort every pending item for each batch (a 10,000 backlog: quadratic).
-#define CLAIM_EVENT_READY                                                                      \
-    " AND EXISTS (SELECT 1 FROM outbox c WHERE c.ref_id = o.complaint_id AND c.kind = 'complaint' " \
-    "             AND c.state = 'delivered') "                                                   \
-    " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state IN ('pending', 'in_flight', 'held') "   \
-    "                 AND p.kind = 'event' AND p.complaint_id = o.complaint_id AND p.seq < o.seq) "
+      // Events and updates (kind ?4) wait for their complaint in the same
+      // destination and for earlier ones of their kind.
+#define CLAIM_AFTER_COMPLAINT                                                                      \
+    " AND EXISTS (SELECT 1 FROM outbox c WHERE c.ref_id = o.complaint_id AND c.kind = 'complaint' "  \
+    "             AND c.destination = ?3 AND c.state = 'delivered') "                                \
+    " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.destination = ?3 "                              \
+    "                 AND p.state IN ('pending', 'in_flight', 'held') "                              \
+    "                 AND p.kind = ?4 AND p.complaint_id = o.complaint_id AND p.seq < o.seq) "
       Stmt q(db_, sc,
              kind == OutboxKind::complaint
-                 ? "SELECT seq FROM outbox o WHERE state = 'pending' AND kind = 'complaint' AND not_before_ms <= ?1 "
+                 ? "SELECT seq FROM outbox o WHERE destination = ?3 AND state = 'pending' AND kind = 'complaint' "
+                   "AND not_before_ms <= ?1 AND ?4 = 'complaint' "
                    "UNION ALL "
-                   "SELECT seq FROM outbox o WHERE state = 'in_flight' AND kind = 'complaint' AND lease_until_ms <= ?1 "
+                   "SELECT seq FROM outbox o WHERE destination = ?3 AND state = 'in_flight' AND kind = 'complaint' "
+                   "AND lease_until_ms <= ?1 "
                    "ORDER BY seq LIMIT ?2"
-                 : "SELECT seq FROM outbox o WHERE state = 'pending' AND kind = 'event' AND not_before_ms <= ?1 "
-                   CLAIM_EVENT_READY
+                 : "SELECT seq FROM outbox o WHERE destination = ?3 AND state = 'pending' AND kind = ?4 "
+                   "AND not_before_ms <= ?1 "
+                   CLAIM_AFTER_COMPLAINT
                    "UNION ALL "
-                   "SELECT seq FROM outbox o WHERE state = 'in_flight' AND kind = 'event' AND lease_until_ms <= ?1 "
-                   CLAIM_EVENT_READY
+                   "SELECT seq FROM outbox o WHERE destination = ?3 AND state = 'in_flight' AND kind = ?4 "
+                   "AND lease_until_ms <= ?1 "
+                   CLAIM_AFTER_COMPLAINT
                    "ORDER BY seq LIMIT ?2");
-#undef CLAIM_EVENT_READY
-      q.bind(1, now).bind(2, static_cast<int64_t>(max));
+#undef CLAIM_AFTER_COMPLAINT
+      q.bind(1, now).bind(2, static_cast<int64_t>(max)).bind(3, destination).bind(4, to_string(kind));
       while (q.step()) seqs.push_back(q.i64(0));
     }
     if (seqs.empty()) {
@@ -213,6 +243,9 @@ void Store::mark_delivered(const std::vector<DeliveredMark>& marks) {
     if (row.kind == "complaint" && !m.case_no.empty()) {
       Stmt c(db_, sc, "UPDATE complaints SET case_no = ? WHERE id = ?");
       c.bind(1, m.case_no).bind(2, row.ref_id).run();
+      // What only the kiosk learns: the hub hears of the case number too.
+      if (row.destination == kGatewayDestination)
+        queue_forward_update_in_tx(db_, sc, *this, {row.ref_id, m.case_no, "", format_rfc3339(now / 1000, options_.tz_offset_minutes), ""});
     }
     std::string detail = "seq=" + std::to_string(m.seq) + " " + row.kind + "=" + row.ref_id;
     if (!m.case_no.empty()) detail += " case_no=" + m.case_no;
@@ -254,22 +287,26 @@ void Store::release(const std::vector<int64_t>& seqs, std::string_view error, in
   tx.commit();
 }
 
-int64_t Store::retry_held(std::string_view actor) {
+int64_t Store::retry_held(std::string_view actor, std::string_view destination) {
   const int64_t now = now_ms();
   StatementCache& sc = stmts_->cache;
   check_writable();
   Tx tx(db_);
-  Stmt up(db_, sc, "UPDATE outbox SET state = 'pending', not_before_ms = 0 WHERE state = 'held'");
-  up.run();
+  Stmt up(db_, sc,
+          "UPDATE outbox SET state = 'pending', not_before_ms = 0 WHERE state = 'held' AND (?1 = '' OR destination = ?1)");
+  up.bind(1, destination).run();
   int64_t n = sqlite3_changes(db_);
-  if (n > 0) append_audit_in_tx(db_, sc, now, actor.empty() ? "staff" : actor, "outbox.retry_held", "count=" + std::to_string(n));
+  std::string detail = "count=" + std::to_string(n);
+  if (!destination.empty()) detail += " destination=" + std::string(destination);
+  if (n > 0) append_audit_in_tx(db_, sc, now, actor.empty() ? "staff" : actor, "outbox.retry_held", detail);
   tx.commit();
   return n;
 }
 
-OutboxCounts Store::outbox_counts() {
+OutboxCounts Store::outbox_counts(std::string_view destination) {
   OutboxCounts counts;
-  Stmt q(db_, stmts_->cache, "SELECT state, count(*) FROM outbox GROUP BY state");
+  Stmt q(db_, stmts_->cache, "SELECT state, count(*) FROM outbox WHERE destination = ? GROUP BY state");
+  q.bind(1, destination);
   while (q.step()) {
     std::string s = q.text(0);
     int64_t n = q.i64(1);
@@ -281,16 +318,18 @@ OutboxCounts Store::outbox_counts() {
   return counts;
 }
 
-std::vector<OutboxItem> Store::outbox_items(OutboxState state, size_t limit) {
+std::vector<OutboxItem> Store::outbox_items(OutboxState state, size_t limit, std::string_view destination) {
   std::vector<OutboxItem> items;
-  Stmt q(db_, stmts_->cache, "SELECT " OUTBOX_COLUMNS "WHERE o.state = ? ORDER BY o.seq LIMIT ?");
-  q.bind(1, to_string(state)).bind(2, static_cast<int64_t>(limit));
+  Stmt q(db_, stmts_->cache,
+         "SELECT " OUTBOX_COLUMNS "WHERE o.state = ? AND o.destination = ? ORDER BY o.seq LIMIT ?");
+  q.bind(1, to_string(state)).bind(2, destination).bind(3, static_cast<int64_t>(limit));
   while (q.step()) items.push_back(read_item(q));
   return items;
 }
 
-int64_t Store::next_due_ms() {
-  Stmt q(db_, stmts_->cache, "SELECT min(not_before_ms) FROM outbox WHERE state = 'pending'");
+int64_t Store::next_due_ms(std::string_view destination) {
+  Stmt q(db_, stmts_->cache, "SELECT min(not_before_ms) FROM outbox WHERE destination = ? AND state = 'pending'");
+  q.bind(1, destination);
   return q.step() && !q.null(0) ? q.i64(0) : 0;
 }
 

@@ -8,17 +8,18 @@
 
 namespace odr {
 
-enum class OutboxKind { complaint, event };
+enum class OutboxKind { complaint, event, update };  // update: forwarded to the hub only
 enum class OutboxState { pending, in_flight, delivered, held };
 const char* to_string(OutboxKind k);
 const char* to_string(OutboxState s);
 
 struct OutboxItem {
   int64_t seq = 0;  // the outbox's own order: the order things happened
+  std::string destination = "gateway";
   OutboxKind kind = OutboxKind::complaint;
   std::string ref_id;        // the complaint's or event's id
   std::string complaint_id;  // for events: their complaint; for complaints: ref_id
-  std::string payload;       // the JSON object to send (COMPLAINT or EVENT)
+  std::string payload;       // the JSON object to send (COMPLAINT, EVENT or UPDATE)
   OutboxState state = OutboxState::pending;
   int attempts = 0;
   int64_t not_before_ms = 0;  // backoff: not claimable before this

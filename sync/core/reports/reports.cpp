@@ -1,3 +1,6 @@
+// Staff views of delivery (list, detail timeline, dashboard counts) are the
+// platform's: the gateway's outbox rows. The hub's show in the sync panel
+// (engine/sync_state.h); held items of either destination are listed.
 #include "reports/reports.h"
 
 #include <sqlite3.h>
@@ -67,7 +70,7 @@ SELECT c.id, c.ticket, c.case_no, c.created_at, c.created_ms, c.phone_last4, c.s
     ELSE 'open'
   END AS outcome,
   odr_due_day(c.created_ms) AS due_day,
-  (SELECT o.state FROM outbox o WHERE o.kind = 'complaint' AND o.ref_id = c.id) AS sync_state,
+  (SELECT o.state FROM outbox o WHERE o.destination = 'gateway' AND o.kind = 'complaint' AND o.ref_id = c.id) AS sync_state,
   EXISTS (SELECT 1 FROM outbox o WHERE o.complaint_id = c.id AND o.state = 'held') AS held,
   (SELECT min(e.at_ms) FROM events e WHERE e.complaint_id = c.id AND e.type = 'first_response') AS first_response_ms,
   CASE
@@ -213,14 +216,15 @@ std::optional<ComplaintDetail> Reports::detail(const std::string& complaint_id) 
   Stmt q(store_.handle(),
           "SELECT e.at_ms, e.at, 'local', e.type, e.json, coalesce(o.state, ''), coalesce(o.last_error, ''), "
           "       e.rowid AS ord "
-          "FROM events e LEFT JOIN outbox o ON o.kind = 'event' AND o.ref_id = e.id WHERE e.complaint_id = :id "
+          "FROM events e LEFT JOIN outbox o ON o.destination = 'gateway' AND o.kind = 'event' AND o.ref_id = e.id "
+          "WHERE e.complaint_id = :id "
           "UNION ALL "
           "SELECT u.at_ms, u.at, 'platform', u.status, u.note, '', '', u.id FROM platform_updates u "
           "WHERE u.complaint_id = :id "
           "ORDER BY 1, 3, 8");
   q.bind(":id", complaint_id);
   {
-    Stmt s(store_.handle(), "SELECT state, last_error FROM outbox WHERE kind = 'complaint' AND ref_id = :id");
+    Stmt s(store_.handle(), "SELECT state, last_error FROM outbox WHERE destination = 'gateway' AND kind = 'complaint' AND ref_id = :id");
     s.bind(":id", complaint_id);
     if (s.step()) {
       filed.sync_state = s.text(0);
@@ -335,7 +339,7 @@ Dashboard Reports::dashboard(int days) {
   {
     Stmt q(db,
             "SELECT coalesce(sum(state = 'pending'), 0), coalesce(sum(state = 'in_flight'), 0), "
-            "       coalesce(sum(state = 'held'), 0) FROM outbox");
+            "       coalesce(sum(state = 'held'), 0) FROM outbox WHERE destination = 'gateway'");
     if (q.step()) {
       d.sync_pending = q.i64(0);
       d.sync_in_flight = q.i64(1);
@@ -361,7 +365,7 @@ std::vector<HeldItem> Reports::held_items(size_t limit) {
           "SELECT o.seq, o.kind, c.ticket, coalesce(e.type, ''), o.last_error, o.attempts FROM outbox o "
           "JOIN complaints c ON c.id = o.complaint_id "
           "LEFT JOIN events e ON o.kind = 'event' AND e.id = o.ref_id "
-          "WHERE o.state = 'held' ORDER BY o.seq LIMIT :limit");
+          "WHERE o.state = 'held' AND o.kind != 'update' ORDER BY o.seq LIMIT :limit");
   q.bind(":limit", static_cast<int64_t>(limit));
   std::vector<HeldItem> items;
   while (q.step()) {

@@ -23,8 +23,8 @@ nlohmann::json parse_or_empty(const std::string& text) {
 
 }  // namespace
 
-// "Delivery is done": the complaint is delivered and none of its events is
-// still to send (pending, in flight, or held for staff), so nothing will
+// "Delivery is done": the complaint is delivered to every configured
+// destination (gateway, hub) and none of its events is still to send to one (pending, in flight, or held for staff), so nothing will
 // ever be sent from these rows again. Whether the platform has closed the
 // case does not matter: the platform keeps its own copy, and retention runs
 // from the day the complaint was filed.
@@ -44,11 +44,15 @@ int64_t Store::purge_personal_data(int64_t cutoff_ms) {
   {
     Stmt q(db_, sc,
            "SELECT c.id, c.ticket, c.json FROM complaints c WHERE c.stored_ms < ? AND c.purged = 0 "
-           "AND EXISTS (SELECT 1 FROM outbox o WHERE o.ref_id = c.id AND o.kind = 'complaint' "
-           "            AND o.state = 'delivered') "
+           "AND (SELECT count(*) FROM outbox o WHERE o.ref_id = c.id AND o.kind = 'complaint' "
+           "     AND o.state = 'delivered' AND o.destination IN (?2, ?3)) = ?4 "
            "AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.state IN ('pending', 'in_flight', 'held') "
-           "                AND e.kind = 'event' AND e.complaint_id = c.id)");
-    q.bind(1, cutoff_ms);
+           "                AND e.kind = 'event' AND e.complaint_id = c.id AND e.destination IN (?2, ?3))");
+    // Every configured destination (at most two): a destination no longer
+    // configured never delivers, and must not keep personal data forever.
+    const bool hub = has_destination(kHubDestination);
+    q.bind(1, cutoff_ms).bind(2, kGatewayDestination).bind(3, hub ? kHubDestination : kGatewayDestination)
+        .bind(4, int64_t(hub ? 2 : 1));
     while (q.step()) rows.push_back({q.text(0), q.text(1), q.text(2)});
   }
   AuditAppender audit(db_, sc);

@@ -10,15 +10,18 @@
 //                    case_no, platform_status). rowid order is submit order.
 //   events           one row per event, wire JSON plus complaint_id / type.
 //   ticket_counters  last number handed out per (prefix, local day).
-//   outbox           what still has to reach the platform; payload is the
-//                    complaint's or event's JSON.
+//   outbox           what still has to reach each destination (gateway,
+//                    hub): one row per (destination, kind, item); the payload
+//                    is the complaint's or event's JSON, or the row's own
+//                    (kind 'update', forwarded to the hub).
 //   audit            append-only hash chain (no personal data in it).
 //   platform_updates the platform's timeline per complaint (GET /updates).
 //   sync_state       key/value status shared by the kiosk and kiosk-sync.
 //
 // Every b-tree a submit touches is one more page image written and synced
 // per commit, so the submit path carries only the indexes it needs (ids,
-// ticket, outbox by state and by ref_id); staff searches scan complaints,
+// ticket, outbox by state and by (destination, kind, ref_id), which took the
+// place of v1's index by ref_id in v6); staff searches scan complaints,
 // which at a desk's volume (tens a day) takes milliseconds. Undelivered
 // outbox items are few, so "earlier undelivered events" walks outbox_state.
 #include <fcntl.h>
@@ -34,7 +37,7 @@ namespace odr {
 
 namespace {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 constexpr int kApplicationId = 0x4F445231;  // "ODR1": marks the file as ours
 
 // Schema history: kMigrations[n] takes a file from version n to n+1, in one
@@ -158,6 +161,39 @@ CREATE TABLE ticket_changes (
 CREATE INDEX ticket_changes_complaint ON ticket_changes(complaint_id);
 CREATE INDEX ticket_changes_old ON ticket_changes(old_ticket);
 )sql",
+    // v6: more than one destination (the gateway, the chain's hub). Each
+    // destination has its own outbox row per item, unique per (destination,
+    // kind, ref_id) (that index also serves the lookups by ref_id, so v1's
+    // outbox_ref goes); existing rows are the gateway's. The new kind 'update'
+    // (a case number or platform update forwarded to the hub) carries its
+    // own payload. SQLite cannot change a CHECK: the table is rebuilt.
+    R"sql(
+CREATE TABLE outbox_v6 (
+  seq            INTEGER PRIMARY KEY,
+  destination    TEXT NOT NULL DEFAULT 'gateway',
+  kind           TEXT NOT NULL CHECK (kind IN ('complaint', 'event', 'update')),
+  ref_id         TEXT NOT NULL,
+  complaint_id   TEXT NOT NULL REFERENCES complaints(id),
+  state          TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'in_flight', 'delivered', 'held')),
+  attempts       INTEGER NOT NULL DEFAULT 0,
+  not_before_ms  INTEGER NOT NULL DEFAULT 0,
+  lease_owner    TEXT NOT NULL DEFAULT '',
+  lease_until_ms INTEGER NOT NULL DEFAULT 0,
+  case_no        TEXT NOT NULL DEFAULT '',
+  last_error     TEXT NOT NULL DEFAULT '',
+  created_ms     INTEGER NOT NULL,
+  delivered_ms   INTEGER NOT NULL DEFAULT 0,
+  payload        TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO outbox_v6 (seq, kind, ref_id, complaint_id, state, attempts, not_before_ms, lease_owner, lease_until_ms,
+                       case_no, last_error, created_ms, delivered_ms)
+  SELECT seq, kind, ref_id, complaint_id, state, attempts, not_before_ms, lease_owner, lease_until_ms,
+         case_no, last_error, created_ms, delivered_ms FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v6 RENAME TO outbox;
+CREATE INDEX outbox_state ON outbox(destination, state, kind, seq);
+CREATE UNIQUE INDEX outbox_item ON outbox(destination, kind, ref_id);
+)sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);
 
@@ -197,6 +233,13 @@ Store::Store(const std::string& path, StoreOptions options) : options_(std::move
   if (!is_valid_ticket_prefix(options_.ticket_prefix))
     throw StoreError(StoreError::Kind::invalid, "ticket_prefix must be 1 to 4 of A-Z 0-9", {{"ticket", err::bad_id}});
 
+  bool has_gateway = false;
+  for (const std::string& d : options_.destinations) {
+    if (!is_known_destination(d)) throw StoreError(StoreError::Kind::invalid, "unknown outbox destination: " + d);
+    has_gateway = has_gateway || d == kGatewayDestination;
+  }
+  if (!has_gateway) throw StoreError(StoreError::Kind::invalid, "the outbox destinations must include the gateway");
+
   refuse_if_missing();
   make_private(path);
   if (!options_.key.empty() && is_plain_database(path)) encrypt_plain_database(path, options_.key, "the complaint store");
@@ -206,6 +249,7 @@ Store::Store(const std::string& path, StoreOptions options) : options_(std::move
     stmts_ = std::make_unique<Statements>(db_);
     set_up_connection();
     migrate();
+    backfill_destinations();
     write_marker();
   } catch (...) {
     stmts_.reset();

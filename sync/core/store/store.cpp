@@ -219,8 +219,7 @@ SubmitResult Store::submit_complaint(Complaint c, std::string_view import_key) {
   if (import_key.empty()) ins.bind_null(9);
   else ins.bind(9, import_key);
   ins.run();
-  Stmt out(db_, sc, "INSERT INTO outbox (kind, ref_id, complaint_id, created_ms) VALUES ('complaint', ?, ?, ?)");
-  out.bind(1, c.id).bind(2, c.id).bind(3, now).run();
+  queue_item_in_tx(db_, sc, *this, "complaint", c.id, c.id, now);
   append_audit_in_tx(db_, sc, now, c.channel == "staff_assisted" ? "staff" : "consumer", "complaint.submit",
                      "id=" + c.id + " ticket=" + c.ticket);
   tx.commit();
@@ -264,8 +263,7 @@ std::string Store::record_event(Event e, std::string_view audit_actor) {
   ins.bind(1, e.id).bind(2, e.complaint_id).bind(3, e.type).bind(4, e.at).bind(5, at_ms).bind(6, e.staff_id)
       .bind(7, j.dump())
       .run();
-  Stmt out(db_, sc, "INSERT INTO outbox (kind, ref_id, complaint_id, created_ms) VALUES ('event', ?, ?, ?)");
-  out.bind(1, e.id).bind(2, e.complaint_id).bind(3, now).run();
+  queue_item_in_tx(db_, sc, *this, "event", e.id, e.complaint_id, now);
   if (const char* status = local_status_after(e.type)) {
     Stmt up(db_, sc, "UPDATE complaints SET status = ? WHERE id = ?");
     up.bind(1, status).bind(2, e.complaint_id).run();
@@ -410,6 +408,7 @@ void Store::apply_updates(const std::vector<PlatformUpdate>& updates, const std:
         .bind(7, now)
         .run();
     if (sqlite3_changes(db_) > 0) ++applied;
+    queue_forward_update_in_tx(db_, sc, *this, {u.complaint_id, u.case_no, u.status, u.at, u.note});
     if (at_ms >= platform_at_ms) {  // an older update replayed does not turn the status back
       Stmt up(db_, sc, "UPDATE complaints SET platform_status = ?, platform_at_ms = ? WHERE id = ?");
       up.bind(1, u.status).bind(2, at_ms).bind(3, u.complaint_id).run();
@@ -477,6 +476,11 @@ std::optional<std::string> Store::state(std::string_view key) {
   q.bind(1, key);
   if (!q.step()) return std::nullopt;
   return q.text(0);
+}
+
+std::string Store::last_complaint_at() {
+  Stmt q(db_, stmts_->cache, "SELECT created_at FROM complaints ORDER BY rowid DESC LIMIT 1");
+  return q.step() ? q.text(0) : std::string();
 }
 
 std::optional<Complaint> Store::complaint(const std::string& id) {

@@ -37,7 +37,22 @@ struct StoreOptions {
   // 32 raw bytes: the file is encrypted (SQLCipher); a plain file found at
   // the path is encrypted once, in place, at open. Empty: a plain file.
   std::string key;
+  // Where the outbox delivers (kDestinations): one outbox row per item and
+  // destination, each with its own state. "hub" also gets kind 'update'
+  // items (case numbers, platform updates). Must hold "gateway".
+  std::vector<std::string> destinations = {"gateway"};
 };
+
+// The destinations a store knows, and the one every store has.
+inline constexpr const char* kGatewayDestination = "gateway";
+inline constexpr const char* kHubDestination = "hub";
+bool is_known_destination(std::string_view d);
+
+// The id of a forwarded update (kind 'update'): a UUID (version 8, RFC 4122
+// variant) from SHA-256 of complaint_id, status, at, case_no and note joined
+// by "\n", so the same update applied twice has the same id.
+std::string forward_update_id(std::string_view complaint_id, std::string_view status, std::string_view at,
+                              std::string_view case_no, std::string_view note);
 
 struct SubmitResult {
   std::string id;        // the complaint's UUIDv7 (empty when already)
@@ -126,7 +141,10 @@ class Store {
   // Complaints: pending ones (and in-flight ones whose lease expired).
   // Events: only those whose complaint is delivered and that have no earlier
   // undelivered event of the same complaint.
-  std::vector<OutboxItem> claim(OutboxKind kind, size_t max, std::string_view owner, int64_t lease_ms);
+  // Updates (hub only): like events, after their complaint, in order.
+  // Only destination's rows; each destination's items are independent.
+  std::vector<OutboxItem> claim(OutboxKind kind, size_t max, std::string_view owner, int64_t lease_ms,
+                                std::string_view destination = kGatewayDestination);
   void mark_delivered(int64_t seq, std::string_view case_no);  // complaints: case_no; events: ""
   void mark_held(int64_t seq, std::string_view reason);
   // Back to pending after a transient failure, not claimable before not_before_ms.
@@ -140,8 +158,9 @@ class Store {
   void release(const std::vector<int64_t>& seqs, std::string_view error, int64_t not_before_ms);
   // held -> pending; returns how many. Writes the one audit record of the
   // retry (in the same transaction), naming actor: callers add none of their own.
-  int64_t retry_held(std::string_view actor = "staff");
-  OutboxCounts outbox_counts();
+  // destination "": every destination's.
+  int64_t retry_held(std::string_view actor = "staff", std::string_view destination = "");
+  OutboxCounts outbox_counts(std::string_view destination = kGatewayDestination);
 
   // --- ticket conflicts --------------------------------------------------
   // The gateway answered a complaint's item with ticket_conflict (sent_ticket:
@@ -159,8 +178,11 @@ class Store {
   // Staff have told the consumer: marks the complaint's changes seen (audited,
   // naming actor). Returns how many; complaint_id "" acknowledges all.
   int64_t acknowledge_ticket_changes(std::string_view complaint_id, std::string_view actor);
-  std::vector<OutboxItem> outbox_items(OutboxState state, size_t limit = 1000);
-  int64_t next_due_ms();  // earliest not_before_ms of pending items (0 if none)
+  std::vector<OutboxItem> outbox_items(OutboxState state, size_t limit = 1000,
+                                       std::string_view destination = kGatewayDestination);
+  // Earliest not_before_ms of destination's pending items (0 if none).
+  int64_t next_due_ms(std::string_view destination = kGatewayDestination);
+  bool has_destination(std::string_view d) const;
 
   // --- updates from the platform ----------------------------------------
   // Applies in order (case number, platform status, timeline) and then stores
@@ -186,6 +208,7 @@ class Store {
 
   // --- reads -------------------------------------------------------------
   std::optional<Complaint> complaint(const std::string& id);
+  std::string last_complaint_at();  // the created_at of the last complaint stored; "" none yet
   // Also by a ticket given up after a conflict (the one the consumer holds).
   std::optional<Complaint> complaint_by_ticket(const std::string& ticket);
 
@@ -218,6 +241,7 @@ class Store {
   void set_up_connection();
   void migrate();
   void write_marker() const;
+  void backfill_destinations();
   void check_writable() const;
 
   sqlite3* db_ = nullptr;

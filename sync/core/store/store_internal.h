@@ -47,9 +47,22 @@ void append_audit_in_tx(sqlite3* db, StatementCache& cache, int64_t now_ms, std:
 
 // --- outbox/outbox.cpp ------------------------------------------------------
 struct OutboxRow {
-  std::string kind, ref_id, state;
+  std::string kind, ref_id, state, destination;
 };
 // Inside a transaction: the item, or not_found (which rolls the whole batch back).
 OutboxRow outbox_row(sqlite3* db, StatementCache& sc, int64_t seq);
+
+// --- forward.cpp ------------------------------------------------------------
+// A case number or platform update to forward to the hub (kind 'update').
+struct ForwardUpdate {
+  std::string complaint_id, case_no, status, at, note;
+};
+// Inside the caller's transaction: the hub's 'update' item for u, once per
+// id (the same update twice is one item); nothing when the store has no hub.
+void queue_forward_update_in_tx(sqlite3* db, StatementCache& sc, const Store& store, const ForwardUpdate& u);
+// Inside the caller's transaction: one row per destination for a complaint
+// or event just stored (kind "complaint" or "event").
+void queue_item_in_tx(sqlite3* db, StatementCache& sc, const Store& store, const char* kind, const std::string& ref_id,
+                      const std::string& complaint_id, int64_t now);
 
 }  // namespace odr

@@ -49,6 +49,7 @@ StoreOptions store_options_from_config(const KioskConfig& c) {
   o.ticket_prefix = c.ticket_prefix;
   o.tz_offset_minutes = c.tz_offset_minutes;
   for (const CategoryEntry& e : c.categories) o.category_codes.push_back(e.code);
+  if (c.hub.configured()) o.destinations = {kGatewayDestination, kHubDestination};
   o.key = load_store_key(c).bytes;
   return o;
 }
@@ -72,6 +73,28 @@ SyncOptions sync_options_from_config(const KioskConfig& c) {
   o.poll_interval_ms = int64_t(c.gateway.poll_interval_s) * 1000;
   o.retention_ms = retention_ms_from_config(c);
   return o;
+}
+
+// The hub's engine: the gateway's key, kiosk id and timeouts, the hub's
+// address and trust ([hub]); no client certificate, no proxy.
+SyncOptions hub_sync_options_from_config(const KioskConfig& c) {
+  SyncOptions o = sync_options_from_config(c);
+  if (!c.hub.configured()) throw ConfigError("hub.base_url", "empty: this kiosk delivers to the gateway only");
+  o.destination = kHubDestination;
+  o.base_url = c.hub.base_url;
+  o.transport.ca_file = c.hub.ca_file;
+  o.transport.pinned_pubkey = c.hub.pinned_pubkey;
+  o.transport.client_cert.clear();
+  o.transport.client_key.clear();
+  o.transport.proxy.clear();
+  o.heartbeat_interval_ms = int64_t(c.hub.heartbeat_interval_s) * 1000;
+  return o;
+}
+
+std::vector<SyncOptions> all_sync_options_from_config(const KioskConfig& c) {
+  std::vector<SyncOptions> all = {sync_options_from_config(c)};
+  if (c.hub.configured()) all.push_back(hub_sync_options_from_config(c));
+  return all;
 }
 
 int64_t retention_ms_from_config(const KioskConfig& c) { return int64_t(c.retention_days) * 86'400'000; }
@@ -118,7 +141,7 @@ SyncEngine::SyncEngine(SyncOptions options, std::unique_ptr<Transport> transport
   // submits on the kiosk's own connection stay synchronous=FULL.
   sqlite3_exec(store_->handle(), "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr);
   load_waits();
-  if (std::optional<std::string> v = store_->state(sync_key::clock_offset_s)) {
+  if (std::optional<std::string> v = store_->state(skey(sync_key::clock_offset_s))) {
     try {
       clock_offset_s_ = std::stoll(*v);
     } catch (...) {
@@ -146,7 +169,7 @@ std::string SyncEngine::destination() const { return origin_ + base_path_; }
 
 void SyncEngine::set_backoff(int64_t until_ms) {
   backoff_until_ms_ = until_ms;
-  store_->set_state(sync_key::not_before, std::to_string(until_ms) + " " + destination());
+  store_->set_state(skey(sync_key::not_before), std::to_string(until_ms) + " " + destination());
 }
 
 static std::string encode_limit(const LearnedLimit& l) {
@@ -167,13 +190,13 @@ static void decode_limit(const std::string& text, LearnedLimit& l) {
 void SyncEngine::save_limits() {
   std::string v = destination() + " " + encode_limit(complaint_items_) + " " + encode_limit(event_items_) + " " +
                   encode_limit(wire_bytes_) + " " + encode_limit(raw_bytes_);
-  if (v != saved_limits_) store_->set_state(sync_key::limits, v);
+  if (v != saved_limits_) store_->set_state(skey(sync_key::limits), v);
   saved_limits_ = v;
 }
 
 void SyncEngine::load_waits() {
   const int64_t now = now_ms();
-  std::string nb = store_->state(sync_key::not_before).value_or("");
+  std::string nb = store_->state(skey(sync_key::not_before)).value_or("");
   size_t sp = nb.find(' ');
   if (sp != std::string::npos && nb.substr(sp + 1) == destination()) {
     try {
@@ -183,7 +206,7 @@ void SyncEngine::load_waits() {
     } catch (...) {
     }
   }
-  std::string lim = store_->state(sync_key::limits).value_or("");
+  std::string lim = store_->state(skey(sync_key::limits)).value_or("");
   std::vector<std::string> parts;
   for (size_t b = 0, e; b <= lim.size(); b = e + 1) {
     e = lim.find(' ', b);
@@ -206,7 +229,7 @@ void SyncEngine::clear_stopped() {
   // A cleared stop starts the count again: one 401 after it is retried
   // signed afresh, not a stop at once. (The hourly retry keeps the count.)
   refusals_.clear();
-  if (store_->state(sync_key::stopped).value_or("") != "") store_->set_state(sync_key::stopped, "");
+  if (store_->state(skey(sync_key::stopped)).value_or("") != "") store_->set_state(skey(sync_key::stopped), "");
 }
 
 // ---------------------------------------------------------------------------
@@ -220,7 +243,8 @@ void SyncEngine::log(const std::string& line) {
     options_.log(line);
     return;
   }
-  std::string out = format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes) + " sync " + line + "\n";
+  std::string out = format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes) + " sync " +
+                    (options_.destination == kGatewayDestination ? "" : options_.destination + " ") + line + "\n";
   fwrite(out.data(), 1, out.size(), stderr);
 }
 
@@ -286,40 +310,42 @@ void SyncEngine::learn_offset(int64_t server_time_s, const char* source) {
   int64_t old = clock_offset_s_.load();
   if (std::llabs(measured - old) < 2) return;
   clock_offset_s_ = measured;
-  store_->set_state(sync_key::clock_offset_s, std::to_string(measured));
+  store_->set_state(skey(sync_key::clock_offset_s), std::to_string(measured));
   log(std::string("clock offset=") + std::to_string(measured) + "s was=" + std::to_string(old) + "s source=" + source);
 }
 
 void SyncEngine::set_reachable(bool reachable) {
   if (reachable_ == reachable) return;
   reachable_ = reachable;
-  store_->set_state(sync_key::reachable, reachable ? "1" : "0");
-  store_->set_state(sync_key::reachable_at, format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
+  store_->set_state(skey(sync_key::reachable), reachable ? "1" : "0");
+  store_->set_state(skey(sync_key::reachable_at), format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
 }
 
 // A pass that went through: the last error is history now (staff saw an
 // old failure as current while everything was delivered).
 void SyncEngine::record_success() {
-  store_->set_state(sync_key::last_success, format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
-  if (store_->state(sync_key::last_error).value_or("") != "") {
-    store_->set_state(sync_key::last_error, "");
-    store_->set_state(sync_key::last_error_at, "");
+  store_->set_state(skey(sync_key::last_success), format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
+  if (store_->state(skey(sync_key::last_error)).value_or("") != "") {
+    store_->set_state(skey(sync_key::last_error), "");
+    store_->set_state(skey(sync_key::last_error_at), "");
   }
 }
 
 void SyncEngine::record_error(const std::string& error) {
-  store_->set_state(sync_key::last_error, error);
-  store_->set_state(sync_key::last_error_at, format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
+  store_->set_state(skey(sync_key::last_error), error);
+  store_->set_state(skey(sync_key::last_error_at), format_rfc3339(now_unix_s(), options_.store.tz_offset_minutes));
 }
 
 void SyncEngine::raise_alert(const char* code, const std::string& message) {
-  set_sync_alert(*store_, code, message, now_unix_s(), options_.store.tz_offset_minutes);
+  set_sync_alert(*store_, code, message, now_unix_s(), options_.store.tz_offset_minutes, options_.destination);
   log(std::string("alert ") + code);
 }
 
 // Clears the alert whoever raised it (this process, the kiosk, kiosk-sync):
 // the exchange that just went through shows the problem is gone.
-void SyncEngine::drop_alert(const char* code) { clear_sync_alert(*store_, code); }
+void SyncEngine::drop_alert(const char* code) { clear_sync_alert(*store_, code, options_.destination); }
+
+std::string SyncEngine::skey(const char* key) const { return destination_key(options_.destination, key); }
 
 void SyncEngine::release_all(std::vector<OutboxItem>& items, size_t begin, size_t end, const std::string& why,
                              int64_t not_before) {
@@ -372,7 +398,7 @@ SyncEngine::Step SyncEngine::on_failure(const Outcome& o, SyncReport& report, co
     std::string msg = code == sync_alert::auth
                           ? "the gateway refused " + refusals_summary() + ": check kiosk id and key file"
                           : "the gateway answered " + o.error + ": check gateway.base_url";
-    store_->set_state(sync_key::stopped, msg);
+    store_->set_state(skey(sync_key::stopped), msg);
     raise_alert(code, msg);
     record_error(report.error);
     log("stopped " + what + " error=\"" + o.error + "\"");
@@ -470,7 +496,7 @@ void SyncEngine::pace() {
 SyncEngine::Step SyncEngine::send_range(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items,
                                         size_t begin, size_t end, SyncReport& report) {
   const bool complaints = kind == OutboxKind::complaint;
-  const size_t envelope = make_batch_body(complaints ? "complaints" : "events", {}).size();
+  const size_t envelope = make_batch_body(batch_array(kind), {}).size();
   std::vector<size_t> sizes;
   for (size_t i = begin; i < end; ++i) sizes.push_back((*items)[i].payload.size());
   const int64_t now = now_ms();
@@ -514,11 +540,23 @@ std::string SyncEngine::batch_body(OutboxKind kind, const std::vector<OutboxItem
   std::vector<std::string> payloads;
   payloads.reserve(end - begin);
   for (size_t i = begin; i < end; ++i) payloads.push_back(items[i].payload);
-  return make_batch_body(kind == OutboxKind::complaint ? "complaints" : "events", payloads);
+  return make_batch_body(batch_array(kind), payloads);
 }
 
 std::string SyncEngine::batch_target(OutboxKind kind) const {
-  return base_path_ + (kind == OutboxKind::complaint ? kComplaintsBatchPath : kEventsBatchPath);
+  return base_path_ + (kind == OutboxKind::complaint ? kComplaintsBatchPath
+                       : kind == OutboxKind::update  ? kUpdatesBatchPath
+                                                     : kEventsBatchPath);
+}
+
+// The body's array, also the log's word for the kind.
+const char* SyncEngine::batch_array(OutboxKind kind) {
+  return kind == OutboxKind::complaint ? "complaints" : kind == OutboxKind::update ? "updates" : "events";
+}
+
+// The log's word for a kind's delivery.
+static const char* kind_label(OutboxKind kind) {
+  return kind == OutboxKind::complaint ? "deliver" : kind == OutboxKind::update ? "updates" : "events";
 }
 
 // Pipelined: while the gateway works on one batch, the next is claimed and
@@ -526,7 +564,7 @@ std::string SyncEngine::batch_target(OutboxKind kind) const {
 // store. One connection, at most one request on it at a time.
 SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
   const bool complaints = kind == OutboxKind::complaint;
-  const size_t envelope = make_batch_body(complaints ? "complaints" : "events", {}).size();
+  const size_t envelope = make_batch_body(batch_array(kind), {}).size();
   std::shared_ptr<std::vector<OutboxItem>> claimed;
   std::vector<BatchRange> plan;
   size_t next_range = 0;
@@ -551,7 +589,7 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
       }
       size_t claim_max = complaints ? kMaxComplaintsPerBatch : kMaxEventsPerBatch;
       auto items = std::make_shared<std::vector<OutboxItem>>(
-          store_->claim(kind, claim_max, options_.owner, options_.lease_ms));
+          store_->claim(kind, claim_max, options_.owner, options_.lease_ms, options_.destination));
       if (items->empty()) return std::nullopt;
       std::vector<size_t> sizes;
       sizes.reserve(items->size());
@@ -643,7 +681,7 @@ std::optional<SyncEngine::Step> SyncEngine::hold_unreadable(OutboxKind kind, Bat
   store_->mark_held(bad);
   report.held += int64_t(bad.size());
   raise_alert(sync_alert::held, std::to_string(bad.size()) + " item(s) unreadable in the local store and held");
-  log(std::string(kind == OutboxKind::complaint ? "deliver" : "events") + " held unreadable=" +
+  log(std::string(kind_label(kind)) + " held unreadable=" +
       std::to_string(bad.size()) + " resending=" + std::to_string(rest->size()));
   return rest->empty() ? Step::ok : send_range(kind, rest, 0, rest->size(), report);
 }
@@ -665,7 +703,7 @@ SyncEngine::Step SyncEngine::answer_batch(OutboxKind kind, Batch& b, const HttpR
 SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const HttpResponse& r, Outcome o,
                                            const std::string& why, bool may_retry, SyncReport& report) {
   const bool complaints = kind == OutboxKind::complaint;
-  const char* what = complaints ? "deliver" : "events";
+  const char* what = kind_label(kind);
   std::vector<OutboxItem>& items = *b.items;
   const size_t n = b.size();
   if (o.verdict == Outcome::clock_skew && may_retry) {
@@ -761,7 +799,7 @@ SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const Http
 SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const BatchAnswer& answer, double http_s,
                                            SyncReport& report) {
   const bool complaints = kind == OutboxKind::complaint;
-  const char* what = complaints ? "deliver" : "events";
+  const char* what = kind_label(kind);
   std::vector<OutboxItem>& items = *b.items;
   std::unordered_map<std::string, const ItemResult*> by_id;
   for (const ItemResult& res : answer.results) by_id.emplace(res.id, &res);
@@ -926,7 +964,7 @@ bool SyncEngine::check_health() {
     log("health fail status=" + std::to_string(r.status));
     return false;
   }
-  store_->set_state(sync_key::server_time, std::to_string(h.server_time));
+  store_->set_state(skey(sync_key::server_time), std::to_string(h.server_time));
   learn_offset(h.server_time, "health");
   return true;
 }
@@ -944,9 +982,12 @@ SyncReport SyncEngine::pass(bool poll) {
   }
   try {
     if (poll) check_health();
-    if (deliver(OutboxKind::complaint, report) == Step::ok && !stopping_.load() &&
-        deliver(OutboxKind::event, report) == Step::ok && poll && !stopping_.load())
-      pull_updates(report);
+    // The hub also gets the forwarded updates; only the gateway has /updates.
+    const bool gateway = options_.destination == kGatewayDestination;
+    const bool delivered = deliver(OutboxKind::complaint, report) == Step::ok && !stopping_.load() &&
+                           deliver(OutboxKind::event, report) == Step::ok && !stopping_.load();
+    if (delivered && !gateway) deliver(OutboxKind::update, report);
+    if (delivered && gateway && poll) pull_updates(report);
     if (stopping_.load()) report.aborted = true;
     if (!report.failed && !report.stopped && !report.aborted && report.requests > 0) {
       // Signed requests went through: the key, kiosk id and base URL are right.
@@ -954,7 +995,7 @@ SyncReport SyncEngine::pass(bool poll) {
       drop_alert(sync_alert::auth);
       drop_alert(sync_alert::not_found);
     }
-    if (!report.aborted && report.held == 0 && store_->outbox_counts().held == 0) drop_alert(sync_alert::held);
+    if (!report.aborted && report.held == 0 && store_->outbox_counts(options_.destination).held == 0) drop_alert(sync_alert::held);
   } catch (const std::exception& e) {
     // The store said no (busy, disk full, ...). Anything claimed stays leased
     // and comes back when the lease runs out; the gateway dedups on id.
@@ -982,7 +1023,9 @@ SyncReport SyncEngine::run_once() {
     clear_stopped();
   } catch (const std::exception&) {
   }
-  return pass(true);
+  SyncReport r = pass(true);
+  if (options_.heartbeat_interval_ms > 0 && !stopping_.load()) send_heartbeat();
+  return r;
 }
 
 SyncReport SyncEngine::deliver_pending() {
@@ -1028,9 +1071,16 @@ void SyncEngine::thread_main() {
   int64_t next_poll = 0;
   int64_t stopped_until = 0;
   int64_t next_purge = 0;  // once at start, then every purge_interval_ms
+  int64_t next_heartbeat = 0;  // the hub's: at start, then every heartbeat_interval_ms
   const bool purging = options_.retention_ms > 0;
+  const bool beating = options_.heartbeat_interval_ms > 0;
   while (!stopping_.load()) {
     int64_t now = now_ms();
+    if (beating && now >= next_heartbeat) {
+      send_heartbeat();  // its failure waits for the next interval; delivery never waits for it
+      next_heartbeat = now_ms() + options_.heartbeat_interval_ms;
+      now = now_ms();
+    }
     if (purging && now >= next_purge) {
       // Local work: done whatever the gateway says (stopped, backing off).
       purge_personal_data();
@@ -1058,13 +1108,14 @@ void SyncEngine::thread_main() {
       if (rep.failed || backoff_until_ms_ > now) wake_at = std::min(wake_at, std::max(backoff_until_ms_, now));
       if (!rep.failed && !rep.stopped) {
         try {
-          int64_t due = store_->next_due_ms();
+          int64_t due = store_->next_due_ms(options_.destination);
           if (due > 0) wake_at = std::min(wake_at, std::max(due, now + 10));
         } catch (const std::exception&) {
         }
       }
     }
     if (purging) wake_at = std::min(wake_at, next_purge);
+    if (beating) wake_at = std::min(wake_at, next_heartbeat);
     std::unique_lock<std::mutex> lock(mutex_);
     int64_t wait_ms = std::max<int64_t>(0, wake_at - now_ms());
     cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_.load() || woken_; });

@@ -35,6 +35,14 @@
 namespace odr {
 
 struct SyncOptions {
+  // Which of the store's destinations this engine delivers to (one engine
+  // each). Only the gateway's pulls GET /updates; the hub's also sends the
+  // forwarded 'update' items and, every heartbeat_interval_ms, a heartbeat.
+  std::string destination = kGatewayDestination;
+  int64_t heartbeat_interval_ms = 0;  // 0: none (the gateway)
+  // The receipt printer's state for the heartbeat ("ok", "paper_out", ...);
+  // empty function or "": no printer is reported.
+  std::function<std::string()> printer_state;
   std::string store_path;
   StoreOptions store;
   std::string base_url;  // https://host[:port]/path
@@ -69,7 +77,10 @@ struct SyncOptions {
 // file is read here: throws KeyError (protocol/signing.h) or ConfigError.
 std::string store_path_from_config(const KioskConfig& config);
 StoreOptions store_options_from_config(const KioskConfig& config);
-SyncOptions sync_options_from_config(const KioskConfig& config);
+SyncOptions sync_options_from_config(const KioskConfig& config);  // the gateway's
+SyncOptions hub_sync_options_from_config(const KioskConfig& config);
+// One per configured destination, the gateway first.
+std::vector<SyncOptions> all_sync_options_from_config(const KioskConfig& config);
 // odr.retention_days in milliseconds.
 int64_t retention_ms_from_config(const KioskConfig& config);
 
@@ -77,6 +88,9 @@ int64_t retention_ms_from_config(const KioskConfig& config);
 // the store's now whose delivery is done (Store::purge_personal_data).
 // Returns how many; retention_ms <= 0 purges nothing.
 int64_t purge_expired_personal_data(Store& store, int64_t retention_ms);
+
+// The heartbeat's body for the hub, from the store now (protocol/heartbeat.h).
+std::string heartbeat_body(Store& store, const SyncOptions& options);
 
 // What one pass did.
 struct SyncReport {
@@ -125,6 +139,9 @@ class SyncEngine {
   bool running() const { return thread_.joinable(); }
 
   int64_t clock_offset_s() const { return clock_offset_s_.load(); }
+  // POST {base}/heartbeat now (the hub's engine does it by itself at start
+  // and every heartbeat_interval_ms). True when the hub answered 200.
+  bool send_heartbeat();
 
  private:
   enum class Step { ok, stop_pass };
@@ -138,6 +155,8 @@ class SyncEngine {
   struct Batch;
   std::string batch_body(OutboxKind kind, const std::vector<OutboxItem>& items, size_t begin, size_t end);
   std::string batch_target(OutboxKind kind) const;
+  static const char* batch_array(OutboxKind kind);
+  std::string skey(const char* key) const;  // this destination's sync_state key
   Step send_range(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items, size_t begin, size_t end,
                   SyncReport& report);
   void build_batch(OutboxKind kind, Batch& b);

@@ -27,6 +27,11 @@ inline constexpr const char* not_before = "sync.not_before";
 inline constexpr const char* limits = "sync.limits";
 }  // namespace sync_key
 
+// The key of one destination's state: the gateway's are the keys above as
+// they are (stores from before the hub read as ever); another destination's
+// have its name after "sync.": "sync.hub.last_success", "sync.hub.alert.held".
+std::string destination_key(std::string_view destination, std::string_view key);
+
 // Alerts for staff, one state key each ("sync.alert.<code>"), value
 // "<RFC 3339> <message>"; empty when cleared.
 namespace sync_alert {
@@ -51,6 +56,7 @@ struct SyncAlert {
 };
 
 struct SyncStatus {
+  std::string destination = "gateway";
   OutboxCounts counts;
   std::string last_success;
   std::string last_error, last_error_at;
@@ -64,8 +70,13 @@ struct SyncStatus {
   UnreadableRows unreadable;
 };
 
-SyncStatus read_sync_status(Store& store);
-void set_sync_alert(Store& store, std::string_view code, std::string_view message, int64_t now_s, int tz_offset_minutes);
-void clear_sync_alert(Store& store, std::string_view code);
+// One destination's status. The store-wide alerts (unreadable rows, ticket
+// changes) come with the gateway's.
+SyncStatus read_sync_status(Store& store, std::string_view destination = kGatewayDestination);
+// Every destination of the store's options, gateway first.
+std::vector<SyncStatus> read_sync_statuses(Store& store);
+void set_sync_alert(Store& store, std::string_view code, std::string_view message, int64_t now_s, int tz_offset_minutes,
+                    std::string_view destination = kGatewayDestination);
+void clear_sync_alert(Store& store, std::string_view code, std::string_view destination = kGatewayDestination);
 
 }  // namespace odr

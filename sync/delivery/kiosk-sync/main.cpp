@@ -1,7 +1,9 @@
 // kiosk-sync: the sync engine as a command, next to (or instead of) the
 // kiosk's own background thread. Both may run at once on the same store.
 //
-//   kiosk-sync [--config PATH] run | once | status | retry-held | purge | import FILE
+//   kiosk-sync [--config PATH] run | once | status | retry-held [--destination D] | purge | import FILE
+// run, once and status handle every configured destination (the gateway,
+// and the chain's hub when [hub] is set), one engine each.
 //   kiosk-sync [--config PATH] staff ... | audit ...
 //
 // Exit codes: 0 done; 1 something failed, is held or still pending;
@@ -14,7 +16,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "kiosk-sync/import.h"
@@ -39,8 +43,9 @@ int usage(const char* why = nullptr) {
                "usage: kiosk-sync [--config PATH] COMMAND\n"
                "  run              deliver and pull updates until SIGTERM or Ctrl-C\n"
                "  once             deliver what is pending, pull updates; exit 1 if anything failed or is held\n"
-               "  status           outbox counts, last success and error, clock offset, gateway reachable, alerts\n"
-               "  retry-held       put held items back in the queue\n"
+               "  status           per destination (gateway, hub): outbox counts, reachable, last success and error,\n"
+               "                   backoff, clock offset, alerts\n"
+               "  retry-held [--destination gateway|hub]  put held items back in the queue (default: every destination's)\n"
                "  tickets [all]    complaints re-ticketed after a ticket conflict (not yet seen; all: every one)\n"
                "  tickets ack [TICKET]  staff told the consumer: mark one (old or new ticket) or all as seen\n"
                "  purge            blank personal data of delivered complaints older than odr.retention_days\n"
@@ -90,29 +95,26 @@ std::string yes_no(const std::optional<bool>& v) {
   return *v ? "yes" : "no";
 }
 
-int cmd_status(const Args& a, const KioskConfig& config) {
-  // A live look at the gateway first, if one is configured and the key reads.
-  std::string probe_note;
-  if (!config.gateway.base_url.empty()) {
-    try {
-      SyncOptions o = sync_options_from_config(config);
-      apply_test_knobs(a, o);
-      o.transport.connect_timeout_s = std::min(o.transport.connect_timeout_s, 5);
-      o.transport.request_timeout_s = std::min(o.transport.request_timeout_s, 10);
-      o.log = [](const std::string&) {};  // status prints, it does not log
-      SyncEngine engine(std::move(o));
-      probe_note = engine.check_health() ? "" : " (health check just now failed)";
-    } catch (const KeyError& e) {
-      probe_note = std::string(" (not checked: ") + e.what() + ")";
-    } catch (const std::exception& e) {
-      probe_note = std::string(" (not checked: ") + e.what() + ")";
-    }
+// A live look at one destination (GET /health), for status: "" when it answered.
+std::string probe(const Args& a, SyncOptions o) {
+  try {
+    apply_test_knobs(a, o);
+    o.transport.connect_timeout_s = std::min(o.transport.connect_timeout_s, 5);
+    o.transport.request_timeout_s = std::min(o.transport.request_timeout_s, 10);
+    o.log = [](const std::string&) {};  // status prints, it does not log
+    SyncEngine engine(std::move(o));
+    return engine.check_health() ? "" : " (health check just now failed)";
+  } catch (const std::exception& e) {
+    return std::string(" (not checked: ") + e.what() + ")";
   }
-  ensure_store_folder(config);
-  Store store(store_path_from_config(config), store_options_from_config(config));
-  SyncStatus s = read_sync_status(store);
-  std::printf("gateway        %s\n", config.gateway.base_url.empty() ? "(none: offline capture only)"
-                                                                        : config.gateway.base_url.c_str());
+}
+
+// One destination's block of `status`; the gateway's keeps its old layout.
+void print_destination(const SyncStatus& s, const std::string& url, const std::string& probe_note, int64_t backoff_ms,
+                       int tz) {
+  const bool gateway = s.destination == kGatewayDestination;
+  std::printf("%-15s%s\n", s.destination.c_str(),
+              !url.empty() ? url.c_str() : gateway ? "(none: offline capture only)" : "(not configured)");
   std::printf("reachable      %s%s%s%s\n", yes_no(s.reachable).c_str(), s.reachable_at.empty() ? "" : " at ",
               s.reachable_at.c_str(), probe_note.c_str());
   std::printf("pending        %lld\n", (long long)s.counts.pending);
@@ -122,45 +124,99 @@ int cmd_status(const Args& a, const KioskConfig& config) {
   std::printf("last success   %s\n", s.last_success.empty() ? "never" : s.last_success.c_str());
   std::printf("last error     %s%s%s\n", s.last_error.empty() ? "none" : s.last_error.c_str(),
               s.last_error_at.empty() ? "" : " at ", s.last_error_at.c_str());
-  std::printf("clock offset   %+lld s (gateway clock minus kiosk clock%s)\n", (long long)s.clock_offset_s,
-              s.clock_offset_s != 0 ? "; requests are signed with the corrected time" : "");
-  if (s.server_time)
-    std::printf("server time    %s\n", format_rfc3339(*s.server_time, config.tz_offset_minutes).c_str());
+  if (backoff_ms > now_unix_ms())
+    std::printf("backoff        no request before %s\n", format_rfc3339(backoff_ms / 1000, tz).c_str());
+  std::printf("clock offset   %+lld s (%s clock minus kiosk clock%s)\n", (long long)s.clock_offset_s,
+              s.destination.c_str(), s.clock_offset_s != 0 ? "; requests are signed with the corrected time" : "");
+  if (s.server_time) std::printf("server time    %s\n", format_rfc3339(*s.server_time, tz).c_str());
   if (!s.stopped.empty()) std::printf("STOPPED        %s\n", s.stopped.c_str());
   for (const SyncAlert& al : s.alerts) std::printf("ALERT %-9s%s (%s)\n", al.code.c_str(), al.message.c_str(), al.at.c_str());
+}
+
+// The wait a destination's engine left in the store (backoff, Retry-After): "<unix ms> <url>".
+int64_t stored_backoff_ms(Store& store, const std::string& destination) {
+  std::string v = store.state(destination_key(destination, sync_key::not_before)).value_or("");
+  try {
+    return v.empty() ? 0 : std::stoll(v.substr(0, v.find(' ')));
+  } catch (...) {
+    return 0;
+  }
+}
+
+void print_held(Store& store, const SyncStatus& s) {
+  if (s.counts.held == 0) return;
+  for (const OutboxItem& it : store.outbox_items(OutboxState::held, 20, s.destination))
+    std::printf("  held %-9s seq %lld: %s\n", to_string(it.kind), (long long)it.seq, it.last_error.c_str());
+}
+
+int cmd_status(const Args& a, const KioskConfig& config) {
+  std::vector<std::string> notes = {"", ""};
+  if (!config.gateway.base_url.empty()) {
+    try {
+      std::vector<SyncOptions> all = all_sync_options_from_config(config);
+      for (size_t i = 0; i < all.size(); ++i) notes[i] = probe(a, std::move(all[i]));
+    } catch (const std::exception& e) {
+      notes = {std::string(" (not checked: ") + e.what() + ")", ""};
+    }
+  }
+  ensure_store_folder(config);
+  Store store(store_path_from_config(config), store_options_from_config(config));
+  const std::vector<SyncStatus> all = read_sync_statuses(store);
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i > 0) std::printf("\n");
+    const std::string& url = all[i].destination == kGatewayDestination ? config.gateway.base_url : config.hub.base_url;
+    print_destination(all[i], url, notes[i], stored_backoff_ms(store, all[i].destination), config.tz_offset_minutes);
+    print_held(store, all[i]);
+  }
   LockoutStatus lock = staff_lockout(store);
   if (lock.alert)
     std::printf("ALERT staff    %d PIN lockouts in a row: someone may be guessing staff PINs (kiosk-sync staff unlock)\n",
                 lock.locks);
   if (lock.locked) std::printf("staff entry    locked for %lld s more\n", (long long)(lock.remaining_ms / 1000));
-  for (const TicketChange& t : s.ticket_changes)
+  for (const TicketChange& t : all.front().ticket_changes)
     std::printf("  new ticket %s (was %s, ticket conflict) not yet seen by staff\n", t.new_ticket.c_str(),
                 t.old_ticket.c_str());
-  if (s.counts.held > 0) {
-    for (const OutboxItem& it : store.outbox_items(OutboxState::held, 20))
-      std::printf("  held %-9s seq %lld: %s\n", to_string(it.kind), (long long)it.seq, it.last_error.c_str());
-  }
   return 0;
 }
 
+// One engine per configured destination, each on its own store connection.
+std::vector<std::unique_ptr<SyncEngine>> make_engines(const Args& a, const KioskConfig& config) {
+  std::vector<std::unique_ptr<SyncEngine>> engines;
+  for (SyncOptions& o : all_sync_options_from_config(config)) {
+    apply_test_knobs(a, o);
+    engines.push_back(std::make_unique<SyncEngine>(std::move(o)));
+  }
+  return engines;
+}
+
 int cmd_once(const Args& a, const KioskConfig& config) {
-  SyncOptions o = sync_options_from_config(config);
-  apply_test_knobs(a, o);
   ensure_store_folder(config);
-  SyncEngine engine(std::move(o));
-  SyncReport r = engine.run_once();
+  std::vector<std::unique_ptr<SyncEngine>> engines = make_engines(a, config);
   Store store(store_path_from_config(config), store_options_from_config(config));
-  OutboxCounts c = store.outbox_counts();
-  std::printf("delivered %lld complaint(s), %lld event(s); %lld update(s) applied; %lld held now; %lld pending\n",
-              (long long)r.complaints_delivered, (long long)r.events_delivered, (long long)r.updates_applied,
-              (long long)c.held, (long long)c.pending);
-  if (!r.error.empty()) std::printf("error: %s\n", r.error.c_str());
-  if (r.stopped) std::printf("syncing stopped: see `kiosk-sync status`\n");
-  return (r.ok() && c.held == 0 && c.pending == 0) ? 0 : 1;
+  // At once, each on its own thread: a slow destination never delays the other.
+  std::vector<SyncReport> reports(engines.size());
+  {
+    std::vector<std::thread> passes;
+    for (size_t i = 0; i < engines.size(); ++i) passes.emplace_back([&, i] { reports[i] = engines[i]->run_once(); });
+    for (std::thread& t : passes) t.join();
+  }
+  bool all_ok = true;
+  for (size_t i = 0; i < engines.size(); ++i) {
+    const std::string& d = store.options().destinations[i];
+    const SyncReport& r = reports[i];
+    OutboxCounts c = store.outbox_counts(d);
+    std::printf("%s: delivered %lld complaint(s), %lld event(s); %lld update(s) applied; %lld held now; %lld pending\n",
+                d.c_str(), (long long)r.complaints_delivered, (long long)r.events_delivered,
+                (long long)r.updates_applied, (long long)c.held, (long long)c.pending);
+    if (!r.error.empty()) std::printf("%s: error: %s\n", d.c_str(), r.error.c_str());
+    if (r.stopped) std::printf("%s: syncing stopped: see `kiosk-sync status`\n", d.c_str());
+    all_ok = all_ok && r.ok() && c.held == 0 && c.pending == 0;
+  }
+  return all_ok ? 0 : 1;
 }
 
 int cmd_run(const Args& a, const KioskConfig& config) {
-  // Block the signals in every thread (the engine's inherits the mask) and
+  // Block the signals in every thread (the engines' inherit the mask) and
   // take them here with sigwait: no work in a signal handler, prompt exit.
   sigset_t set;
   sigemptyset(&set);
@@ -168,22 +224,27 @@ int cmd_run(const Args& a, const KioskConfig& config) {
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  SyncOptions o = sync_options_from_config(config);
-  apply_test_knobs(a, o);
   ensure_store_folder(config);
-  SyncEngine engine(std::move(o));
-  engine.start();
+  std::vector<std::unique_ptr<SyncEngine>> engines = make_engines(a, config);
+  for (auto& e : engines) e->start();
   int sig = 0;
   sigwait(&set, &sig);
-  engine.stop();
+  for (auto& e : engines) e->stop();
   return 0;
 }
 
-int cmd_retry_held(const KioskConfig& config) {
+// rest: [--destination gateway|hub]; none: every destination's held items.
+int cmd_retry_held(const std::vector<std::string>& rest, const KioskConfig& config) {
+  std::string destination;
+  if (rest.size() == 2 && rest[0] == "--destination") destination = rest[1];
+  else if (!rest.empty()) return usage("retry-held [--destination gateway|hub]");
   ensure_store_folder(config);
   Store store(store_path_from_config(config), store_options_from_config(config));
-  int64_t n = store.retry_held("kiosk-sync");  // audited there, in the same transaction
-  clear_sync_alert(store, sync_alert::held);
+  if (!destination.empty() && !store.has_destination(destination))
+    return usage(("no destination " + destination + " here (gateway, or hub when [hub] is configured)").c_str());
+  int64_t n = store.retry_held("kiosk-sync", destination);  // audited there, in the same transaction
+  for (const std::string& d : store.options().destinations)
+    if (destination.empty() || d == destination) clear_sync_alert(store, sync_alert::held, d);
   std::printf("%lld held item(s) back in the queue\n", (long long)n);
   return 0;
 }
@@ -320,7 +381,7 @@ int main(int argc, char** argv) {
     if (a.command == "run" && a.rest.empty()) return cmd_run(a, config);
     if (a.command == "once" && a.rest.empty()) return cmd_once(a, config);
     if (a.command == "status" && a.rest.empty()) return cmd_status(a, config);
-    if (a.command == "retry-held" && a.rest.empty()) return cmd_retry_held(config);
+    if (a.command == "retry-held") return cmd_retry_held(a.rest, config);
     if (a.command == "purge" && a.rest.empty()) return cmd_purge(config);
     if (a.command == "tickets") return cmd_tickets(a.rest, config);
     if (a.command == "import") return cmd_import(a.rest, config);

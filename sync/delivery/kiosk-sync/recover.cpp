@@ -125,11 +125,13 @@ RecoverSummary recover_store(const std::string& src, const std::string& out, con
   for (const char* t : {"platform_updates", "sync_state"}) sum.other += copy_table(db.h, t, "", sum.unreadable);
   // Tickets given up after a conflict stay given up (and findable by the consumer's old number).
   sum.other += copy_table(db.h, "ticket_changes", "complaint_id IN (SELECT id FROM r.complaints)", sum.unreadable);
-  // A complaint whose outbox item was lost goes out again: the gateway
-  // answers "duplicate" for one it has, so nothing is lost or filed twice.
+  // A complaint whose gateway outbox item was lost goes out again: the
+  // gateway answers "duplicate" for one it has, so nothing is lost or filed
+  // twice. (A lost hub row is not queued again here.)
   sqlite3_exec(db.h,
-               "INSERT INTO r.outbox (kind, ref_id, complaint_id, created_ms) SELECT 'complaint', id, id, stored_ms "
-               "FROM r.complaints WHERE id NOT IN (SELECT ref_id FROM r.outbox WHERE kind = 'complaint')",
+               "INSERT INTO r.outbox (destination, kind, ref_id, complaint_id, created_ms) "
+               "SELECT 'gateway', 'complaint', id, id, stored_ms FROM r.complaints WHERE id NOT IN "
+               "(SELECT ref_id FROM r.outbox WHERE kind = 'complaint' AND destination = 'gateway')",
                nullptr, nullptr, nullptr);
   sum.requeued = sqlite3_changes(db.h);
   // Tickets (a WITHOUT ROWID table): whatever reads; the store skips numbers in use anyway.

@@ -33,12 +33,12 @@ bool read_time(const json& j, const char* key, std::string& out, std::string& wh
   return true;
 }
 
-bool read_outbox(const json& j, std::vector<OutboxCounts>& out, std::string& why) {
+bool read_outbox(const json& j, std::vector<HeartbeatOutbox>& out, std::string& why) {
   if (!j.contains("outbox")) return true;
   if (!j["outbox"].is_array() || j["outbox"].size() > 8) return why = "outbox must be a list of at most 8", false;
   std::set<std::string> seen;
   for (const json& o : j["outbox"]) {
-    OutboxCounts c;
+    HeartbeatOutbox c;
     if (!o.is_object() || !o.contains("destination") || !o["destination"].is_string() ||
         !word_of(c.destination = o["destination"].get<std::string>(), 32, true) || !seen.insert(c.destination).second)
       return why = "outbox: each entry needs a unique destination (a-z 0-9 _ -)", false;

@@ -14,7 +14,7 @@ namespace odr {
 inline constexpr const char* kHeartbeatPath = "/heartbeat";
 
 // One delivery destination's outbox ("gateway", "hub").
-struct OutboxCounts {
+struct HeartbeatOutbox {
   std::string destination;  // 1 to 32 of a-z 0-9 _ -
   int64_t pending = 0;      // >= 0
   int64_t held = 0;         // >= 0
@@ -22,7 +22,7 @@ struct OutboxCounts {
 
 struct Heartbeat {
   std::string version;                     // the kiosk program's version, 1 to 64 characters
-  std::vector<OutboxCounts> outbox;        // at most 8, destinations unique
+  std::vector<HeartbeatOutbox> outbox;        // at most 8, destinations unique
   std::string last_gateway_success;        // RFC 3339; "" never yet
   int64_t clock_offset_s = 0;              // server clock - kiosk clock, as learned
   std::optional<int64_t> disk_free_bytes;  // the store's file system; absent when unknown

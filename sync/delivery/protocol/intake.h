@@ -73,8 +73,8 @@ ItemError check_event_item(const nlohmann::json& item, const ValidationContext& 
 // --- The hub's extension: platform updates forwarded by kiosks -----------------
 // POST {base}/updates:batch {"updates":[...]}: what the kiosk learned from the
 // gateway's GET /updates, passed on to the chain's hub (docs/protocol.md
-// "Extension: the chain's hub"). Signed and checked as a batch.
-inline constexpr const char* kUpdatesBatchPath = "/updates:batch";
+// "Extension: the chain's hub"). Signed and checked as a batch; its path,
+// kUpdatesBatchPath, is in protocol/messages.h with the others.
 inline constexpr size_t kMaxForwardedUpdatesPerBatch = 500;
 inline constexpr size_t kMaxCaseNoChars = 64;
 inline constexpr size_t kMaxUpdateNoteChars = 500;

@@ -25,6 +25,9 @@ namespace odr {
 inline constexpr const char* kDefaultBasePath = "/odr/v1";
 inline constexpr const char* kComplaintsBatchPath = "/complaints:batch";
 inline constexpr const char* kEventsBatchPath = "/events:batch";
+// The hub's extension (docs/protocol.md "The chain's hub"): forwarded case
+// numbers and platform updates, {"updates":[UPDATE...]}, at most 500, answered as events.
+inline constexpr const char* kUpdatesBatchPath = "/updates:batch";
 inline constexpr const char* kUpdatesPath = "/updates";
 inline constexpr const char* kHealthPath = "/health";
 

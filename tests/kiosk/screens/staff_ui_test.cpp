@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "engine/sync_state.h"
 #include "support/sync.h"
 #include "app/startup.h"
 #include "services/services.h"
@@ -50,6 +51,8 @@ class StaffUi : public ::testing::Test {
     config.export_dir = dir + "/usb";
     config.staff_timeout_s = 180;
     config.kiosk_id = "kiosk-dev";  // the id platform-sim dev-setup provisions
+    // The chain's hub configured too: every staff flow holds with two destinations.
+    config.hub.base_url = "https://hub.test/odr/v1";
     save_staff(config.staff_file, {{"s01", "Wang Fang", hash_pin("2468", kTestCost), false, ""}});
     StoreOptions so = store_options(config);
     so.clock_ms = [this] { return now_ms; };
@@ -391,6 +394,31 @@ TEST_F(StaffUi, DashboardSyncPanelAndExport) {
   all.clear();
   for (const auto& f : fs::directory_iterator(config.export_dir)) all += test::read_file(f.path().string());
   EXPECT_NE(all.find(test::valid_complaint(5).consumer.phone), std::string::npos);
+}
+
+// The sync panel reads each destination on its own: the hub's held item
+// (the gateway's all delivered) is the hub's, and Retry is offered for it.
+TEST_F(StaffUi, SyncPanelShowsTheHubOnItsOwn) {
+  store->submit_complaint(test::valid_complaint(7));
+  for (const auto& item : store->claim(OutboxKind::complaint, 10, "t", 30000, kGatewayDestination))
+    store->mark_delivered(item.seq, "3201002026112800042");
+  for (const auto& item : store->claim(OutboxKind::complaint, 10, "t", 30000, kHubDestination))
+    store->mark_held(item.seq, "rejected by the hub: invalid_field");
+  store->set_state(destination_key(kHubDestination, sync_key::reachable), "0");
+  store->set_state(destination_key(kGatewayDestination, sync_key::reachable), "1");
+  log_in();
+  d->tap("staff.nav.sync");
+  d->frame();
+  ASSERT_TRUE(staff->sync_status && staff->hub_sync_status);
+  EXPECT_EQ(staff->sync_status->counts.delivered, 1);
+  EXPECT_EQ(staff->sync_status->counts.held, 0);
+  EXPECT_EQ(staff->sync_status->reachable, std::optional<bool>(true));
+  EXPECT_EQ(staff->hub_sync_status->counts.held, 1);
+  EXPECT_EQ(staff->hub_sync_status->counts.pending, 1) << "the case number, waiting for the hub";
+  EXPECT_EQ(staff->hub_sync_status->reachable, std::optional<bool>(false));
+  EXPECT_TRUE(d->enabled("staff.sync.retry")) << "the hub's held item can be retried";
+  d->tap("staff.sync.retry");
+  EXPECT_EQ(store->outbox_counts(kHubDestination).held, 0);
 }
 
 }  // namespace

@@ -195,3 +195,47 @@ TEST(Config, SpeechSection) {
     EXPECT_NE(std::string(e.what()).find("between 0 and 100"), std::string::npos) << e.what();
   }
 }
+
+// The example with a hub at https://hub.example.cn and the gateway's key file
+// set (the hub needs it), one more line replaced.
+std::string with_hub(const std::string& find = "", const std::string& replace = "") {
+  std::ifstream in(source_dir() + "/config/kiosk.toml");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto swap = [&](const std::string& a, const std::string& b) {
+    size_t pos = text.find(a);
+    EXPECT_NE(pos, std::string::npos) << a;
+    if (pos != std::string::npos) text.replace(pos, a.size(), b);
+  };
+  swap("key_file = \"\"", "key_file = \"kiosk.key\"");
+  swap("base_url = \"\"\nkey_file", "base_url = \"https://odr.example.cn/odr/v1\"\nkey_file");
+  swap("base_url = \"\"            #", "base_url = \"https://hub.example.cn:8443/odr/v1/\" #");
+  if (!find.empty()) swap(find, replace);
+  std::string path = variant("", "");
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Config, HubSection) {
+  odr::KioskConfig c = odr::load_config(source_dir() + "/config/kiosk.toml");
+  EXPECT_FALSE(c.hub.configured()) << "the example delivers to the gateway only";
+  EXPECT_EQ(c.hub.heartbeat_interval_s, 60);
+
+  c = odr::load_config(with_hub());
+  EXPECT_TRUE(c.hub.configured());
+  EXPECT_EQ(c.hub.base_url, "https://hub.example.cn:8443/odr/v1") << "trailing slashes go, as for the gateway";
+  c = odr::load_config(with_hub("ca_file = \"\"             #", "ca_file = \"hub-ca.pem\" #"));
+  EXPECT_EQ(c.hub.ca_file, (fs::path(c.config_path).parent_path() / "hub-ca.pem").string()) << "relative to the config";
+
+  EXPECT_EQ(error_key(with_hub("heartbeat_interval_s = 60", "heartbeat_interval_s = 0")), "hub.heartbeat_interval_s");
+  EXPECT_EQ(error_key(with_hub("heartbeat_interval_s = 60", "heartbeat_interval_s = \"60\"")), "hub.heartbeat_interval_s");
+  EXPECT_EQ(error_key(with_hub("heartbeat_interval_s = 60", "heartbeat_interval = 60")), "hub.heartbeat_interval")
+      << "a misspelt key is refused, not ignored";
+  EXPECT_EQ(error_key(with_hub("pinned_pubkey = \"\"       #", "pinned_pubkey = \"abc\" #")), "hub.pinned_pubkey");
+  EXPECT_EQ(error_key(with_hub("https://hub.example.cn:8443/odr/v1/", "http://hub.example.cn/odr/v1")), "hub.base_url");
+  EXPECT_EQ(error_key(with_hub("https://hub.example.cn:8443/odr/v1/", "https:///odr/v1")), "hub.base_url");
+  EXPECT_EQ(error_key(with_hub("key_file = \"kiosk.key\"", "key_file = \"\"")), "gateway.key_file")
+      << "the hub verifies the gateway's kiosk key";
+  EXPECT_EQ(error_key(with_hub("[hub]", "[[hub]]")), "hub");
+  EXPECT_EQ(error_key(with_hub("base_url = \"https://odr.example.cn/odr/v1\"", "base_url = \"\"")), "hub.base_url")
+      << "no hub without the gateway";
+}

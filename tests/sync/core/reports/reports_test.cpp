@@ -78,6 +78,9 @@ class ReportsTest : public ::testing::Test {
     StoreOptions o;
     o.kiosk_id = "mall-01";
     o.clock_ms = [this] { return now; };
+    // With the chain's hub too: each item has two outbox rows, and the staff
+    // views still show the platform's (the gateway's) delivery once.
+    o.destinations = {kGatewayDestination, kHubDestination};
     store = std::make_unique<Store>((dir / "odr.db").string(), o);
     seed();
     reports = std::make_unique<Reports>(*store, calendar, 10);

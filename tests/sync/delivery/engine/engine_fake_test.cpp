@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -144,6 +145,58 @@ TEST_F(EngineFake, ErrorTable) {
       EXPECT_GE(r.backoff_until_ms - before, row.min_wait_ms);
     }
   }
+}
+
+// The hub's engine sends what only the kiosk knows: the case numbers the
+// gateway gave and the platform's updates, as {"updates":[...]} to
+// updates:batch after their complaint, and marks them as events are marked.
+TEST_F(EngineFake, HubEngineForwardsCaseNumbersAndUpdatesAfterTheirComplaint) {
+  StoreOptions both = store_options();
+  both.destinations = {kGatewayDestination, kHubDestination};
+  store = std::make_unique<Store>(path, both);
+  const std::string a = store->submit_complaint(valid_complaint(1)).id;
+  auto options = [&](const char* destination) {
+    SyncOptions o;
+    o.destination = destination;
+    o.store_path = path;
+    o.store = both;
+    o.base_url = "https://gateway.test/odr/v1";
+    o.kiosk_id = "kiosk-dev";
+    o.key = std::string(32, 'k');
+    o.backoff = {1, 2};
+    o.log = logs.fn();
+    return o;
+  };
+  SyncEngine(options(kGatewayDestination), make_fake_gateway(gateway)).deliver_pending();
+  const std::string case_no = "CASE-" + a.substr(0, 8);
+  const std::string at = "2026-11-28T11:00:00+08:00";
+  store->apply_updates({{a, "", "mediating", at, "调解中"}}, std::string("c1"));
+
+  auto hub = std::make_shared<FakeGatewayState>();
+  SyncReport r = SyncEngine(options(kHubDestination), make_fake_gateway(hub)).deliver_pending();
+  EXPECT_TRUE(r.ok()) << r.error;
+  std::vector<FakeRequest> sent = hub->batches();
+  ASSERT_GE(sent.size(), 2u);
+  EXPECT_TRUE(sent[0].path.ends_with("/complaints:batch")) << "updates only after their complaint";
+  // A complaint's updates go in the order they were learned, one batch after
+  // another (as a complaint's events do).
+  nlohmann::json body = {{"updates", nlohmann::json::array()}};
+  for (size_t i = 1; i < sent.size(); ++i) {
+    EXPECT_EQ(sent[i].path, "/odr/v1/updates:batch");
+    const nlohmann::json batch = nlohmann::json::parse(sent[i].body);
+    for (const auto& u : batch["updates"]) body["updates"].push_back(u);
+  }
+  ASSERT_EQ(body["updates"].size(), 2u);
+  nlohmann::json learned = body["updates"][0], platform = body["updates"][1];
+  EXPECT_EQ(learned["complaint_id"], a);
+  EXPECT_EQ(learned["case_no"], case_no);
+  EXPECT_FALSE(learned.contains("status"));
+  EXPECT_EQ(learned["id"], forward_update_id(a, "", learned["at"].get<std::string>(), case_no, ""));
+  EXPECT_EQ(platform, nlohmann::json({{"id", forward_update_id(a, "mediating", at, "", "调解中")},
+                                      {"complaint_id", a}, {"status", "mediating"}, {"at", at}, {"note", "调解中"}}));
+  EXPECT_EQ(store->outbox_counts(kHubDestination).delivered, 3);
+  EXPECT_EQ(store->outbox_counts(kHubDestination).pending, 0);
+  for (const FakeRequest& f : gateway->batches()) EXPECT_FALSE(f.path.ends_with("updates:batch")) << "hub only";
 }
 
 }  // namespace

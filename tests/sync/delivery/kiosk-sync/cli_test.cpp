@@ -151,6 +151,45 @@ TEST_F(KioskSyncTest, OnceStatusAndRetryHeld) {
   EXPECT_EQ(out.find("ALERT"), std::string::npos) << out;
 }
 
+// With [hub]: status prints each destination on its own (the hub down here,
+// the gateway fine), and retry-held takes --destination.
+TEST_F(KioskSyncTest, StatusAndRetryHeldPerDestination) {
+  start_sim();
+  write_file(config, read_file(config) + "\n[hub]\nbase_url = \"https://127.0.0.1:1/odr/v1\"\n");
+  StoreOptions both = store_options();
+  both.destinations = {kGatewayDestination, kHubDestination};
+  store = std::make_unique<Store>(store_path, both);
+  store->submit_complaint(valid_complaint(1));
+  store->submit_complaint(valid_complaint(2));
+  std::string out;
+  EXPECT_EQ(kiosk_sync({"once"}, &out), 1) << "the hub is down: " << out;
+  EXPECT_NE(out.find("gateway: delivered 2 complaint(s)"), std::string::npos) << out;
+  EXPECT_NE(out.find("hub: delivered 0 complaint(s)"), std::string::npos) << out;
+  // One of the hub's (waiting out the hub's backoff) rejected there.
+  store->mark_held(store->outbox_items(OutboxState::pending, 1, kHubDestination).at(0).seq,
+                   "rejected by the hub: invalid_field");
+
+  EXPECT_EQ(kiosk_sync({"status"}, &out), 0) << out;
+  size_t hub_at = out.find("hub            https://127.0.0.1:1/odr/v1");
+  ASSERT_NE(hub_at, std::string::npos) << out;
+  const std::string gateway_part = out.substr(0, hub_at), hub_part = out.substr(hub_at);
+  EXPECT_NE(gateway_part.find("reachable      yes"), std::string::npos) << out;
+  EXPECT_NE(gateway_part.find("delivered      2"), std::string::npos) << out;
+  EXPECT_NE(gateway_part.find("held           0"), std::string::npos) << out;
+  EXPECT_NE(gateway_part.find("last error     none"), std::string::npos) << out;
+  EXPECT_NE(hub_part.find("reachable      no"), std::string::npos) << out;
+  EXPECT_NE(hub_part.find("held           1"), std::string::npos) << out;
+  EXPECT_EQ(hub_part.find("last error     none"), std::string::npos) << out;
+  EXPECT_NE(hub_part.find("rejected by the hub"), std::string::npos) << out;
+
+  EXPECT_EQ(kiosk_sync({"retry-held", "--destination", "elsewhere"}, &out), 2) << out;
+  EXPECT_EQ(kiosk_sync({"retry-held", "--destination", "gateway"}, &out), 0) << out;
+  EXPECT_NE(out.find("0 held item(s) back in the queue"), std::string::npos) << out;
+  EXPECT_EQ(kiosk_sync({"retry-held", "--destination", "hub"}, &out), 0) << out;
+  EXPECT_NE(out.find("1 held item(s) back in the queue"), std::string::npos) << out;
+  EXPECT_EQ(store->outbox_counts(kHubDestination).held, 0);
+}
+
 TEST_F(KioskSyncTest, PurgeByHandBlanksOnlyDeliveredComplaintsOlderThanTheRetention) {
   start_sim();
   std::vector<std::string> ids;
