@@ -81,7 +81,7 @@ void staff_sync(StaffMode& s, App& app) {
       s.env.store) {
     try {
       // The store audits the retry in the same transaction, naming who asked.
-      const int64_t n = s.env.store->retry_held(s.session ? "staff:" + s.session->account.id : "staff");
+      const int64_t n = s.env.store->retry_held(staff_actor(s.session ? s.session->account.id : ""));
       if (s.env.wake_sync) s.env.wake_sync();
       s.notice_ok(trf("staff.sync.retried", {{"n", std::to_string(n)}}));
       s.refresh();
