@@ -20,6 +20,5 @@ struct PageInfo {
 };
 
 std::string render_page(const std::vector<ComplaintRow>& rows, const DbCounts& counts, const PageInfo& info);
-std::string html_escape(const std::string& s);
 
 }  // namespace odr::sim

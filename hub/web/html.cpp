@@ -1,22 +1,10 @@
 #include "web/html.h"
 
+#include "util/html.h"
+
 namespace odr::hub::web {
 
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + s.size() / 8);
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(std::string_view s) { return html_escape(s); }
 
 std::string user_text(std::string_view s) { return "<bdi>" + esc(s) + "</bdi>"; }
 
