@@ -10,6 +10,7 @@ void add_catalog(FontCharsets& cs, const Catalog& cat) {
   for (const auto& [key, value] : cat.strings) {
     add_codepoints(cs.ui, value);
     std::string_view k(key);
+    // Keys ending in "title" are drawn in the title font: its atlas holds their characters.
     if (k.ends_with("title") || k.ends_with(".cta") || k.starts_with("cal.month.")) add_codepoints(cs.title, value);
     if (k.ends_with(".hero")) add_codepoints(cs.hero, value);
   }

@@ -67,11 +67,11 @@ void staff_sync(StaffMode& s, App& app) {
   }
   const int tz = app.config().tz_offset_minutes;
   if (app.config().gateway.base_url.empty()) message_line(ICON_INFO, tr("staff.sync.offline_mode"), p.text_muted, W);
-  if (s.hub_sync_status) section_title(tr("staff.sync.dest.gateway"));
+  if (s.hub_sync_status) section_title(tr("staff.sync.dest.gateway.title"));
   sync_destination(*s.sync_status, "staff.sync.", tz, W);
   if (s.hub_sync_status) {
     space(m.gap);
-    section_title(tr("staff.sync.dest.hub"));
+    section_title(tr("staff.sync.dest.hub.title"));
     sync_destination(*s.hub_sync_status, "staff.sync.hub.", tz, W);
   }
   const int64_t held_total = s.sync_status->counts.held + (s.hub_sync_status ? s.hub_sync_status->counts.held : 0);
