@@ -30,7 +30,7 @@ void sync_destination(const SyncStatus& st, const char* reach, int tz, float W) 
                p.text, W);
   char off[32];
   std::snprintf(off, sizeof off, "%+lld", static_cast<long long>(st.clock_offset_s));
-  message_line(ICON_TIMER, trf("staff.sync.clock", {{"s", off}}),
+  message_line(ICON_TIMER, trf(std::string(reach) + "clock", {{"s", off}}),
                st.clock_offset_s > 60 || st.clock_offset_s < -60 ? p.error : p.text, W);
   if (!st.last_error.empty())
     message_line(ICON_ERROR_OUTLINE, trf("staff.sync.last_error", {{"error", st.last_error}, {"time", time_text(st.last_error_at, tz)}}),
