@@ -221,3 +221,27 @@ TEST_F(DeliveryTest, KilledAtRandomDuringADrainIntoBothStillExactlyOnceInEach) {
 
 }  // namespace
 }  // namespace odr::test
+
+namespace odr::test {
+namespace {
+
+// `kiosk-sync once` with both up: the case numbers the gateway's pass gives
+// reach the hub in the same command, and it ends with nothing pending.
+TEST_F(DeliveryTest, OnceForwardsTheCaseNumbersItJustLearned) {
+  Sim sim;
+  // A slow gateway: the hub's first pass is over before the case numbers exist.
+  sim.start(env->dir + "/sim", {"--latency-ms", "600"}, env->dev);
+  HubProcess& hub = env->start();
+  std::string config = write_kiosk_config(env->dir, sim, path);
+  write_file(config, read_file(config) + "\n[hub]\nbase_url = \"" + hub_url(hub) + "\"\nca_file = \"" + env->dev +
+                         "/ca.pem\"\n");
+  submit(4);
+  const std::string log_path = env->dir + "/once.log";
+  EXPECT_EQ(run_program({bin_path("kiosk-sync"), "--config", config, "once"}, log_path), 0) << read_file(log_path);
+  Store s(path, both());
+  EXPECT_EQ(s.outbox_counts(kHubDestination).pending, 0) << read_file(log_path);
+  EXPECT_EQ(env->sql("SELECT count(*) FROM complaints WHERE case_no IS NOT NULL"), "4");
+}
+
+}  // namespace
+}  // namespace odr::test
