@@ -5,8 +5,7 @@
 // stylesheet); who may see what is web::may_see_store; accounts and
 // sessions are accounts.h.
 #pragma once
-#include "accounts.h"
-#include "pg.h"
+#include "hub/pages/frame.h"
 
 namespace httplib {
 class Server;
@@ -15,12 +14,6 @@ struct Response;
 }
 
 namespace odr::hub {
-
-struct DashboardOptions {
-  // Cookies carry Secure unless the hub serves plain HTTP on loopback (the demo).
-  bool secure_cookies = true;
-  LoginPolicy policy;
-};
 
 // Adds GET /static/hub.css, GET|POST /login, POST /logout, GET / and
 // GET /t/{ticket}?kiosk=ID to svr. Every page answers with web::kPageHeaders.

@@ -1,0 +1,70 @@
+// What every dashboard page shares: the hub's pool and options, who is
+// looking (a Visit), the page frame with its top bar, and the ways a page
+// answers (a page, an error page, a redirect). Each page is a file of its
+// own in this folder that adds its routes (routes.h); nothing here knows
+// any one page.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "hub/accounts.h"
+#include "hub/pg.h"
+#include "web/html.h"
+#include "web/session.h"
+#include "web/texts.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}
+
+namespace odr::hub {
+
+struct DashboardOptions {
+  // Cookies carry Secure unless the hub serves plain HTTP on loopback (the demo).
+  bool secure_cookies = true;
+  LoginPolicy policy;
+};
+
+namespace pages {
+
+// Shared by every page's handlers for the server's life.
+struct Context {
+  PgPool& pool;
+  DashboardOptions options;
+};
+// Routes keep the context alive as long as the server holds them.
+using ContextPtr = std::shared_ptr<Context>;
+
+// One signed-in request: the page's language, the viewer, the CSRF token
+// its forms carry.
+struct Visit {
+  web::Lang lang = web::Lang::zh;
+  web::Viewer viewer;
+  std::string csrf;
+};
+
+web::Lang lang_of(const httplib::Request& q);
+std::string cookie_of(const httplib::Request& q, const char* name);
+std::optional<web::Viewer> viewer_of(Context& ctx, const httplib::Request& q);
+// The visit, or nullopt after answering with a redirect to the sign-in page.
+std::optional<Visit> signed_in(Context& ctx, const httplib::Request& q, httplib::Response& r);
+
+// The top bar's places; `here` is underlined.
+enum class Place { overview, deadlines, stores, kiosks, none };
+std::string nav_for(const Visit& v, Place here);
+
+// A page in l with a title and body (HTML, escaped already); nav "" is the
+// bare bar of a page for anyone (sign-in, ticket status).
+web::Page page(web::Lang l, const std::string& title, std::string body, std::string nav = "");
+void send_page(httplib::Response& r, int status, const web::Page& p);
+void send_error_page(httplib::Response& r, web::Lang l, int status, const char* key);
+void redirect(httplib::Response& r, const std::string& to);
+
+// A complaint's status in words (an unknown status is shown as it is).
+std::string status_word(web::Lang l, const std::string& status);
+
+}  // namespace pages
+}  // namespace odr::hub

@@ -1,0 +1,13 @@
+// Each page file adds its own routes; dashboard.cpp calls them all. A new
+// page: a file here, its add_*_routes below, one call in dashboard.cpp,
+// and its path in is_dashboard_path.
+#pragma once
+#include "hub/pages/frame.h"
+
+namespace odr::hub::pages {
+
+void add_login_routes(httplib::Server& svr, const ContextPtr& ctx);   // GET|POST /login, POST /logout
+void add_stores_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET / (the stores one may see)
+void add_ticket_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET /t/{ticket}?kiosk= (public)
+
+}  // namespace odr::hub::pages
