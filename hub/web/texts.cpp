@@ -53,6 +53,18 @@ const std::unordered_map<std::string_view, Words>& table() {
       {"status.transferred", {"已转办", "Transferred"}},
       {"error.not_found", {"没有这个页面。", "There is no such page."}},
       {"error.forbidden", {"您的账号不能查看这个页面。", "Your account may not see this page."}},
+      {"period.week", {"本周", "This week"}},
+      {"period.month", {"本月", "This month"}},
+      {"period.quarter", {"本季度", "This quarter"}},
+      {"period.custom", {"自定义日期", "Custom dates"}},
+      {"period.bad_kind", {"没有这种统计期间。", "There is no such period."}},
+      {"period.bad_date", {"日期不对，请按 年-月-日 填写，例如 2026-11-01。", "A date is wrong: write it as YYYY-MM-DD, e.g. 2026-11-01."}},
+      {"period.backwards", {"结束日期早于开始日期。", "The end date is before the start date."}},
+      {"period.too_long", {"自定义期间最长一年（366 天）。", "A custom period is at most a year (366 days)."}},
+      // [SECTION] texts of the overview, deadline board and kiosks pages
+
+      // [SECTION] texts of the store page, complaint detail, exports and the monthly report
+
   };
   return t;
 }

@@ -6,7 +6,9 @@
 
 #include "web/chart.h"
 #include "web/html.h"
+#include "web/period.h"
 #include "web/session.h"
+#include "util/time.h"
 
 using namespace odr::hub::web;
 
@@ -97,4 +99,64 @@ TEST(Web, EachRoleSeesOnlyItsStores) {
   EXPECT_TRUE(parse_role("region", r));
   EXPECT_EQ(r, Role::region);
   EXPECT_FALSE(parse_role("admin", r));
+}
+
+namespace {
+// 2026-12-02 10:00 in Beijing (a Wednesday), as Unix seconds.
+constexpr int64_t kWednesday = 1'796'176'800;
+std::string day(int64_t d) { return odr::format_date(d); }
+}  // namespace
+
+TEST(Web, ThisMonthIsComparedWithTheSameDaysOfTheMonthBefore) {
+  const char* error = nullptr;
+  auto m = choose_period("", "", "", kWednesday, &error);
+  ASSERT_TRUE(m) << error;
+  EXPECT_EQ(m->kind, PeriodKind::month);
+  EXPECT_EQ(day(m->first_day), "2026-12-01");
+  EXPECT_EQ(day(m->last_day), "2026-12-02");
+  EXPECT_EQ(day(m->prev_first_day), "2026-11-01");
+  EXPECT_EQ(day(m->prev_last_day), "2026-11-02");
+  // [from, to) in Unix seconds start at Beijing's midnight.
+  EXPECT_EQ(odr::format_rfc3339(m->from_s()), "2026-12-01T00:00:00+08:00");
+  EXPECT_EQ(odr::format_rfc3339(m->to_s()), "2026-12-03T00:00:00+08:00");
+}
+
+TEST(Web, AWeekStartsOnMondayAndAQuarterOnItsFirstMonth) {
+  const char* error = nullptr;
+  auto w = choose_period("week", "", "", kWednesday, &error);
+  ASSERT_TRUE(w);
+  EXPECT_EQ(day(w->first_day), "2026-11-30");
+  EXPECT_EQ(day(w->prev_first_day), "2026-11-23");
+  EXPECT_EQ(day(w->prev_last_day), "2026-11-25");
+  auto q = choose_period("quarter", "", "", kWednesday, &error);
+  ASSERT_TRUE(q);
+  EXPECT_EQ(day(q->first_day), "2026-10-01");
+  EXPECT_EQ(day(q->prev_first_day), "2026-07-01");
+  EXPECT_EQ(day(q->prev_last_day), "2026-09-01");
+}
+
+TEST(Web, ALongMonthIsComparedWithAShortOneUpToItsEnd) {
+  const char* error = nullptr;
+  // 2026-03-31 12:00 Beijing: February 2026 has 28 days.
+  auto m = choose_period("month", "", "", 1'774'929'600, &error);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(day(m->last_day), "2026-03-31");
+  EXPECT_EQ(day(m->prev_first_day), "2026-02-01");
+  EXPECT_EQ(day(m->prev_last_day), "2026-02-28");
+}
+
+TEST(Web, CustomDatesAreComparedWithAsManyDaysJustBefore) {
+  const char* error = nullptr;
+  auto c = choose_period("custom", "2026-09-28", "2026-10-08", kWednesday, &error);
+  ASSERT_TRUE(c) << error;
+  EXPECT_EQ(day(c->prev_first_day), "2026-09-17");
+  EXPECT_EQ(day(c->prev_last_day), "2026-09-27");
+  EXPECT_FALSE(choose_period("custom", "2026-10-08", "2026-09-28", kWednesday, &error));
+  EXPECT_STREQ(error, "period.backwards");
+  EXPECT_FALSE(choose_period("custom", "2026-02-30", "2026-03-01", kWednesday, &error));
+  EXPECT_STREQ(error, "period.bad_date");
+  EXPECT_FALSE(choose_period("custom", "2025-01-01", "2026-03-01", kWednesday, &error));
+  EXPECT_STREQ(error, "period.too_long");
+  EXPECT_FALSE(choose_period("year", "", "", kWednesday, &error));
+  EXPECT_STREQ(error, "period.bad_kind");
 }
