@@ -249,7 +249,7 @@ void SyncEngine::log(const std::string& line) {
 }
 
 HttpRequest SyncEngine::make_request(const std::string& method, const std::string& target, const std::string& body,
-                                     bool sign) {
+                                     bool sign, Compress compress) {
   HttpRequest req;
   req.method = method;
   req.url = origin_ + target;
@@ -263,7 +263,7 @@ HttpRequest SyncEngine::make_request(const std::string& method, const std::strin
     req.headers.push_back({"Content-Type", "application/json"});
     // Also below the usual threshold when the body would not fit the limit
     // the gateway taught us uncompressed.
-    if (options_.gzip_above_bytes > 0 &&
+    if (compress == Compress::if_large && options_.gzip_above_bytes > 0 &&
         (body.size() > options_.gzip_above_bytes || body.size() > wire_bytes_.current(now_ms()))) {
       req.body = gzip_compress(body);
       req.headers.push_back({"Content-Encoding", "gzip"});
@@ -428,6 +428,24 @@ SyncEngine::Step SyncEngine::on_failure(const Outcome& o, SyncReport& report, co
 // [SECTION] Delivery: batches, pacing, sending
 // ---------------------------------------------------------------------------
 
+namespace {
+
+// How each kind goes on the wire, and the log's word for its delivery.
+struct KindWire {
+  const char* path;   // after the base path
+  const char* array;  // the batch body's array
+  const char* log_word;
+};
+
+const KindWire& wire_of(OutboxKind kind) {
+  static const KindWire complaint{kComplaintsBatchPath, "complaints", "deliver"};
+  static const KindWire event{kEventsBatchPath, "events", "events"};
+  static const KindWire update{kUpdatesBatchPath, "updates", "updates"};
+  return kind == OutboxKind::complaint ? complaint : kind == OutboxKind::update ? update : event;
+}
+
+}  // namespace
+
 // A batch on its way: a run of claimed items and the body made of them.
 struct SyncEngine::Batch {
   std::shared_ptr<std::vector<OutboxItem>> items;
@@ -443,7 +461,7 @@ struct SyncEngine::Batch {
 // Builds b's body and signed request and notes its size as sent.
 void SyncEngine::build_batch(OutboxKind kind, Batch& b) {
   b.body = batch_body(kind, *b.items, b.begin, b.end);
-  b.request = make_request("POST", batch_target(kind), b.body, true);
+  b.request = make_request("POST", base_path_ + wire_of(kind).path, b.body, true);
   b.wire = b.request.body.size();
   b.gz = b.wire != b.body.size() || std::any_of(b.request.headers.begin(), b.request.headers.end(),
                                                 [](const auto& h) { return h.first == "Content-Encoding"; });
@@ -496,7 +514,7 @@ void SyncEngine::pace() {
 SyncEngine::Step SyncEngine::send_range(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items,
                                         size_t begin, size_t end, SyncReport& report) {
   const bool complaints = kind == OutboxKind::complaint;
-  const size_t envelope = make_batch_body(batch_array(kind), {}).size();
+  const size_t envelope = make_batch_body(wire_of(kind).array, {}).size();
   std::vector<size_t> sizes;
   for (size_t i = begin; i < end; ++i) sizes.push_back((*items)[i].payload.size());
   const int64_t now = now_ms();
@@ -540,23 +558,7 @@ std::string SyncEngine::batch_body(OutboxKind kind, const std::vector<OutboxItem
   std::vector<std::string> payloads;
   payloads.reserve(end - begin);
   for (size_t i = begin; i < end; ++i) payloads.push_back(items[i].payload);
-  return make_batch_body(batch_array(kind), payloads);
-}
-
-std::string SyncEngine::batch_target(OutboxKind kind) const {
-  return base_path_ + (kind == OutboxKind::complaint ? kComplaintsBatchPath
-                       : kind == OutboxKind::update  ? kUpdatesBatchPath
-                                                     : kEventsBatchPath);
-}
-
-// The body's array, also the log's word for the kind.
-const char* SyncEngine::batch_array(OutboxKind kind) {
-  return kind == OutboxKind::complaint ? "complaints" : kind == OutboxKind::update ? "updates" : "events";
-}
-
-// The log's word for a kind's delivery.
-static const char* kind_label(OutboxKind kind) {
-  return kind == OutboxKind::complaint ? "deliver" : kind == OutboxKind::update ? "updates" : "events";
+  return make_batch_body(wire_of(kind).array, payloads);
 }
 
 // Pipelined: while the gateway works on one batch, the next is claimed and
@@ -564,7 +566,7 @@ static const char* kind_label(OutboxKind kind) {
 // store. One connection, at most one request on it at a time.
 SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
   const bool complaints = kind == OutboxKind::complaint;
-  const size_t envelope = make_batch_body(batch_array(kind), {}).size();
+  const size_t envelope = make_batch_body(wire_of(kind).array, {}).size();
   std::shared_ptr<std::vector<OutboxItem>> claimed;
   std::vector<BatchRange> plan;
   size_t next_range = 0;
@@ -681,7 +683,7 @@ std::optional<SyncEngine::Step> SyncEngine::hold_unreadable(OutboxKind kind, Bat
   store_->mark_held(bad);
   report.held += int64_t(bad.size());
   raise_alert(sync_alert::held, std::to_string(bad.size()) + " item(s) unreadable in the local store and held");
-  log(std::string(kind_label(kind)) + " held unreadable=" +
+  log(std::string(wire_of(kind).log_word) + " held unreadable=" +
       std::to_string(bad.size()) + " resending=" + std::to_string(rest->size()));
   return rest->empty() ? Step::ok : send_range(kind, rest, 0, rest->size(), report);
 }
@@ -703,7 +705,7 @@ SyncEngine::Step SyncEngine::answer_batch(OutboxKind kind, Batch& b, const HttpR
 SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const HttpResponse& r, Outcome o,
                                            const std::string& why, bool may_retry, SyncReport& report) {
   const bool complaints = kind == OutboxKind::complaint;
-  const char* what = kind_label(kind);
+  const char* what = wire_of(kind).log_word;
   std::vector<OutboxItem>& items = *b.items;
   const size_t n = b.size();
   if (o.verdict == Outcome::clock_skew && may_retry) {
@@ -799,7 +801,7 @@ SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const Http
 SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const BatchAnswer& answer, double http_s,
                                            SyncReport& report) {
   const bool complaints = kind == OutboxKind::complaint;
-  const char* what = kind_label(kind);
+  const char* what = wire_of(kind).log_word;
   std::vector<OutboxItem>& items = *b.items;
   std::unordered_map<std::string, const ItemResult*> by_id;
   for (const ItemResult& res : answer.results) by_id.emplace(res.id, &res);

@@ -154,8 +154,6 @@ class SyncEngine {
   Step deliver(OutboxKind kind, SyncReport& report);
   struct Batch;
   std::string batch_body(OutboxKind kind, const std::vector<OutboxItem>& items, size_t begin, size_t end);
-  std::string batch_target(OutboxKind kind) const;
-  static const char* batch_array(OutboxKind kind);
   std::string skey(const char* key) const;  // this destination's sync_state key
   Step send_range(OutboxKind kind, const std::shared_ptr<std::vector<OutboxItem>>& items, size_t begin, size_t end,
                   SyncReport& report);
@@ -174,7 +172,9 @@ class SyncEngine {
                      bool may_retry, SyncReport& report);
   Step apply_results(OutboxKind kind, Batch& b, const BatchAnswer& answer, double http_s, SyncReport& report);
   size_t reticket_conflicts(const std::vector<std::pair<const OutboxItem*, std::string>>& conflicts);
-  HttpRequest make_request(const std::string& method, const std::string& target, const std::string& body, bool sign);
+  enum class Compress { if_large, never };
+  HttpRequest make_request(const std::string& method, const std::string& target, const std::string& body, bool sign,
+                           Compress compress = Compress::if_large);
   void note_answer(const HttpResponse& r);
   Step pull_updates(SyncReport& report);
   HttpResponse exchange(const std::string& method, const std::string& target, const std::string& body, bool sign);

@@ -58,11 +58,7 @@ bool SyncEngine::send_heartbeat() {
     return false;
   }
   // Never compressed (the hub refuses a compressed heartbeat), signed as sent.
-  const size_t gzip_above = options_.gzip_above_bytes;
-  options_.gzip_above_bytes = 0;
-  HttpRequest req = make_request("POST", base_path_ + kHeartbeatPath, body, true);
-  options_.gzip_above_bytes = gzip_above;
-  HttpResponse r = transport_->send(std::move(req));
+  HttpResponse r = transport_->send(make_request("POST", base_path_ + kHeartbeatPath, body, true, Compress::never));
   note_answer(r);
   const bool ok = r.ok() && r.status == 200;
   log(ok ? "heartbeat ok" : "heartbeat fail status=" + std::to_string(r.status) + " error=\"" + r.error_message + "\"");
