@@ -56,7 +56,7 @@ int usage(const char* why = nullptr) {
                "  staff ...        staff accounts (add, set-pin, disable, list)\n"
                "  audit verify     check the audit log's hash chain\n"
                "  provision --kiosk-id ID --gateway URL [--ca-file PEM]  set id and gateway; the key is read from stdin\n"
-               "  pending-count    how many complaints are not yet delivered\n"
+               "  pending-count    how many complaints still have something to deliver (to any destination)\n"
                "options: --config PATH (default $ODR_KIOSK_CONFIG, /etc/odr-kiosk/kiosk.toml, config/kiosk.toml)\n"
                "for tests: --backoff-base-ms N --backoff-cap-ms N --lease-ms N --poll-ms N\n");
   return 2;
