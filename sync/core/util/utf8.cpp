@@ -57,19 +57,39 @@ bool has_control_chars(std::string_view s, bool allow_newlines) {
 
 static bool is_emoji(char32_t cp) { return (cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF); }
 
+// prev: the code point before cp that is not a variation selector.
+static bool is_hidden_format(char32_t cp, char32_t prev) {
+  if (cp == 0x200D && is_emoji(prev)) return false;
+  return cp == 0x00AD || cp == 0x061C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206F) ||
+         cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);
+}
+
 bool has_hidden_format_chars(std::string_view s) {
   size_t i = 0;
   char32_t prev = 0;
   while (i < s.size()) {
     char32_t cp = next_codepoint(s, i);
-    bool hidden = cp == 0x00AD || cp == 0x061C || cp == 0x180E || (cp >= 0x200B && cp <= 0x200F) ||
-                  (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206F) ||
-                  cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);
-    if (cp == 0x200D && is_emoji(prev)) hidden = false;
-    if (hidden) return true;
+    if (is_hidden_format(cp, prev)) return true;
     if (cp != 0xFE0F) prev = cp;  // a variation selector belongs to the emoji before it
   }
   return false;
+}
+
+std::string printable_text(std::string_view s, size_t max_codepoints) {
+  std::string out;
+  size_t i = 0, kept = 0;
+  char32_t prev = 0;
+  while (i < s.size() && kept < max_codepoints) {
+    const char32_t cp = next_codepoint(s, i);
+    const bool control = (cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp <= 0x9F);
+    if (!control && !is_hidden_format(cp, prev)) {
+      append_utf8(out, cp);
+      ++kept;
+    }
+    if (cp != 0xFE0F) prev = cp;
+  }
+  return out;
 }
 
 void append_utf8(std::string& out, char32_t cp) {

@@ -20,6 +20,11 @@ bool has_control_chars(std::string_view s, bool allow_newlines);
 // annotation. A zero-width joiner right after an emoji (family, flag
 // sequences) is allowed. Only meaningful for valid UTF-8.
 bool has_hidden_format_chars(std::string_view s);
+// Text from someone else made fit to keep and show: bad UTF-8 becomes
+// U+FFFD, control characters (but newlines) and hidden formatting
+// characters are dropped, and it is cut to max code points. For what the
+// platform writes (an update's note), which we may not refuse.
+std::string printable_text(std::string_view s, size_t max_codepoints);
 char32_t next_codepoint(std::string_view s, size_t& i);
 void append_utf8(std::string& out, char32_t cp);
 // Removes the last code point (for backspace).

@@ -6,8 +6,10 @@
 #include <stdexcept>
 #include <nlohmann/json.hpp>
 
+#include "intake.h"
 #include "model/json.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 namespace odr {
 
@@ -193,6 +195,10 @@ bool parse_updates_answer(std::string_view body, UpdatesAnswer& out, std::string
       out = UpdatesAnswer{};
       return false;
     }
+    // The platform's words are kept and forwarded to the hub, whose intake
+    // would refuse hidden characters and an overlong note: what we cannot
+    // refuse, we make fit.
+    u.note = printable_text(u.note, kMaxUpdateNoteChars);
     out.updates.push_back(std::move(u));
   }
   out.next_cursor = j["next_cursor"].get<std::string>();

@@ -8,10 +8,13 @@
 #include <fstream>
 #include <set>
 
+#include <nlohmann/json.hpp>
+#include "protocol/intake.h"
 #include "protocol/messages.h"
 #include "protocol/signing.h"
 #include "util/crypto.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 namespace {
 
@@ -182,6 +185,30 @@ TEST(Messages, UpdatesAnswerAndTarget) {
   EXPECT_EQ(odr::percent_decode(odr::percent_encode(a.next_cursor)).value_or(""), a.next_cursor);
   EXPECT_FALSE(odr::percent_decode("%4"));
   EXPECT_FALSE(odr::percent_decode("%zz"));
+}
+
+TEST(Messages, APlatformNoteIsMadeFitToKeepAndForwardNotRefused) {
+  // What the platform wrote: a bidi override, a zero-width space, a bell and
+  // more than the hub takes. The kiosk keeps it and forwards it to the hub,
+  // whose intake refuses such a note: it must arrive cleaned, not be held.
+  std::string note = "\u53d7\u7406\u202e\u200b\a OK\n";
+  for (int i = 0; i < 600; ++i) note += "\u8c03";
+  odr::UpdatesAnswer a;
+  a.updates.push_back({"c1", "", "mediating", "2026-11-29T10:00:00+08:00", note});
+  a.next_cursor = "1";
+  odr::UpdatesAnswer b;
+  std::string why;
+  ASSERT_TRUE(odr::parse_updates_answer(odr::to_json_text(a), b, why)) << why;
+  ASSERT_EQ(b.updates.size(), 1u);
+  const std::string& kept = b.updates[0].note;
+  EXPECT_EQ(kept.substr(0, 10), "\u53d7\u7406 OK\n") << "what can be read stays, newline too";
+  EXPECT_EQ(odr::codepoint_count(kept), odr::kMaxUpdateNoteChars);
+  nlohmann::json fwd = {{"id", "2f1c1a0e-8b7d-4c7a-9a55-3c1d2e4f5a6b"}, {"complaint_id", "0b6e7c3a-4f1d-4e2a-8c9b-7d6e5f4a3b2c"},
+                        {"status", "mediating"}, {"at", "2026-11-29T10:00:00+08:00"}, {"note", kept}};
+  odr::ForwardedUpdate u;
+  EXPECT_TRUE(odr::check_update_item(fwd, u).code.empty()) << "the hub's rule takes it";
+  fwd["note"] = note;
+  EXPECT_FALSE(odr::check_update_item(fwd, u).code.empty()) << "as the platform wrote it, the hub refuses it";
 }
 
 TEST(Messages, HealthAndBatchBody) {
