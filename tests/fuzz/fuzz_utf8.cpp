@@ -18,6 +18,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t i = 0; i < s.size();) odr::append_utf8(again, odr::next_codepoint(s, i));
     if (again != s) __builtin_trap();
   }
+  // Made fit from any bytes: valid, nothing hidden, no controls but newlines, within the cut.
+  const std::string fit = odr::printable_text(s, 64);
+  if (!odr::is_valid_utf8(fit) || odr::has_hidden_format_chars(fit) || odr::has_control_chars(fit, true) ||
+      odr::codepoint_count(fit) > 64)
+    __builtin_trap();
   std::string t(s);
   while (!t.empty()) odr::pop_codepoint(t);
   return 0;
