@@ -5,13 +5,7 @@
 // stylesheet); who may see what is web::may_see_store; accounts and
 // sessions are accounts.h.
 #pragma once
-#include "hub/pages/frame.h"
-
-namespace httplib {
-class Server;
-struct Request;
-struct Response;
-}
+#include "hub/pages/frame.h"  // DashboardOptions, and httplib's names
 
 namespace odr::hub {
 
