@@ -125,6 +125,13 @@ std::string printer_text(Lang l, const std::string& p) {
   return w == key ? p : w;
 }
 
+// A printer that cannot print is a warning; none configured is no fault.
+std::string printer_html(Lang l, const KioskRow& k) {
+  if (!k.heard) return "—";
+  const bool fine = k.printer.empty() || k.printer == "ok" || k.printer == "ready" || k.printer == "paper_low";
+  return fine ? esc(printer_text(l, k.printer)) : "<span class=\"tag warn\">" + esc(printer_text(l, k.printer)) + "</span>";
+}
+
 std::string state_tags(Lang l, const KioskRow& k) {
   std::string t;
   if (k.silent) t += "<span class=\"tag bad\">" + esc(tr(l, k.heard ? "ks.silent" : "ks.never")) + "</span> ";
@@ -143,7 +150,7 @@ std::string kiosk_row_html(Lang l, const KioskRow& k) {
          esc(k.heard_at.empty() ? "—" : k.heard_at) + "</td><td>" + esc(k.version.empty() ? "—" : k.version) + "</td><td>" +
          (outbox.empty() ? "—" : outbox) + "</td><td class=\"date\">" + esc(k.gateway_ok.empty() ? "—" : k.gateway_ok) +
          "</td><td class=\"num\">" + (k.heard ? std::to_string(k.clock_offset_s) + " s" : "—") + "</td><td class=\"num\">" +
-         esc(disk_text(k.disk_free)) + "</td><td>" + esc(k.heard ? printer_text(l, k.printer) : "—") + "</td></tr>";
+         esc(disk_text(k.disk_free)) + "</td><td>" + printer_html(l, k) + "</td></tr>";
 }
 
 constexpr const char* kColumns[] = {"ks.col.kiosk",  "col.store",     "ks.col.state", "ks.col.heard", "ks.col.version",
@@ -169,7 +176,8 @@ std::string kiosks_body(const Visit& v, const std::vector<KioskRow>& rows, int s
        "</div><div class=\"value\">" + std::to_string(rows.size()) + "</div></section></div>";
   if (rows.empty()) return b + "<p class=\"card calm\" id=\"no-kiosks\">" + esc(tr(l, "ks.none")) + "</p>";
   b += "<h2>" + esc(tr(l, "ks.list")) + "</h2><table id=\"kiosks\"><thead><tr>";
-  for (const char* k : kColumns) b += "<th>" + esc(tr(l, k)) + "</th>";
+  for (const char* k : kColumns)
+    b += std::string(k == kColumns[7] || k == kColumns[8] ? "<th class=\"num\">" : "<th>") + esc(tr(l, k)) + "</th>";
   b += "</tr></thead><tbody>";
   for (const KioskRow& k : rows) b += kiosk_row_html(l, k);
   return b + "</tbody></table><p class=\"note\" id=\"held-reason\">" + esc(tr(l, "ks.held_reason")) + "</p>";

@@ -133,6 +133,7 @@ struct Card {
   std::optional<double> now, before;  // what the change is worked out from
   Better better;
   bool points = false;  // a rate: the change in percentage points
+  bool yuan = false;    // an amount in fen: the change in 元
 };
 
 std::string delta_html(Lang l, const Card& c) {
@@ -145,6 +146,7 @@ std::string delta_html(Lang l, const Card& c) {
   char b[96];
   const char* arrow = flat ? "＝" : d > 0 ? "▲" : "▼";
   if (c.points) std::snprintf(b, sizeof b, tr(l, "ov.delta_points"), arrow, std::fabs(shown));
+  else if (c.yuan) std::snprintf(b, sizeof b, tr(l, "ov.delta_yuan"), arrow, yuan_text(std::llround(std::fabs(d))).c_str());
   else if (std::fabs(std::round(d) - d) < 1e-9) std::snprintf(b, sizeof b, tr(l, "ov.delta_count"), arrow, std::fabs(d));
   else std::snprintf(b, sizeof b, tr(l, "ov.delta_value"), arrow, std::fabs(d));
   return std::string("<div class=\"delta ") + cls + "\">" + esc(b) + "</div>";
@@ -174,10 +176,10 @@ std::string cards(Lang l, const Figures& n, const Figures& b) {
        b.satisfaction_mean(), Better::higher},
       {"card-comp-count", "ov.comp_count", std::to_string(n.compensation_count), count(n.compensation_count),
        count(b.compensation_count), Better::neither},
-      {"card-comp-amount", "ov.comp_amount", yuan_text(n.compensation_fen), count(n.compensation_fen / 100),
-       count(b.compensation_fen / 100), Better::neither},
+      {"card-comp-amount", "ov.comp_amount", yuan_text(n.compensation_fen), count(n.compensation_fen),
+       count(b.compensation_fen), Better::neither, false, true},
   };
-  std::string h = "<div class=\"cards\">";
+  std::string h = "<div class=\"cards six\">";
   for (const Card& c : cs) h += card_html(l, c);
   return h + "</div>";
 }
@@ -227,7 +229,7 @@ std::string rank_head(const Visit& v, const Overview& o) {
   const Lang l = v.lang;
   auto sort_th = [&](Rank k, const char* key) {
     const std::string a = "<a href=\"/" + esc(query_of(v, o.period, k)) + "\" id=\"rank-" + kRankWords[static_cast<int>(k)] +
-                          "\">" + esc(tr(l, key)) + (k == o.rank ? " ▲" : "") + "</a>";
+                          "\">" + esc(tr(l, key)) + (k == o.rank ? " ▾" : "") + "</a>";
     return std::string("<th class=\"num") + (k == o.rank ? " sorted" : "") + "\">" + a + "</th>";
   };
   return "<thead><tr><th class=\"num\">#</th><th>" + esc(tr(l, "col.store")) + "</th><th>" + esc(tr(l, "col.region")) +

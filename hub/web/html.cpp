@@ -68,6 +68,7 @@ svg.chart text { font: 13px "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-seri
 h1 .scope { color: var(--muted); font-weight: 500; font-size: 20px; margin-left: 8px; }
 .button.quiet { background: #fff; color: var(--brand); border: 1px solid var(--brand); font-size: 14px; padding: 5px 12px; }
 .card.figure .value { font-variant-numeric: tabular-nums; }
+.cards.six { grid-template-columns: repeat(auto-fill, minmax(175px, 1fr)); }
 .card.figure.alert { border-left: 5px solid var(--bad); } .card.figure.alert .value { color: var(--bad); }
 .card.figure.caution { border-left: 5px solid var(--warn); } .card.figure.caution .value { color: var(--warn); }
 .card.calm { color: var(--muted); }

@@ -19,6 +19,7 @@
 // satisfaction S001 3.33, S002 4.00, S003 5.00; received S001 5, S003 3, S002 2.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -284,6 +285,8 @@ TEST_F(Pages, TheOverviewShowsTheHandWorkedFiguresAndTheSqlCounts) {
   EXPECT_EQ(browser->text("#card-ontime .delta"), "较上期 ▲ 66.7 个百分点");
   EXPECT_TRUE(browser->exists("#card-ontime .delta.better"));
   EXPECT_EQ(browser->text("#card-settlement .delta"), "上期无可比数据");
+  EXPECT_EQ(browser->text("#card-comp-amount .delta"), "较上期 ▲ 1,999.00 元");
+  EXPECT_TRUE(browser->exists("#card-comp-amount .delta.flat")) << "paying first is neither better nor worse";
   EXPECT_EQ(browser->eval("document.querySelectorAll('#sat-chart svg rect').length").get<int>(), 5);
   EXPECT_EQ(ranked(), (std::vector<std::string>{"S003", "S001", "S002"})) << "和解率, worst first";
   shot("overview-zh");
@@ -298,7 +301,7 @@ TEST_F(Pages, TheOverviewShowsTheHandWorkedFiguresAndTheSqlCounts) {
   browser->wait_load();
   EXPECT_EQ(ranked(), (std::vector<std::string>{"S001", "S003", "S002"}));
   EXPECT_EQ(browser->navigate(base + "/" + kPeriod + "&lang=en"), 200);
-  EXPECT_EQ(browser->text("#card-ontime .delta"), "▲ 66.7 points on the last period");
+  EXPECT_EQ(browser->text("#card-ontime .delta"), "▲ 66.7 points vs. the period before");
   shot("overview-en");
   EXPECT_EQ(browser->eval("document.scripts.length").get<int>(), 0);
   EXPECT_TRUE(browser->page_errors().empty());
@@ -443,6 +446,57 @@ TEST_F(Pages, ARegionSeesItsStoresOnly) {
   EXPECT_EQ(board(), ids({"a7", "a4", "b2"}));
   browser->navigate(base + "/kiosks");
   EXPECT_EQ(kiosks(), (std::vector<std::string>{"k1", "k2"}));
+}
+
+// 230 open complaints put straight into PostgreSQL: the board shows 100 a
+// page, in days-left order across the pages, with the counts of them all.
+TEST(PagesBoard, TheBoardIsPagedAHundredAPageInOrder) {
+  HubEnv env("PagesBoard");
+  env.add_kiosk("k9", "S009", "south");
+  env.sql("INSERT INTO complaints (id, kiosk_id, store_id, ticket, filed_at, channel, business_name, business_credit_code,"
+          " business_region_code, category_kind, category_code, problems, purchase_amount_fen, demand_types, deadline,"
+          " deadline_estimated, personal_policy, payload)"
+          " SELECT gen_random_uuid(), 'k9', 'S009', 'P-' || i, '2026-10-01 10:00+08', 'self_service', '商家' || i, 'c',"
+          " '320106', 'goods', 'G01', '{x}', 1, '{refund}', date '2026-10-21' + (i % 20 - 10), false, 'none', '{}'"
+          " FROM generate_series(1, 230) i");
+  {
+    PgConn c(env.url);
+    odr::hub::put_user(c, {"hq", "总部", Role::chain, "", "hq password"}, {1, 1024, 1});
+  }
+  HubProcess& h = env.start({"ODR_HUB_TEST_NOW=" + std::to_string(unix_of("2026-10-21T12:00:00"))});
+  const std::string base = "https://127.0.0.1:" + std::to_string(h.port);
+  BrowserOptions o;
+  o.extra_args = {"--ignore-certificate-errors-spki-list=" + spki_pin(env.dev + "/server.pem")};
+  Browser b(o);
+  b.navigate(base + "/login");
+  b.click("#user");
+  b.type("hq");
+  b.click("#password");
+  b.type("hq password");
+  b.click("#signin");
+  b.wait_load();
+  b.navigate(base + "/deadlines");
+  EXPECT_EQ(b.text("#count-open .value"), "230");
+  EXPECT_EQ(b.text("#count-overdue .value"), env.sql("SELECT count(*) FROM complaints WHERE deadline < '2026-10-21'"));
+  EXPECT_EQ(b.text("#pager span"), "第 1 页，共 3 页");
+  std::vector<int> days;
+  auto take = [&] {
+    const auto v = b.eval("[...document.querySelectorAll('#board tbody tr')].map(r => Number(r.dataset.days))");
+    for (const auto& d : v) days.push_back(d.get<int>());
+    return v.size();
+  };
+  EXPECT_EQ(take(), 100u);
+  b.click("#next");
+  b.wait_load();
+  EXPECT_EQ(take(), 100u);
+  b.click("#next");
+  b.wait_load();
+  EXPECT_EQ(take(), 30u);
+  EXPECT_FALSE(b.exists("#next"));
+  EXPECT_TRUE(std::is_sorted(days.begin(), days.end())) << "overdue first, across the pages";
+  EXPECT_EQ(days.size(), 230u);
+  EXPECT_EQ(b.navigate(base + "/deadlines?page=99"), 200) << "past the end: the last page";
+  EXPECT_EQ(b.text("#pager span"), "第 3 页，共 3 页");
 }
 
 }  // namespace
