@@ -76,7 +76,7 @@ const char* row_class(const OpenComplaint& o) {
 std::string board_row(Lang l, const OpenComplaint& o) {
   const std::string store = o.store_name.empty() ? o.store_id : o.store_name;
   return std::string("<tr class=\"") + row_class(o) + "\" data-id=\"" + esc(o.id) + "\" data-days=\"" +
-         std::to_string(o.days_left) + "\"><td class=\"num days\">" + esc(days_left_text(l, o)) + "</td><td>" +
+         std::to_string(o.days_left) + "\"><td class=\"num days\">" + esc(days_left_text(l, o)) + "</td><td class=\"nowrap\">" +
          user_text(store) + "</td><td>" + user_text(o.business_name) + "</td><td>" + esc(category_text(l, o)) +
          "</td><td>" + esc(status_word(l, o.status)) + "</td><td>" + esc(o.case_no.empty() ? "—" : o.case_no) +
          "</td><td>" + esc(o.ticket) + "</td><td class=\"date\">" + esc(filed_day(o.filed_at)) + "</td><td class=\"date\">" +

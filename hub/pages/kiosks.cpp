@@ -145,9 +145,10 @@ std::string kiosk_row_html(Lang l, const KioskRow& k) {
   for (const Outbox& o : k.outbox)
     outbox += std::string("<div") + (o.held > 0 ? " class=\"held\"" : "") + ">" + esc(outbox_text(l, o)) + "</div>";
   const char* cls = k.silent ? "overdue" : k.held > 0 ? "soon" : "";
-  return std::string("<tr class=\"") + cls + "\" data-kiosk=\"" + esc(k.id) + "\"><td>" + esc(k.id) + "</td><td>" +
+  return std::string("<tr class=\"") + cls + "\" data-kiosk=\"" + esc(k.id) + "\"><td>" + esc(k.id) + "</td><td class=\"nowrap\">" +
          user_text(k.store_name.empty() ? k.store_id : k.store_name) + "</td><td>" + state_tags(l, k) + "</td><td class=\"date\">" +
-         esc(k.heard_at.empty() ? "—" : k.heard_at) + "</td><td>" + esc(k.version.empty() ? "—" : k.version) + "</td><td>" +
+         esc(k.heard_at.empty() ? "—" : k.heard_at) + "</td><td class=\"nowrap\">" + esc(k.version.empty() ? "—" : k.version) +
+         "</td><td class=\"nowrap\">" +
          (outbox.empty() ? "—" : outbox) + "</td><td class=\"date\">" + esc(k.gateway_ok.empty() ? "—" : k.gateway_ok) +
          "</td><td class=\"num\">" + (k.heard ? std::to_string(k.clock_offset_s) + " s" : "—") + "</td><td class=\"num\">" +
          esc(disk_text(k.disk_free)) + "</td><td>" + printer_html(l, k) + "</td></tr>";

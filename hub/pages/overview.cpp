@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <future>
 
 #include "hub/pages/routes.h"
 #include "util/csv.h"
@@ -69,16 +70,27 @@ void rank_stores(std::vector<StoreFigures>& v, Rank k) {
   });
 }
 
+// The two periods are asked at once, each on a connection of its own: the
+// page waits for the slower, not for both in turn.
 Overview load_overview(Context& ctx, const Viewer& viewer, const PeriodChoice& p, Rank k) {
   Overview o;
   o.period = p;
   o.rank = k;
-  auto c = ctx.pool.acquire();
-  o.vs = visible_stores(*c, viewer);
-  const VisibleStores& vs = o.vs;
   const int64_t now = ctx.now_s();
-  o.stores = keep_visible(period_figures(*c, vs.scope, {p.from_s(), p.to_s()}, now).stores, vs, o.now);
-  keep_visible(period_figures(*c, vs.scope, {p.prev_from_s(), p.prev_to_s()}, now).stores, vs, o.before);
+  {
+    auto c = ctx.pool.acquire();
+    o.vs = visible_stores(*c, viewer);
+  }
+  const Scope scope = o.vs.scope;
+  auto before = std::async(std::launch::async, [&ctx, scope, p, now] {
+    auto c = ctx.pool.acquire();
+    return period_figures(*c, scope, {p.prev_from_s(), p.prev_to_s()}, now);
+  });
+  {
+    auto c = ctx.pool.acquire();
+    o.stores = keep_visible(period_figures(*c, scope, {p.from_s(), p.to_s()}, now).stores, o.vs, o.now);
+  }
+  keep_visible(before.get().stores, o.vs, o.before);
   rank_stores(o.stores, k);
   return o;
 }
@@ -95,8 +107,15 @@ std::string query_of(const Visit& v, const PeriodChoice& p, Rank k) {
 // The period form
 // -----------------------------------------------------------------------------
 
-std::string period_form(const Visit& v, const httplib::Request& q, PeriodKind kind, const char* error) {
+// The dates shown: as typed, else the chosen period's own (a start for custom dates).
+std::string date_value(const httplib::Request& q, const char* name, const PeriodChoice* p, bool first) {
+  if (q.has_param(name) || !p) return q.get_param_value(name);
+  return format_date(first ? p->first_day : p->last_day);
+}
+
+std::string period_form(const Visit& v, const httplib::Request& q, const PeriodChoice* chosen, const char* error) {
   const Lang l = v.lang;
+  const PeriodKind kind = chosen ? chosen->kind : PeriodKind::custom;
   std::string f = "<form class=\"filters\" method=\"get\" action=\"/\" id=\"period-form\"><label>" +
                   esc(tr(l, "ov.period")) + "<select name=\"period\" id=\"period\">";
   for (PeriodKind k : {PeriodKind::week, PeriodKind::month, PeriodKind::quarter, PeriodKind::custom}) {
@@ -104,8 +123,8 @@ std::string period_form(const Visit& v, const httplib::Request& q, PeriodKind ki
     f += "<option value=\"" + w + "\"" + (k == kind ? " selected" : "") + ">" + esc(tr(l, key.c_str())) + "</option>";
   }
   f += "</select></label><label>" + esc(tr(l, "ov.from")) + "<input type=\"date\" name=\"from\" id=\"from\" value=\"" +
-       esc(q.get_param_value("from")) + "\"></label><label>" + esc(tr(l, "ov.to")) +
-       "<input type=\"date\" name=\"to\" id=\"to\" value=\"" + esc(q.get_param_value("to")) + "\"></label>";
+       esc(date_value(q, "from", chosen, true)) + "\"></label><label>" + esc(tr(l, "ov.to")) +
+       "<input type=\"date\" name=\"to\" id=\"to\" value=\"" + esc(date_value(q, "to", chosen, false)) + "\"></label>";
   if (q.has_param("rank")) f += "<input type=\"hidden\" name=\"rank\" value=\"" + esc(q.get_param_value("rank")) + "\">";
   if (l == Lang::en) f += "<input type=\"hidden\" name=\"lang\" value=\"en\">";
   f += "<button type=\"submit\" id=\"show\">" + esc(tr(l, "ov.show")) + "</button></form>";
@@ -284,7 +303,7 @@ std::string overview_body(const Visit& v, const httplib::Request& q, const Overv
   std::string b = "<div class=\"page-head\"><h1>" + esc(tr(l, "ov.title")) + " <span class=\"scope\">" +
                   user_text(scope_title(l, v.viewer, vs)) + "</span></h1><a class=\"button quiet noprint\" id=\"csv\" href=\"/" +
                   esc(query_of(v, o.period, o.rank)) + "&amp;format=csv\">" + esc(tr(l, "csv.download")) + "</a></div>";
-  b += period_form(v, q, o.period.kind, nullptr) + period_line(l, o.period) + cards(l, o.now, o.before);
+  b += period_form(v, q, &o.period, nullptr) + period_line(l, o.period) + cards(l, o.now, o.before);
   b += "<div class=\"two\"><section><h2>" + esc(tr(l, "ov.sat_chart")) + "</h2>" + satisfaction_chart(l, o.now) +
        "</section><section><h2>" + esc(tr(l, "ov.rank_chart")) + "</h2>" + rank_chart(l, o) + "</section></div>";
   b += "<h2>" + esc(tr(l, "ov.ranking")) + "</h2><p class=\"note\">" + esc(tr(l, "ov.ranking_note")) + "</p>";
@@ -300,7 +319,7 @@ void get_overview(Context& ctx, const httplib::Request& q, httplib::Response& r)
                                                       q.get_param_value("to"), ctx.now_s(), &error);
   if (!p)
     return send_page(r, 400, page(l, tr(l, "ov.title"), "<h1>" + esc(tr(l, "ov.title")) + "</h1>" +
-                                                           period_form(*v, q, PeriodKind::custom, error),
+                                                           period_form(*v, q, nullptr, error),
                                   nav_for(*v, Place::overview)));
   const Overview o = load_overview(ctx, v->viewer, *p, rank_of(q.get_param_value("rank")));
   if (wants_csv(q))
