@@ -22,6 +22,8 @@ namespace {
 
 using namespace odr::hub::web;
 
+constexpr int kChartWidth = 600;  // both charts alike: the same letters side by side
+
 enum class Rank { settlement, ontime, satisfaction, received };
 constexpr const char* kRankWords[] = {"settlement", "ontime", "satisfaction", "received"};
 
@@ -210,7 +212,7 @@ std::string cards(Lang l, const Figures& n, const Figures& b) {
 std::string satisfaction_chart(Lang l, const Figures& f) {
   BarChart c;
   c.title = tr(l, "ov.sat_chart");
-  c.width = 560;
+  c.width = kChartWidth;
   for (int s = 5; s >= 1; --s) {
     char label[32];
     std::snprintf(label, sizeof label, tr(l, "ov.score"), s);
@@ -231,6 +233,7 @@ std::string rank_chart(Lang l, const Overview& o) {
   static const char* titles[] = {"ov.chart_settlement", "ov.chart_ontime", "ov.chart_satisfaction", "ov.chart_received"};
   BarChart c;
   c.title = tr(l, titles[static_cast<int>(o.rank)]);
+  c.width = kChartWidth;
   const bool rate = o.rank == Rank::settlement || o.rank == Rank::ontime;
   if (rate) c.max = 1.0;
   if (o.rank == Rank::satisfaction) c.max = 5.0;

@@ -80,7 +80,7 @@ th a { color: var(--ink); text-decoration: none; border-bottom: 1px dotted var(-
 th.sorted a { color: var(--brand); border-bottom: 2px solid var(--brand); }
 tr.soon td { background: #fff4e0; }
 tr.overdue td.days { color: var(--bad); font-weight: 700; } tr.soon td.days { color: var(--warn); font-weight: 700; }
-td.nowrap, .tag, td.days { white-space: nowrap; }
+td.nowrap, .tag, td.days, td.num { white-space: nowrap; }
 td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
 td .held { color: var(--warn); font-weight: 600; }
 nav.pager { display: flex; gap: 16px; justify-content: center; margin: 16px 0; }

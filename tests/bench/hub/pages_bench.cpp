@@ -120,7 +120,10 @@ int main(int argc, char** argv) {
   try {
     HubEnv env("pages-bench");
     const auto t0 = std::chrono::steady_clock::now();
-    env.sql(seed_sql(n));
+    {
+      odr::hub::PgConn c(env.url);  // not env.sql: psql there is bounded to 60 s, a million rows may take longer
+      c.exec_script(seed_sql(n));
+    }
     std::printf("pages_bench: %ld complaints (%s open) seeded in %.1f s, database %s\n", n,
                 env.sql("SELECT count(*) FROM complaints WHERE outcome_at IS NULL").c_str(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
