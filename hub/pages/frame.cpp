@@ -82,7 +82,7 @@ std::string nav_for(const Visit& v, Place here) {
   const Lang l = v.lang;
   std::string n = "<strong>" + esc(tr(l, "app")) + "</strong>";
   for (const NavLink& k : kNav)
-    n += std::string("<a") + (k.place == here ? " class=\"here\"" : "") + " href=\"" + k.href + "\">" +
+    n += std::string("<a") + (k.place == here ? " class=\"here\"" : "") + " href=\"" + k.href + (l == Lang::en ? "?lang=en" : "") + "\">" +
          esc(tr(l, k.key)) + "</a>";
   n += "<span class=\"who\">" + user_text(v.viewer.user) + " · " + esc(role_word(l, v.viewer.role)) + "</span>";
   n += "<form class=\"logout\" method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"" +

@@ -303,6 +303,16 @@ TEST_F(Pages, TheOverviewShowsTheHandWorkedFiguresAndTheSqlCounts) {
   EXPECT_EQ(browser->navigate(base + "/" + kPeriod + "&lang=en"), 200);
   EXPECT_EQ(browser->text("#card-ontime .delta"), "▲ 66.7 points vs. the period before");
   shot("overview-en");
+  browser->click("header a[href^='/deadlines']");
+  browser->wait_load();
+  EXPECT_NE(browser->text("h1").find("Deadlines"), std::string::npos) << "the top bar keeps the language";
+  // On paper: no top bar, no form; the charts keep their colours.
+  browser->navigate(base + "/" + kPeriod);
+  browser->call("Emulation.setEmulatedMedia", {{"media", "print"}});
+  EXPECT_EQ(browser->eval("getComputedStyle(document.querySelector('header')).display").get<std::string>(), "none");
+  EXPECT_EQ(browser->eval("getComputedStyle(document.querySelector('#period-form')).display").get<std::string>(), "none");
+  EXPECT_TRUE(browser->exists("#rank-chart svg rect[fill='#c01c28']"));
+  shot("overview-print");
   EXPECT_EQ(browser->eval("document.scripts.length").get<int>(), 0);
   EXPECT_TRUE(browser->page_errors().empty());
 }
