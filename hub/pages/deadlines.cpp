@@ -53,9 +53,10 @@ Board open_board(PgConn& c, const VisibleStores& vs, const WorkdayCalendar& cal,
 
 std::string days_left_text(Lang l, const OpenComplaint& o) {
   char b[96];
-  if (o.days_left < 0) std::snprintf(b, sizeof b, tr(l, "dl.overdue_by"), static_cast<long long>(-o.days_left));
+  const bool one = o.days_left == 1 || o.days_left == -1;  // "1 working day", not "days"
+  if (o.days_left < 0) std::snprintf(b, sizeof b, tr(l, one ? "dl.overdue_by_one" : "dl.overdue_by"), static_cast<long long>(-o.days_left));
   else if (o.days_left == 0) std::snprintf(b, sizeof b, "%s", tr(l, "dl.due_today"));
-  else std::snprintf(b, sizeof b, tr(l, "dl.days_left"), static_cast<long long>(o.days_left));
+  else std::snprintf(b, sizeof b, tr(l, one ? "dl.days_left_one" : "dl.days_left"), static_cast<long long>(o.days_left));
   return std::string(o.estimated ? "≈ " : "") + b;
 }
 
@@ -77,9 +78,9 @@ std::string board_row(Lang l, const OpenComplaint& o) {
   const std::string store = o.store_name.empty() ? o.store_id : o.store_name;
   return std::string("<tr class=\"") + row_class(o) + "\" data-id=\"" + esc(o.id) + "\" data-days=\"" +
          std::to_string(o.days_left) + "\"><td class=\"num days\">" + esc(days_left_text(l, o)) + "</td><td class=\"nowrap\">" +
-         user_text(store) + "</td><td>" + user_text(o.business_name) + "</td><td>" + esc(category_text(l, o)) +
+         user_text(store) + "</td><td>" + user_text(o.business_name) + "</td><td class=\"nowrap\">" + esc(category_text(l, o)) +
          "</td><td>" + esc(status_word(l, o.status)) + "</td><td>" + esc(o.case_no.empty() ? "—" : o.case_no) +
-         "</td><td>" + esc(o.ticket) + "</td><td class=\"date\">" + esc(filed_day(o.filed_at)) + "</td><td class=\"date\">" +
+         "</td><td class=\"nowrap\">" + esc(o.ticket) + "</td><td class=\"date\">" + esc(filed_day(o.filed_at)) + "</td><td class=\"date\">" +
          esc(o.deadline) + "</td></tr>";
 }
 

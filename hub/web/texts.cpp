@@ -115,6 +115,8 @@ const std::unordered_map<std::string_view, Words>& table() {
       {"dl.col.filed", {"登记日期", "Filed"}},
       {"dl.col.deadline", {"处理期限", "Deadline"}},
       {"dl.overdue_by", {"逾期 %lld 个工作日", "%lld working days overdue"}},
+      {"dl.overdue_by_one", {"逾期 %lld 个工作日", "%lld working day overdue"}},
+      {"dl.days_left_one", {"剩 %lld 个工作日", "%lld working day left"}},
       {"dl.due_today", {"今天到期", "Due today"}},
       {"dl.days_left", {"剩 %lld 个工作日", "%lld working days left"}},
       {"dl.page_of", {"第 %lld 页，共 %lld 页", "Page %lld of %lld"}},

@@ -357,6 +357,7 @@ TEST_F(Pages, TheDeadlineBoardPutsOverdueFirstWithItsCounts) {
   shot("deadlines-zh");
   EXPECT_EQ(browser->navigate(base + "/deadlines?lang=en"), 200);
   EXPECT_NE(browser->text("#board tbody tr:first-child").find("4 working days overdue"), std::string::npos);
+  EXPECT_NE(browser->text("#board tbody tr:nth-child(2)").find("1 working day overdue"), std::string::npos);
   shot("deadlines-en");
   EXPECT_TRUE(browser->page_errors().empty());
 }
