@@ -9,7 +9,8 @@
 namespace odr::hub {
 
 bool is_dashboard_path(const std::string& p) {
-  return p == "/" || p == "/login" || p == "/logout" || p.rfind("/t/", 0) == 0 || p.rfind("/static/", 0) == 0;
+  return p == "/" || p == "/deadlines" || p == "/deadlines.csv" || p == "/kiosks" || p == "/kiosks.csv" ||
+         p == "/stores" || p.rfind("/stores/", 0) == 0 || p == "/login" || p == "/logout" || p.rfind("/t/", 0) == 0 || p.rfind("/static/", 0) == 0;
 }
 
 void add_dashboard_routes(httplib::Server& svr, PgPool& pool, const DashboardOptions& options) {
@@ -20,6 +21,9 @@ void add_dashboard_routes(httplib::Server& svr, PgPool& pool, const DashboardOpt
     r.set_content(web::kStylesheet, "text/css; charset=utf-8");
   });
   pages::add_login_routes(svr, ctx);
+  pages::add_overview_routes(svr, ctx);
+  pages::add_deadlines_routes(svr, ctx);
+  pages::add_kiosks_routes(svr, ctx);
   pages::add_stores_routes(svr, ctx);
   pages::add_ticket_routes(svr, ctx);
 }

@@ -9,7 +9,8 @@
 
 namespace odr::hub {
 
-// Adds GET /static/hub.css, GET|POST /login, POST /logout, GET / and
+// Adds GET /static/hub.css, GET|POST /login, POST /logout, GET / (the
+// overview), /deadlines, /kiosks (each also as CSV), /stores and
 // GET /t/{ticket}?kiosk=ID to svr. Every page answers with web::kPageHeaders.
 void add_dashboard_routes(httplib::Server& svr, PgPool& pool, const DashboardOptions& options);
 

@@ -231,6 +231,9 @@ void Hub::setup_routes(httplib::Server& svr) {
   DashboardOptions d;
   const bool loopback = cfg_.host == "127.0.0.1" || cfg_.host == "localhost" || cfg_.host == "::1";
   d.secure_cookies = !(cfg_.tls_cert.empty() && loopback);
+  d.calendar = &calendar_;
+  d.silent_after_minutes = cfg_.silent_after_minutes;
+  if (const char* t = std::getenv("ODR_HUB_TEST_NOW")) d.test_now_s = std::atoll(t);  // tests only: the pages' clock
   add_dashboard_routes(svr, pool_, d);
 }
 

@@ -2,9 +2,36 @@
 
 #include <httplib.h>
 
+#include <cstdio>
+
+#include "util/csv.h"
+#include "util/time.h"
+
 namespace odr::hub::pages {
 
 using namespace odr::hub::web;
+
+int64_t Context::now_s() const { return options.test_now_s > 0 ? options.test_now_s : now_unix_s(); }
+
+const StoreInfo* VisibleStores::find(const std::string& store_id) const {
+  for (const StoreInfo& s : stores)
+    if (s.id == store_id) return &s;
+  return nullptr;
+}
+
+VisibleStores visible_stores(PgConn& c, const Viewer& v) {
+  VisibleStores out;
+  if (v.role == Role::region) out.scope.region = v.region_id;
+  if (v.role == Role::store) out.scope.store = v.store_id;
+  PgResult r = c.exec(
+      "SELECT s.id, s.name, s.region_id, g.name FROM stores s JOIN regions g ON g.id = s.region_id"
+      " ORDER BY s.region_id, s.id",
+      {});
+  for (int i = 0; i < r.rows(); ++i)
+    if (may_see_store(v, r.text(i, 0), r.text(i, 2)))
+      out.stores.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3)});
+  return out;
+}
 
 Lang lang_of(const httplib::Request& q) {
   return lang_from(q.get_param_value("lang"), q.get_header_value("Accept-Language"));
@@ -43,7 +70,10 @@ struct NavLink {
 };
 // The places a signed-in user goes, in the bar's order.
 constexpr NavLink kNav[] = {
-    {Place::stores, "/", "nav.home"},
+    {Place::overview, "/", "nav.overview"},
+    {Place::deadlines, "/deadlines", "nav.deadlines"},
+    {Place::stores, "/stores", "nav.home"},
+    {Place::kiosks, "/kiosks", "nav.kiosks"},
 };
 
 }  // namespace
@@ -52,7 +82,7 @@ std::string nav_for(const Visit& v, Place here) {
   const Lang l = v.lang;
   std::string n = "<strong>" + esc(tr(l, "app")) + "</strong>";
   for (const NavLink& k : kNav)
-    n += std::string("<a") + (k.place == here ? " class=\"here\"" : "") + " href=\"" + k.href + "\">" +
+    n += std::string("<a") + (k.place == here ? " class=\"here\"" : "") + " href=\"" + k.href + (l == Lang::en ? "?lang=en" : "") + "\">" +
          esc(tr(l, k.key)) + "</a>";
   n += "<span class=\"who\">" + user_text(v.viewer.user) + " · " + esc(role_word(l, v.viewer.role)) + "</span>";
   n += "<form class=\"logout\" method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"" +
@@ -82,6 +112,40 @@ void send_error_page(httplib::Response& r, Lang l, int status, const char* key) 
 void redirect(httplib::Response& r, const std::string& to) {
   r.status = 303;
   r.set_header("Location", to);
+}
+
+bool wants_csv(const httplib::Request& q) { return q.get_param_value("format") == "csv"; }
+
+void send_csv(Context& ctx, const httplib::Request& q, httplib::Response& r, const Visit& v, const std::string& what,
+              const std::string& detail, const std::string& csv) {
+  {
+    auto c = ctx.pool.acquire();
+    audit_web(*c, v.viewer.user, "export." + what, detail, q.remote_addr);
+  }
+  r.status = 200;
+  for (const HeaderLine& h : kPageHeaders) r.set_header(h.name, h.value);
+  r.set_header("Content-Disposition", "attachment; filename=\"" + what + "-" + local_date(ctx.now_s()) + ".csv\"");
+  r.set_content(std::string(odr::kCsvBom) + csv, "text/csv; charset=utf-8");
+}
+
+std::string percent_text(const std::optional<double>& x) {
+  if (!x) return "—";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f%%", *x * 100.0);
+  return b;
+}
+
+std::string yuan_text(int64_t fen) {
+  const bool neg = fen < 0;
+  const int64_t a = neg ? -fen : fen;
+  std::string whole = std::to_string(a / 100), grouped;
+  for (size_t i = 0; i < whole.size(); ++i) {
+    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ',';
+    grouped += whole[i];
+  }
+  char cents[8];
+  std::snprintf(cents, sizeof cents, ".%02lld", static_cast<long long>(a % 100));
+  return (neg ? "-" : "") + grouped + cents;
 }
 
 std::string status_word(Lang l, const std::string& status) {

@@ -8,7 +8,9 @@
 #include <optional>
 #include <string>
 
+#include "calendar/calendar.h"
 #include "hub/accounts.h"
+#include "hub/figures.h"
 #include "hub/pg.h"
 #include "web/html.h"
 #include "web/session.h"
@@ -26,6 +28,9 @@ struct DashboardOptions {
   // Cookies carry Secure unless the hub serves plain HTTP on loopback (the demo).
   bool secure_cookies = true;
   LoginPolicy policy;
+  const WorkdayCalendar* calendar = nullptr;  // the hub's (days left); nullptr: Monday to Friday, estimated
+  int silent_after_minutes = 30;              // [dashboard]: a kiosk not heard from for longer is flagged
+  int64_t test_now_s = 0;                     // tests only (ODR_HUB_TEST_NOW): the pages' "now"; 0 the clock
 };
 
 namespace pages {
@@ -34,6 +39,9 @@ namespace pages {
 struct Context {
   PgPool& pool;
   DashboardOptions options;
+  WorkdayCalendar no_calendar{};  // when options.calendar is nullptr
+  const WorkdayCalendar& calendar() const { return options.calendar ? *options.calendar : no_calendar; }
+  int64_t now_s() const;
 };
 // Routes keep the context alive as long as the server holds them.
 using ContextPtr = std::shared_ptr<Context>;
@@ -52,6 +60,20 @@ std::optional<web::Viewer> viewer_of(Context& ctx, const httplib::Request& q);
 // The visit, or nullopt after answering with a redirect to the sign-in page.
 std::optional<Visit> signed_in(Context& ctx, const httplib::Request& q, httplib::Response& r);
 
+// The stores a viewer may see (web::may_see_store, the one rule), with
+// their names and regions; the narrowest figures.h Scope that holds them
+// (a query's filter only: what is shown is always checked by may_see_store).
+struct StoreInfo {
+  std::string id, name, region_id, region_name;
+};
+struct VisibleStores {
+  Scope scope;
+  std::vector<StoreInfo> stores;  // by region, then id
+  const StoreInfo* find(const std::string& store_id) const;
+  bool has(const std::string& store_id) const { return find(store_id) != nullptr; }
+};
+VisibleStores visible_stores(PgConn& c, const web::Viewer& v);
+
 // The top bar's places; `here` is underlined.
 enum class Place { overview, deadlines, stores, kiosks, none };
 std::string nav_for(const Visit& v, Place here);
@@ -62,6 +84,15 @@ web::Page page(web::Lang l, const std::string& title, std::string body, std::str
 void send_page(httplib::Response& r, int status, const web::Page& p);
 void send_error_page(httplib::Response& r, web::Lang l, int status, const char* key);
 void redirect(httplib::Response& r, const std::string& to);
+
+// A CSV download (util/csv.h's text, BOM first) named file; audited as
+// export.<what> with detail (no personal data) for the visit's user.
+void send_csv(Context& ctx, const httplib::Request& q, httplib::Response& r, const Visit& v, const std::string& what,
+              const std::string& detail, const std::string& csv);
+bool wants_csv(const httplib::Request& q);  // ?format=csv
+// "12.5%" / "—" ; 元 from fen ("1,999.00").
+std::string percent_text(const std::optional<double>& x);
+std::string yuan_text(int64_t fen);
 
 // A complaint's status in words (an unknown status is shown as it is).
 std::string status_word(web::Lang l, const std::string& status);

@@ -7,7 +7,10 @@
 namespace odr::hub::pages {
 
 void add_login_routes(httplib::Server& svr, const ContextPtr& ctx);   // GET|POST /login, POST /logout
-void add_stores_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET / (the stores one may see)
+void add_overview_routes(httplib::Server& svr, const ContextPtr& ctx);   // GET / (the chain overview; ?format=csv)
+void add_deadlines_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET /deadlines, /deadlines.csv
+void add_kiosks_routes(httplib::Server& svr, const ContextPtr& ctx);     // GET /kiosks, /kiosks.csv
+void add_stores_routes(httplib::Server& svr, const ContextPtr& ctx);     // GET /stores (the stores one may see)
 void add_ticket_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET /t/{ticket}?kiosk= (public)
 
 }  // namespace odr::hub::pages

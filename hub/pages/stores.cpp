@@ -57,7 +57,7 @@ void get_stores(Context& ctx, const httplib::Request& q, httplib::Response& r) {
 }  // namespace
 
 void add_stores_routes(httplib::Server& svr, const ContextPtr& ctx) {
-  svr.Get("/", [ctx](const httplib::Request& q, httplib::Response& r) { get_stores(*ctx, q, r); });
+  svr.Get("/stores", [ctx](const httplib::Request& q, httplib::Response& r) { get_stores(*ctx, q, r); });
 }
 
 }  // namespace odr::hub::pages

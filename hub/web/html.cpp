@@ -62,6 +62,28 @@ section.ticket th { width: 40%; background: none; color: var(--muted); font-weig
 section.ticket td { font-weight: 600; }
 .note { color: var(--muted); font-size: 14px; }
 svg.chart text { font: 13px "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif; fill: var(--ink); }
+/* The overview, deadline board and kiosks pages. */
+.page-head { display: flex; align-items: baseline; gap: 16px; flex-wrap: wrap; }
+.page-head h1 { margin-right: auto; }
+h1 .scope { color: var(--muted); font-weight: 500; font-size: 20px; margin-left: 8px; }
+.button.quiet { background: #fff; color: var(--brand); border: 1px solid var(--brand); font-size: 14px; padding: 5px 12px; }
+.card.figure .value { font-variant-numeric: tabular-nums; }
+.cards.six { grid-template-columns: repeat(auto-fill, minmax(175px, 1fr)); }
+.card.figure.alert { border-left: 5px solid var(--bad); } .card.figure.alert .value { color: var(--bad); }
+.card.figure.caution { border-left: 5px solid var(--warn); } .card.figure.caution .value { color: var(--warn); }
+.card.calm { color: var(--muted); }
+.better { color: var(--good); } .worse { color: var(--bad); }
+.two { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }
+figure.chart-box { margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px; }
+figure.chart-box svg { max-width: 100%; height: auto; }
+th a { color: var(--ink); text-decoration: none; border-bottom: 1px dotted var(--muted); }
+th.sorted a { color: var(--brand); border-bottom: 2px solid var(--brand); }
+tr.soon td { background: #fff4e0; }
+tr.overdue td.days { color: var(--bad); font-weight: 700; } tr.soon td.days { color: var(--warn); font-weight: 700; }
+td.nowrap, .tag, td.days, td.num { white-space: nowrap; }
+td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
+td .held { color: var(--warn); font-weight: 600; }
+nav.pager { display: flex; gap: 16px; justify-content: center; margin: 16px 0; }
 @media print {
   body { background: #fff; font-size: 12px; }
   header.top, form.filters, .noprint { display: none; }

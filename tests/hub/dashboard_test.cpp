@@ -88,7 +88,8 @@ TEST_F(Dashboard, EachRoleSignsInAndSeesOnlyItsStores) {
     o.extra_args = {"--ignore-certificate-errors-spki-list=" + spki_pin(env->dev + "/server.pem")};
     browser = std::make_unique<Browser>(o);
     sign_in(user, pw.at(user));
-    EXPECT_EQ(browser->url(), base + "/");
+    EXPECT_EQ(browser->url(), base + "/") << "the overview first";
+    browser->navigate(base + "/stores");
     EXPECT_EQ(stores_shown(), want);
     EXPECT_NE(browser->text("header").find(user), std::string::npos);
     browser->screenshot(shots + "/stores-" + user + ".png");
@@ -98,6 +99,7 @@ TEST_F(Dashboard, EachRoleSignsInAndSeesOnlyItsStores) {
 
 TEST_F(Dashboard, NamesTypedElsewhereStayTextAndTheSessionIsOutOfScriptsReach) {
   sign_in("hq", "head office pw");
+  browser->navigate(base + "/stores");
   EXPECT_NE(browser->text("#stores").find("徐汇店 <script>alert(1)</script>"), std::string::npos);
   EXPECT_EQ(browser->eval("document.scripts.length").get<int>(), 0) << "no script on the page, typed or ours";
   EXPECT_EQ(browser->eval("document.querySelectorAll('#stores bdi').length").get<int>(), 4)
