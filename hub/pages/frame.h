@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "calendar/calendar.h"
 #include "hub/accounts.h"
 #include "hub/pg.h"
 #include "web/html.h"
@@ -26,6 +27,7 @@ struct DashboardOptions {
   // Cookies carry Secure unless the hub serves plain HTTP on loopback (the demo).
   bool secure_cookies = true;
   LoginPolicy policy;
+  const WorkdayCalendar* calendar = nullptr;  // the hub's (days left); nullptr: Monday to Friday, estimated
 };
 
 namespace pages {

@@ -9,5 +9,8 @@ namespace odr::hub::pages {
 void add_login_routes(httplib::Server& svr, const ContextPtr& ctx);   // GET|POST /login, POST /logout
 void add_stores_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET / (the stores one may see)
 void add_ticket_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET /t/{ticket}?kiosk= (public)
+void add_store_routes(httplib::Server& svr, const ContextPtr& ctx);   // GET /stores/{id}, /stores/{id}/complaints.csv
+void add_complaint_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET /complaints/{id}
+void add_report_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET /stores/{id}/report?month=YYYY-MM
 
 }  // namespace odr::hub::pages
