@@ -29,7 +29,7 @@ std::string str(const json& j, const char* object, const char* key) {
 
 std::string field(Lang l, const char* key, const std::string& html, const char* id = "") {
   return "<tr><th>" + esc(tr(l, key)) + "</th><td" + (*id ? std::string(" id=\"") + id + "\"" : "") + ">" +
-         (html.empty() ? "—" : html) + "</td></tr>";
+         (html.empty() || html == "<bdi></bdi>" ? "—" : html) + "</td></tr>";
 }
 
 std::string deadline_html(Lang l, const Context& ctx, const ComplaintDetail& d) {
@@ -67,7 +67,7 @@ std::string facts_html(Lang l, const ComplaintDetail& d, const json& p) {
   t += field(l, "store.col.case", esc(x.case_no), "case-no") + field(l, "store.col.status", esc(status_word(l, x.status)));
   t += field(l, "store.col.outcome", esc(outcome_word(l, x)), "outcome");
   t += field(l, "store.col.satisfaction", x.satisfaction ? esc(std::to_string(x.satisfaction) + " / 5") : "");
-  t += field(l, "store.card.compensation",
+  t += field(l, "store.card.compensation_first",
              x.compensation_count ? esc(std::to_string(x.compensation_count) + " · ¥" + money(x.compensation_fen)) : "");
   return t + "</table>";
 }
@@ -133,7 +133,7 @@ std::string event_step(Lang l, const TimelineStep& s) {
 
 std::string platform_step(Lang l, const TimelineStep& s) {
   std::string what;
-  if (!s.type.empty()) what = esc(tr(l, "complaint.step.platform_status")) + " " + esc(status_word(l, s.type));
+  if (!s.type.empty()) what = esc(status_word(l, s.type));  // "who" says it is the platform's
   if (!s.case_no.empty())
     what += (what.empty() ? "" : " · ") + esc(tr(l, "store.col.case")) + " <span class=\"case\">" + esc(s.case_no) + "</span>";
   const std::string detail = s.note.empty() ? "" : "<span class=\"quote\">" + user_text(s.note) + "</span>";

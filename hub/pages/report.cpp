@@ -39,15 +39,15 @@ std::string figures_table(Lang l, const Figures& f) {
   char sat[64] = "—";
   int64_t rated = 0;
   for (int64_t n : f.satisfaction) rated += n;
-  if (f.satisfaction_mean()) std::snprintf(sat, sizeof sat, "%.2f (%lld)", *f.satisfaction_mean(), static_cast<long long>(rated));
+  if (f.satisfaction_mean()) std::snprintf(sat, sizeof sat, tr(l, "report.satisfaction"), *f.satisfaction_mean(), static_cast<long long>(rated));
   std::string t = "<table class=\"report-figures\" id=\"report-figures\"><tbody>";
   t += row(l, "store.card.received", std::to_string(f.received), "r-received");
   t += row(l, "outcome.on_spot", std::to_string(f.settled_on_spot), "r-on-spot");
   t += row(l, "outcome.platform", std::to_string(f.settled_platform), "r-platform");
   t += row(l, "outcome.not_settled", std::to_string(f.not_settled), "r-not-settled");
   t += row(l, "store.card.settlement", percent(f.settlement_rate()), "r-settlement");
-  t += row(l, "ontime.yes", std::to_string(f.on_time), "r-on-time");
-  t += row(l, "ontime.late", std::to_string(f.late), "r-late");
+  t += row(l, "report.on_time_n", std::to_string(f.on_time), "r-on-time");
+  t += row(l, "report.late_n", std::to_string(f.late), "r-late");
   t += row(l, "store.card.on_time", percent(f.on_time_rate()), "r-on-time-rate");
   t += row(l, "store.card.satisfaction", sat, "r-satisfaction");
   t += row(l, "store.card.compensation", std::to_string(f.compensation_count) + " · ¥" + money(f.compensation_fen),

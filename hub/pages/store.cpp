@@ -68,9 +68,13 @@ std::optional<double> count(int64_t n) { return static_cast<double>(n); }
 
 std::vector<Card> figure_cards(Lang l, const Figures& f, const Figures& p) {
   const std::string pts = std::string(" ") + tr(l, "store.points"), vs = std::string(" ") + tr(l, "store.vs_before");
-  auto card = [&](const char* id, const char* key, std::string value, Change ch) {
-    return Card{id, tr(l, key), std::move(value), ch.text.empty() ? "" : ch.text + vs, ch.tone};
+  auto card = [&](const char* id, const char* key, std::string value, Change ch, std::string sub = "") {
+    return Card{id, tr(l, key), std::move(value), std::move(sub), ch.text.empty() ? "" : ch.text + vs, ch.tone};
   };
+  Change comp = change_of(count(f.compensation_count), count(p.compensation_count), 1, 0, "", false);
+  comp.tone = Tone::flat;  // paying first is neither good nor bad in itself
+  char payments[64];
+  std::snprintf(payments, sizeof payments, tr(l, "store.payments"), static_cast<long long>(f.compensation_count));
   char sat[16] = "—";
   if (f.satisfaction_mean()) std::snprintf(sat, sizeof sat, "%.2f", *f.satisfaction_mean());
   return {card("fig-received", "store.card.received", std::to_string(f.received),
@@ -81,9 +85,7 @@ std::vector<Card> figure_cards(Lang l, const Figures& f, const Figures& p) {
                change_of(f.on_time_rate(), p.on_time_rate(), 100, 1, pts, true)),
           card("fig-satisfaction", "store.card.satisfaction", sat,
                change_of(f.satisfaction_mean(), p.satisfaction_mean(), 1, 2, "", true)),
-          card("fig-compensation", "store.card.compensation",
-               std::to_string(f.compensation_count) + " · ¥" + money(f.compensation_fen),
-               change_of(count(f.compensation_count), count(p.compensation_count), 1, 0, "", false))};
+          card("fig-compensation", "store.card.compensation_first", "¥" + money(f.compensation_fen), comp, payments)};
 }
 
 std::string lang_suffix(const httplib::Request& q) {
@@ -98,11 +100,11 @@ std::string th(Lang l, const char* key, bool num = false) {
 std::string complaint_row_html(Lang l, const httplib::Request& q, const ComplaintRow& x) {
   const char* tone = x.late ? "bad" : x.on_time ? "good" : "";
   std::string h = "<tr data-id=\"" + esc(x.id) + "\"" + (x.late && x.open() ? " class=\"overdue\"" : "") + ">";
-  h += "<td><a href=\"/complaints/" + esc(x.id) + esc(lang_suffix(q)) + "\">" + esc(x.ticket) + "</a></td>";
-  h += "<td>" + esc(x.filed_at) + "</td><td>" + user_text(x.business_name) + "</td><td>" + esc(category_word(l, x)) +
+  h += "<td class=\"nowrap\"><a href=\"/complaints/" + esc(x.id) + esc(lang_suffix(q)) + "\">" + esc(x.ticket) + "</a></td>";
+  h += "<td class=\"nowrap\">" + esc(x.filed_at) + "</td><td>" + user_text(x.business_name) + "</td><td>" + esc(category_word(l, x)) +
        "</td><td>" + esc(status_word(l, x.status)) + "</td><td class=\"outcome\">" + esc(outcome_word(l, x)) + "</td>";
-  h += "<td>" + esc(x.deadline) + "</td><td><span class=\"tag " + tone + "\">" + esc(on_time_word(l, x)) +
-       "</span></td><td class=\"consumer\">" + user_text(listed_name(x)) + "</td><td class=\"phone\">" +
+  h += "<td class=\"nowrap\">" + esc(x.deadline) + "</td><td><span class=\"tag " + tone + "\">" + esc(on_time_word(l, x)) +
+       "</span></td><td class=\"consumer\">" + user_text(listed_name(x)) + "</td><td class=\"phone nowrap\">" +
        esc(listed_phone(x)) + "</td></tr>";
   return h;
 }

@@ -22,6 +22,7 @@ std::string cards_html(const std::vector<Card>& cards) {
   for (const Card& c : cards) {
     h += "<div class=\"card\" id=\"" + esc(c.id) + "\"><div class=\"label\">" + esc(c.label) +
          "</div><div class=\"value\">" + esc(c.value) + "</div>";
+    if (!c.sub.empty()) h += "<div class=\"sub\">" + esc(c.sub) + "</div>";
     if (!c.delta.empty()) h += std::string("<div class=\"delta ") + tone_class(c.tone) + "\">" + esc(c.delta) + "</div>";
     h += "</div>";
   }

@@ -16,6 +16,7 @@ struct Card {
   std::string id;     // the card's element id (tests read it)
   std::string label;  // plain text
   std::string value;  // plain text: "66.7%", "3"
+  std::string sub;    // plain text under the value ("3 笔"); "" none
   std::string delta;  // plain text: "+12.5 个百分点 较上期"; "" none
   Tone tone = Tone::flat;
 };

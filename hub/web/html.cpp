@@ -78,6 +78,8 @@ svg.chart text { font: 13px "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-seri
 h2 .note { font-weight: 400; margin-left: 8px; }
 table#complaints td { font-size: 14px; }
 table#complaints a, table.facts a { color: var(--brand); font-weight: 600; text-decoration: none; }
+td.nowrap, .tag { white-space: nowrap; }
+.card .sub { color: var(--muted); font-size: 14px; }
 nav.pager { display: flex; gap: 14px; align-items: center; justify-content: center; margin: 16px 0; color: var(--muted); }
 .detail-grid { display: grid; grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr); gap: 24px; align-items: start; }
 @media (max-width: 900px) { .detail-grid { grid-template-columns: 1fr; } }

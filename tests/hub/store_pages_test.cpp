@@ -285,7 +285,8 @@ TEST_F(StorePages, TheFiguresEqualTheHandWorkAndAnIndependentCount) {
   EXPECT_EQ(text_of("#fig-settlement .value"), "66.7%");
   EXPECT_EQ(text_of("#fig-on-time .value"), "60.0%");
   EXPECT_EQ(text_of("#fig-satisfaction .value"), "3.33");
-  EXPECT_EQ(text_of("#fig-compensation .value"), "3 · ¥1,000.00");
+  EXPECT_EQ(text_of("#fig-compensation .value"), "¥1,000.00");
+  EXPECT_EQ(text_of("#fig-compensation .sub"), "3 笔");
   EXPECT_EQ(text_of("#fig-received .delta"), "+4 较上期");
   EXPECT_EQ(text_of("#fig-on-time .delta"), "+60.0 个百分点 较上期");
   EXPECT_FALSE(browser->exists("#fig-settlement .delta")) << "nothing was decided the period before";
