@@ -64,10 +64,12 @@ std::string complaints_table(Lang l, const ComplaintList& list) {
     t += "<th>" + esc(tr(l, k)) + "</th>";
   t += "</tr></thead><tbody>";
   for (const ComplaintRow& x : list.rows)
-    t += "<tr data-id=\"" + esc(x.id) + "\"><td>" + esc(x.ticket) + "</td><td>" + esc(x.filed_at) + "</td><td>" +
+    t += "<tr data-id=\"" + esc(x.id) + "\"><td class=\"nowrap\">" + esc(x.ticket) + "</td><td class=\"nowrap\">" +
+         esc(x.filed_at) + "</td><td>" +
          user_text(x.business_name) + "</td><td>" + esc(category_word(l, x)) + "</td><td>" + esc(outcome_word(l, x)) +
-         "</td><td>" + esc(x.deadline) + "</td><td>" + esc(x.outcome_day.empty() ? "—" : x.outcome_day) + "</td><td>" +
-         esc(on_time_word(l, x)) + "</td><td class=\"num\">" + (x.compensation_fen ? esc(money(x.compensation_fen)) : "") +
+         "</td><td class=\"nowrap\">" + esc(x.deadline) + "</td><td class=\"nowrap\">" +
+         esc(x.outcome_day.empty() ? "—" : x.outcome_day) + "</td><td class=\"nowrap\">" + esc(on_time_word(l, x)) +
+         "</td><td class=\"num\">" + (x.compensation_fen ? esc(money(x.compensation_fen)) : "") +
          "</td><td class=\"num\">" + (x.satisfaction ? std::to_string(x.satisfaction) : "") + "</td></tr>";
   return t + "</tbody></table>";
 }
