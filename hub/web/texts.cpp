@@ -125,7 +125,7 @@ const std::unordered_map<std::string_view, Words>& table() {
       {"complaint.staff_assisted", {"工作人员协助登记", "Staff, assisting the consumer"}},
       {"complaint.item", {"购买商品或服务", "Item or service"}},
       {"complaint.amount", {"购买金额", "Amount paid"}},
-      {"complaint.amount_word", {"金额", "amount"}},
+      {"complaint.amount_word", {"金额", "Amount"}},
       {"complaint.personal", {"消费者信息", "The consumer"}},
       {"complaint.address", {"地址", "Address"}},
       {"complaint.order_no", {"订单号", "Order number"}},
