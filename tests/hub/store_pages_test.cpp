@@ -332,6 +332,9 @@ TEST_F(StorePages, FiltersNarrowTheListAndItIsPagedByAHundred) {
   EXPECT_EQ(ids_for("&status=settled&business=%E6%98%9F%E5%85%89"), std::vector<std::string>{"a2"});
   EXPECT_TRUE(ids_for("&status=transferred").empty());
   EXPECT_TRUE(browser->exists("#no-complaints"));
+  // A wrong period is said, and the page shows this month instead of failing.
+  EXPECT_EQ(browser->navigate(base + "/stores/S001?period=custom&from=2026-10-09&to=2026-09-28"), 200);
+  EXPECT_EQ(text_of("#period-error"), "结束日期早于开始日期。");
   // The form itself, as a manager uses it: choose, then apply.
   browser->navigate(base + "/stores/S001" + kPeriod);
   browser->eval("document.querySelector('#category').value = 'S02'");
