@@ -41,7 +41,7 @@ std::string beside(const std::string& config_path, const std::string& p) {
 // in the wrong section would otherwise leave a default in place unnoticed.
 const std::map<std::string, std::set<std::string>>& known_keys() {
   static const std::map<std::string, std::set<std::string>> keys = {
-      {"listen", {"host", "port", "port_file", "base_path", "tls_cert", "tls_key", "threads"}},
+      {"listen", {"host", "port", "port_file", "base_path", "tls_cert", "tls_key", "tls_proxy", "threads"}},
       {"postgres", {"url", "pool"}},
       {"data", {"personal", "retention_days", "calendar_dir", "deadline_working_days"}},
       {"dashboard", {"silent_after_minutes"}},
@@ -73,6 +73,13 @@ void check_known(const toml::table& t, const std::string& path) {
   }
 }
 
+void read_bool(const toml::table& t, const std::string& path, const char* key, bool& out) {
+  auto node = t.at_path(key);
+  if (!node) return;
+  if (!node.is_boolean()) bad(path, key, "must be true or false");
+  out = *node.value<bool>();
+}
+
 void read_all(const toml::table& t, const std::string& path, HubConfig& c) {
   read_string(t, path, "listen.host", c.host);
   read_int(t, path, "listen.port", c.port, 0, 65535);
@@ -80,6 +87,7 @@ void read_all(const toml::table& t, const std::string& path, HubConfig& c) {
   read_string(t, path, "listen.base_path", c.base_path);
   read_string(t, path, "listen.tls_cert", c.tls_cert);
   read_string(t, path, "listen.tls_key", c.tls_key);
+  read_bool(t, path, "listen.tls_proxy", c.tls_proxy);
   read_int(t, path, "listen.threads", c.threads, 1, 256);
   read_string(t, path, "postgres.url", c.url);
   read_int(t, path, "postgres.pool", c.pool, 1, 256);
@@ -126,5 +134,11 @@ HubConfig load_hub_config(const std::string& path) {
   check(path, c);
   return c;
 }
+
+bool is_loopback_host(const std::string& h) {
+  return h == "localhost" || h == "::1" || h == "[::1]" || h.rfind("127.", 0) == 0;
+}
+
+bool dashboard_allowed(const HubConfig& c) { return !c.tls_cert.empty() || c.tls_proxy || is_loopback_host(c.host); }
 
 }  // namespace odr::hub

@@ -23,6 +23,7 @@ struct HubConfig {
   std::string base_path = "/odr/v1";
   std::string tls_cert;         // PEM chain and key: HTTPS; both empty: plain HTTP behind a TLS proxy
   std::string tls_key;
+  bool tls_proxy = false;       // plain HTTP, but a load balancer in front ends TLS (the dashboard is served)
   int threads = 8;              // HTTP workers; each keep-alive connection holds one
   // [postgres]
   std::string url;              // a libpq connection string or postgresql:// URI
@@ -38,5 +39,12 @@ struct HubConfig {
 
 // Relative paths in the file are relative to the file's folder.
 HubConfig load_hub_config(const std::string& path);
+
+// 127.0.0.0/8, ::1, localhost.
+bool is_loopback_host(const std::string& host);
+// The dashboard (passwords, session cookies, personal data) is served over
+// HTTPS, or behind a load balancer that ends TLS (tls_proxy), or over plain
+// HTTP on loopback for the demo; never over plain HTTP to a network.
+bool dashboard_allowed(const HubConfig& c);
 
 }  // namespace odr::hub

@@ -10,7 +10,8 @@ namespace odr::hub {
 
 bool is_dashboard_path(const std::string& p) {
   return p == "/" || p == "/deadlines" || p == "/deadlines.csv" || p == "/kiosks" || p == "/kiosks.csv" ||
-         p == "/stores" || p.rfind("/stores/", 0) == 0 || p == "/login" || p == "/logout" || p.rfind("/t/", 0) == 0 || p.rfind("/static/", 0) == 0;
+         p == "/stores" || p.rfind("/stores/", 0) == 0 || p.rfind("/complaints/", 0) == 0 || p == "/login" ||
+         p == "/logout" || p.rfind("/t/", 0) == 0 || p.rfind("/static/", 0) == 0;
 }
 
 void add_dashboard_routes(httplib::Server& svr, PgPool& pool, const DashboardOptions& options) {
@@ -26,6 +27,9 @@ void add_dashboard_routes(httplib::Server& svr, PgPool& pool, const DashboardOpt
   pages::add_kiosks_routes(svr, ctx);
   pages::add_stores_routes(svr, ctx);
   pages::add_ticket_routes(svr, ctx);
+  pages::add_store_routes(svr, ctx);
+  pages::add_complaint_routes(svr, ctx);
+  pages::add_report_routes(svr, ctx);
 }
 
 void send_dashboard_error(httplib::Response& r, const httplib::Request& q, int status) {

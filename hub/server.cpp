@@ -228,6 +228,12 @@ void Hub::setup_routes(httplib::Server& svr) {
     send_json(r, 200, to_json_text(HealthAnswer{now_unix_s(), kHubVersion}));
   });
   // The head office's pages. Cookies are Secure unless this is the loopback demo over plain HTTP.
+  if (!dashboard_allowed(cfg_)) {
+    std::fprintf(stderr, "odr-hub: the dashboard is not served: plain HTTP on %s, not loopback, would send passwords and"
+                 " personal data in clear; set [listen] tls_cert and tls_key, or tls_proxy = true when a load balancer"
+                 " in front ends TLS\n", cfg_.host.c_str());
+    return;
+  }
   DashboardOptions d;
   const bool loopback = cfg_.host == "127.0.0.1" || cfg_.host == "localhost" || cfg_.host == "::1";
   d.secure_cookies = !(cfg_.tls_cert.empty() && loopback);

@@ -128,26 +128,6 @@ void send_csv(Context& ctx, const httplib::Request& q, httplib::Response& r, con
   r.set_content(std::string(odr::kCsvBom) + csv, "text/csv; charset=utf-8");
 }
 
-std::string percent_text(const std::optional<double>& x) {
-  if (!x) return "—";
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f%%", *x * 100.0);
-  return b;
-}
-
-std::string yuan_text(int64_t fen) {
-  const bool neg = fen < 0;
-  const int64_t a = neg ? -fen : fen;
-  std::string whole = std::to_string(a / 100), grouped;
-  for (size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ',';
-    grouped += whole[i];
-  }
-  char cents[8];
-  std::snprintf(cents, sizeof cents, ".%02lld", static_cast<long long>(a % 100));
-  return (neg ? "-" : "") + grouped + cents;
-}
-
 std::string status_word(Lang l, const std::string& status) {
   const std::string key = "status." + status;
   const char* w = tr(l, key.c_str());

@@ -12,6 +12,7 @@
 #include "hub/accounts.h"
 #include "hub/figures.h"
 #include "hub/pg.h"
+#include "web/cards.h"  // money, percent: the numbers' words
 #include "web/html.h"
 #include "web/session.h"
 #include "web/texts.h"
@@ -90,9 +91,6 @@ void redirect(httplib::Response& r, const std::string& to);
 void send_csv(Context& ctx, const httplib::Request& q, httplib::Response& r, const Visit& v, const std::string& what,
               const std::string& detail, const std::string& csv);
 bool wants_csv(const httplib::Request& q);  // ?format=csv
-// "12.5%" / "—" ; 元 from fen ("1,999.00").
-std::string percent_text(const std::optional<double>& x);
-std::string yuan_text(int64_t fen);
 
 // A complaint's status in words (an unknown status is shown as it is).
 std::string status_word(web::Lang l, const std::string& status);

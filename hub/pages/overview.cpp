@@ -167,7 +167,7 @@ std::string delta_html(Lang l, const Card& c) {
   char b[96];
   const char* arrow = flat ? "＝" : d > 0 ? "▲" : "▼";
   if (c.points) std::snprintf(b, sizeof b, tr(l, "ov.delta_points"), arrow, std::fabs(shown));
-  else if (c.yuan) std::snprintf(b, sizeof b, tr(l, "ov.delta_yuan"), arrow, yuan_text(std::llround(std::fabs(d))).c_str());
+  else if (c.yuan) std::snprintf(b, sizeof b, tr(l, "ov.delta_yuan"), arrow, web::money(std::llround(std::fabs(d))).c_str());
   else if (std::fabs(std::round(d) - d) < 1e-9) std::snprintf(b, sizeof b, tr(l, "ov.delta_count"), arrow, std::fabs(d));
   else std::snprintf(b, sizeof b, tr(l, "ov.delta_value"), arrow, std::fabs(d));
   return std::string("<div class=\"delta ") + cls + "\">" + esc(b) + "</div>";
@@ -190,14 +190,14 @@ std::string mean_text(const std::optional<double>& m) {
 std::string cards(Lang l, const Figures& n, const Figures& b) {
   const Card cs[] = {
       {"card-received", "ov.received", std::to_string(n.received), count(n.received), count(b.received), Better::lower},
-      {"card-settlement", "ov.settlement", percent_text(n.settlement_rate()), n.settlement_rate(), b.settlement_rate(),
+      {"card-settlement", "ov.settlement", web::percent(n.settlement_rate()), n.settlement_rate(), b.settlement_rate(),
        Better::higher, true},
-      {"card-ontime", "ov.ontime", percent_text(n.on_time_rate()), n.on_time_rate(), b.on_time_rate(), Better::higher, true},
+      {"card-ontime", "ov.ontime", web::percent(n.on_time_rate()), n.on_time_rate(), b.on_time_rate(), Better::higher, true},
       {"card-satisfaction", "ov.satisfaction", mean_text(n.satisfaction_mean()), n.satisfaction_mean(),
        b.satisfaction_mean(), Better::higher},
       {"card-comp-count", "ov.comp_count", std::to_string(n.compensation_count), count(n.compensation_count),
        count(b.compensation_count), Better::neither},
-      {"card-comp-amount", "ov.comp_amount", yuan_text(n.compensation_fen), count(n.compensation_fen),
+      {"card-comp-amount", "ov.comp_amount", web::money(n.compensation_fen), count(n.compensation_fen),
        count(b.compensation_fen), Better::neither, false, true},
   };
   std::string h = "<div class=\"cards six\">";
@@ -225,7 +225,7 @@ std::string satisfaction_chart(Lang l, const Figures& f) {
 std::string rank_text(const Figures& f, Rank k) {
   if (k == Rank::received) return std::to_string(f.received);
   if (k == Rank::satisfaction) return mean_text(f.satisfaction_mean());
-  return percent_text(rank_value(f, k));
+  return web::percent(rank_value(f, k));
 }
 
 // The ranked figure per store, the worst 15 first; a bar below the scope's own value is red.
@@ -270,9 +270,9 @@ std::string rank_table(const Visit& v, const Overview& o) {
     t += "<tr data-store=\"" + esc(s.store_id) + "\"><td class=\"num\">" + std::to_string(++n) + "</td><td>" +
          user_text(s.store_name.empty() ? s.store_id : s.store_name) + "</td><td>" + user_text(region) +
          "</td><td class=\"num\">" + std::to_string(s.f.received) + "</td><td class=\"num\">" +
-         percent_text(s.f.settlement_rate()) + "</td><td class=\"num\">" + percent_text(s.f.on_time_rate()) +
+         web::percent(s.f.settlement_rate()) + "</td><td class=\"num\">" + web::percent(s.f.on_time_rate()) +
          "</td><td class=\"num\">" + mean_text(s.f.satisfaction_mean()) + "</td><td class=\"num\">" +
-         yuan_text(s.f.compensation_fen) + "</td></tr>";
+         web::money(s.f.compensation_fen) + "</td></tr>";
   }
   return t + "</tbody></table>";
 }
@@ -284,9 +284,9 @@ std::string ranking_csv(Lang l, const Overview& o) {
                      tr(l, "ov.comp_amount")});
   for (const StoreFigures& s : o.stores)
     add_csv_line(csv, {s.store_id, s.store_name, s.region_id, std::to_string(s.f.received),
-                       percent_text(s.f.settlement_rate()), percent_text(s.f.on_time_rate()),
+                       web::percent(s.f.settlement_rate()), web::percent(s.f.on_time_rate()),
                        mean_text(s.f.satisfaction_mean()), std::to_string(s.f.compensation_count),
-                       yuan_text(s.f.compensation_fen)});
+                       web::money(s.f.compensation_fen)});
   return csv;
 }
 

@@ -12,5 +12,8 @@ void add_deadlines_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET 
 void add_kiosks_routes(httplib::Server& svr, const ContextPtr& ctx);     // GET /kiosks, /kiosks.csv
 void add_stores_routes(httplib::Server& svr, const ContextPtr& ctx);     // GET /stores (the stores one may see)
 void add_ticket_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET /t/{ticket}?kiosk= (public)
+void add_store_routes(httplib::Server& svr, const ContextPtr& ctx);   // GET /stores/{id}, /stores/{id}/complaints.csv
+void add_complaint_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET /complaints/{id}
+void add_report_routes(httplib::Server& svr, const ContextPtr& ctx);  // GET /stores/{id}/report?month=YYYY-MM
 
 }  // namespace odr::hub::pages

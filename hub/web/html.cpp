@@ -91,6 +91,47 @@ nav.pager { display: flex; gap: 16px; justify-content: center; margin: 16px 0; }
   .card, table { border-color: #999; break-inside: avoid; }
   * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }
+
+/* ---- the store page, complaint detail and monthly report (pages/store.cpp, complaint.cpp, report.cpp) ---- */
+.page-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 16px; flex-wrap: wrap; }
+.page-head h1 { margin-bottom: 2px; }
+.page-head .actions { display: flex; gap: 10px; }
+.button.secondary { background: #fff; color: var(--brand); border: 1px solid var(--brand); }
+h2 .note { font-weight: 400; margin-left: 8px; }
+table#complaints td { font-size: 14px; }
+table#complaints a, table.facts a { color: var(--brand); font-weight: 600; text-decoration: none; }
+td.nowrap, .tag { white-space: nowrap; }
+.card .sub { color: var(--muted); font-size: 14px; }
+nav.pager { display: flex; gap: 14px; align-items: center; justify-content: center; margin: 16px 0; color: var(--muted); }
+.detail-grid { display: grid; grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr); gap: 24px; align-items: start; }
+@media (max-width: 900px) { .detail-grid { grid-template-columns: 1fr; } }
+table.facts th { width: 34%; background: none; color: var(--muted); font-weight: 500; }
+.quote { white-space: pre-wrap; }
+.card.deadline { margin-bottom: 8px; }
+ol.timeline { list-style: none; margin: 0; padding: 0 0 0 18px; border-left: 2px solid var(--line); }
+ol.timeline li.step { position: relative; display: grid; grid-template-columns: 132px 1fr; gap: 12px; padding: 8px 0 14px; }
+ol.timeline li.step::before { content: ""; position: absolute; left: -25px; top: 14px; width: 10px; height: 10px;
+                              border-radius: 50%; background: var(--brand); border: 2px solid var(--bg); }
+ol.timeline time { color: var(--muted); font-variant-numeric: tabular-nums; font-size: 14px; }
+ol.timeline .what { font-weight: 600; }
+ol.timeline .who { color: var(--muted); font-size: 14px; }
+ol.timeline .detail { margin-top: 2px; }
+article.report { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 28px 32px; }
+article.report .report-head { border-bottom: 2px solid var(--ink); margin-bottom: 12px; padding-bottom: 8px; }
+table.report-figures { width: auto; min-width: 420px; }
+table.report-figures th { background: none; font-weight: 500; }
+table.report-list th, table.report-list td { font-size: 13px; padding: 6px 8px; }
+.signatures { display: grid; grid-template-columns: 1fr 1fr; gap: 40px; margin-top: 40px; }
+.signature .line { border-bottom: 1px solid var(--ink); padding: 28px 0 4px; }
+@media print {
+  @page { size: A4; margin: 16mm 14mm; }
+  .page-head .actions, nav.pager { display: none; }
+  article.report { border: none; padding: 0; }
+  table.report-list thead { display: table-header-group; }
+  table.report-list tr, .signatures { break-inside: avoid; }
+  .detail-grid { grid-template-columns: 1fr; }
+  a { color: inherit; text-decoration: none; }
+}
 )CSS";
 
 }  // namespace odr::hub::web

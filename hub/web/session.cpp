@@ -72,4 +72,9 @@ bool may_see_store(const Viewer& v, std::string_view store_id, std::string_view 
   return false;
 }
 
+bool may_see_personal(const Viewer& v, std::string_view store_id, std::string_view store_region_id) {
+  if (!may_see_store(v, store_id, store_region_id)) return false;
+  return v.role == Role::chain || v.role == Role::store;
+}
+
 }  // namespace odr::hub::web

@@ -44,4 +44,13 @@ struct Viewer {
 };
 bool may_see_store(const Viewer& v, std::string_view store_id, std::string_view store_region_id);
 
+// Who sees a complaint's personal data in full (name, phone, address, the
+// shopper's own words, as the hub keeps them per [data] personal) on its
+// detail page: the head office (it answers the regulator and takes the
+// escalations) and the complaint's own store (its manager calls the shopper
+// back). A region sees it masked: it supervises the figures, it does not
+// contact shoppers. Lists and exports are masked for everyone. The one home
+// of the rule; every full view is audited (accounts.h audit_web).
+bool may_see_personal(const Viewer& v, std::string_view store_id, std::string_view store_region_id);
+
 }  // namespace odr::hub::web

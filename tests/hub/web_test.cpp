@@ -101,6 +101,15 @@ TEST(Web, EachRoleSeesOnlyItsStores) {
   EXPECT_FALSE(parse_role("admin", r));
 }
 
+TEST(Web, FullPersonalDataIsForTheHeadOfficeAndTheComplaintsOwnStore) {
+  Viewer chain{"hq", Role::chain, "", ""}, east{"east", Role::region, "sh", ""}, store{"m1", Role::store, "", "sh-xuhui"};
+  EXPECT_TRUE(may_see_personal(chain, "bj-chaoyang", "bj"));
+  EXPECT_TRUE(may_see_personal(store, "sh-xuhui", "sh"));
+  EXPECT_FALSE(may_see_personal(store, "sh-jingan", "sh")) << "not another store's";
+  EXPECT_FALSE(may_see_personal(east, "sh-xuhui", "sh")) << "a region sees its stores masked";
+  EXPECT_FALSE(may_see_personal(east, "bj-chaoyang", "bj"));
+}
+
 namespace {
 // 2026-12-02 10:00 in Beijing (a Wednesday), as Unix seconds.
 constexpr int64_t kWednesday = 1'796'176'800;
