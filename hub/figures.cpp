@@ -6,6 +6,7 @@
 
 #include "figures.h"
 
+#include <algorithm>
 #include <map>
 
 #include "util/time.h"
@@ -146,19 +147,35 @@ FigureReport period_figures(PgConn& c, const Scope& scope, const Period& p, int6
 namespace {
 
 // Open: no final outcome yet (outcome_at, folded in at intake), read in
-// deadline order by an index-only scan of complaints_open_board (v5).
+// deadline order by an index-only scan of complaints_open_board (v5); the
+// scope's stores as a semi-join, so a page (LIMIT) stops the scan early.
+// $3 NULL: every row.
 const char* kOpenComplaints = R"SQL(
 SELECT c.id::text, c.ticket, c.store_id, s.name, c.business_name, c.category_kind, c.category_code, c.status,
   coalesce(c.case_no, ''), to_char(c.filed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), c.deadline::text
 FROM complaints c JOIN stores s ON s.id = c.store_id
 WHERE c.outcome_at IS NULL AND ($1 = '' OR s.region_id = $1) AND ($2 = '' OR c.store_id = $2)
 ORDER BY c.deadline, c.filed_at, c.id
+LIMIT $3::bigint OFFSET $4::bigint
+)SQL";
+
+// The board's counts from the same partial index (deadline is its key):
+// $1 today, $2 the date two working days ahead.
+const char* kOpenSummary = R"SQL(
+SELECT count(*), count(*) FILTER (WHERE c.deadline < $1::date),
+  count(*) FILTER (WHERE c.deadline >= $1::date AND c.deadline <= $2::date)
+FROM complaints c
+WHERE c.outcome_at IS NULL
+  AND ($3 = '' OR c.store_id IN (SELECT id FROM stores WHERE region_id = $3)) AND ($4 = '' OR c.store_id = $4)
 )SQL";
 
 }  // namespace
 
-std::vector<OpenComplaint> open_complaints(PgConn& c, const Scope& scope, const WorkdayCalendar& cal, int64_t now_s) {
-  PgResult r = c.exec(kOpenComplaints, scoped({}, scope));
+std::vector<OpenComplaint> open_complaints(PgConn& c, const Scope& scope, const WorkdayCalendar& cal, int64_t now_s,
+                                           const OpenPage& page) {
+  PgResult r = c.exec(kOpenComplaints, {scope.store.empty() ? scope.region : std::string(), scope.store,
+                                        page.limit > 0 ? Param(std::to_string(page.limit)) : Param(),
+                                        std::to_string(std::max<int64_t>(0, page.offset))});
   const int64_t today = local_today(now_s);
   std::vector<OpenComplaint> out;
   for (int i = 0; i < r.rows(); ++i) {
@@ -170,6 +187,14 @@ std::vector<OpenComplaint> open_complaints(PgConn& c, const Scope& scope, const 
     out.push_back(std::move(o));
   }
   return out;  // by deadline, so by days left (working days keep the order)
+}
+
+OpenSummary open_summary(PgConn& c, const Scope& scope, const WorkdayCalendar& cal, int64_t now_s) {
+  const int64_t today = local_today(now_s);
+  // Deadlines are working days: 0-2 left is a deadline from today to the 2nd working day ahead.
+  const int64_t soon = add_working_days(cal, today, 2).day;
+  PgResult r = c.exec(kOpenSummary, scoped({format_date(today), format_date(soon)}, scope));
+  return {r.integer(0, 0), r.integer(0, 1), r.integer(0, 2)};
 }
 
 // -----------------------------------------------------------------------------
