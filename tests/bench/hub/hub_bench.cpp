@@ -412,7 +412,9 @@ int main(int argc, char** argv) {
     for (int i = 0; i < o.hubs; ++i) hubs.add(env.start({}, config).port);
     std::printf("hub_bench: %d kiosks, ~%d complaints, %d threads, %d odr-hub processes (pool %d, HTTPS on 127.0.0.1)%s\n",
                 o.kiosks, o.complaints, o.threads, o.hubs, o.pool, o.kill ? ", one killed half-way" : "");
-    std::printf("postgres: %s\n", pg_options.c_str());
+    std::printf("postgres: %s (server says fsync=%s synchronous_commit=%s)\n", pg_options.c_str(),
+                env.sql("SHOW fsync").c_str(), env.sql("SHOW synchronous_commit").c_str());
+    env.sql("SELECT pg_stat_reset_shared('wal')");
     print_load("before");
     Totals totals;
     env.sql("SELECT pg_stat_statements_reset()");
@@ -434,6 +436,8 @@ int main(int argc, char** argv) {
                 (long long)in_db, (long long)totals.complaints.load(), (long long)ev_db, (long long)totals.events.load(),
                 once ? "equal" : "DIFFERENT");
     print_sizes(env, in_db);
+    std::printf("WAL: %s\n", env.sql("SELECT pg_size_pretty(wal_bytes) || ', ' || wal_fpi || ' full pages, ' || wal_sync || "
+                                    "' syncs, ' || round(wal_sync_time) || ' ms syncing' FROM pg_stat_wal").c_str());
     print_statements(env);
     env.sql("VACUUM ANALYZE");
     time_figures(env);
