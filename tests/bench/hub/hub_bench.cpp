@@ -220,7 +220,7 @@ void kill_and_restart(HubEnv& env, Hubs& hubs, const Options& o, const std::stri
   HubProcess& victim = *env.hubs.back();
   hubs.remove(victim.port);
   env.kill9(victim);
-  std::printf("killed odr-hub pid (SIGKILL) at %lld complaints\n", (long long)totals.complaints.load());
+  std::printf("killed odr-hub (SIGKILL) at %lld complaints\n", (long long)totals.complaints.load());
   std::this_thread::sleep_for(std::chrono::seconds(1));
   hubs.add(env.start({}, config).port);
   std::printf("odr-hub started again\n");
