@@ -20,6 +20,7 @@
 #include "hub_env.h"
 #include "model/personal.h"
 #include "protocol/heartbeat.h"
+#include "protocol/signing.h"
 #include "support/process.h"
 #include "support/temp.h"
 #include "util/crypto.h"
@@ -195,6 +196,26 @@ TEST_F(HubTest, EventsThatChangeNoFactLeaveTheComplaintRowAlone) {
   ASSERT_EQ(statuses(env->post_events(hub, {event_json(c["id"], "settled")})), all(1, "accepted"));
   EXPECT_NE(env->sql(row), before);
   EXPECT_EQ(env->sql("SELECT status FROM complaints WHERE id = '" + c["id"].get<std::string>() + "'"), "settled");
+}
+
+// The kiosk's transport offers every encoding curl undoes (br among them);
+// the hub's intake answers stay uncompressed (brotli was most of its CPU).
+TEST_F(HubTest, IntakeAnswersAreNotCompressedWhateverTheClientOffers) {
+  HubProcess& hub = env->start();
+  const std::string target = "/odr/v1/complaints:batch";
+  const std::string body = json{{"complaints", complaints("k1", 0, 50)}}.dump();
+  odr::HttpRequest req;
+  req.method = "POST";
+  req.url = "https://127.0.0.1:" + std::to_string(hub.port) + target;
+  req.headers = odr::sign_request("k1", env->keys.at("k1"), "POST", target, body, odr::now_unix_s()).list();
+  req.headers.push_back({"Content-Type", "application/json"});
+  req.body = body;
+  odr::TransportOptions opts;
+  opts.ca_file = env->dev + "/ca.pem";
+  odr::HttpResponse res = odr::make_curl_transport(opts)->send(req);
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.headers.count("content-encoding"), 0u) << res.headers["content-encoding"];
+  EXPECT_EQ(json::parse(res.body)["results"].size(), 50u);
 }
 
 TEST_F(HubTest, BadSignatureReplayedNonceAndSkewedClockAreRefusedWithTheProtocolsCodes) {
