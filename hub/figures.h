@@ -88,8 +88,21 @@ struct OpenComplaint {
   bool estimated = false;  // the calendar had no file for some day on the way
   bool overdue() const { return days_left < 0; }
 };
-// Every open complaint in scope, fewest days left first (overdue first).
-std::vector<OpenComplaint> open_complaints(PgConn& c, const Scope& scope, const WorkdayCalendar& cal, int64_t now_s);
+// A slice of the board, in its order.
+struct OpenPage {
+  int64_t limit = 0;  // 0: every row
+  int64_t offset = 0;
+};
+// The open complaints in scope, fewest days left first (overdue first): by
+// deadline, then filed_at, then id; the page's slice of that order.
+std::vector<OpenComplaint> open_complaints(PgConn& c, const Scope& scope, const WorkdayCalendar& cal, int64_t now_s,
+                                           const OpenPage& page = {});
+// The board's counts without its rows: overdue (deadline before today),
+// due_soon (0-2 working days left by the calendar).
+struct OpenSummary {
+  int64_t open = 0, overdue = 0, due_soon = 0;
+};
+OpenSummary open_summary(PgConn& c, const Scope& scope, const WorkdayCalendar& cal, int64_t now_s);
 
 // A kiosk to look at: silent for more than the limit, or holding items.
 struct KioskAlert {

@@ -106,7 +106,7 @@ Checked checked_id(const json& item) {
 // -----------------------------------------------------------------------------
 
 std::optional<std::string> kiosk_key(PgConn& c, const std::string& kiosk) {
-  PgResult r = c.exec("SELECT encode(key, 'base64') FROM kiosks WHERE id = $1", {kiosk});
+  PgResult r = c.exec_prepared("odr_kiosk_key", "SELECT encode(key, 'base64') FROM kiosks WHERE id = $1", {kiosk});
   if (r.rows() == 0) return std::nullopt;
   std::string b64 = r.text(0, 0);
   std::string key = decode_key(b64);
@@ -115,12 +115,20 @@ std::optional<std::string> kiosk_key(PgConn& c, const std::string& kiosk) {
 }
 
 bool remember_nonce(PgConn& c, const std::string& kiosk, const std::string& nonce, int64_t now_s) {
+  // Committed without waiting for the disk: the request's own commit (its
+  // batch, its heartbeat) comes later in the same WAL and flushes this one
+  // too, so a nonce can be lost in a crash only with a request that stored
+  // nothing, and replaying that one stores nothing twice. One wait per request.
+  PgTx tx(c);
+  c.exec_script("SET LOCAL synchronous_commit = off");
   // A row comes back when the nonce is new or was last seen before the window.
-  PgResult r = c.exec(
+  PgResult r = c.exec_prepared(
+      "odr_nonce",
       "INSERT INTO nonces (kiosk_id, nonce, seen_at) VALUES ($1, $2, to_timestamp($3)) "
       "ON CONFLICT (kiosk_id, nonce) DO UPDATE SET seen_at = excluded.seen_at "
       "WHERE nonces.seen_at < excluded.seen_at - make_interval(secs => $4) RETURNING 1",
       {kiosk, nonce, std::to_string(now_s), std::to_string(kNonceWindowS)});
+  tx.commit();
   return r.rows() == 1;
 }
 
@@ -185,9 +193,10 @@ ON CONFLICT DO NOTHING
 RETURNING id::text
 )SQL";
 
-std::set<std::string> insert_rows(PgConn& c, const char* sql, const std::vector<Param>& params) {
+// One statement for the whole batch, prepared once per connection.
+std::set<std::string> insert_rows(PgConn& c, const char* name, const char* sql, const std::vector<Param>& params) {
   std::set<std::string> out;
-  PgResult r = c.exec(sql, params);
+  PgResult r = c.exec_prepared(name, sql, params);
   for (int i = 0; i < r.rows(); ++i) out.insert(r.text(i, 0));
   return out;
 }
@@ -218,7 +227,7 @@ std::vector<ItemResult> store_complaints(PgConn& c, const std::string& kiosk, co
   }
   PgTx tx(c);
   std::set<std::string> inserted;
-  if (!rows.empty()) inserted = insert_rows(c, kInsertComplaints, {kiosk, rows.dump(), to_string(rules.personal)});
+  if (!rows.empty()) inserted = insert_rows(c, "odr_insert_complaints", kInsertComplaints, {kiosk, rows.dump(), to_string(rules.personal)});
   std::vector<ItemResult> out(ks.size());
   std::vector<bool> done = mark_inserted(ks, inserted, out);
   const auto held = owners(c, "complaints", ids_to_look_up(ks, done));
@@ -287,7 +296,9 @@ WITH ins AS (
     compensation_fen = c.compensation_fen + a.comp_fen,
     satisfaction = CASE WHEN a.score_at >= coalesce(c.satisfaction_at, '-infinity') THEN a.score ELSE c.satisfaction END,
     satisfaction_at = greatest(c.satisfaction_at, a.score_at)
-  FROM a WHERE c.id = a.complaint_id
+  FROM a WHERE c.id = a.complaint_id  -- a batch of first responses only changes nothing: no new row version
+    AND (a.next IS NOT NULL OR a.settled_at IS NOT NULL OR a.not_settled OR a.final_at IS NOT NULL OR a.comp_n > 0
+         OR a.score_at IS NOT NULL)
   RETURNING 1
 )
 SELECT id::text FROM ins
@@ -302,11 +313,11 @@ namespace {
 // the id is held; the item's rule; else unknown_complaint (the insert joins
 // only complaints this kiosk delivered here).
 std::vector<ItemResult> store_for_complaints(PgConn& c, const std::string& kiosk, const std::vector<Checked>& ks,
-                                             const json& rows, const char* sql, const char* table,
-                                             const IntakeRules& rules) {
+                                             const json& rows, const char* name, const char* sql,
+                                             const char* table, const IntakeRules& rules) {
   PgTx tx(c);
   std::set<std::string> inserted;
-  if (!rows.empty()) inserted = insert_rows(c, sql, {kiosk, rows.dump()});
+  if (!rows.empty()) inserted = insert_rows(c, name, sql, {kiosk, rows.dump()});
   std::vector<ItemResult> out(ks.size());
   std::vector<bool> done = mark_inserted(ks, inserted, out);
   const auto held = owners(c, table, ids_to_look_up(ks, done));
@@ -339,7 +350,7 @@ std::vector<ItemResult> store_events(PgConn& c, const std::string& kiosk, const 
                       {"payload", json(e)}, {"ord", ks.size()}});
     ks.push_back(std::move(k));
   }
-  return store_for_complaints(c, kiosk, ks, rows, kInsertEvents, "events", rules);
+  return store_for_complaints(c, kiosk, ks, rows, "odr_insert_events", kInsertEvents, "events", rules);
 }
 
 // -----------------------------------------------------------------------------
@@ -409,7 +420,7 @@ std::vector<ItemResult> store_updates(PgConn& c, const std::string& kiosk, const
                       {"note", u.note.empty() ? json(nullptr) : json(u.note)}, {"ord", ks.size()}});
     ks.push_back(std::move(k));
   }
-  return store_for_complaints(c, kiosk, ks, rows, kInsertUpdates, "platform_updates", rules);
+  return store_for_complaints(c, kiosk, ks, rows, "odr_insert_updates", kInsertUpdates, "platform_updates", rules);
 }
 
 // -----------------------------------------------------------------------------
@@ -419,7 +430,7 @@ std::vector<ItemResult> store_updates(PgConn& c, const std::string& kiosk, const
 void store_heartbeat(PgConn& c, const std::string& kiosk, const Heartbeat& h) {
   json outbox = json::array();
   for (const auto& o : h.outbox) outbox.push_back({{"destination", o.destination}, {"pending", o.pending}, {"held", o.held}});
-  c.exec(R"SQL(
+  c.exec_prepared("odr_heartbeat", R"SQL(
 WITH h AS (
   INSERT INTO heartbeats (kiosk_id, version, outbox, last_gateway_success, clock_offset_s, disk_free_bytes,
     printer, last_complaint_at)

@@ -68,6 +68,18 @@ PgResult PgConn::exec(const std::string& sql, const std::vector<Param>& params) 
   return PgResult(checked(r, c_));
 }
 
+PgResult PgConn::exec_prepared(const char* name, const char* sql, const std::vector<Param>& params) {
+  if (!prepared_.count(name)) {
+    PQclear(checked(PQprepare(c_, name, sql, static_cast<int>(params.size()), nullptr), c_));
+    prepared_.insert(name);
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  pg_result* r = PQexecPrepared(c_, name, static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0);
+  return PgResult(checked(r, c_));
+}
+
 void PgConn::exec_script(const std::string& sql) { PQclear(checked(PQexec(c_, sql.c_str()), c_)); }
 
 bool PgConn::healthy() const { return PQstatus(c_) == CONNECTION_OK && PQtransactionStatus(c_) == PQTRANS_IDLE; }

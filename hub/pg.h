@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -49,11 +50,15 @@ class PgConn {
 
   // One statement with $1.. parameters (text), or several without (migrations).
   PgResult exec(const std::string& sql, const std::vector<Param>& params);
+  // The same for a statement run on every request: prepared once on this
+  // connection under name (parsed and planned once, not per batch).
+  PgResult exec_prepared(const char* name, const char* sql, const std::vector<Param>& params);
   void exec_script(const std::string& sql);
   bool healthy() const;
 
  private:
   pg_conn* c_ = nullptr;
+  std::set<std::string> prepared_;
 };
 
 // BEGIN ... COMMIT; rolled back when it goes out of scope uncommitted.

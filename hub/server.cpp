@@ -244,10 +244,14 @@ void Hub::setup_routes(httplib::Server& svr) {
 }
 
 void Hub::setup_hooks(httplib::Server& svr) {
-  svr.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+  svr.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response&) {
     t_start_ms = now_unix_ms();
     t_note.clear();
     auto& r = const_cast<httplib::Request&>(req);  // httplib's own object; handlers get a const view
+    // Intake answers go uncompressed: curl offers br, and httplib's brotli at
+    // its top quality was 71% of the hub's CPU under load (hub_bench, perf)
+    // for a few KB of JSON. The dashboard's pages keep their compression.
+    if (req.path.rfind(cfg_.base_path, 0) == 0 && !is_dashboard_path(req.path)) r.headers.erase("Accept-Encoding");
     auto it = r.headers.find("Content-Encoding");
     if (it != r.headers.end()) {
       std::string enc = it->second;

@@ -246,6 +246,57 @@ TEST_F(FiguresTest, OpenComplaintsByDaysLeftOverdueFirst) {
   EXPECT_EQ(west[0].id, id["c3"]);
 }
 
+// The board's pages are the full list sliced, in the same order.
+TEST_F(FiguresTest, OpenComplaintsPagesAreTheFullListSliced) {
+  const odr::WorkdayCalendar cal = odr::load_workday_calendar(std::string(std::getenv("ODR_SOURCE_DIR")) + "/config/workdays");
+  const auto ids = [](const std::vector<odr::hub::OpenComplaint>& v) {
+    std::vector<std::string> out;
+    for (const auto& o : v) out.push_back(o.id + ":" + std::to_string(o.days_left));
+    return out;
+  };
+  const auto all = ids(odr::hub::open_complaints(*db, {}, cal, now_s));
+  ASSERT_EQ(all.size(), 4u);
+  for (auto [limit, offset] : std::vector<std::pair<int64_t, int64_t>>{{1, 0}, {2, 1}, {2, 3}, {10, 2}, {0, 2}, {3, 10}}) {
+    const size_t from = std::min(all.size(), static_cast<size_t>(offset));
+    const size_t to = limit == 0 ? all.size() : std::min(all.size(), from + static_cast<size_t>(limit));
+    EXPECT_EQ(ids(odr::hub::open_complaints(*db, {}, cal, now_s, {limit, offset})),
+              std::vector<std::string>(all.begin() + from, all.begin() + to))
+        << "limit " << limit << " offset " << offset;
+  }
+  const auto east = ids(odr::hub::open_complaints(*db, {"east", ""}, cal, now_s));
+  ASSERT_EQ(east.size(), 3u);
+  EXPECT_EQ(ids(odr::hub::open_complaints(*db, {"east", ""}, cal, now_s, {1, 1})), std::vector<std::string>{east[1]});
+}
+
+std::string summary(const odr::hub::OpenSummary& s) {
+  return std::to_string(s.open) + "/" + std::to_string(s.overdue) + "/" + std::to_string(s.due_soon);
+}
+
+// Worked by hand from the seed: open a7 (due 10-15), a4 and c3 (10-20), b2 (10-22).
+// Wed 10-21: overdue a7, a4, c3; b2 has 1 day left. Fri 10-16: two working days
+// ahead is Tue 10-20 (not Sun 10-18), so a4 and c3 are due soon, b2 (3 left) not.
+// Thu 10-15: a7 is due today (0 left, due soon), nothing overdue.
+TEST_F(FiguresTest, OpenSummaryCountsOverdueAndDueSoonByWorkingDays) {
+  const odr::WorkdayCalendar cal = odr::load_workday_calendar(std::string(std::getenv("ODR_SOURCE_DIR")) + "/config/workdays");
+  EXPECT_EQ(summary(odr::hub::open_summary(*db, {}, cal, now_s)), "4/3/1");
+  EXPECT_EQ(summary(odr::hub::open_summary(*db, {}, cal, unix_of("2026-10-16T12:00:00"))), "4/1/2");
+  EXPECT_EQ(summary(odr::hub::open_summary(*db, {}, cal, unix_of("2026-10-15T09:00:00"))), "4/0/1");
+  EXPECT_EQ(summary(odr::hub::open_summary(*db, {"", "S001"}, cal, now_s)), "2/2/0");
+  EXPECT_EQ(summary(odr::hub::open_summary(*db, {"east", ""}, cal, now_s)), "3/2/1");
+  EXPECT_EQ(summary(odr::hub::open_summary(*db, {"west", ""}, cal, now_s)), "1/1/0");
+  EXPECT_EQ(summary(odr::hub::open_summary(*db, {"", "S404"}, cal, now_s)), "0/0/0");
+  // The same counts as the board's own days_left, for each "now" above.
+  for (int64_t t : {now_s, unix_of("2026-10-16T12:00:00"), unix_of("2026-10-15T09:00:00")}) {
+    odr::hub::OpenSummary want;
+    for (const auto& o : odr::hub::open_complaints(*db, {}, cal, t)) {
+      want.open++;
+      want.overdue += o.overdue();
+      want.due_soon += o.days_left >= 0 && o.days_left <= 2;
+    }
+    EXPECT_EQ(summary(odr::hub::open_summary(*db, {}, cal, t)), summary(want)) << t;
+  }
+}
+
 TEST_F(FiguresTest, KiosksSilentTooLongOrHoldingItems) {
   HubProcess& h = *env->hubs.front();
   odr::Heartbeat hb;

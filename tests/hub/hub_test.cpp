@@ -9,6 +9,8 @@
 // [SECTION] Migrations, commands, config
 
 #include <gtest/gtest.h>
+
+#include <cctype>
 #include <signal.h>
 
 #include <chrono>
@@ -18,6 +20,7 @@
 #include "hub_env.h"
 #include "model/personal.h"
 #include "protocol/heartbeat.h"
+#include "protocol/signing.h"
 #include "support/process.h"
 #include "support/temp.h"
 #include "util/crypto.h"
@@ -102,6 +105,117 @@ TEST_F(HubTest, SameIdFromAnotherKioskAndAReusedTicketAreRejectedAsTheGatewayDoe
   ASSERT_EQ(statuses(r), all(1, "rejected"));
   EXPECT_EQ(r.js()["results"][0]["error"]["field"], "consumer.phone");
   EXPECT_EQ(env->count("complaints"), 1);
+}
+
+// "status" or "rejected:code" per item of a batch answer, in order.
+std::vector<std::string> answers(const Reply& r) {
+  std::vector<std::string> out;
+  json j = r.js();
+  if (!j.is_object() || !j["results"].is_array()) return out;
+  for (const auto& x : j["results"]) {
+    std::string a = x.value("status", "");
+    if (x.contains("error")) a += ":" + x["error"].value("code", "") + ":" + x["error"].value("field", "");
+    out.push_back(a);
+  }
+  return out;
+}
+
+// One batch holding every case at once: each item's answer in its place.
+TEST_F(HubTest, AMixedComplaintBatchIsAnsweredItemByItemInOrder) {
+  env->add_kiosk("k2", "S002", "west");
+  HubProcess& hub = env->start();
+  json stored = complaint_json("k1", 1), theirs = complaint_json("k2", 2);
+  ASSERT_EQ(statuses(env->post_complaints(hub, {stored})), all(1, "accepted"));
+  ASSERT_EQ(statuses(env->post_complaints(hub, {theirs}, "k2")), all(1, "accepted"));
+  json fresh = complaint_json("k1", 3), twice = complaint_json("k1", 4), after = complaint_json("k1", 5);
+  json taken = theirs;
+  taken["kiosk_id"] = "k1";
+  json broken = complaint_json("k1", 6);
+  broken["consumer"]["phone"] = "12";
+  json ticket = complaint_json("k1", 7);
+  ticket["ticket"] = stored["ticket"];
+  json upper = stored;  // the same id in capitals is the same complaint
+  std::string up = stored["id"];
+  for (auto& ch : up) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  upper["id"] = up;
+  Reply r = env->post_complaints(hub, {fresh, stored, taken, broken, twice, twice, ticket, upper, after});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(answers(r), (std::vector<std::string>{"accepted", "duplicate", "rejected:id_conflict:id",
+                                                  "rejected:" + r.js()["results"][3]["error"].value("code", "") +
+                                                      ":consumer.phone",
+                                                  "accepted", "duplicate", "rejected:ticket_conflict:ticket",
+                                                  "duplicate", "accepted"}));
+  EXPECT_EQ(r.js()["results"][2]["id"], theirs["id"]);
+  EXPECT_EQ(r.js()["results"][7]["id"], upper["id"]);  // the id as sent
+  EXPECT_EQ(env->count("complaints"), 5);
+  EXPECT_EQ(env->sql("SELECT count(*) FROM complaints WHERE kiosk_id = 'k2'"), "1");
+}
+
+TEST_F(HubTest, AMixedEventBatchIsAnsweredItemByItemInOrder) {
+  env->add_kiosk("k2", "S002", "west");
+  HubProcess& hub = env->start();
+  json mine = complaint_json("k1", 1), theirs = complaint_json("k2", 2);
+  ASSERT_EQ(statuses(env->post_complaints(hub, {mine})), all(1, "accepted"));
+  ASSERT_EQ(statuses(env->post_complaints(hub, {theirs}, "k2")), all(1, "accepted"));
+  json old = event_json(mine["id"], "first_response"), their_event = event_json(theirs["id"], "first_response");
+  ASSERT_EQ(statuses(env->post_events(hub, {old})), all(1, "accepted"));
+  ASSERT_EQ(statuses(env->post_events(hub, {their_event}, "k2")), all(1, "accepted"));
+  json settled = event_json(mine["id"], "settled"), twice = event_json(mine["id"], "first_response");
+  json taken = their_event;
+  taken["complaint_id"] = mine["id"];
+  json broken = event_json(mine["id"], "no_such_type");
+  json nowhere = event_json(odr::uuid_v7(), "first_response");
+  json not_mine = event_json(theirs["id"], "settled");
+  Reply r = env->post_events(hub, {settled, old, taken, broken, twice, twice, nowhere, not_mine});
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto got = answers(r);
+  ASSERT_EQ(got.size(), 8u) << r.body;
+  EXPECT_EQ(got[0], "accepted");
+  EXPECT_EQ(got[1], "duplicate");
+  EXPECT_EQ(got[2], "rejected:id_conflict:id");
+  EXPECT_EQ(got[3].rfind("rejected:", 0), 0u) << got[3];
+  EXPECT_EQ(got[4], "accepted");
+  EXPECT_EQ(got[5], "duplicate");
+  EXPECT_EQ(got[6], "rejected:unknown_complaint:complaint_id");
+  EXPECT_EQ(got[7], "rejected:unknown_complaint:complaint_id");
+  EXPECT_EQ(env->count("events"), 4);
+  EXPECT_EQ(env->sql("SELECT status FROM complaints WHERE id = '" + mine["id"].get<std::string>() + "'"), "settled");
+  EXPECT_EQ(env->sql("SELECT status FROM complaints WHERE id = '" + theirs["id"].get<std::string>() + "'"), "received");
+}
+
+// The fold writes a complaint's row only when its events change a fact:
+// a batch of first responses leaves the row as it was (no new version).
+TEST_F(HubTest, EventsThatChangeNoFactLeaveTheComplaintRowAlone) {
+  HubProcess& hub = env->start();
+  json c = complaint_json("k1", 1);
+  ASSERT_EQ(statuses(env->post_complaints(hub, {c})), all(1, "accepted"));
+  const std::string row = "SELECT xmin FROM complaints WHERE id = '" + c["id"].get<std::string>() + "'";
+  const std::string before = env->sql(row);
+  ASSERT_EQ(statuses(env->post_events(hub, {event_json(c["id"], "first_response")})), all(1, "accepted"));
+  EXPECT_EQ(env->sql(row), before);
+  ASSERT_EQ(statuses(env->post_events(hub, {event_json(c["id"], "settled")})), all(1, "accepted"));
+  EXPECT_NE(env->sql(row), before);
+  EXPECT_EQ(env->sql("SELECT status FROM complaints WHERE id = '" + c["id"].get<std::string>() + "'"), "settled");
+}
+
+// The kiosk's transport offers every encoding curl undoes (br among them);
+// the hub's intake answers stay uncompressed (brotli was most of its CPU).
+TEST_F(HubTest, IntakeAnswersAreNotCompressedWhateverTheClientOffers) {
+  HubProcess& hub = env->start();
+  const std::string target = "/odr/v1/complaints:batch";
+  const std::string body = json{{"complaints", complaints("k1", 0, 50)}}.dump();
+  odr::HttpRequest req;
+  req.method = "POST";
+  req.url = "https://127.0.0.1:" + std::to_string(hub.port) + target;
+  req.headers = odr::sign_request("k1", env->keys.at("k1"), "POST", target, body, odr::now_unix_s()).list();
+  req.headers.push_back({"Content-Type", "application/json"});
+  req.body = body;
+  odr::TransportOptions opts;
+  opts.ca_file = env->dev + "/ca.pem";
+  odr::HttpResponse res = odr::make_curl_transport(opts)->send(req);
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(res.headers.count("content-encoding"), 0u) << res.headers["content-encoding"];
+  EXPECT_EQ(json::parse(res.body)["results"].size(), 50u);
 }
 
 TEST_F(HubTest, BadSignatureReplayedNonceAndSkewedClockAreRefusedWithTheProtocolsCodes) {

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
 
@@ -37,7 +38,9 @@ PgCluster::PgCluster(const std::string& name) : dir_(fresh_dir(name + "-pg")), s
                    kPgStartMs) != 0)
     throw std::runtime_error("initdb failed:\n" + read_file(log));
   // Socket only in our folder; fsync off: a test cluster never outlives a crash of the machine.
-  const std::string opts = "-c listen_addresses= -k " + socket_ + " -p 5432 -c fsync=off -c max_connections=60";
+  std::string opts = "-c listen_addresses= -k " + socket_ + " -p 5432 -c fsync=off -c max_connections=60";
+  // A benchmark's own settings (hub_bench: fsync back on, bigger buffers); later -c options win.
+  if (const char* extra = std::getenv("ODR_TEST_PG_OPTIONS")) opts += std::string(" ") + extra;
   if (run_as_owner({bin("pg_ctl"), "start", "-D", dir_ + "/data", "-w", "-t", std::to_string(kPgStartMs / 1000), "-l",
                     dir_ + "/server.log", "-o", opts},
                    kPgStartMs + 5'000) != 0) {

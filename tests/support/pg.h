@@ -4,6 +4,7 @@
 // path is too long for a socket gets a short one in /tmp), trust auth for
 // the superuser "odr". When the test runs as root (CI does) the cluster runs
 // as the unprivileged user nobody (initdb refuses root), through runuser.
+// ODR_TEST_PG_OPTIONS adds server options after ours (benchmarks: fsync on).
 // Every step is bounded in time; the destructor stops it (pg_ctl stop -m
 // fast, then SIGKILL), also when the test failed.
 //

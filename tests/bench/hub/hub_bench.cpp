@@ -6,14 +6,23 @@
 // times each dashboard query (hub/figures.h) on what was loaded.
 //
 //   hub_bench --smoke                      a few kiosks, for CI (ctest -L bench)
-//   hub_bench [--kiosks 500] [--complaints 1000000] [--threads 8] [--hubs 2]
+//   hub_bench [--kiosks 500] [--complaints 1000000] [--threads 8] [--hubs 2] [--kill]
 //
 // Each worker thread owns a kiosk slice and one kept-alive HTTPS
 // connection; a round for a kiosk is a batch of 100 complaints, a batch of
 // their events (first response for each, an outcome for most, a
-// satisfaction score and a compensation for some) and a heartbeat.
+// satisfaction score for each, a compensation for some: ~3 a complaint)
+// and a heartbeat. A batch that fails (no answer, 5xx) is sent again, same
+// items, to the next hub, as a kiosk behind a load balancer would; with
+// --kill the last hub is killed (SIGKILL) half-way and started again.
+//
+// The cluster is the test cluster (support/pg.h) with fsync back on and
+// the settings printed at the start (kPgOptions); synchronous_commit stays
+// on: an answer means committed, as in production.
 
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -21,6 +30,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -43,17 +54,45 @@ using nlohmann::json;
 using odr::test::HubEnv;
 using odr::test::HubProcess;
 
+// The bench cluster's settings: durable like production (fsync, synchronous
+// commit), sized for a 1 M run (buffers, fewer checkpoints), statements counted.
+const char* kPgDurable = "-c fsync=on -c synchronous_commit=on -c shared_preload_libraries=pg_stat_statements";
+const char* kPgSized =
+    "-c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=30min -c wal_buffers=64MB "
+    "-c wal_compression=lz4 -c jit=off -c max_connections=100";
+
 struct Options {
   int kiosks = 500;
   int complaints = 1'000'000;
   int threads = 8;
   int hubs = 2;
+  bool kill = false;
+  int pool = 8;  // connections per hub
+  bool smoke = false;
 };
 
 struct Totals {
   std::mutex mu;
-  std::vector<double> batch_ms;  // every complaints / events batch
-  std::atomic<int64_t> complaints{0}, events{0}, heartbeats{0}, failures{0};
+  std::vector<double> batch_ms;  // every complaints / events batch, the successful try
+  std::atomic<int64_t> complaints{0}, events{0}, heartbeats{0}, failures{0}, resent{0}, duplicates{0};
+};
+
+// The load balancer: the ports of the hubs that run; a killed hub leaves, its restart comes in.
+struct Hubs {
+  std::mutex mu;
+  std::vector<int> ports;
+  int pick(size_t n) {
+    std::lock_guard<std::mutex> lock(mu);
+    return ports.empty() ? 0 : ports[n % ports.size()];
+  }
+  void remove(int port) {
+    std::lock_guard<std::mutex> lock(mu);
+    ports.erase(std::remove(ports.begin(), ports.end(), port), ports.end());
+  }
+  void add(int port) {
+    std::lock_guard<std::mutex> lock(mu);
+    ports.push_back(port);
+  }
 };
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
@@ -61,22 +100,47 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 }
 
 // One kiosk's signed POST over the worker's own connection; the status (0: none).
-int post(odr::Transport& t, const HubProcess& h, const std::string& kiosk, const std::string& key,
-         const std::string& path, const std::string& body, const char* array = nullptr, size_t n = 0) {
+// With array: every result accepted (or duplicate on a re-send), else -1.
+int post(odr::Transport& t, int port, const std::string& kiosk, const std::string& key, const std::string& path,
+         const std::string& body, const char* array, size_t n, bool resend, Totals& totals) {
   const std::string target = std::string("/odr/v1") + path;
   odr::HttpRequest req;
   req.method = "POST";
-  req.url = "https://127.0.0.1:" + std::to_string(h.port) + target;
+  req.url = "https://127.0.0.1:" + std::to_string(port) + target;
   req.headers = odr::sign_request(kiosk, key, "POST", target, body, odr::now_unix_s()).list();
   req.headers.push_back({"Content-Type", "application/json"});
   req.body = body;
   odr::HttpResponse r = t.send(req);
   if (r.status != 200 || !array) return r.status;
   json j = json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j["results"].is_array() || j["results"].size() != n) return -1;
-  for (const auto& x : j["results"])
-    if (x.value("status", "") != "accepted") return -1;
+  if (!j.is_object() || !j[array].is_array() || j[array].size() != n) return -1;
+  int64_t dups = 0;
+  for (const auto& x : j[array]) {
+    const std::string st = x.value("status", "");
+    if (st == "duplicate" && resend) dups++;
+    else if (st != "accepted") return -1;
+  }
+  totals.duplicates += dups;
   return 200;
+}
+
+// Sends until it is stored (as the outbox does: the same items, a new
+// signature), moving to the next hub after a failure. The successful
+// try's latency goes to ms; false after ~2 minutes of failures.
+bool deliver(odr::Transport& t, Hubs& hubs, size_t w, const std::string& kiosk, const std::string& key,
+             const std::string& path, const std::string& body, const char* array, size_t n, Totals& totals, double* ms) {
+  for (int attempt = 0; attempt < 600; ++attempt) {
+    const int port = hubs.pick(w + static_cast<size_t>(attempt));
+    auto t0 = std::chrono::steady_clock::now();
+    if (port && post(t, port, kiosk, key, path, body, array, n, attempt > 0, totals) == 200) {
+      if (ms) *ms = ms_since(t0);
+      return true;
+    }
+    totals.resent++;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  totals.failures++;
+  return false;
 }
 
 std::vector<json> events_for(const std::vector<json>& complaints, int round) {
@@ -87,8 +151,9 @@ std::vector<json> events_for(const std::vector<json>& complaints, int round) {
     std::vector<std::string> types = {"first_response"};
     if (roll < 60) types.push_back("settled");
     else if (roll < 70) types.push_back("not_settled");
-    if (roll % 5 < 2) types.push_back("satisfaction");
-    if (roll % 20 == 3) types.push_back("compensation_prepaid");
+    else if (roll < 80) types.push_back("withdrawn");
+    types.push_back("satisfaction");
+    if (roll % 5 == 3) types.push_back("compensation_prepaid");
     for (const auto& type : types) {
       odr::Event e = odr::test::sample_event(id, type);
       e.id = odr::uuid_v7();
@@ -102,33 +167,31 @@ std::vector<json> events_for(const std::vector<json>& complaints, int round) {
 
 // One kiosk's round: its complaints, their events (in batches of at most
 // 500), a heartbeat. Latencies of the batches go to totals.
-void kiosk_round(odr::Transport& t, const HubProcess& h, const std::string& kiosk, const std::string& key, int round,
+void kiosk_round(odr::Transport& t, Hubs& hubs, size_t w, const std::string& kiosk, const std::string& key, int round,
                  int n, Totals& totals) {
   std::vector<json> cs;
   for (int i = 0; i < n; ++i) cs.push_back(odr::test::complaint_json(kiosk, round * 100 + i));
   std::vector<double> local;
-  auto t0 = std::chrono::steady_clock::now();
-  if (post(t, h, kiosk, key, "/complaints:batch", json{{"complaints", cs}}.dump(), "results", cs.size()) != 200) {
-    totals.failures++;
+  double ms = 0;
+  if (!deliver(t, hubs, w, kiosk, key, "/complaints:batch", json{{"complaints", cs}}.dump(), "results", cs.size(), totals,
+               &ms))
     return;
-  }
-  local.push_back(ms_since(t0));
+  local.push_back(ms);
   totals.complaints += n;
   const std::vector<json> evs = events_for(cs, round);
   for (size_t from = 0; from < evs.size(); from += 500) {
     std::vector<json> part(evs.begin() + from, evs.begin() + std::min(evs.size(), from + 500));
-    t0 = std::chrono::steady_clock::now();
-    if (post(t, h, kiosk, key, "/events:batch", json{{"events", part}}.dump(), "results", part.size()) != 200) {
-      totals.failures++;
+    if (!deliver(t, hubs, w, kiosk, key, "/events:batch", json{{"events", part}}.dump(), "results", part.size(), totals,
+                 &ms))
       return;
-    }
-    local.push_back(ms_since(t0));
+    local.push_back(ms);
     totals.events += static_cast<int64_t>(part.size());
   }
   odr::Heartbeat hb;
   hb.version = "odr-kiosk bench";
   hb.outbox = {{"gateway", 0, 0}, {"hub", 0, round % 50 == 7 ? 1 : 0}};
-  if (post(t, h, kiosk, key, "/heartbeat", odr::to_json_text(hb)) == 200) totals.heartbeats++;
+  if (deliver(t, hubs, w, kiosk, key, "/heartbeat", odr::to_json_text(hb), nullptr, 0, totals, nullptr))
+    totals.heartbeats++;
   std::lock_guard<std::mutex> lock(totals.mu);
   totals.batch_ms.insert(totals.batch_ms.end(), local.begin(), local.end());
 }
@@ -148,22 +211,79 @@ void register_kiosks(HubEnv& env, int n) {
   env.sql(sql);
 }
 
-void load(HubEnv& env, const Options& o, Totals& totals) {
+// With o.kill: once half the complaints are in, the last hub is killed
+// (SIGKILL, batches in flight) and, a second later, started again.
+void kill_and_restart(HubEnv& env, Hubs& hubs, const Options& o, const std::string& config, Totals& totals,
+                      std::atomic<bool>& done) {
+  while (!done && totals.complaints < o.complaints / 2) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (done) return;
+  HubProcess& victim = *env.hubs.back();
+  hubs.remove(victim.port);
+  env.kill9(victim);
+  std::printf("killed odr-hub (SIGKILL) at %lld complaints\n", (long long)totals.complaints.load());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  hubs.add(env.start({}, config).port);
+  std::printf("odr-hub started again\n");
+}
+
+void load(HubEnv& env, Hubs& hubs, const Options& o, const std::string& config, Totals& totals) {
   const int rounds = std::max(1, o.complaints / (o.kiosks * 100));
+  std::atomic<bool> done{false};
+  std::thread killer;
+  if (o.kill) killer = std::thread([&] { kill_and_restart(env, hubs, o, config, totals, done); });
   std::vector<std::thread> workers;
   for (int w = 0; w < o.threads; ++w)
     workers.emplace_back([&, w] {
       odr::TransportOptions to;
       to.ca_file = env.dev + "/ca.pem";
+      to.request_timeout_s = 30;
       auto t = odr::make_curl_transport(to);
-      const HubProcess& h = *env.hubs[static_cast<size_t>(w) % env.hubs.size()];
       for (int r = 0; r < rounds; ++r)
         for (int k = 1 + w; k <= o.kiosks; k += o.threads) {
           const std::string kiosk = "k" + std::to_string(k);
-          kiosk_round(*t, h, kiosk, env.keys.at(kiosk), r, 100, totals);
+          kiosk_round(*t, hubs, static_cast<size_t>(w), kiosk, env.keys.at(kiosk), r, 100, totals);
         }
     });
   for (auto& t : workers) t.join();
+  done = true;
+  if (killer.joinable()) killer.join();
+}
+
+// CPU seconds (user + system) of a process, from /proc; 0 when gone.
+double cpu_s(pid_t pid) {
+  FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (!f) return 0;
+  char buf[2048];
+  size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  buf[n] = 0;
+  const char* p = std::strrchr(buf, ')');
+  unsigned long long ut = 0, st = 0;
+  // after ") ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+  if (!p || std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2) return 0;
+  return static_cast<double>(ut + st) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Every PostgreSQL process's CPU (the postmaster's children: backends, WAL writer, checkpointer).
+double postgres_cpu_s(const std::string& data_dir) {
+  FILE* f = std::fopen((data_dir + "/postmaster.pid").c_str(), "r");
+  if (!f) return 0;
+  int master = 0;
+  if (std::fscanf(f, "%d", &master) != 1) master = 0;
+  std::fclose(f);
+  double sum = cpu_s(master);
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream st(e.path() / "stat");
+    std::string line;
+    std::getline(st, line);
+    const size_t close = line.rfind(')');
+    int ppid = 0;
+    if (close != std::string::npos && std::sscanf(line.c_str() + close + 2, "%*c %d", &ppid) == 1 && ppid == master)
+      sum += cpu_s(std::stoi(name));
+  }
+  return sum;
 }
 
 double percentile(std::vector<double> v, double p) {
@@ -193,16 +313,73 @@ void time_figures(HubEnv& env) {
   time_query("period figures, chain, 90 days", [&] { odr::hub::period_figures(db, {}, p90, now); });
   time_query("period figures, region R3, 90 days", [&] { odr::hub::period_figures(db, {"R3", ""}, p90, now); });
   time_query("period figures, store S3, 90 days", [&] { odr::hub::period_figures(db, {"", "S3"}, p90, now); });
-  time_query("open complaints, chain", [&] { odr::hub::open_complaints(db, {}, cal, now); });
-  time_query("open complaints, store S3", [&] { odr::hub::open_complaints(db, {"", "S3"}, cal, now); });
+  time_query("open board, chain, first page of 100", [&] { odr::hub::open_complaints(db, {}, cal, now, {100, 0}); });
+  time_query("open board, chain, page 50 (offset 4,900)", [&] { odr::hub::open_complaints(db, {}, cal, now, {100, 4900}); });
+  time_query("open board, region R3, first page of 100", [&] { odr::hub::open_complaints(db, {"R3", ""}, cal, now, {100, 0}); });
+  time_query("open summary, chain", [&] { odr::hub::open_summary(db, {}, cal, now); });
+  time_query("open summary, region R3", [&] { odr::hub::open_summary(db, {"R3", ""}, cal, now); });
+  time_query("open board, store S3, every row", [&] { odr::hub::open_complaints(db, {"", "S3"}, cal, now); });
+  time_query("open board, chain, every row", [&] { odr::hub::open_complaints(db, {}, cal, now); });
   time_query("kiosk alerts, chain", [&] { odr::hub::kiosk_alerts(db, {}, 30, now); });
+}
+
+// The hubs' config: the test env's, with the pool size asked for.
+std::string hub_config(HubEnv& env, int pool) {
+  const std::string path = env.write_config();
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t at = text.find("pool = 4");
+  if (at != std::string::npos) text.replace(at, 8, "pool = " + std::to_string(pool));
+  std::ofstream(path) << text;
+  return path;
+}
+
+void print_load(const char* when) {
+  double l[3] = {0, 0, 0};
+  if (getloadavg(l, 3) == 3) std::printf("load average %s: %.2f %.2f %.2f\n", when, l[0], l[1], l[2]);
+}
+
+// Where the CPU went during the load: the hubs (TLS, JSON, checks), PostgreSQL, this generator.
+void print_cpu(HubEnv& env, double wall_s) {
+  double hubs = 0;
+  for (const auto& h : env.hubs)
+    if (h->pid > 0) hubs += cpu_s(h->pid);
+  rusage me{};
+  getrusage(RUSAGE_SELF, &me);
+  const double gen = static_cast<double>(me.ru_utime.tv_sec + me.ru_stime.tv_sec) +
+                     static_cast<double>(me.ru_utime.tv_usec + me.ru_stime.tv_usec) / 1e6;
+  const double pg = postgres_cpu_s(env.pg->dir() + "/data");
+  std::printf("cpu seconds in %.1f s wall: odr-hub %.1f (running hubs only), postgres %.1f, generator %.1f\n", wall_s,
+              hubs, pg, gen);
+}
+
+void print_sizes(HubEnv& env, int64_t complaints) {
+  const double bytes = std::stod(env.sql("SELECT pg_database_size(current_database())"));
+  std::printf("database size: %.0f MB, %.2f GB a million complaints (with their events)\n", bytes / 1e6,
+              complaints ? bytes / 1e9 * 1e6 / static_cast<double>(complaints) : 0.0);
+  std::printf("%s\n", env.sql("SELECT string_agg(relname || ' ' || pg_size_pretty(pg_total_relation_size(oid)) || "
+                               "' (indexes ' || pg_size_pretty(pg_indexes_size(oid)) || ')', ', ' ORDER BY relname) "
+                               "FROM pg_class WHERE relname IN ('complaints', 'events', 'heartbeats', 'nonces')")
+                           .c_str());
+}
+
+// The statements that took the database's time during the load (pg_stat_statements).
+void print_statements(HubEnv& env) {
+  std::printf("statements by total time:\n%s\n",
+              env.sql("SELECT string_agg(format('  %8s ms total %7s calls %7s ms mean  %s', round(total_exec_time), "
+                      "calls, round(mean_exec_time::numeric, 2), left(regexp_replace(query, '\\s+', ' ', 'g'), 70)), "
+                      "E'\\n' ORDER BY total_exec_time DESC) FROM (SELECT * FROM pg_stat_statements "
+                      "ORDER BY total_exec_time DESC LIMIT 10) s")
+                  .c_str());
 }
 
 bool parse(int argc, char** argv, Options& o) {
   for (int i = 1; i < argc; ++i) {
     auto next = [&](int& v) { return i + 1 < argc ? (v = std::atoi(argv[++i]), v > 0) : false; };
     bool ok = true;
-    if (!std::strcmp(argv[i], "--smoke")) o = {4, 800, 2, 2};
+    if (!std::strcmp(argv[i], "--smoke")) o = {4, 800, 2, 2, true, 4, true};
+    else if (!std::strcmp(argv[i], "--kill")) o.kill = true;
+    else if (!std::strcmp(argv[i], "--pool")) ok = next(o.pool);
     else if (!std::strcmp(argv[i], "--kiosks")) ok = next(o.kiosks);
     else if (!std::strcmp(argv[i], "--complaints")) ok = next(o.complaints);
     else if (!std::strcmp(argv[i], "--threads")) ok = next(o.threads);
@@ -218,35 +395,51 @@ bool parse(int argc, char** argv, Options& o) {
 int main(int argc, char** argv) {
   Options o;
   if (!parse(argc, argv, o)) {
-    std::fprintf(stderr, "usage: hub_bench [--smoke] [--kiosks N] [--complaints N] [--threads N] [--hubs N]\n");
+    std::fprintf(stderr, "usage: hub_bench [--smoke] [--kiosks N] [--complaints N] [--threads N] [--hubs N] [--pool N] [--kill]\n");
     return 2;
   }
   if (!std::getenv("ODR_BIN_DIR")) setenv("ODR_BIN_DIR", ODR_BENCH_BIN_DIR, 1);
   if (!std::getenv("ODR_TEST_TMP")) setenv("ODR_TEST_TMP", ODR_BENCH_TMP_DIR, 1);
   if (!std::getenv("ODR_SOURCE_DIR")) setenv("ODR_SOURCE_DIR", ODR_BENCH_SOURCE_DIR, 1);
+  const std::string pg_options = std::string(kPgDurable) + (o.smoke ? "" : std::string(" ") + kPgSized);
+  setenv("ODR_TEST_PG_OPTIONS", pg_options.c_str(), 1);
   try {
     HubEnv env("hub-bench");
     register_kiosks(env, o.kiosks);
-    for (int i = 0; i < o.hubs; ++i) env.start();
-    std::printf("hub_bench: %d kiosks, ~%d complaints, %d threads, %d odr-hub processes (HTTPS on 127.0.0.1)\n",
-                o.kiosks, o.complaints, o.threads, o.hubs);
+    env.sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+    const std::string config = hub_config(env, o.pool);
+    Hubs hubs;
+    for (int i = 0; i < o.hubs; ++i) hubs.add(env.start({}, config).port);
+    std::printf("hub_bench: %d kiosks, ~%d complaints, %d threads, %d odr-hub processes (pool %d, HTTPS on 127.0.0.1)%s\n",
+                o.kiosks, o.complaints, o.threads, o.hubs, o.pool, o.kill ? ", one killed half-way" : "");
+    std::printf("postgres: %s (server says fsync=%s synchronous_commit=%s)\n", pg_options.c_str(),
+                env.sql("SHOW fsync").c_str(), env.sql("SHOW synchronous_commit").c_str());
+    env.sql("SELECT pg_stat_reset_shared('wal')");
+    print_load("before");
     Totals totals;
+    env.sql("SELECT pg_stat_statements_reset()");
     auto t0 = std::chrono::steady_clock::now();
-    load(env, o, totals);
+    load(env, hubs, o, config, totals);
     const double s = ms_since(t0) / 1000.0;
+    print_load("after");
     std::printf("intake: %lld complaints, %lld events, %lld heartbeats in %.1f s: %.0f complaints/s, %.0f events/s\n",
                 (long long)totals.complaints, (long long)totals.events, (long long)totals.heartbeats, s,
                 totals.complaints / s, totals.events / s);
-    std::printf("batch latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%zu batches); failures %lld\n",
+    std::printf("batch latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%zu batches); re-sent %lld, duplicate answers %lld, "
+                "failures %lld\n",
                 percentile(totals.batch_ms, 0.5), percentile(totals.batch_ms, 0.99), percentile(totals.batch_ms, 1.0),
-                totals.batch_ms.size(), (long long)totals.failures);
+                totals.batch_ms.size(), (long long)totals.resent, (long long)totals.duplicates, (long long)totals.failures);
+    print_cpu(env, s);
     const int64_t in_db = env.count("complaints"), ev_db = env.count("events");
     const bool once = in_db == totals.complaints && ev_db == totals.events && totals.failures == 0;
-    std::printf("exactly once: complaints %lld in the database / %lld accepted, events %lld / %lld: %s\n",
+    std::printf("exactly once: complaints %lld in the database / %lld sent, events %lld / %lld: %s\n",
                 (long long)in_db, (long long)totals.complaints.load(), (long long)ev_db, (long long)totals.events.load(),
                 once ? "equal" : "DIFFERENT");
-    std::printf("database size: %s\n", env.sql("SELECT pg_size_pretty(pg_database_size(current_database()))").c_str());
-    env.sql("VACUUM ANALYZE complaints");
+    print_sizes(env, in_db);
+    std::printf("WAL: %s\n", env.sql("SELECT pg_size_pretty(wal_bytes) || ', ' || wal_fpi || ' full pages, ' || wal_sync || "
+                                    "' syncs, ' || round(wal_sync_time) || ' ms syncing' FROM pg_stat_wal").c_str());
+    print_statements(env);
+    env.sql("VACUUM ANALYZE");
     time_figures(env);
     return once ? 0 : 1;
   } catch (const std::exception& e) {
