@@ -181,6 +181,8 @@ WHERE c.outcome_at IS NULL
 
 }  // namespace
 
+bool OpenComplaint::due_soon() const { return !overdue() && days_left <= kDueSoonWorkingDays; }
+
 std::vector<OpenComplaint> open_complaints(PgConn& c, const Scope& scope, const WorkdayCalendar& cal, int64_t now_s,
                                            const OpenPage& page) {
   PgResult r = c.exec(kOpenComplaints, {scope.store.empty() ? scope.region : std::string(), scope.store,
@@ -202,7 +204,7 @@ std::vector<OpenComplaint> open_complaints(PgConn& c, const Scope& scope, const 
 OpenSummary open_summary(PgConn& c, const Scope& scope, const WorkdayCalendar& cal, int64_t now_s) {
   const int64_t today = local_today(now_s);
   // Deadlines are working days: 0-2 left is a deadline from today to the 2nd working day ahead.
-  const int64_t soon = add_working_days(cal, today, 2).day;
+  const int64_t soon = add_working_days(cal, today, kDueSoonWorkingDays).day;
   PgResult r = c.exec(kOpenSummary, scoped({format_date(today), format_date(soon)}, scope));
   return {r.integer(0, 0), r.integer(0, 1), r.integer(0, 2)};
 }

@@ -87,6 +87,7 @@ struct OpenComplaint {
   int64_t days_left = 0;  // working days from today to the deadline; 0 due today, < 0 overdue
   bool estimated = false;  // the calendar had no file for some day on the way
   bool overdue() const { return days_left < 0; }
+  bool due_soon() const;  // not overdue, kDueSoonWorkingDays or fewer left
 };
 // A slice of the board, in its order.
 struct OpenPage {
@@ -97,8 +98,10 @@ struct OpenPage {
 // deadline, then filed_at, then id; the page's slice of that order.
 std::vector<OpenComplaint> open_complaints(PgConn& c, const Scope& scope, const WorkdayCalendar& cal, int64_t now_s,
                                            const OpenPage& page = {});
+// Due soon: this many working days left or fewer (0: due today).
+inline constexpr int kDueSoonWorkingDays = 2;
 // The board's counts without its rows: overdue (deadline before today),
-// due_soon (0-2 working days left by the calendar).
+// due_soon (as OpenComplaint::due_soon, by the calendar).
 struct OpenSummary {
   int64_t open = 0, overdue = 0, due_soon = 0;
 };

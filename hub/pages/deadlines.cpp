@@ -18,7 +18,6 @@ namespace {
 using namespace odr::hub::web;
 
 constexpr int64_t kPageRows = 100;
-constexpr int64_t kDueSoonDays = 2;  // due within this many working days: amber
 
 struct Board {
   std::vector<OpenComplaint> rows;  // this page's (or every one, for the CSV)
@@ -26,28 +25,22 @@ struct Board {
   int64_t page = 1, pages = 1;
 };
 
-// TODO(merge): OpenPage. Until figures.h has open_complaints(..., OpenPage)
-// and open_summary, the page is a slice of the full list and the counts are
-// worked out here: switch both in this one function. limit 0: every row.
+// One page of the board (limit 0: every row, for the CSV) and its counts,
+// both read by PostgreSQL in the scope's order (figures.h), so a page costs
+// what it shows, not the chain's every open complaint.
 Board open_board(PgConn& c, const VisibleStores& vs, const WorkdayCalendar& cal, int64_t now_s, int64_t page,
                  int64_t limit) {
   Board b;
-  std::vector<OpenComplaint> all;
-  for (OpenComplaint& o : open_complaints(c, vs.scope, cal, now_s))
-    if (vs.has(o.store_id)) all.push_back(std::move(o));  // may_see_store, whatever the scope's filter did
-  b.open = static_cast<int64_t>(all.size());
-  for (const OpenComplaint& o : all) {
-    b.overdue += o.overdue() ? 1 : 0;
-    b.due_soon += !o.overdue() && o.days_left <= kDueSoonDays ? 1 : 0;
+  const OpenSummary sum = open_summary(c, vs.scope, cal, now_s);
+  b.open = sum.open;
+  b.overdue = sum.overdue;
+  b.due_soon = sum.due_soon;
+  if (limit > 0) {
+    b.pages = std::max<int64_t>(1, (b.open + limit - 1) / limit);
+    b.page = std::clamp<int64_t>(page, 1, b.pages);
   }
-  if (limit == 0) {
-    b.rows = std::move(all);
-    return b;
-  }
-  b.pages = std::max<int64_t>(1, (b.open + limit - 1) / limit);
-  b.page = std::clamp<int64_t>(page, 1, b.pages);
-  const auto first = all.begin() + std::min<int64_t>(b.open, (b.page - 1) * limit);
-  b.rows.assign(std::make_move_iterator(first), std::make_move_iterator(all.begin() + std::min(b.open, b.page * limit)));
+  for (OpenComplaint& o : open_complaints(c, vs.scope, cal, now_s, OpenPage{limit, (b.page - 1) * limit}))
+    if (vs.has(o.store_id)) b.rows.push_back(std::move(o));  // may_see_store, whatever the scope's filter did
   return b;
 }
 
@@ -71,16 +64,16 @@ std::string category_text(Lang l, const OpenComplaint& o) {
 }
 
 const char* row_class(const OpenComplaint& o) {
-  return o.overdue() ? "overdue" : o.days_left <= kDueSoonDays ? "soon" : "";
+  return o.overdue() ? "overdue" : o.due_soon() ? "soon" : "";
 }
 
 std::string board_row(Lang l, const OpenComplaint& o) {
   const std::string store = o.store_name.empty() ? o.store_id : o.store_name;
   return std::string("<tr class=\"") + row_class(o) + "\" data-id=\"" + esc(o.id) + "\" data-days=\"" +
          std::to_string(o.days_left) + "\"><td class=\"num days\">" + esc(days_left_text(l, o)) + "</td><td class=\"nowrap\">" +
-         user_text(store) + "</td><td>" + user_text(o.business_name) + "</td><td class=\"nowrap\">" + esc(category_text(l, o)) +
+         store_link(l, o.store_id, store) + "</td><td>" + user_text(o.business_name) + "</td><td class=\"nowrap\">" + esc(category_text(l, o)) +
          "</td><td>" + esc(status_word(l, o.status)) + "</td><td>" + esc(o.case_no.empty() ? "—" : o.case_no) +
-         "</td><td class=\"nowrap\">" + esc(o.ticket) + "</td><td class=\"date\">" + esc(filed_day(o.filed_at)) + "</td><td class=\"date\">" +
+         "</td><td class=\"nowrap\">" + complaint_link(l, o.id, o.ticket) + "</td><td class=\"date\">" + esc(filed_day(o.filed_at)) + "</td><td class=\"date\">" +
          esc(o.deadline) + "</td></tr>";
 }
 

@@ -128,6 +128,20 @@ void send_csv(Context& ctx, const httplib::Request& q, httplib::Response& r, con
   r.set_content(std::string(odr::kCsvBom) + csv, "text/csv; charset=utf-8");
 }
 
+namespace {
+std::string link(Lang l, const std::string& path, const std::string& text) {
+  return "<a href=\"" + esc(path) + (l == Lang::en ? "?lang=en" : "") + "\">" + user_text(text) + "</a>";
+}
+}  // namespace
+
+std::string store_link(Lang l, const std::string& store_id, const std::string& text) {
+  return link(l, "/stores/" + store_id, text);
+}
+
+std::string complaint_link(Lang l, const std::string& complaint_id, const std::string& text) {
+  return link(l, "/complaints/" + complaint_id, text);
+}
+
 std::string status_word(Lang l, const std::string& status) {
   const std::string key = "status." + status;
   const char* w = tr(l, key.c_str());

@@ -92,6 +92,11 @@ void send_csv(Context& ctx, const httplib::Request& q, httplib::Response& r, con
               const std::string& detail, const std::string& csv);
 bool wants_csv(const httplib::Request& q);  // ?format=csv
 
+// Links to a store's page and a complaint's detail in the page's language;
+// the text is someone else's (user_text).
+std::string store_link(web::Lang l, const std::string& store_id, const std::string& text);
+std::string complaint_link(web::Lang l, const std::string& complaint_id, const std::string& text);
+
 // A complaint's status in words (an unknown status is shown as it is).
 std::string status_word(web::Lang l, const std::string& status);
 

@@ -146,7 +146,7 @@ std::string kiosk_row_html(Lang l, const KioskRow& k) {
     outbox += std::string("<div") + (o.held > 0 ? " class=\"held\"" : "") + ">" + esc(outbox_text(l, o)) + "</div>";
   const char* cls = k.silent ? "overdue" : k.held > 0 ? "soon" : "";
   return std::string("<tr class=\"") + cls + "\" data-kiosk=\"" + esc(k.id) + "\"><td>" + esc(k.id) + "</td><td class=\"nowrap\">" +
-         user_text(k.store_name.empty() ? k.store_id : k.store_name) + "</td><td>" + state_tags(l, k) + "</td><td class=\"date\">" +
+         store_link(l, k.store_id, k.store_name.empty() ? k.store_id : k.store_name) + "</td><td>" + state_tags(l, k) + "</td><td class=\"date\">" +
          esc(k.heard_at.empty() ? "—" : k.heard_at) + "</td><td class=\"nowrap\">" + esc(k.version.empty() ? "—" : k.version) +
          "</td><td class=\"nowrap\">" +
          (outbox.empty() ? "—" : outbox) + "</td><td class=\"date\">" + esc(k.gateway_ok.empty() ? "—" : k.gateway_ok) +

@@ -268,7 +268,7 @@ std::string rank_table(const Visit& v, const Overview& o) {
     const StoreInfo* info = vs.find(s.store_id);
     const std::string region = info && !info->region_name.empty() ? info->region_name : s.region_id;
     t += "<tr data-store=\"" + esc(s.store_id) + "\"><td class=\"num\">" + std::to_string(++n) + "</td><td>" +
-         user_text(s.store_name.empty() ? s.store_id : s.store_name) + "</td><td>" + user_text(region) +
+         store_link(v.lang, s.store_id, s.store_name.empty() ? s.store_id : s.store_name) + "</td><td>" + user_text(region) +
          "</td><td class=\"num\">" + std::to_string(s.f.received) + "</td><td class=\"num\">" +
          web::percent(s.f.settlement_rate()) + "</td><td class=\"num\">" + web::percent(s.f.on_time_rate()) +
          "</td><td class=\"num\">" + mean_text(s.f.satisfaction_mean()) + "</td><td class=\"num\">" +

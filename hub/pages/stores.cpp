@@ -36,8 +36,7 @@ std::string stores_body(Lang l, const std::vector<StoreRow>& rows) {
        "</th><th class=\"num\">" + esc(tr(l, "col.kiosks")) + "</th><th class=\"num\">" + esc(tr(l, "col.complaints")) +
        "</th></tr></thead><tbody>";
   for (const StoreRow& r : rows)
-    b += "<tr data-store=\"" + esc(r.id) + "\"><td><a href=\"/stores/" + esc(r.id) + "\">" +
-         user_text(r.name.empty() ? r.id : r.name) + "</a></td><td>" +
+    b += "<tr data-store=\"" + esc(r.id) + "\"><td>" + store_link(l, r.id, r.name.empty() ? r.id : r.name) + "</td><td>" +
          user_text(r.region_name.empty() ? r.region_id : r.region_name) + "</td><td class=\"num\">" +
          std::to_string(r.kiosks) + "</td><td class=\"num\">" + std::to_string(r.complaints) + "</td></tr>";
   return b + "</tbody></table>";

@@ -351,7 +351,7 @@ TEST_F(Pages, TheDeadlineBoardPutsOverdueFirstWithItsCounts) {
   // The shopper-written name is text: its tag, quotes and right-to-left override change nothing.
   EXPECT_NE(browser->text("#board tbody tr:nth-child(4)").find("<script>alert('x')</script> \"引号\""), std::string::npos);
   EXPECT_EQ(browser->eval("document.scripts.length").get<int>(), 0);
-  EXPECT_EQ(browser->eval("document.querySelectorAll('#board tbody tr:nth-child(4) bdi').length").get<int>(), 2);
+  EXPECT_EQ(browser->eval("document.querySelectorAll('#board tbody tr:nth-child(4) bdi').length").get<int>(), 3) << "the store, the business and the ticket's link";
   EXPECT_EQ(browser->eval("document.querySelector('#board tbody tr:nth-child(4) td:nth-child(3) bdi').textContent")
                 .get<std::string>(), kNastyBusiness);
   shot("deadlines-zh");

@@ -410,7 +410,7 @@ TEST_F(StorePages, AStoreManagerCannotOpenAnotherStoresPagesByGuessing) {
   EXPECT_EQ(browser->navigate(base + "/stores/S003/report?month=2026-13"), 400);
   browser->navigate(base + "/stores/S001");
   EXPECT_EQ(browser->eval("document.querySelector('#stores')"), nullptr);
-  browser->navigate(base + "/");
+  browser->navigate(base + "/stores");
   browser->click("#stores a");
   browser->wait_load();
   EXPECT_EQ(browser->url(), base + "/stores/S001") << "the stores list links each store's page";
