@@ -255,6 +255,8 @@ int open_kiosk(const Args& args, Kiosk& k) {
     fprintf(stderr, "odr-kiosk: fonts: %s\n", e.what());
     return 2;
   }
+  // Built atlases are kept beside the kiosk's other data (widgets/atlas_cache.h).
+  k.fonts->set_cache_dir((fs::path(k.config.data_dir) / "cache" / "fonts").string());
   k.fonts->start_first();
   // The store, on this thread.
   try {
