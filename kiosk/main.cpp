@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <string>
 #include <thread>
 
@@ -255,15 +256,17 @@ int open_kiosk(const Args& args, Kiosk& k) {
     fprintf(stderr, "odr-kiosk: fonts: %s\n", e.what());
     return 2;
   }
+  // Built atlases are kept beside the kiosk's other data (widgets/atlas_cache.h).
+  k.fonts->set_cache_dir((fs::path(k.config.data_dir) / "cache" / "fonts").string());
   k.fonts->start_first();
-  // The store, on this thread.
-  try {
-    k.services = std::make_unique<Services>(k.config);
-  } catch (const StoreError& e) {
-    fprintf(stderr, "odr-kiosk: store %s: %s\n", store_path(k.config).c_str(), e.what());
-    return 3;
-  }
-  trace("store open");
+  // The store (its checks at open: version, application id, integrity) on a
+  // thread of its own while the window and GL start; nothing touches it
+  // before it is joined below.
+  auto opening = std::async(std::launch::async, [&k] {
+    auto s = std::make_unique<Services>(k.config);
+    trace("store open");
+    return s;
+  });
   k.imgui = std::make_unique<ImGuiContextOwner>();
   WindowOptions wo;
   const bool tour = !args.tour.empty();
@@ -273,6 +276,13 @@ int open_kiosk(const Args& args, Kiosk& k) {
     wo.height = args.height;
   }
   k.window = Window::open(wo, &error);
+  // A store that cannot open is told first (exit 3), as when it opened alone.
+  try {
+    k.services = opening.get();
+  } catch (const StoreError& e) {
+    fprintf(stderr, "odr-kiosk: store %s: %s\n", store_path(k.config).c_str(), e.what());
+    return 3;
+  }
   if (!k.window) {
     fprintf(stderr, "odr-kiosk: %s\n", error.c_str());
     return 4;

@@ -17,6 +17,9 @@
 // character in a square somewhere on it. zinnia reads its canvas as the
 // character's box, so the ink is moved onto a square canvas first
 // (square_canvas): without that, 人 comes back as 卜, squeezed sideways.
+//
+// libzinnia is opened on first use (kiosk/dynlib) and spoken to through its
+// C API, each function looked up with the type zinnia.h gives it.
 #include <zinnia.h>
 
 #include <algorithm>
@@ -24,6 +27,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "dynlib/dynlib.h"
 #include "input/ime.h"
 #include "util/utf8.h"
 
@@ -86,9 +90,35 @@ SquareCanvas square_canvas(const std::vector<Stroke>& strokes, float pad_width, 
   return c;
 }
 
+// zinnia's C API, from the library opened by make_handwriting_input.
+struct ZinniaApi {
+  std::shared_ptr<kiosk::DynLib> lib;
+#define ODR_ZINNIA_FNS(X)                                                                                 \
+  X(zinnia_recognizer_new) X(zinnia_recognizer_destroy) X(zinnia_recognizer_open) X(zinnia_recognizer_strerror) \
+  X(zinnia_recognizer_classify) X(zinnia_character_new) X(zinnia_character_destroy) X(zinnia_character_set_width) \
+  X(zinnia_character_set_height) X(zinnia_character_add) X(zinnia_result_size) X(zinnia_result_value)       \
+  X(zinnia_result_destroy)
+#define ODR_ZINNIA_MEMBER(f) decltype(&::f) f = nullptr;
+  ODR_ZINNIA_FNS(ODR_ZINNIA_MEMBER)
+#undef ODR_ZINNIA_MEMBER
+  // False and *error when the library or one of its functions is missing.
+  bool load(const std::string& soname, std::string* error) {
+    lib = kiosk::DynLib::open(soname, "libzinnia0", error);
+    if (!lib) return false;
+#define ODR_ZINNIA_LOAD(f) \
+  if (!(f = lib->sym<decltype(&::f)>(#f, error))) return false;
+    ODR_ZINNIA_FNS(ODR_ZINNIA_LOAD)
+#undef ODR_ZINNIA_LOAD
+    return true;
+  }
+};
+
 class ZinniaHandwriting final : public HandwritingInput {
  public:
-  explicit ZinniaHandwriting(std::unique_ptr<zinnia::Recognizer> recognizer) : recognizer_(std::move(recognizer)) {}
+  ZinniaHandwriting(ZinniaApi api, zinnia_recognizer_t* recognizer) : z_(std::move(api)), recognizer_(recognizer) {}
+  ~ZinniaHandwriting() override { z_.zinnia_recognizer_destroy(recognizer_); }
+  ZinniaHandwriting(const ZinniaHandwriting&) = delete;
+  ZinniaHandwriting& operator=(const ZinniaHandwriting&) = delete;
 
   bool ready() const override { return true; }
 
@@ -99,9 +129,10 @@ class ZinniaHandwriting final : public HandwritingInput {
     const SquareCanvas canvas = square_canvas(strokes, pad_width, pad_height);
     const int width = static_cast<int>(std::lround(canvas.side));
     const int height = width;
-    std::unique_ptr<zinnia::Character> character(zinnia::Character::create());
-    character->set_width(static_cast<size_t>(width));
-    character->set_height(static_cast<size_t>(height));
+    std::unique_ptr<zinnia_character_t, decltype(z_.zinnia_character_destroy)> character(z_.zinnia_character_new(),
+                                                                                       z_.zinnia_character_destroy);
+    z_.zinnia_character_set_width(character.get(), static_cast<size_t>(width));
+    z_.zinnia_character_set_height(character.get(), static_cast<size_t>(height));
     size_t id = 0;
     for (const Stroke& stroke : strokes) {
       int last_x = -1, last_y = -1;
@@ -113,7 +144,7 @@ class ZinniaHandwriting final : public HandwritingInput {
         const int x = std::clamp(static_cast<int>(std::lround(p.x)), 0, width - 1);
         const int y = std::clamp(static_cast<int>(std::lround(p.y)), 0, height - 1);
         if (x == last_x && y == last_y) continue;
-        character->add(id, x, y);
+        z_.zinnia_character_add(character.get(), id, x, y);
         last_x = x;
         last_y = y;
         ++points;
@@ -122,9 +153,12 @@ class ZinniaHandwriting final : public HandwritingInput {
     }
     if (id > 0) {
       // Ask for more than needed: filtering drops some.
-      std::unique_ptr<zinnia::Result> result(recognizer_->classify(*character, max_candidates * 2 + 16));
-      for (size_t i = 0; result && i < result->size() && out.size() < max_candidates; ++i) {
-        std::string text = meant(result->value(i));
+      std::unique_ptr<zinnia_result_t, decltype(z_.zinnia_result_destroy)> result(
+          z_.zinnia_recognizer_classify(recognizer_, character.get(), max_candidates * 2 + 16), z_.zinnia_result_destroy);
+      const size_t n = result ? z_.zinnia_result_size(result.get()) : 0;
+      for (size_t i = 0; i < n && out.size() < max_candidates; ++i) {
+        const char* value = z_.zinnia_result_value(result.get(), i);
+        std::string text = value ? meant(value) : std::string();
         if (!text.empty() && std::find(out.begin(), out.end(), text) == out.end()) out.push_back(std::move(text));
       }
     }
@@ -132,7 +166,8 @@ class ZinniaHandwriting final : public HandwritingInput {
   }
 
  private:
-  std::unique_ptr<zinnia::Recognizer> recognizer_;
+  ZinniaApi z_;
+  zinnia_recognizer_t* recognizer_;
 };
 
 }  // namespace
@@ -146,12 +181,20 @@ std::unique_ptr<HandwritingInput> make_handwriting_input(const InputOptions& opt
              " (install tegaki-zinnia-simplified-chinese)";
     return nullptr;
   }
-  std::unique_ptr<zinnia::Recognizer> recognizer(zinnia::Recognizer::create());
-  if (!recognizer->open(options.zinnia_model.c_str())) {
-    *error = "handwriting: cannot open " + options.zinnia_model + ": " + recognizer->what();
+  ZinniaApi z;
+  std::string why;
+  if (!z.load(options.zinnia_library, &why)) {
+    *error = "handwriting: " + why;
     return nullptr;
   }
-  return std::make_unique<ZinniaHandwriting>(std::move(recognizer));
+  zinnia_recognizer_t* recognizer = z.zinnia_recognizer_new();
+  if (!recognizer || !z.zinnia_recognizer_open(recognizer, options.zinnia_model.c_str())) {
+    *error = "handwriting: cannot open " + options.zinnia_model + ": " +
+             (recognizer ? z.zinnia_recognizer_strerror(recognizer) : "no recognizer");
+    if (recognizer) z.zinnia_recognizer_destroy(recognizer);
+    return nullptr;
+  }
+  return std::make_unique<ZinniaHandwriting>(std::move(z), recognizer);
 }
 
 }  // namespace odr::input

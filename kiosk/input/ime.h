@@ -90,6 +90,10 @@ struct InputOptions {
   std::string shared_data_dir = "/usr/share/rime-data";
   std::string zinnia_model = "/usr/share/tegaki/models/zinnia/handwriting-zh_CN.model";
   int candidates_per_page = 8;  // pinyin candidate bar
+  // The engines' libraries, opened on first use (kiosk/dynlib): a missing
+  // one turns its input off with a message naming the package.
+  std::string rime_library = "librime.so.1";
+  std::string zinnia_library = "libzinnia.so.0";
 };
 
 // Either may return nullptr with a message in error when the engine cannot be

@@ -15,7 +15,6 @@
 // Punctuation is ours, not rime's punctuator: rime opens menus for some keys
 // (、 《 ～) and pages on '.' while composing; a touch keyboard wants one key,
 // one mark.
-#include <dlfcn.h>
 #include <rime_api.h>
 
 #include <atomic>
@@ -28,6 +27,7 @@
 #include <system_error>
 #include <thread>
 
+#include "dynlib/dynlib.h"
 #include "input/ime.h"
 #include "util/crypto.h"
 #include "util/utf8.h"
@@ -89,12 +89,13 @@ class RimePinyin final : public PinyinInput {
  public:
   enum State { kDeploying, kReady, kFailed };
 
-  explicit RimePinyin(const InputOptions& options)
-      : shared_dir_(options.shared_data_dir),
+  RimePinyin(const InputOptions& options, std::shared_ptr<kiosk::DynLib> lib, RimeApi* api)
+      : lib_(std::move(lib)),
+        api_(api),
+        shared_dir_(options.shared_data_dir),
         user_dir_(options.user_data_dir),
         log_dir_(options.log_dir),
         per_page_(options.candidates_per_page) {
-    api_ = rime_get_api();
     deploy_thread_ = std::thread([this] { deploy(); });
   }
 
@@ -194,8 +195,9 @@ class RimePinyin final : public PinyinInput {
         // rime also copies every warning to stderr (alsologtostderr), a dozen
         // "nonexistent config file" lines per start; the files in log_dir are
         // enough, and errors still reach stderr. glog's headers are not a
-        // dependency of ours, so the flag is found by its (stable) symbol.
-        if (auto* also = static_cast<bool*>(dlsym(RTLD_DEFAULT, "_ZN3fLB21FLAGS_alsologtostderrE"))) *also = false;
+        // dependency of ours, so the flag is found by its (stable) symbol
+        // among librime's libraries.
+        if (auto* also = static_cast<bool*>(lib_->find("_ZN3fLB21FLAGS_alsologtostderrE", nullptr))) *also = false;
       }
     }
     api_->initialize(&traits);
@@ -319,6 +321,7 @@ class RimePinyin final : public PinyinInput {
     return std::string(1, key);
   }
 
+  std::shared_ptr<kiosk::DynLib> lib_;  // librime, opened by make_pinyin_input
   RimeApi* api_ = nullptr;
   const std::string shared_dir_, user_dir_, log_dir_;
   const int per_page_;
@@ -406,6 +409,16 @@ std::unique_ptr<PinyinInput> make_pinyin_input(const InputOptions& options, std:
       fs::remove_all(entry.path(), rm);
     }
   }
+  // librime (with boost, ICU, OpenCC, glog: ~40 libraries) is opened here,
+  // after the first frame, not by the loader before main.
+  std::string why;
+  auto lib = kiosk::DynLib::open(options.rime_library, "librime1", &why);
+  auto get_api = lib ? lib->sym<decltype(&rime_get_api)>("rime_get_api", &why) : nullptr;
+  RimeApi* api = get_api ? get_api() : nullptr;
+  if (!api) {
+    *error = "pinyin: " + (why.empty() ? std::string("librime gave no API") : why);
+    return nullptr;
+  }
   {
     std::lock_guard lock(g_rime_mutex);
     if (g_rime_in_use) {
@@ -414,7 +427,7 @@ std::unique_ptr<PinyinInput> make_pinyin_input(const InputOptions& options, std:
     }
     g_rime_in_use = true;
   }
-  return std::make_unique<RimePinyin>(options);
+  return std::make_unique<RimePinyin>(options, std::move(lib), api);
 }
 
 }  // namespace odr::input

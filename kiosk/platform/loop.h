@@ -28,6 +28,7 @@ struct LoopHooks {
 struct LoopStats {
   int64_t frames = 0;
   int64_t partial_frames = 0;
+  int64_t skipped_frames = 0;  // built but not drawn: the same draw lists as on screen
   double cpu_per_frame_ms = 0;  // moving average over the process's threads (renderer included)
 };
 
@@ -38,6 +39,9 @@ struct LoopStats {
 void build_frame(Window& window, const std::function<void()>& frame, bool render = true);
 // Runs until quit becomes true.
 LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& quit);
+// A hash of what the draw data would put on screen (vertices, indices,
+// commands, textures, clip rectangles): equal means the same picture.
+size_t draw_signature(const ImDrawData* dd);
 // Process CPU time in seconds (all threads: Mesa's renderer threads count).
 double process_cpu_s();
 

@@ -3,10 +3,48 @@
 #include <espeak-ng/espeak_ng.h>
 #include <sys/stat.h>
 
+#include <memory>
 #include <string>
+
+#include "dynlib/dynlib.h"
 
 namespace odr::kiosk::speech_detail {
 namespace {
+
+// espeak-ng (and the sound libraries it pulls in: pcaudio, PulseAudio,
+// sndfile, codecs) opened at the first utterance, not by the loader before
+// main. Each function is looked up with the type its header declares.
+#define ODR_ESPEAK_FNS(X)                                                                                     \
+  X(espeak_ng_InitializePath) X(espeak_ng_Initialize) X(espeak_ng_ClearErrorContext) X(espeak_ng_InitializeOutput) \
+  X(espeak_ng_Terminate) X(espeak_ng_GetStatusCodeMessage) X(espeak_SetSynthCallback) X(espeak_ng_GetSampleRate) \
+  X(espeak_ng_SetVoiceByName) X(espeak_ng_SetParameter) X(espeak_ng_Synthesize)
+
+struct Api {
+  std::shared_ptr<DynLib> lib;
+#define ODR_ESPEAK_MEMBER(f) decltype(&::f) f = nullptr;
+  ODR_ESPEAK_FNS(ODR_ESPEAK_MEMBER)
+#undef ODR_ESPEAK_MEMBER
+};
+
+// Guarded by mutex(); loaded once (a failure is tried again at the next open).
+Api& api() {
+  static Api a;
+  return a;
+}
+
+bool load_api(std::string* error) {
+  Api& a = api();
+  if (a.lib) return true;
+  Api fresh;
+  fresh.lib = DynLib::open("libespeak-ng.so.1", "libespeak-ng1", error);
+  if (!fresh.lib) return false;
+#define ODR_ESPEAK_LOAD(f) \
+  if (!(fresh.f = fresh.lib->sym<decltype(&::f)>(#f, error))) return false;
+  ODR_ESPEAK_FNS(ODR_ESPEAK_LOAD)
+#undef ODR_ESPEAK_LOAD
+  a = std::move(fresh);
+  return true;
+}
 
 constexpr int kChunkMs = 60;  // espeak-ng's buffer: the first sound is this far behind the tap, at most
 
@@ -44,7 +82,7 @@ int on_samples(short* wav, int count, espeak_EVENT*) {
 
 std::string status_text(espeak_ng_STATUS s) {
   char buf[256] = {};
-  espeak_ng_GetStatusCodeMessage(s, buf, sizeof buf);
+  api().espeak_ng_GetStatusCodeMessage(s, buf, sizeof buf);
   return buf;
 }
 
@@ -60,7 +98,13 @@ EspeakLock::EspeakLock() : lock_(mutex()) {}
 int EspeakLock::open(const std::string& data_dir, std::string* error) {
   Engine& e = engine();
   if (e.open && e.data_dir == data_dir) return e.rate_hz;
-  if (e.open) espeak_ng_Terminate();
+  std::string why;
+  if (!load_api(&why)) {
+    if (error) *error = "espeak-ng cannot start: " + why;
+    return 0;
+  }
+  const Api& a = api();
+  if (e.open) a.espeak_ng_Terminate();
   e = Engine{};
   // espeak-ng falls back to its own data when a given folder is missing:
   // say so instead of speaking with other data than configured.
@@ -68,22 +112,22 @@ int EspeakLock::open(const std::string& data_dir, std::string* error) {
     if (error) *error = "espeak-ng data folder " + data_dir + " is not a folder";
     return 0;
   }
-  espeak_ng_InitializePath(data_dir.empty() ? nullptr : data_dir.c_str());
+  a.espeak_ng_InitializePath(data_dir.empty() ? nullptr : data_dir.c_str());
   espeak_ng_ERROR_CONTEXT context = nullptr;
-  espeak_ng_STATUS s = espeak_ng_Initialize(&context);
-  espeak_ng_ClearErrorContext(&context);
-  if (s == ENS_OK) s = espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, kChunkMs, nullptr);
+  espeak_ng_STATUS s = a.espeak_ng_Initialize(&context);
+  a.espeak_ng_ClearErrorContext(&context);
+  if (s == ENS_OK) s = a.espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, kChunkMs, nullptr);
   if (s != ENS_OK) {
     if (error)
       *error = "espeak-ng cannot start: " + status_text(s) + " (data: " +
                (data_dir.empty() ? std::string("espeak-ng's own; is espeak-ng-data installed?") : data_dir) + ")";
-    espeak_ng_Terminate();
+    a.espeak_ng_Terminate();
     return 0;
   }
-  espeak_SetSynthCallback(on_samples);
+  a.espeak_SetSynthCallback(on_samples);
   e.open = true;
   e.data_dir = data_dir;
-  e.rate_hz = espeak_ng_GetSampleRate();
+  e.rate_hz = a.espeak_ng_GetSampleRate();
   return e.rate_hz;
 }
 
@@ -94,8 +138,9 @@ SpeakResult EspeakLock::speak(std::string_view text, const std::string& voice, i
     if (error) *error = "espeak-ng is not open";
     return SpeakResult::failed;
   }
+  const Api& a = api();
   if (e.voice != voice) {
-    espeak_ng_STATUS s = espeak_ng_SetVoiceByName(voice.c_str());
+    espeak_ng_STATUS s = a.espeak_ng_SetVoiceByName(voice.c_str());
     if (s != ENS_OK) {
       e.voice.clear();
       if (error) *error = "espeak-ng has no voice \"" + voice + "\": " + status_text(s);
@@ -103,12 +148,12 @@ SpeakResult EspeakLock::speak(std::string_view text, const std::string& voice, i
     }
     e.voice = voice;
   }
-  espeak_ng_SetParameter(espeakRATE, rate_wpm, 0);
-  espeak_ng_SetParameter(espeakVOLUME, volume, 0);
+  a.espeak_ng_SetParameter(espeakRATE, rate_wpm, 0);
+  a.espeak_ng_SetParameter(espeakVOLUME, volume, 0);
   const std::string z(text);  // espeak-ng reads up to the terminating NUL
   t_chunk = &chunk;
   t_stopped = false;
-  espeak_ng_STATUS s = espeak_ng_Synthesize(z.c_str(), z.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
+  espeak_ng_STATUS s = a.espeak_ng_Synthesize(z.c_str(), z.size() + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, nullptr, nullptr);
   t_chunk = nullptr;
   if (t_stopped) return SpeakResult::stopped;
   if (s != ENS_OK) {

@@ -23,6 +23,7 @@
 #include <stdexcept>
 
 #include "util/utf8.h"
+#include "widgets/atlas_cache.h"
 #include "widgets/icons.h"
 
 namespace odr::kiosk {
@@ -190,6 +191,9 @@ struct FontAtlases::Build {
   std::unique_ptr<ImFontAtlas> text, display;
   ImFont* fonts[kSlots] = {};
   bool full = false;
+  bool from_cache = false;
+  std::string cache_path;  // in the cache (read from or written to) under cache_key
+  uint64_t cache_key = 0;
   double ms = 0;
   std::string error;
   int text_glyphs = 0;
@@ -402,17 +406,105 @@ void FontAtlases::copy_reused(ImFontAtlas* t, const GlyphSource& src,
   }
 }
 
-std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
-  auto t0 = std::chrono::steady_clock::now();
+// Everything a build's output depends on: the files, faces, sizes, ranges
+// and this code's version (bump it when the way atlases are built changes).
+uint64_t FontAtlases::cache_key(const Ranges& r, bool full) const {
+  std::string m = "odr-kiosk atlases 1 imgui " IMGUI_VERSION " glyph " + std::to_string(sizeof(ImFontGlyph));
+  m += "|" + file_identity(files_.regular) + " " + std::to_string(files_.regular_face);
+  m += "|" + file_identity(files_.bold) + " " + std::to_string(files_.bold_face);
+  m += "|" + (files_.icons.empty() ? std::string("no icons") : file_identity(files_.icons));
+  for (float f : {sizes_.body, sizes_.title, sizes_.display, sizes_.ticket, sizes_.icon_xl, sizes_.large})
+    m += " " + std::to_string(f);
+  m += full ? " full" : " first";
+  uint64_t h = atlas_hash(m);
+  for (const std::vector<ImWchar>* v : {&r.body, &r.large, &r.title, &r.hero, &r.ticket, &r.icons, &r.icons_xl})
+    h = atlas_hash(std::string_view(reinterpret_cast<const char*>(v->data()), v->size() * sizeof(ImWchar)), h);
+  return h;
+}
+
+// A build read back from the cache: the two atlases and which font is which.
+std::unique_ptr<FontAtlases::Build> FontAtlases::load_cached(const std::string& path, uint64_t key, bool full) {
+  std::string why;
+  auto c = load_atlases(path, key, &why);
+  if (!c || c->atlases.size() != 2 || c->extra.size() != kSlots + 1) return nullptr;
   auto b = std::make_unique<Build>();
   b->full = full;
+  b->from_cache = true;
+  for (int i = 0; i < kSlots; ++i) {
+    const int32_t where = c->extra[i];
+    if (where < 0) continue;
+    ImFontAtlas* a = c->atlases[static_cast<size_t>(where >> 16)].get();
+    const int index = where & 0xFFFF;
+    if ((where >> 16) > 1 || index >= a->Fonts.Size) return nullptr;
+    b->fonts[i] = a->Fonts[index];
+  }
+  if (!b->fonts[body]) return nullptr;
+  b->text_glyphs = c->extra[kSlots];
+  b->text = std::move(c->atlases[0]);
+  b->display = std::move(c->atlases[1]);
+  return b;
+}
+
+bool FontAtlases::save_cached(const Build& b, const std::string& path, uint64_t key) {
+  std::vector<int32_t> extra;
+  for (int i = 0; i < kSlots; ++i) {
+    int32_t where = -1;
+    for (int k = 0; k < 2 && where < 0; ++k) {
+      const ImFontAtlas* a = k == 0 ? b.text.get() : b.display.get();
+      for (int j = 0; j < a->Fonts.Size; ++j)
+        if (b.fonts[i] && a->Fonts[j] == b.fonts[i]) where = (k << 16) | j;
+    }
+    extra.push_back(where);
+  }
+  extra.push_back(b.text_glyphs);
+  std::string error;
+  if (save_atlases(path, key, {b.text.get(), b.display.get()}, extra, &error)) return true;
+  fprintf(stderr, "odr-kiosk: font atlas cache not written: %s\n", error.c_str());
+  return false;
+}
+
+// The body font's glyphs and pixels of a full build kept in the cache: what
+// a rebuild that adds characters copies instead of drawing them again.
+std::shared_ptr<const FontAtlases::GlyphSource> FontAtlases::load_source(const std::string& path, uint64_t key) {
+  auto b = load_cached(path, key, true);
+  if (!b) return nullptr;
+  auto src = std::make_shared<GlyphSource>();
+  src->width = b->text->TexWidth;
+  src->height = b->text->TexHeight;
+  src->pixels.assign(b->text->TexPixelsAlpha8, b->text->TexPixelsAlpha8 + static_cast<size_t>(src->width) * src->height);
+  src->glyphs.assign(b->fonts[body]->Glyphs.begin(), b->fonts[body]->Glyphs.end());
+  return src;
+}
+
+std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
+  auto t0 = std::chrono::steady_clock::now();
   Ranges r = ranges_for(full);
-  Maps maps(files_);
   std::shared_ptr<const GlyphSource> src;
+  std::string source_path;
+  uint64_t source_key = 0;
   if (full) {
     std::lock_guard lock(mutex_);
     src = text_source_;
+    source_path = source_path_;
+    source_key = source_key_;
   }
+  if (!src && !source_path.empty()) src = load_source(source_path, source_key);
+  // Builds from scratch (the first, the first with GB 2312) are the same
+  // every start: read back when the cache has them. Rebuilds that add
+  // characters are not kept.
+  const std::string cache = cache_dir_.empty() || src ? std::string()
+                            : cache_dir_ + (full ? "/atlas-full.bin" : "/atlas-first.bin");
+  const uint64_t key = cache.empty() ? 0 : cache_key(r, full);
+  if (!cache.empty())
+    if (auto cached = load_cached(cache, key, full)) {
+      cached->cache_path = cache;
+      cached->cache_key = key;
+      cached->ms = ms_since(t0);
+      return cached;
+    }
+  auto b = std::make_unique<Build>();
+  b->full = full;
+  Maps maps(files_);
   const auto reused = add_text_fonts(*b, maps, r, src.get());
   add_display_fonts(*b, maps, r);
   if (!build_both(b->text.get(), b->display.get())) {
@@ -424,6 +516,10 @@ std::unique_ptr<FontAtlases::Build> FontAtlases::make_build(bool full) {
   fix_blank_glyphs(b->fonts[body], maps.regular, files_.regular_face, sizes_.body);
   finish_atlases(b->text.get(), b->display.get());
   b->text_glyphs = b->fonts[body]->Glyphs.Size;
+  if (!cache.empty() && save_cached(*b, cache, key)) {
+    b->cache_path = cache;
+    b->cache_key = key;
+  }
   b->ms = ms_since(t0);
   return b;
 }
@@ -477,7 +573,14 @@ void FontAtlases::install(Build& b) {
   }
   b.text->SetTexID(new_text);
   b.display->SetTexID(new_display);
-  if (b.full) {
+  if (b.full && !b.cache_path.empty()) {
+    // Adding characters later copies the glyphs from the cache file: no
+    // copy of the 4 MB text atlas stays in memory.
+    std::lock_guard lock(mutex_);
+    text_source_.reset();
+    source_path_ = b.cache_path;
+    source_key_ = b.cache_key;
+  } else if (b.full && source_path_.empty()) {
     // Kept for adding characters later without drawing every glyph again.
     auto src = std::make_shared<GlyphSource>();
     unsigned char* px;
@@ -508,6 +611,8 @@ void FontAtlases::install(Build& b) {
   full_ = full_ || b.full;
   stats_.builds++;
   stats_.last_build_ms = b.ms;
+  if (b.full && stats_.full_build_ms == 0) stats_.full_from_cache = b.from_cache;
+  if (!b.full && stats_.builds == 1) stats_.first_from_cache = b.from_cache;
   if (b.full && stats_.full_build_ms == 0) stats_.full_build_ms = b.ms;
   stats_.text_w = text_->TexWidth;
   stats_.text_h = text_->TexHeight;

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -62,6 +63,7 @@ struct FontSizes {
 
 struct FontStats {
   double first_build_ms = 0;  // UI strings only, before the first frame
+  bool first_from_cache = false, full_from_cache = false;  // read from the atlas cache (widgets/atlas_cache.h)
   double full_build_ms = 0;   // the worker's first build with GB 2312
   double last_build_ms = 0;   // the latest build (e.g. after characters were added)
   int builds = 0;
@@ -84,6 +86,9 @@ class FontAtlases {
   // Sets the texture functions and uploads the atlases built so far (call
   // once the GL context and ImGui's renderer exist).
   void set_uploader(Upload upload, Release release);
+  // Where built atlases are kept between starts (widgets/atlas_cache.h);
+  // empty (the default): none. Call before the first build.
+  void set_cache_dir(std::string dir) { cache_dir_ = std::move(dir); }
   // Called on the worker thread when a build is ready for poll() (the
   // platform wakes its event loop with it).
   void set_wake(std::function<void()> wake) { wake_ = std::move(wake); }
@@ -130,16 +135,21 @@ class FontAtlases {
   struct Ranges;  // one build's glyph ranges
   struct Maps;    // the font files mapped for one build
   std::unique_ptr<Build> make_build(bool full);
+  uint64_t cache_key(const Ranges& r, bool full) const;
+  std::unique_ptr<Build> load_cached(const std::string& path, uint64_t key, bool full);
+  bool save_cached(const Build& b, const std::string& path, uint64_t key);
   Ranges ranges_for(bool full);
   std::vector<std::pair<int, const ImFontGlyph*>> add_text_fonts(Build& b, Maps& maps, Ranges& r,
                                                                  const GlyphSource* src);
   void add_display_fonts(Build& b, Maps& maps, const Ranges& r);
   static void copy_reused(ImFontAtlas* t, const GlyphSource& src,
                           const std::vector<std::pair<int, const ImFontGlyph*>>& reused);
+  std::shared_ptr<const GlyphSource> load_source(const std::string& path, uint64_t key);
   void worker_main();
   void install(Build& b);
 
   FontFiles files_;
+  std::string cache_dir_;
   FontCharsets charsets_;
   FontSizes sizes_;
   Upload upload_;
@@ -164,6 +174,8 @@ class FontAtlases {
   bool quit_ = false;
   std::set<char32_t> extra_text_, extra_large_;  // characters asked for beyond the base sets
   std::shared_ptr<const GlyphSource> text_source_;  // see GlyphSource
+  std::string source_path_;  // or the cache file that holds it (and its key)
+  uint64_t source_key_ = 0;
   std::unique_ptr<Build> done_;                  // finished, waiting for poll()
 };
 

@@ -14,7 +14,11 @@
 // so both see the same machine. Medians and the ratios of the goals:
 // first pixel <= 1.5x bare, PSS <= bare + 30 MiB, welcome CPU <= 4 %.
 //
-//   bench_startup [--starts N] [--smoke] [--json FILE]
+//   bench_startup [--starts N] [--smoke] [--json FILE] [--baseline BIN_DIR]
+//
+// --baseline: another build's odr-kiosk (e.g. main's build/default/bin) runs
+// in the same rotation, A B C A B C, so a change is measured against what
+// it replaces under the same load.
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
 #include <fcntl.h>
@@ -223,15 +227,24 @@ std::map<std::string, double> median_by_file(const std::vector<Start>& starts) {
 }
 
 // What each part costs: the kiosk's largest mappings beside the bare window's.
-void print_breakdown(const std::vector<Start>& kiosk, const std::vector<Start>& bare) {
-  const std::map<std::string, double> k = median_by_file(kiosk), b = median_by_file(bare);
+void print_breakdown(const std::vector<Start>& kiosk, const std::vector<Start>& bare, const std::vector<Start>& base) {
+  const std::map<std::string, double> k = median_by_file(kiosk), b = median_by_file(bare), s = median_by_file(base);
   std::vector<std::pair<double, std::string>> rows;
   for (const auto& [name, v] : k) rows.push_back({v, name});
+  for (const auto& [name, v] : s)
+    if (!k.count(name)) rows.push_back({0, name});
   std::sort(rows.rbegin(), rows.rend());
-  printf("\n  PSS at 3 s by mapping (median MiB)   odr-kiosk  bare GL\n");
-  for (size_t i = 0; i < rows.size() && i < 16; ++i) {
-    auto it = b.find(rows[i].second);
-    printf("    %-32s %8.1f %8.1f\n", rows[i].second.c_str(), rows[i].first, it == b.end() ? 0.0 : it->second);
+  auto at = [](const std::map<std::string, double>& m, const std::string& n) {
+    auto it = m.find(n);
+    return it == m.end() ? 0.0 : it->second;
+  };
+  printf("\n  PSS at 3 s by mapping (median MiB)   odr-kiosk  bare GL%s\n", base.empty() ? "" : "  baseline");
+  for (size_t i = 0; i < rows.size() && i < 20; ++i) {
+    const std::string& n = rows[i].second;
+    if (rows[i].first < 0.5 && at(s, n) < 0.5) continue;
+    printf("    %-32s %8.1f %8.1f", n.c_str(), rows[i].first, at(b, n));
+    if (!base.empty()) printf(" %8.1f", at(s, n));
+    printf("\n");
   }
 }
 
@@ -240,13 +253,14 @@ void print_breakdown(const std::vector<Start>& kiosk, const std::vector<Start>& 
 int main(int argc, char** argv) {
   int starts = 5;
   bool smoke = false;
-  std::string json_path;
+  std::string json_path, baseline_dir;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--smoke") smoke = true;
     else if (a == "--starts" && i + 1 < argc) starts = std::max(1, std::atoi(argv[++i]));
     else if (a == "--json" && i + 1 < argc) json_path = argv[++i];
-    else return fprintf(stderr, "usage: bench_startup [--starts N] [--smoke] [--json FILE]\n"), 2;
+    else if (a == "--baseline" && i + 1 < argc) baseline_dir = argv[++i];
+    else return fprintf(stderr, "usage: bench_startup [--starts N] [--smoke] [--json FILE] [--baseline BIN_DIR]\n"), 2;
   }
   if (smoke) starts = 1;
   const std::string dir = (env("ODR_TEST_TMP").empty() ? "/tmp" : env("ODR_TEST_TMP")) + "/bench-startup";
@@ -265,14 +279,20 @@ int main(int argc, char** argv) {
   const std::vector<std::string> bare_argv = {bin + "/bare_gl", std::to_string(kW), std::to_string(kH),
                                               std::to_string(probe.rgb[0]), std::to_string(probe.rgb[1]),
                                               std::to_string(probe.rgb[2])};
+  std::vector<std::string> base_argv = kiosk_argv;
+  base_argv[0] = baseline_dir + "/odr-kiosk";
   const double cpu_s = smoke ? 1 : 5;
-  if (!smoke) {  // warm-up: page cache, the store file, fontconfig's cache
-    measure(kiosk_argv, dpy, x.display(), probe, dir + "/kiosk.log", 0.2, false);
+  if (!smoke) {  // warm-up: page cache, the store file, fontconfig's cache, the atlas cache
+    const Start cold = measure(kiosk_argv, dpy, x.display(), probe, dir + "/kiosk.log", 0.2, false);
+    printf("bench_startup: warm-up start (atlas cache written): first pixel %.0f ms\n", cold.first_pixel_ms);
+    if (!baseline_dir.empty()) measure(base_argv, dpy, x.display(), probe, dir + "/baseline.log", 0.2, false);
     measure(bare_argv, dpy, x.display(), probe, dir + "/bare.log", 0.2, false);
   }
-  std::vector<Start> kiosk, bare;
+  std::vector<Start> kiosk, bare, base;
   for (int i = 0; i < starts; ++i) {
     kiosk.push_back(measure(kiosk_argv, dpy, x.display(), probe, dir + "/kiosk.log", cpu_s, true));
+    if (!baseline_dir.empty())
+      base.push_back(measure(base_argv, dpy, x.display(), probe, dir + "/baseline.log", cpu_s, true));
     bare.push_back(measure(bare_argv, dpy, x.display(), probe, dir + "/bare.log", cpu_s, true));
   }
   XCloseDisplay(dpy);
@@ -289,12 +309,27 @@ int main(int argc, char** argv) {
   printf("  exec -> first pixel  %8.0f ms  %8.0f ms   %6.2fx               <= 1.5x\n", kf, bf, bf > 0 ? kf / bf : 0);
   printf("  PSS at 3 s           %7.1f MiB  %7.1f MiB   %+6.1f MiB           <= +30 MiB\n", kp, bp, kp - bp);
   printf("  CPU after 3 s        %8.1f %%   %8.1f %%    (the kiosk's welcome is animated; goal <= 4 %%)\n", kc, bc);
-  print_breakdown(kiosk, bare);
+  if (!base.empty()) {
+    const double sf = median(column(base, fp)), sp = median(column(base, pss)), sc = median(column(base, cpu));
+    printf("  baseline (%s): first pixel %.0f ms (%.2fx bare), PSS %.1f MiB (%+.1f), CPU %.1f %%\n",
+           baseline_dir.c_str(), sf, bf > 0 ? sf / bf : 0, sp, sp - bp, sc);
+  }
+  auto each = [&](const char* who, const std::vector<Start>& v) {
+    if (v.empty()) return;
+    printf("  %-9s first pixel each start (ms):", who);
+    for (const Start& x : v) printf(" %.0f", x.first_pixel_ms);
+    printf("\n");
+  };
+  each("odr-kiosk", kiosk);
+  each("baseline", base);
+  each("bare GL", bare);
+  print_breakdown(kiosk, bare, base);
   if (!json_path.empty()) {
     nlohmann::json j = {{"starts", starts},           {"kiosk_first_pixel_ms", column(kiosk, fp)},
                         {"bare_first_pixel_ms", column(bare, fp)}, {"kiosk_pss_mib", column(kiosk, pss)},
                         {"bare_pss_mib", column(bare, pss)},       {"kiosk_cpu_pct", column(kiosk, cpu)},
-                        {"bare_cpu_pct", column(bare, cpu)}};
+                        {"bare_cpu_pct", column(bare, cpu)},       {"baseline_first_pixel_ms", column(base, fp)},
+                        {"baseline_pss_mib", column(base, pss)}};
     std::ofstream(json_path) << j.dump(2) << "\n";
   }
   const bool seen = std::all_of(kiosk.begin(), kiosk.end(), [](const Start& s) { return s.first_pixel_ms > 0; }) &&

@@ -129,5 +129,16 @@ TEST(Handwriting, MissingModelGivesNullAndClearError) {
   EXPECT_NE(error.find("tegaki-zinnia-simplified-chinese"), std::string::npos) << error;
 }
 
+// libzinnia is opened on first use (kiosk/dynlib): without it, handwriting
+// is off with a message naming the package.
+TEST(Handwriting, AMissingLibraryGivesNullAndClearError) {
+  InputOptions options;
+  options.zinnia_library = "libzinnia-not-installed.so.0";
+  std::string error;
+  EXPECT_EQ(make_handwriting_input(options, &error), nullptr);
+  EXPECT_NE(error.find("libzinnia-not-installed.so.0 cannot be loaded (install libzinnia0)"), std::string::npos)
+      << error;
+}
+
 }  // namespace
 }  // namespace odr::input

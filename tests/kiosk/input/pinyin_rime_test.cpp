@@ -250,6 +250,18 @@ TEST_F(Pinyin, OneEnginePerProcess) {
   EXPECT_NE(error.find("one per process"), std::string::npos) << error;
 }
 
+// librime is opened on first use (kiosk/dynlib): without it, pinyin is off
+// with a message naming the package, and nothing crashes.
+TEST_F(Pinyin, AMissingLibrimeTurnsPinyinOffWithAClearMessage) {
+  InputOptions options;
+  options.user_data_dir = (dir_ / "no-lib").string();
+  options.log_dir = process_log_dir().string();
+  options.rime_library = "librime-not-installed.so.1";
+  std::string error;
+  EXPECT_EQ(make_pinyin_input(options, &error), nullptr);
+  EXPECT_NE(error.find("librime-not-installed.so.1 cannot be loaded (install librime1)"), std::string::npos) << error;
+}
+
 TEST_F(Pinyin, LogsGoToOurFolder) {
   bool found = false;
   for (const auto& e : fs::directory_iterator(process_log_dir()))
