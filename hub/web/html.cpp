@@ -99,7 +99,8 @@ nav.pager { display: flex; gap: 16px; justify-content: center; margin: 16px 0; }
 .button.secondary { background: #fff; color: var(--brand); border: 1px solid var(--brand); }
 h2 .note { font-weight: 400; margin-left: 8px; }
 table#complaints td { font-size: 14px; }
-table#complaints a, table.facts a { color: var(--brand); font-weight: 600; text-decoration: none; }
+td a, table.facts a { color: var(--brand); font-weight: 600; text-decoration: none; }
+td a:hover, table.facts a:hover { text-decoration: underline; }
 td.nowrap, .tag { white-space: nowrap; }
 .card .sub { color: var(--muted); font-size: 14px; }
 nav.pager { display: flex; gap: 14px; align-items: center; justify-content: center; margin: 16px 0; color: var(--muted); }
