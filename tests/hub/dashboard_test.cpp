@@ -21,19 +21,6 @@ using odr::hub::web::Role;
 
 namespace {
 
-// The SPKI pin of the dev server certificate, so Chromium trusts it (and nothing else new).
-std::string spki_pin(const std::string& pem) {
-  const std::string cmd = "openssl x509 -pubkey -noout -in '" + pem +
-                          "' | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | openssl base64 -A";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[256];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
-  }
-  return out;
-}
-
 class Dashboard : public ::testing::Test {
  protected:
   void SetUp() override {

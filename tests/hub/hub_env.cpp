@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
@@ -150,6 +151,18 @@ std::vector<std::string> statuses(const Reply& r) {
   json j = r.js();
   if (!j.is_object() || !j.contains("results") || !j["results"].is_array()) return {""};
   for (const auto& x : j["results"]) out.push_back(x.value("status", ""));
+  return out;
+}
+
+std::string spki_pin(const std::string& pem) {
+  const std::string cmd = "openssl x509 -pubkey -noout -in '" + pem +
+                          "' | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | openssl base64 -A";
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    char buf[256];
+    while (fgets(buf, sizeof buf, p)) out += buf;
+    pclose(p);
+  }
   return out;
 }
 

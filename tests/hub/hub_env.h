@@ -71,5 +71,9 @@ nlohmann::json complaint_json(const std::string& kiosk, int i);
 nlohmann::json event_json(const std::string& complaint_id, const std::string& type = "first_response");
 // The per-item statuses of a batch answer, in order ("" when unreadable).
 std::vector<std::string> statuses(const Reply& r);
+// The base64 SHA-256 of a certificate's public key (the PEM file at pem), for
+// Chromium's --ignore-certificate-errors-spki-list: the browser then trusts
+// the test hub's certificate and nothing else new.
+std::string spki_pin(const std::string& pem);
 
 }  // namespace odr::test

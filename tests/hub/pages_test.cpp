@@ -46,18 +46,6 @@ namespace {
 std::string cn(const std::string& local) { return local + "+08:00"; }
 int64_t unix_of(const std::string& local) { return *odr::parse_rfc3339(cn(local)); }
 
-std::string spki_pin(const std::string& pem) {
-  const std::string cmd = "openssl x509 -pubkey -noout -in '" + pem +
-                          "' | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | openssl base64 -A";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[256];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
-  }
-  return out;
-}
-
 json complaint_filed(const std::string& kiosk, int i, const std::string& filed) {
   json c = complaint_json(kiosk, i);
   c["created_at"] = cn(filed);

@@ -77,18 +77,6 @@ json update_at(const std::string& cid, const std::string& status, const std::str
   return u;
 }
 
-std::string spki_pin(const std::string& pem) {
-  const std::string cmd = "openssl x509 -pubkey -noout -in '" + pem +
-                          "' | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | openssl base64 -A";
-  std::string out;
-  if (FILE* p = popen(cmd.c_str(), "r")) {
-    char buf[256];
-    while (fgets(buf, sizeof buf, p)) out += buf;
-    pclose(p);
-  }
-  return out;
-}
-
 const char* const kRlo = "\xE2\x80\xAE";
 const std::string kPeriod = "?period=custom&from=2026-09-28&to=2026-10-09";
 
