@@ -263,6 +263,11 @@ for f in /usr/bin/odr-kiosk /usr/bin/kiosk-sync /usr/bin/platform-sim /etc/odr-k
 done
 [ "$(stat -c '%a %U' /var/lib/odr-kiosk)" = "700 odr-kiosk" ] || fail "/var/lib/odr-kiosk: $(stat -c '%a %U' /var/lib/odr-kiosk)"
 dpkg-query -W -f='${Conffiles}\n' odr-kiosk | grep -q /etc/odr-kiosk/kiosk.toml || fail "kiosk.toml is not a conffile"
+# The input and speech engines are opened on first use (kiosk/dynlib), so
+# dpkg-shlibdeps cannot see them: the package must name them itself.
+for lib in librime1 libzinnia0 libespeak-ng1; do
+  dpkg-query -W -f='${Depends}\n' odr-kiosk | grep -qw "$lib" || fail "odr-kiosk does not depend on $lib (opened with dlopen)"
+done
 [ "$(stat -c '%a %U %G' /etc/odr-kiosk/store.key)" = "640 root odr-kiosk" ] \
   || fail "store key: $(stat -c '%a %U %G' /etc/odr-kiosk/store.key 2>&1)"
 grep -Eq '^[0-9a-f]{64}$' /etc/odr-kiosk/store.key || fail "the store key is not 64 hex digits"
