@@ -1,5 +1,8 @@
 #include "hub/pages/store_query.h"
 
+#include <algorithm>
+
+#include "model/complaint.h"
 #include "util/uuid.h"
 
 namespace odr::hub::pages {
@@ -53,10 +56,9 @@ std::optional<StoreRef> find_store(PgConn& c, const std::string& store_id) {
   return StoreRef{r.text(0, 0), r.text(0, 1), r.text(0, 2), r.text(0, 3)};
 }
 
+// No filter, the open ones, or one of the platform's statuses (model/complaint.h).
 bool is_status_filter(const std::string& s) {
-  for (const char* w : {"", "open", "received", "accepted", "mediating", "settled", "not_settled", "closed", "transferred"})
-    if (s == w) return true;
-  return false;
+  return s.empty() || s == "open" || std::find(kPlatformStatuses.begin(), kPlatformStatuses.end(), s) != kPlatformStatuses.end();
 }
 
 ComplaintList store_complaints(PgConn& c, const std::string& store_id, const ComplaintFilter& f,
