@@ -1,6 +1,6 @@
 // Index of this file:
 // [SECTION] Figures: rates and sums
-// [SECTION] The period's figures per store, region, chain
+// [SECTION] The period's figures per store, region, chain (the rollup)
 // [SECTION] Open complaints
 // [SECTION] Kiosks to look at
 
@@ -69,49 +69,67 @@ void Figures::add(const Figures& o) {
 
 namespace {
 
-// One row per store in scope: its complaints of the period, read from the
-// facts folded in at intake (schema v3, v4) by an index-only scan of
-// complaints_store_period per store, counted as figures.h defines them,
-// grouped before the stores' names are joined. $3 is today's local date,
-// for open complaints past their deadline.
-const char* kPeriodHead = R"SQL(
-WITH f AS (
-  SELECT c.store_id, c.deadline, c.satisfaction AS score, c.compensation_count AS comp_n, c.compensation_fen AS comp_fen,
-    c.desk_settled_at IS NOT NULL AND (c.first_platform_at IS NULL OR c.desk_settled_at < c.first_platform_at) AS on_spot,
-    c.platform_status IS NOT DISTINCT FROM 'settled' OR c.desk_settled_at IS NOT NULL AS settled,
-    c.platform_status IS NOT DISTINCT FROM 'not_settled' OR c.desk_not_settled AS not_settled,
-    c.outcome_day AS final_day
-  FROM complaints c
-  WHERE c.filed_at >= to_timestamp($1) AND c.filed_at < to_timestamp($2)
+constexpr int64_t kDayS = 86400;
+int64_t day_start_s(int64_t day) { return day * kDayS - kChinaOffsetMinutes * 60; }
+
+// The whole China-local days inside [from, to), as [first, end): what the
+// rollup can answer. The rest of the period, at most a part day at each
+// end, is counted complaint by complaint.
+struct WholeDays {
+  int64_t first = 0, end = 0;
+  bool empty() const { return end <= first; }
+};
+WholeDays whole_days(const Period& p) {
+  const int64_t off = kChinaOffsetMinutes * 60;
+  const auto floor_div = [](int64_t a, int64_t b) { return a / b - (a % b < 0 ? 1 : 0); };
+  WholeDays d{floor_div(p.from_s + off + kDayS - 1, kDayS), floor_div(p.to_s + off, kDayS)};
+  if (d.empty()) d = {0, 0};
+  return d;
+}
+
+// The store_day_figures columns (schema v8), summed: the rollup's days, and
+// (UNION ALL) the part days' complaints counted by complaint_counts, the
+// rollup's own rule, so both halves count alike.
+const char* kPeriodSums = R"SQL(
+  sum(received) AS received, sum(on_spot) AS on_spot, sum(via_platform) AS via_platform,
+  sum(not_settled) AS not_settled, sum(on_time) AS on_time, sum(late) AS late, sum(s1) AS s1, sum(s2) AS s2,
+  sum(s3) AS s3, sum(s4) AS s4, sum(s5) AS s5, sum(comp_n) AS comp_n, sum(comp_fen) AS comp_fen
 )SQL";
-// A region or store: its stores as a semi-join (an index scan per store).
-// Chain-wide there is none (every complaint's store is a store: ~1/3 of
-// the time with 1 M complaints in the period). Chosen in
-// the text, not as "$4 = '' OR ...": an OR keeps PostgreSQL from making
-// the subquery a join (a region took 480 ms instead of 24 at 1 M).
-const char* kPeriodScope = R"SQL(
-    AND c.store_id IN (SELECT id FROM stores WHERE ($4 = '' OR region_id = $4) AND ($5 = '' OR id = $5))
+// No count at all: a sum of rows that cancel out.
+const char* kNoCounts = R"SQL(
+  (received, on_spot, via_platform, not_settled, on_time, late, s1, s2, s3, s4, s5, comp_n, comp_fen)
+    <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 )SQL";
-const char* kPeriodTail = R"SQL(
-), a AS (
-  SELECT store_id, count(*) AS received,
-    count(*) FILTER (WHERE on_spot) AS on_spot,
-    count(*) FILTER (WHERE settled AND NOT on_spot) AS via_platform,
-    count(*) FILTER (WHERE not_settled AND NOT settled) AS not_settled,
-    count(*) FILTER (WHERE final_day <= deadline) AS on_time,
-    count(*) FILTER (WHERE final_day > deadline OR (final_day IS NULL AND deadline < $3::date)) AS late,
-    count(*) FILTER (WHERE score = 1) AS s1, count(*) FILTER (WHERE score = 2) AS s2,
-    count(*) FILTER (WHERE score = 3) AS s3, count(*) FILTER (WHERE score = 4) AS s4,
-    count(*) FILTER (WHERE score = 5) AS s5, sum(comp_n) AS comp_n, sum(comp_fen) AS comp_fen
-  FROM f GROUP BY store_id
-)
-SELECT s.id, s.name, s.region_id, r.name, coalesce(a.received, 0), coalesce(a.on_spot, 0), coalesce(a.via_platform, 0),
-  coalesce(a.not_settled, 0), coalesce(a.on_time, 0), coalesce(a.late, 0), coalesce(a.s1, 0), coalesce(a.s2, 0),
-  coalesce(a.s3, 0), coalesce(a.s4, 0), coalesce(a.s5, 0), coalesce(a.comp_n, 0), coalesce(a.comp_fen, 0)
-FROM stores s JOIN regions r ON r.id = s.region_id LEFT JOIN a ON a.store_id = s.id
-WHERE ($4 = '' OR s.region_id = $4) AND ($5 = '' OR s.id = $5)
+
+// $1 $2: the whole days [first, end); $3 $4 / $5 $6: the part days' Unix
+// seconds; $7 today; $8 $9 the period's seconds (open and late); $10 region,
+// $11 store. A scope's stores are a semi-join on the stores' indexes.
+std::string period_sql(bool chain, bool parts) {
+  const std::string in_scope = chain ? "" : " AND store_id IN (SELECT id FROM scope)";
+  std::string q = "WITH scope AS (SELECT id FROM stores WHERE ($10 = '' OR region_id = $10) AND ($11 = '' OR id = $11)),\n"
+                  "k AS (\n  SELECT * FROM store_day_figures WHERE day >= $1::date AND day < $2::date" + in_scope + "\n";
+  if (parts)
+    q += "  UNION ALL SELECT k.* FROM complaints c, complaint_counts(c) k\n"
+         "  WHERE ((c.filed_at >= to_timestamp($3) AND c.filed_at < to_timestamp($4))\n"
+         "     OR (c.filed_at >= to_timestamp($5) AND c.filed_at < to_timestamp($6)))\n"
+         "    AND c.store_id IN (SELECT id FROM scope)\n";  // per store: complaints_store_period
+  else  // the same parameters either way (each must appear once to have a type): here all NULL
+    q += "  AND $3::text IS NULL AND $4::text IS NULL AND $5::text IS NULL AND $6::text IS NULL\n";
+  q += "), a AS (SELECT store_id," + std::string(kPeriodSums) + "  FROM k GROUP BY store_id\n"
+       "), open_late AS (\n"
+       "  SELECT store_id, count(*) AS n FROM complaints\n"
+       "  WHERE outcome_at IS NULL AND deadline < $7::date AND filed_at >= to_timestamp($8) AND filed_at < to_timestamp($9)" +
+       in_scope + "\n  GROUP BY store_id\n)\n";
+  q += R"SQL(SELECT s.id, s.name, s.region_id, r.name, coalesce(a.received, 0), coalesce(a.on_spot, 0),
+  coalesce(a.via_platform, 0), coalesce(a.not_settled, 0), coalesce(a.on_time, 0), coalesce(a.late, 0) + coalesce(l.n, 0),
+  coalesce(a.s1, 0), coalesce(a.s2, 0), coalesce(a.s3, 0), coalesce(a.s4, 0), coalesce(a.s5, 0), coalesce(a.comp_n, 0),
+  coalesce(a.comp_fen, 0)
+FROM stores s JOIN regions r ON r.id = s.region_id LEFT JOIN a ON a.store_id = s.id LEFT JOIN open_late l ON l.store_id = s.id
+WHERE s.id IN (SELECT id FROM scope)
 ORDER BY s.id
 )SQL";
+  return q;
+}
 
 Figures figures_of_row(const PgResult& r, int i) {
   Figures f;
@@ -132,9 +150,18 @@ Figures figures_of_row(const PgResult& r, int i) {
 
 FigureReport period_figures(PgConn& c, const Scope& scope, const Period& p, int64_t now_s) {
   const bool chain = scope.region.empty() && scope.store.empty();
-  PgResult r = c.exec(std::string(kPeriodHead) + (chain ? "" : kPeriodScope) + kPeriodTail, scoped({std::to_string(p.from_s), std::to_string(p.to_s),
-                                              format_date(local_today(now_s))},
-                                             scope));
+  const WholeDays d = whole_days(p);
+  // The part days: before the first whole day and after the last (empty ranges when none).
+  const int64_t head_end = d.empty() ? p.to_s : std::min(p.to_s, day_start_s(d.first));
+  const int64_t tail_from = d.empty() ? p.to_s : std::max(p.from_s, day_start_s(d.end));
+  const bool parts = p.from_s < head_end || tail_from < p.to_s;
+  const auto num = [](int64_t v) { return Param(std::to_string(v)); };
+  std::vector<Param> params = {format_date(d.first), format_date(d.end)};
+  for (int64_t v : {p.from_s, head_end, tail_from, p.to_s}) params.push_back(parts ? num(v) : Param());
+  params.push_back(format_date(local_today(now_s)));
+  params.push_back(num(p.from_s));
+  params.push_back(num(p.to_s));
+  PgResult r = c.exec(period_sql(chain, parts), scoped(std::move(params), scope));
   FigureReport out;
   std::map<std::string, RegionFigures> regions;
   for (int i = 0; i < r.rows(); ++i) {
@@ -148,6 +175,23 @@ FigureReport period_figures(PgConn& c, const Scope& scope, const Period& p, int6
   }
   for (auto& [id, g] : regions) out.regions.push_back(std::move(g));
   return out;
+}
+
+// Sums each store's and day's rows into one (one hub at a time: the others
+// find the lock taken and leave it). Rows that sum to nothing go. The
+// DELETE and INSERT are one statement: readers see the sums before or after.
+int64_t compact_figures(PgConn& c) {
+  PgTx tx(c);
+  if (c.exec("SELECT pg_try_advisory_xact_lock(7220116)", {}).text(0, 0) != "t") return 0;
+  const std::string sql = std::string(R"SQL(
+WITH many AS (SELECT store_id, day FROM store_day_figures GROUP BY 1, 2 HAVING count(*) > 1),
+gone AS (DELETE FROM store_day_figures f USING many m WHERE f.store_id = m.store_id AND f.day = m.day RETURNING f.*),
+summed AS (SELECT store_id, day,)SQL") + kPeriodSums + " FROM gone GROUP BY 1, 2),\n" +
+                          "kept AS (INSERT INTO store_day_figures SELECT * FROM summed WHERE" + kNoCounts +
+                          " RETURNING 1)\nSELECT (SELECT count(*) FROM gone) - (SELECT count(*) FROM kept)";
+  PgResult r = c.exec(sql, {});
+  tx.commit();
+  return r.integer(0, 0);
 }
 
 // -----------------------------------------------------------------------------

@@ -75,8 +75,15 @@ struct FigureReport {
   Figures chain;                       // the scope's total
 };
 
-// now_s decides "today" for open complaints past their deadline.
+// now_s decides "today" for open complaints past their deadline. The
+// period's whole China-local days come from the rollup (store_day_figures,
+// schema v8, where complaint_counts() is the rule above in SQL); a part day
+// at either end is counted complaint by complaint with the same rule.
 FigureReport period_figures(PgConn& c, const Scope& scope, const Period& p, int64_t now_s);
+// Folds the rollup's rows back to one per store and day (intake appends a
+// row per statement); returns how many rows went. Run by the hub's
+// maintenance; safe beside intake and another hub doing the same.
+int64_t compact_figures(PgConn& c);
 
 // An open complaint: no final outcome yet (see above).
 struct OpenComplaint {

@@ -22,6 +22,7 @@
 #include <fstream>
 #include <thread>
 
+#include "figures.h"
 #include "intake_db.h"
 #include "pg.h"
 #include "protocol/heartbeat.h"
@@ -294,7 +295,8 @@ void Hub::setup_hooks(httplib::Server& svr) {
 // [SECTION] Running: listening, maintenance, signals
 // -----------------------------------------------------------------------------
 
-// Once a minute: forget nonces past the window, blank personal data past retention.
+// Once a minute: forget nonces past the window, blank personal data past
+// retention, fold the figures' rollup.
 void Hub::maintenance_loop() {
   std::unique_lock<std::mutex> lock(stop_mu_);
   while (!stopping_) {
@@ -304,6 +306,7 @@ void Hub::maintenance_loop() {
       forget_old_nonces(*c, now_unix_s());
       if (int64_t n = purge_personal(*c, cfg_.retention_days); n > 0)
         std::fprintf(stderr, "odr-hub: retention: personal fields blanked in %lld complaint(s)\n", static_cast<long long>(n));
+      compact_figures(*c);
     } catch (const PgError& e) {
       std::fprintf(stderr, "odr-hub: maintenance: %s\n", e.what());
     }

@@ -223,6 +223,55 @@ TEST_F(FiguresTest, AStoreOrRegionScopeHoldsNothingOfAnother) {
   EXPECT_FALSE(none.chain.settlement_rate().has_value());
 }
 
+// The pages ask for whole China-local days (the rollup); anyone else may
+// ask for any second. The part days must be counted too, complaint by
+// complaint, or a6 (10-10 09:00) and a7 (09-27 23:59) would go missing.
+TEST_F(FiguresTest, APeriodOffDayBoundariesCountsItsPartDays) {
+  const auto chain = [](const std::string& from, const std::string& to, const Scope& s = {}) {
+    return shape(odr::hub::period_figures(*db, s, {unix_of(from), unix_of(to)}, now_s).chain);
+  };
+  // A tail: + a6, settled at the desk on the spot, on time.
+  EXPECT_EQ(chain("2026-09-28T00:00:00", "2026-10-10T09:30:00", {"", "S001"}),
+            "received=6 spot=2 platform=1 not=1 on_time=4 late=2 sat=0,1,1,0,1, comp=3/100000");
+  // A head: + a7, open past its deadline (10-15): late.
+  EXPECT_EQ(chain("2026-09-27T23:00:00", "2026-10-10T00:00:00", {"", "S001"}),
+            "received=6 spot=1 platform=1 not=1 on_time=3 late=3 sat=0,1,1,0,1, comp=3/100000");
+  // Both ends inside one day: no whole day at all; b2 alone (open, due 10-22).
+  EXPECT_EQ(chain("2026-10-09T09:00:00", "2026-10-09T11:00:00"),
+            "received=1 spot=0 platform=0 not=0 on_time=0 late=0 sat=0,0,0,0,0, comp=0/0");
+  // Part days that hold nothing change nothing.
+  EXPECT_EQ(chain("2026-09-27T23:59:30", "2026-10-10T08:00:00"), shape(report({}).chain));
+}
+
+// Intake appends a row to the rollup per statement and store-day; the
+// rows must always add up to the complaints themselves (counted here
+// straight from their facts), before and after compaction, and a change
+// that moves no figure (the retention purge) adds no row.
+TEST_F(FiguresTest, TheRollupAddsUpToTheComplaintsBeforeAndAfterCompaction) {
+  const std::string recount = env->sql(
+      "SELECT string_agg(concat_ws(',', store_id, day, n, spot, sat, comp), ' ' ORDER BY store_id, day) FROM ("
+      " SELECT store_id, (filed_at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*) AS n,"
+      " count(*) FILTER (WHERE desk_settled_at < coalesce(first_platform_at, 'infinity')) AS spot,"
+      " count(satisfaction) AS sat, sum(compensation_fen) AS comp FROM complaints GROUP BY 1, 2) x");
+  const std::string rollup_sql =
+      "SELECT string_agg(concat_ws(',', store_id, day, n, spot, sat, comp), ' ' ORDER BY store_id, day) FROM ("
+      " SELECT store_id, day, sum(received) AS n, sum(on_spot) AS spot, sum(s1 + s2 + s3 + s4 + s5) AS sat,"
+      " sum(comp_fen) AS comp FROM store_day_figures GROUP BY 1, 2) x";
+  const std::string before = shape(report({}).chain);
+  ASSERT_NE(recount, "");
+  EXPECT_EQ(env->sql(rollup_sql), recount);
+  const int64_t rows = env->count("store_day_figures");
+  const int64_t days = std::stoll(env->sql("SELECT count(*) FROM (SELECT DISTINCT store_id, day FROM store_day_figures) d"));
+  EXPECT_GT(rows, days);  // the seed's inserts and folds each added rows
+  EXPECT_EQ(odr::hub::compact_figures(*db), rows - days);
+  EXPECT_EQ(env->count("store_day_figures"), days);
+  EXPECT_EQ(env->sql(rollup_sql), recount);
+  EXPECT_EQ(shape(report({}).chain), before);
+  EXPECT_EQ(odr::hub::compact_figures(*db), 0);
+  env->sql("UPDATE complaints SET consumer_phone = NULL");
+  EXPECT_EQ(env->count("store_day_figures"), days);
+}
+
 TEST_F(FiguresTest, OpenComplaintsByDaysLeftOverdueFirst) {
   const odr::WorkdayCalendar cal = odr::load_workday_calendar(std::string(std::getenv("ODR_SOURCE_DIR")) + "/config/workdays");
   const auto open = odr::hub::open_complaints(*db, {}, cal, now_s);
@@ -365,6 +414,10 @@ TEST(FiguresMigration, OlderDatabasesAreBackfilled) {
   EXPECT_EQ(sql("SET TIME ZONE 'Asia/Shanghai'; " + facts + a + "'"),
             "2026-10-21 01:00:00+08|false|mediating|2026-10-08 09:00:00+08|2026-10-21|4|2|5500");
   EXPECT_EQ(sql(facts + b + "'"), "-|false|-|-|-|-|0|0");
+  // Migration 8 rolls up what is there: a settled through the platform (it had the case first),
+  // late (10-21 > 10-20), its latest score 4.
+  EXPECT_EQ(sql("SELECT concat_ws('|', store_id, day, received, on_spot, via_platform, late, s4, comp_n, comp_fen) FROM store_day_figures"),
+            "S001|2026-09-30|2|0|1|1|1|2|5500");
 }
 
 }  // namespace
