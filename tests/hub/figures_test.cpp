@@ -249,19 +249,20 @@ TEST_F(FiguresTest, APeriodOffDayBoundariesCountsItsPartDays) {
 // that moves no figure (the retention purge) adds no row.
 TEST_F(FiguresTest, TheRollupAddsUpToTheComplaintsBeforeAndAfterCompaction) {
   const std::string recount = env->sql(
-      "SELECT string_agg(concat_ws(',', store_id, day, n, spot, sat, comp), ' ' ORDER BY store_id, day) FROM ("
+      "SELECT string_agg(concat_ws(',', store_id, day, n, spot, sat, comp, open), ' ' ORDER BY store_id, day) FROM ("
       " SELECT store_id, (filed_at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*) AS n,"
       " count(*) FILTER (WHERE desk_settled_at < coalesce(first_platform_at, 'infinity')) AS spot,"
-      " count(satisfaction) AS sat, sum(compensation_fen) AS comp FROM complaints GROUP BY 1, 2) x");
+      " count(satisfaction) AS sat, sum(compensation_fen) AS comp, count(*) FILTER (WHERE outcome_at IS NULL) AS open"
+      " FROM complaints GROUP BY 1, 2) x");
   const std::string rollup_sql =
-      "SELECT string_agg(concat_ws(',', store_id, day, n, spot, sat, comp), ' ' ORDER BY store_id, day) FROM ("
+      "SELECT string_agg(concat_ws(',', store_id, day, n, spot, sat, comp, open), ' ' ORDER BY store_id, day) FROM ("
       " SELECT store_id, day, sum(received) AS n, sum(on_spot) AS spot, sum(s1 + s2 + s3 + s4 + s5) AS sat,"
-      " sum(comp_fen) AS comp FROM store_day_figures GROUP BY 1, 2) x";
+      " sum(comp_fen) AS comp, sum(open) AS open FROM store_day_figures GROUP BY 1, 2) x";
   const std::string before = shape(report({}).chain);
   ASSERT_NE(recount, "");
   EXPECT_EQ(env->sql(rollup_sql), recount);
   const int64_t rows = env->count("store_day_figures");
-  const int64_t days = std::stoll(env->sql("SELECT count(*) FROM (SELECT DISTINCT store_id, day FROM store_day_figures) d"));
+  const int64_t days = std::stoll(env->sql("SELECT count(*) FROM (SELECT DISTINCT store_id, day, deadline FROM store_day_figures) d"));
   EXPECT_GT(rows, days);  // the seed's inserts and folds each added rows
   EXPECT_EQ(odr::hub::compact_figures(*db), rows - days);
   EXPECT_EQ(env->count("store_day_figures"), days);
@@ -416,8 +417,9 @@ TEST(FiguresMigration, OlderDatabasesAreBackfilled) {
   EXPECT_EQ(sql(facts + b + "'"), "-|false|-|-|-|-|0|0");
   // Migration 8 rolls up what is there: a settled through the platform (it had the case first),
   // late (10-21 > 10-20), its latest score 4.
-  EXPECT_EQ(sql("SELECT concat_ws('|', store_id, day, received, on_spot, via_platform, late, s4, comp_n, comp_fen) FROM store_day_figures"),
-            "S001|2026-09-30|2|0|1|1|1|2|5500");
+  EXPECT_EQ(sql("SELECT concat_ws('|', store_id, day, deadline, received, on_spot, via_platform, late, s4, comp_n, comp_fen,"
+                " open) FROM store_day_figures"),
+            "S001|2026-09-30|2026-10-20|2|0|1|1|1|2|5500|1");
 }
 
 }  // namespace
