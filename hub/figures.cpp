@@ -224,6 +224,11 @@ WHERE open <> 0
 
 }  // namespace
 
+WorkingDayCount working_days_left(const WorkdayCalendar& cal, int64_t now_s, const std::string& deadline) {
+  const int64_t today = local_today(now_s);
+  return working_days_between(cal, today, parse_date(deadline).value_or(today));
+}
+
 bool OpenComplaint::due_soon() const { return !overdue() && days_left <= kDueSoonWorkingDays; }
 
 std::vector<OpenComplaint> open_complaints(PgConn& c, const Scope& scope, const WorkdayCalendar& cal, int64_t now_s,
@@ -231,12 +236,11 @@ std::vector<OpenComplaint> open_complaints(PgConn& c, const Scope& scope, const 
   PgResult r = c.exec(kOpenComplaints, {scope.store.empty() ? scope.region : std::string(), scope.store,
                                         page.limit > 0 ? Param(std::to_string(page.limit)) : Param(),
                                         std::to_string(std::max<int64_t>(0, page.offset))});
-  const int64_t today = local_today(now_s);
   std::vector<OpenComplaint> out;
   for (int i = 0; i < r.rows(); ++i) {
     OpenComplaint o{r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5),
                     r.text(i, 6), r.text(i, 7), r.text(i, 8), r.text(i, 9), r.text(i, 10)};
-    const WorkingDayCount left = working_days_between(cal, today, parse_date(o.deadline).value_or(today));
+    const WorkingDayCount left = working_days_left(cal, now_s, o.deadline);
     o.days_left = left.days;
     o.estimated = left.estimated;
     out.push_back(std::move(o));

@@ -96,6 +96,9 @@ struct OpenComplaint {
   bool overdue() const { return days_left < 0; }
   bool due_soon() const;  // not overdue, kDueSoonWorkingDays or fewer left
 };
+// Working days from today (China's date at now_s) to a YYYY-MM-DD deadline:
+// 0 due today, < 0 overdue. The board's days_left and the detail page's.
+WorkingDayCount working_days_left(const WorkdayCalendar& cal, int64_t now_s, const std::string& deadline);
 // A slice of the board, in its order.
 struct OpenPage {
   int64_t limit = 0;  // 0: every row

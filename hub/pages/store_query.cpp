@@ -10,18 +10,15 @@ namespace odr::hub::pages {
 namespace {
 
 // The row's columns, the same in the list and the detail. The outcome and
-// on-time columns read the facts folded in at intake as figures.cpp's
-// period query does (settled on the spot, settled, not settled, first
-// final outcome against the deadline; $1 is today's China date).
+// on-time columns are what the complaint counts for in the period figures:
+// complaint_counts(c) (schema v8), the one home of that rule, as k; late is
+// decided late, or open with the deadline before $1, today's China date.
 const char* kRowColumns = R"SQL(
   c.id::text, c.ticket, c.kiosk_id, to_char(c.filed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),
   c.business_name, c.category_kind, c.category_code, c.status, coalesce(c.case_no, ''), c.deadline::text,
   coalesce(c.consumer_name, ''), coalesce(c.consumer_phone, ''), c.personal_policy,
-  c.desk_settled_at IS NOT NULL AND (c.first_platform_at IS NULL OR c.desk_settled_at < c.first_platform_at),
-  c.platform_status IS NOT DISTINCT FROM 'settled' OR c.desk_settled_at IS NOT NULL,
-  c.platform_status IS NOT DISTINCT FROM 'not_settled' OR c.desk_not_settled,
-  coalesce(c.outcome_day::text, ''), c.outcome_day <= c.deadline,
-  c.outcome_day > c.deadline OR (c.outcome_day IS NULL AND c.deadline < $1::date),
+  k.on_spot = 1, k.on_spot + k.via_platform = 1, k.not_settled = 1,
+  coalesce(c.outcome_day::text, ''), k.on_time = 1, k.late = 1 OR (k.open = 1 AND c.deadline < $1::date),
   coalesce(c.satisfaction, 0), c.compensation_count, c.compensation_fen)SQL";
 constexpr int kRowColumnCount = 22;
 
@@ -36,7 +33,7 @@ ComplaintRow row_of(const PgResult& r, int i) {
     *s = r.text(i, k++);
   x.on_spot = yes(r, i, k++);
   x.settled = yes(r, i, k++);
-  x.not_settled = yes(r, i, k++) && !x.settled;
+  x.not_settled = yes(r, i, k++);
   x.outcome_day = r.text(i, k++);
   x.on_time = yes(r, i, k++);
   x.late = yes(r, i, k++);
@@ -64,7 +61,7 @@ bool is_status_filter(const std::string& s) {
 ComplaintList store_complaints(PgConn& c, const std::string& store_id, const ComplaintFilter& f,
                                const std::string& today) {
   const std::string sql = std::string("SELECT") + kRowColumns + R"SQL(, count(*) OVER ()
-FROM complaints c
+FROM complaints c, complaint_counts(c) k
 WHERE c.store_id = $2 AND c.filed_at >= to_timestamp($3) AND c.filed_at < to_timestamp($4)
   AND ($5 = '' OR ($5 = 'open' AND c.outcome_at IS NULL) OR c.status = $5)
   AND ($6 = '' OR c.category_code = $6)
@@ -98,7 +95,7 @@ std::optional<ComplaintDetail> find_complaint(PgConn& c, const std::string& id, 
   if (!is_uuid(id)) return std::nullopt;  // never a cast error for a guessed URL
   const std::string sql = std::string("SELECT") + kRowColumns + R"SQL(,
   s.id, s.name, s.region_id, g.name, c.channel, coalesce(c.consumer_address, ''), c.payload::text, c.deadline_estimated
-FROM complaints c JOIN stores s ON s.id = c.store_id JOIN regions g ON g.id = s.region_id
+FROM complaints c JOIN stores s ON s.id = c.store_id JOIN regions g ON g.id = s.region_id, complaint_counts(c) k
 WHERE c.id = $2::uuid)SQL";
   PgResult r = c.exec(sql, {today, id});
   if (r.rows() == 0) return std::nullopt;

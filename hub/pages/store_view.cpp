@@ -13,8 +13,7 @@ using namespace odr::hub::web;
 std::string today_text(const Context& ctx) { return local_date(ctx.now_s()); }
 
 WorkingDayCount days_left(const Context& ctx, const std::string& deadline) {
-  const int64_t today = *parse_date(today_text(ctx));
-  return working_days_between(ctx.calendar(), today, parse_date(deadline).value_or(today));
+  return working_days_left(ctx.calendar(), ctx.now_s(), deadline);
 }
 
 std::optional<StoreRef> store_for(Context& ctx, const Visit& v, const std::string& store_id, httplib::Response& r) {
