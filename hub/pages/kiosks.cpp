@@ -90,23 +90,13 @@ std::vector<KioskRow> load_kiosks(Context& ctx, const Viewer& viewer) {
   return out;
 }
 
-std::string destination_word(Lang l, const std::string& d) {
-  const std::string key = "ks.dest." + d;
-  const char* w = tr(l, key.c_str());
-  return w == key ? d : w;
-}
+std::string destination_word(Lang l, const std::string& d) { return word_for(l, "ks.dest.", d); }
 
 std::string outbox_text(Lang l, const Outbox& o) {
   char b[160];
   std::snprintf(b, sizeof b, tr(l, "ks.outbox"), destination_word(l, o.destination).c_str(),
                 static_cast<long long>(o.pending), static_cast<long long>(o.held));
   return b;
-}
-
-std::string code_words(Lang l, const std::string& code) {
-  const std::string key = "ks.held.code." + code;
-  const char* w = tr(l, key.c_str());
-  return w == key ? code : w;
 }
 
 // "Complaint A01-261128-0042 · The receiver rejected this item · held 2026-11-28 10:02: <message>"
@@ -118,7 +108,7 @@ std::string held_text(Lang l, const HeartbeatHeld& h) {
     if (when.size() > 10) when[10] = ' ';
     std::snprintf(at, sizeof at, tr(l, "ks.held.at"), when.c_str());
   }
-  std::string t = std::string(what) + " · " + code_words(l, h.code) + (at[0] ? std::string(" · ") + at : "");
+  std::string t = std::string(what) + " · " + word_for(l, "ks.held.code.", h.code) + (at[0] ? std::string(" · ") + at : "");
   return h.message.empty() ? t : t + ": " + h.message;
 }
 
@@ -150,10 +140,7 @@ std::string disk_text(const std::optional<int64_t>& bytes) {
 }
 
 std::string printer_text(Lang l, const std::string& p) {
-  if (p.empty()) return tr(l, "ks.printer.none");
-  const std::string key = "ks.printer." + p;
-  const char* w = tr(l, key.c_str());
-  return w == key ? p : w;
+  return p.empty() ? tr(l, "ks.printer.none") : word_for(l, "ks.printer.", p);
 }
 
 // A printer that cannot print is a warning; none configured is no fault.
@@ -198,7 +185,7 @@ std::string kiosks_body(const Visit& v, const std::vector<KioskRow>& rows, int s
   char note[256];
   std::snprintf(note, sizeof note, tr(l, "ks.note"), silent_after);
   std::string b = "<div class=\"page-head\"><h1>" + esc(tr(l, "ks.title")) + "</h1><a class=\"button quiet noprint\" id=\"csv\" href=\"/kiosks?format=csv" +
-                  (l == Lang::en ? "&amp;lang=en" : "") + "\">" + esc(tr(l, "csv.download")) + "</a></div>";
+                  esc(lang_suffix(l, '&')) + "\">" + esc(tr(l, "csv.download")) + "</a></div>";
   b += "<p class=\"note\">" + esc(note) + "</p><div class=\"cards\">";
   b += "<section class=\"card figure" + std::string(silent ? " alert" : "") + "\" id=\"count-silent\"><div class=\"label\">" +
        esc(tr(l, "ks.count.silent")) + "</div><div class=\"value\">" + std::to_string(silent) + "</div></section>";
