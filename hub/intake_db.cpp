@@ -428,8 +428,6 @@ std::vector<ItemResult> store_updates(PgConn& c, const std::string& kiosk, const
 // -----------------------------------------------------------------------------
 
 void store_heartbeat(PgConn& c, const std::string& kiosk, const Heartbeat& h) {
-  json outbox = json::array();
-  for (const auto& o : h.outbox) outbox.push_back({{"destination", o.destination}, {"pending", o.pending}, {"held", o.held}});
   c.exec_prepared("odr_heartbeat", R"SQL(
 WITH h AS (
   INSERT INTO heartbeats (kiosk_id, version, outbox, last_gateway_success, clock_offset_s, disk_free_bytes,
@@ -441,7 +439,7 @@ SELECT kiosk_id, id, received_at FROM h
 ON CONFLICT (kiosk_id) DO UPDATE SET heartbeat_id = excluded.heartbeat_id, received_at = excluded.received_at
 WHERE kiosk_last_heartbeat.received_at <= excluded.received_at
 )SQL",
-         {kiosk, h.version, outbox.dump(), opt_text(h.last_gateway_success), std::to_string(h.clock_offset_s),
+         {kiosk, h.version, outbox_json_text(h), opt_text(h.last_gateway_success), std::to_string(h.clock_offset_s),
           h.disk_free_bytes ? Param(std::to_string(*h.disk_free_bytes)) : Param(), opt_text(h.printer),
           opt_text(h.last_complaint_at)});
 }

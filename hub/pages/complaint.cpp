@@ -120,15 +120,12 @@ std::string event_step(Lang l, const TimelineStep& s) {
   std::string who;
   if (!staff.empty()) {
     who = esc(tr(l, "complaint.by_staff")) + " " + user_text(staff);
-    const std::string mk = "complaint.method." + method;
-    if (!method.empty()) who += " · " + esc(tr(l, mk.c_str()) == mk.c_str() ? method : tr(l, mk.c_str()));
+    if (!method.empty()) who += " · " + esc(word_for(l, "complaint.method.", method));
   } else {
     who = esc(tr(l, "complaint.by_consumer"));
   }
-  const std::string key = "complaint.step." + s.type;
-  const char* what = tr(l, key.c_str());
   const json data = e.is_object() && e.contains("data") && e["data"].is_object() ? e["data"] : json::object();
-  return step_html("event:" + s.type, s.at, esc(what == key.c_str() ? s.type : what), who, event_detail(l, s.type, data));
+  return step_html("event:" + s.type, s.at, esc(word_for(l, "complaint.step.", s.type)), who, event_detail(l, s.type, data));
 }
 
 std::string platform_step(Lang l, const TimelineStep& s) {

@@ -101,7 +101,7 @@ std::string counts_html(Lang l, const Board& b) {
 
 std::string pager(const Visit& v, const Board& b) {
   if (b.pages <= 1) return "";
-  const std::string lang = v.lang == Lang::en ? "&amp;lang=en" : "";
+  const std::string lang = esc(lang_suffix(v.lang, '&'));
   char where[96];
   std::snprintf(where, sizeof where, tr(v.lang, "dl.page_of"), static_cast<long long>(b.page), static_cast<long long>(b.pages));
   std::string p = "<nav class=\"pager noprint\" id=\"pager\">";
@@ -114,7 +114,7 @@ std::string pager(const Visit& v, const Board& b) {
 std::string board_body(const Visit& v, const Board& b) {
   const Lang l = v.lang;
   std::string h = "<div class=\"page-head\"><h1>" + esc(tr(l, "dl.title")) + "</h1><a class=\"button quiet noprint\" id=\"csv\" href=\"/deadlines.csv" +
-                  (l == Lang::en ? "?lang=en" : "") + "\">" + esc(tr(l, "csv.download")) + "</a></div>";
+                  lang_suffix(l) + "\">" + esc(tr(l, "csv.download")) + "</a></div>";
   h += "<p class=\"note\">" + esc(tr(l, "dl.note")) + "</p>" + counts_html(l, b);
   return h + "<h2>" + esc(tr(l, "dl.list")) + "</h2>" + board_table(l, b) + pager(v, b);
 }

@@ -78,11 +78,13 @@ constexpr NavLink kNav[] = {
 
 }  // namespace
 
+std::string lang_suffix(Lang l, char sep) { return l == Lang::en ? std::string(1, sep) + "lang=en" : ""; }
+
 std::string nav_for(const Visit& v, Place here) {
   const Lang l = v.lang;
   std::string n = "<strong>" + esc(tr(l, "app")) + "</strong>";
   for (const NavLink& k : kNav)
-    n += std::string("<a") + (k.place == here ? " class=\"here\"" : "") + " href=\"" + k.href + (l == Lang::en ? "?lang=en" : "") + "\">" +
+    n += std::string("<a") + (k.place == here ? " class=\"here\"" : "") + " href=\"" + k.href + lang_suffix(l) + "\">" +
          esc(tr(l, k.key)) + "</a>";
   n += "<span class=\"who\">" + user_text(v.viewer.user) + " · " + esc(role_word(l, v.viewer.role)) + "</span>";
   n += "<form class=\"logout\" method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"" +
@@ -130,7 +132,7 @@ void send_csv(Context& ctx, const httplib::Request& q, httplib::Response& r, con
 
 namespace {
 std::string link(Lang l, const std::string& path, const std::string& text) {
-  return "<a href=\"" + esc(path) + (l == Lang::en ? "?lang=en" : "") + "\">" + user_text(text) + "</a>";
+  return "<a href=\"" + esc(path + lang_suffix(l)) + "\">" + user_text(text) + "</a>";
 }
 }  // namespace
 
@@ -142,10 +144,12 @@ std::string complaint_link(Lang l, const std::string& complaint_id, const std::s
   return link(l, "/complaints/" + complaint_id, text);
 }
 
-std::string status_word(Lang l, const std::string& status) {
-  const std::string key = "status." + status;
+std::string word_for(Lang l, const std::string& prefix, const std::string& value) {
+  const std::string key = prefix + value;
   const char* w = tr(l, key.c_str());
-  return w == key.c_str() ? status : w;
+  return w == key ? value : w;
 }
+
+std::string status_word(Lang l, const std::string& status) { return word_for(l, "status.", status); }
 
 }  // namespace odr::hub::pages

@@ -75,6 +75,10 @@ struct VisibleStores {
 };
 VisibleStores visible_stores(PgConn& c, const web::Viewer& v);
 
+// The one home of a link's language: "" in Chinese (the default), else
+// sep + "lang=en" ('?' first in the query, '&' after). Not HTML-escaped.
+std::string lang_suffix(web::Lang l, char sep = '?');
+
 // The top bar's places; `here` is underlined.
 enum class Place { overview, deadlines, stores, kiosks, none };
 std::string nav_for(const Visit& v, Place here);
@@ -97,6 +101,9 @@ bool wants_csv(const httplib::Request& q);  // ?format=csv
 std::string store_link(web::Lang l, const std::string& store_id, const std::string& text);
 std::string complaint_link(web::Lang l, const std::string& complaint_id, const std::string& text);
 
+// The words for key prefix + value; a value with no words (one this hub
+// does not know yet) is shown as it is.
+std::string word_for(web::Lang l, const std::string& prefix, const std::string& value);
 // A complaint's status in words (an unknown status is shown as it is).
 std::string status_word(web::Lang l, const std::string& status);
 

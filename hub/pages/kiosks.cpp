@@ -2,8 +2,9 @@
 // heartbeat (protocol/heartbeat.h): when, version, pending and held items
 // per destination, the gateway's last success, clock offset, disk free,
 // printer. Silent too long or holding items (figures.h kiosk_alerts) is
-// highlighted. The heartbeat carries no reason for a held item, so the page
-// says where to read it (the kiosk's staff sync panel). ?format=csv too.
+// highlighted. Each destination's most recently held items (at most 5) say
+// why in plain words, with the kiosk's message; the kiosk's staff sync panel
+// has the rest. ?format=csv too.
 #include <httplib.h>
 
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include <sstream>
 
 #include "hub/pages/routes.h"
+#include "protocol/heartbeat.h"
 #include "util/csv.h"
 
 namespace odr::hub::pages {
@@ -19,10 +21,7 @@ namespace {
 
 using namespace odr::hub::web;
 
-struct Outbox {
-  std::string destination;
-  int64_t pending = 0, held = 0;
-};
+using Outbox = HeartbeatOutbox;
 
 struct KioskRow {
   std::string id, store_id, store_name, heard_at, version, gateway_ok, printer;
@@ -36,8 +35,7 @@ struct KioskRow {
 const char* kKiosks = R"SQL(
 SELECT k.id, k.store_id, s.name, l.received_at IS NOT NULL,
   coalesce(to_char(l.received_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), ''), coalesce(h.version, ''),
-  coalesce((SELECT string_agg((o->>'destination') || ' ' || (o->>'pending') || ' ' || (o->>'held'), ';')
-            FROM jsonb_array_elements(h.outbox) o), ''),
+  coalesce(h.outbox::text, '[]'),
   coalesce(to_char(h.last_gateway_success AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), ''),
   coalesce(h.clock_offset_s, 0), h.disk_free_bytes IS NOT NULL, coalesce(h.disk_free_bytes, 0), coalesce(h.printer, '')
 FROM kiosks k JOIN stores s ON s.id = k.store_id
@@ -46,16 +44,12 @@ WHERE ($1 = '' OR s.region_id = $1) AND ($2 = '' OR k.store_id = $2)
 ORDER BY s.region_id, k.store_id, k.id
 )SQL";
 
+// The list as intake stored it (protocol/heartbeat.h); a row that cannot be
+// read shows as no outbox rather than failing the page.
 std::vector<Outbox> outbox_of(const std::string& text) {
   std::vector<Outbox> out;
-  std::istringstream in(text);
-  std::string one;
-  while (std::getline(in, one, ';')) {
-    Outbox o;
-    std::istringstream w(one);
-    w >> o.destination >> o.pending >> o.held;
-    out.push_back(o);
-  }
+  std::string why;
+  if (!parse_outbox_json(text, out, why)) out.clear();
   return out;
 }
 
@@ -96,17 +90,44 @@ std::vector<KioskRow> load_kiosks(Context& ctx, const Viewer& viewer) {
   return out;
 }
 
-std::string destination_word(Lang l, const std::string& d) {
-  const std::string key = "ks.dest." + d;
-  const char* w = tr(l, key.c_str());
-  return w == key ? d : w;
-}
+std::string destination_word(Lang l, const std::string& d) { return word_for(l, "ks.dest.", d); }
 
 std::string outbox_text(Lang l, const Outbox& o) {
   char b[160];
   std::snprintf(b, sizeof b, tr(l, "ks.outbox"), destination_word(l, o.destination).c_str(),
                 static_cast<long long>(o.pending), static_cast<long long>(o.held));
   return b;
+}
+
+// "Complaint A01-261128-0042 · The receiver rejected this item · held 2026-11-28 10:02: <message>"
+std::string held_text(Lang l, const HeartbeatHeld& h) {
+  char what[96], at[64] = "";
+  std::snprintf(what, sizeof what, tr(l, ("ks.held." + h.kind).c_str()), h.ticket.c_str());
+  if (!h.held_at.empty()) {
+    std::string when = h.held_at.substr(0, 16);
+    if (when.size() > 10) when[10] = ' ';
+    std::snprintf(at, sizeof at, tr(l, "ks.held.at"), when.c_str());
+  }
+  std::string t = std::string(what) + " · " + word_for(l, "ks.held.code.", h.code) + (at[0] ? std::string(" · ") + at : "");
+  return h.message.empty() ? t : t + ": " + h.message;
+}
+
+// The held items the heartbeat named, and how many it did not.
+std::vector<std::string> held_lines(Lang l, const Outbox& o) {
+  std::vector<std::string> lines;
+  for (const HeartbeatHeld& h : o.held_items) lines.push_back(held_text(l, h));
+  if (o.held > int64_t(o.held_items.size()) && !o.held_items.empty()) {
+    char b[96];
+    std::snprintf(b, sizeof b, tr(l, "ks.held.more"), static_cast<long long>(o.held - int64_t(o.held_items.size())));
+    lines.push_back(b);
+  }
+  return lines;
+}
+
+std::string held_html(Lang l, const Outbox& o) {
+  std::string li;
+  for (const std::string& line : held_lines(l, o)) li += "<li>" + esc(line) + "</li>";
+  return li.empty() ? "" : "<ul class=\"held-items\" data-destination=\"" + esc(o.destination) + "\">" + li + "</ul>";
 }
 
 std::string disk_text(const std::optional<int64_t>& bytes) {
@@ -119,10 +140,7 @@ std::string disk_text(const std::optional<int64_t>& bytes) {
 }
 
 std::string printer_text(Lang l, const std::string& p) {
-  if (p.empty()) return tr(l, "ks.printer.none");
-  const std::string key = "ks.printer." + p;
-  const char* w = tr(l, key.c_str());
-  return w == key ? p : w;
+  return p.empty() ? tr(l, "ks.printer.none") : word_for(l, "ks.printer.", p);
 }
 
 // A printer that cannot print is a warning; none configured is no fault.
@@ -143,7 +161,7 @@ std::string state_tags(Lang l, const KioskRow& k) {
 std::string kiosk_row_html(Lang l, const KioskRow& k) {
   std::string outbox;
   for (const Outbox& o : k.outbox)
-    outbox += std::string("<div") + (o.held > 0 ? " class=\"held\"" : "") + ">" + esc(outbox_text(l, o)) + "</div>";
+    outbox += std::string("<div") + (o.held > 0 ? " class=\"held\"" : "") + ">" + esc(outbox_text(l, o)) + held_html(l, o) + "</div>";
   const char* cls = k.silent ? "overdue" : k.held > 0 ? "soon" : "";
   return std::string("<tr class=\"") + cls + "\" data-kiosk=\"" + esc(k.id) + "\"><td>" + esc(k.id) + "</td><td class=\"nowrap\">" +
          store_link(l, k.store_id, k.store_name.empty() ? k.store_id : k.store_name) + "</td><td>" + state_tags(l, k) + "</td><td class=\"date\">" +
@@ -167,7 +185,7 @@ std::string kiosks_body(const Visit& v, const std::vector<KioskRow>& rows, int s
   char note[256];
   std::snprintf(note, sizeof note, tr(l, "ks.note"), silent_after);
   std::string b = "<div class=\"page-head\"><h1>" + esc(tr(l, "ks.title")) + "</h1><a class=\"button quiet noprint\" id=\"csv\" href=\"/kiosks?format=csv" +
-                  (l == Lang::en ? "&amp;lang=en" : "") + "\">" + esc(tr(l, "csv.download")) + "</a></div>";
+                  esc(lang_suffix(l, '&')) + "\">" + esc(tr(l, "csv.download")) + "</a></div>";
   b += "<p class=\"note\">" + esc(note) + "</p><div class=\"cards\">";
   b += "<section class=\"card figure" + std::string(silent ? " alert" : "") + "\" id=\"count-silent\"><div class=\"label\">" +
        esc(tr(l, "ks.count.silent")) + "</div><div class=\"value\">" + std::to_string(silent) + "</div></section>";
@@ -188,14 +206,18 @@ std::string kiosks_csv(Lang l, const std::vector<KioskRow>& rows) {
   std::string csv;
   add_csv_line(csv, {tr(l, "ks.col.kiosk"), tr(l, "col.store_id"), tr(l, "col.store"), tr(l, "ks.col.state"),
                      tr(l, "ks.col.heard"), tr(l, "ks.col.version"), tr(l, "ks.col.outbox"), tr(l, "ks.col.gateway"),
-                     tr(l, "ks.col.clock"), tr(l, "ks.col.disk"), tr(l, "ks.col.printer")});
+                     tr(l, "ks.col.clock"), tr(l, "ks.col.disk"), tr(l, "ks.col.printer"), tr(l, "ks.col.held_items")});
   for (const KioskRow& k : rows) {
-    std::string outbox, state = k.silent ? tr(l, k.heard ? "ks.silent" : "ks.never") : "";
-    for (const Outbox& o : k.outbox) outbox += (outbox.empty() ? "" : "; ") + outbox_text(l, o);
+    std::string outbox, held, state = k.silent ? tr(l, k.heard ? "ks.silent" : "ks.never") : "";
+    for (const Outbox& o : k.outbox) {
+      outbox += (outbox.empty() ? "" : "; ") + outbox_text(l, o);
+      for (const std::string& line : held_lines(l, o))
+        held += (held.empty() ? "" : "\n") + destination_word(l, o.destination) + ": " + line;
+    }
     if (k.held > 0) state += std::string(state.empty() ? "" : "; ") + tr(l, "ks.holding");
     add_csv_line(csv, {k.id, k.store_id, k.store_name, state.empty() ? tr(l, "ks.ok") : state, k.heard_at, k.version,
                        outbox, k.gateway_ok, k.heard ? std::to_string(k.clock_offset_s) : "", disk_text(k.disk_free),
-                       k.heard ? printer_text(l, k.printer) : ""});
+                       k.heard ? printer_text(l, k.printer) : "", held});
   }
   return csv;
 }

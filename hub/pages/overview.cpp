@@ -102,7 +102,7 @@ std::string query_of(const Visit& v, const PeriodChoice& p, Rank k) {
   std::string q = "?period=" + std::string(to_string(p.kind));
   if (p.kind == PeriodKind::custom) q += "&from=" + format_date(p.first_day) + "&to=" + format_date(p.last_day);
   q += std::string("&rank=") + kRankWords[static_cast<int>(k)];
-  return v.lang == Lang::en ? q + "&lang=en" : q;
+  return q + lang_suffix(v.lang, '&');
 }
 
 // -----------------------------------------------------------------------------

@@ -88,19 +88,14 @@ std::vector<Card> figure_cards(Lang l, const Figures& f, const Figures& p) {
           card("fig-compensation", "store.card.compensation_first", "¥" + money(f.compensation_fen), comp, payments)};
 }
 
-std::string lang_suffix(const httplib::Request& q) {
-  const std::string l = q.get_param_value("lang");
-  return l == "en" || l == "zh" ? "?lang=" + l : "";
-}
-
 std::string th(Lang l, const char* key, bool num = false) {
   return std::string(num ? "<th class=\"num\">" : "<th>") + esc(tr(l, key)) + "</th>";
 }
 
-std::string complaint_row_html(Lang l, const httplib::Request& q, const ComplaintRow& x) {
+std::string complaint_row_html(Lang l, const ComplaintRow& x) {
   const char* tone = x.late ? "bad" : x.on_time ? "good" : "";
   std::string h = "<tr data-id=\"" + esc(x.id) + "\"" + (x.late && x.open() ? " class=\"overdue\"" : "") + ">";
-  h += "<td class=\"nowrap\"><a href=\"/complaints/" + esc(x.id) + esc(lang_suffix(q)) + "\">" + esc(x.ticket) + "</a></td>";
+  h += "<td class=\"nowrap\"><a href=\"/complaints/" + esc(x.id) + esc(lang_suffix(l)) + "\">" + esc(x.ticket) + "</a></td>";
   h += "<td class=\"nowrap\">" + esc(x.filed_at) + "</td><td>" + user_text(x.business_name) + "</td><td>" + esc(category_word(l, x)) +
        "</td><td>" + esc(status_word(l, x.status)) + "</td><td class=\"outcome\">" + esc(outcome_word(l, x)) + "</td>";
   h += "<td class=\"nowrap\">" + esc(x.deadline) + "</td><td><span class=\"tag " + tone + "\">" + esc(on_time_word(l, x)) +
@@ -109,13 +104,13 @@ std::string complaint_row_html(Lang l, const httplib::Request& q, const Complain
   return h;
 }
 
-std::string complaints_table(Lang l, const httplib::Request& q, const ComplaintList& list) {
+std::string complaints_table(Lang l, const ComplaintList& list) {
   if (list.rows.empty()) return "<p class=\"note\" id=\"no-complaints\">" + esc(tr(l, "store.none")) + "</p>";
   std::string h = "<table id=\"complaints\"><thead><tr>" + th(l, "store.col.ticket") + th(l, "store.col.filed") +
                   th(l, "store.col.business") + th(l, "store.col.category") + th(l, "store.col.status") +
                   th(l, "store.col.outcome") + th(l, "store.col.deadline") + th(l, "store.col.on_time") +
                   th(l, "store.col.consumer") + th(l, "store.col.phone") + "</tr></thead><tbody>";
-  for (const ComplaintRow& x : list.rows) h += complaint_row_html(l, q, x);
+  for (const ComplaintRow& x : list.rows) h += complaint_row_html(l, x);
   return h + "</tbody></table>";
 }
 
@@ -139,8 +134,7 @@ std::string heading(Lang l, const httplib::Request& q, const StoreRef& st, const
   const std::string base = "/stores/" + percent_encode(st.id);
   h += "<a class=\"button secondary\" id=\"export-csv\" href=\"" + esc(base + "/complaints.csv" + filter_query(q, 1)) +
        "\">" + esc(tr(l, "store.export_csv")) + "</a>";
-  const std::string lang = q.get_param_value("lang") == "en" ? "&lang=en" : "";
-  h += "<a class=\"button secondary\" id=\"report\" href=\"" + esc(base + "/report?month=" + month + lang) + "\">" +
+  h += "<a class=\"button secondary\" id=\"report\" href=\"" + esc(base + "/report?month=" + month + lang_suffix(l, '&')) + "\">" +
        esc(tr(l, "store.report")) + "</a></div></div>";
   return h;
 }
@@ -174,7 +168,7 @@ void get_store(Context& ctx, const httplib::Request& q, httplib::Response& r) {
   char count[96];
   std::snprintf(count, sizeof count, tr(l, "store.count"), static_cast<long long>(list.total));
   b += "<h2>" + esc(tr(l, "store.list")) + " <span class=\"note\" id=\"list-count\">" + esc(count) + "</span></h2>";
-  b += complaints_table(l, q, list) + pager(l, q, s, list.total);
+  b += complaints_table(l, list) + pager(l, q, s, list.total);
   send_page(r, 200, page(l, st->shown_name(), b, nav_for(*v, Place::stores)));
 }
 

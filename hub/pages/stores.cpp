@@ -1,6 +1,8 @@
 // The stores a user may see, with their kiosks and complaints.
 #include <httplib.h>
 
+#include <map>
+
 #include "hub/pages/routes.h"
 
 namespace odr::hub::pages {
@@ -10,22 +12,26 @@ namespace {
 using namespace odr::hub::web;
 
 struct StoreRow {
-  std::string id, name, region_id, region_name;
+  StoreInfo store;
   int64_t kiosks = 0, complaints = 0;
 };
 
-// Every store with its counts; the caller keeps those the viewer may see
-// (may_see_store is the one rule, so no SQL copy of it can disagree).
-std::vector<StoreRow> all_stores(PgConn& c) {
+// The stores the viewer may see (visible_stores, the one rule) with their
+// counts, counted only within the viewer's scope.
+std::vector<StoreRow> stores_of(PgConn& c, const Viewer& viewer) {
+  const VisibleStores vs = visible_stores(c, viewer);
   PgResult r = c.exec(
-      "SELECT s.id, s.name, s.region_id, g.name,"
-      " (SELECT count(*) FROM kiosks k WHERE k.store_id = s.id),"
+      "SELECT s.id, (SELECT count(*) FROM kiosks k WHERE k.store_id = s.id),"
       " (SELECT count(*) FROM complaints x WHERE x.store_id = s.id)"
-      " FROM stores s JOIN regions g ON g.id = s.region_id ORDER BY s.region_id, s.id",
-      {});
+      " FROM stores s WHERE ($1 = '' OR s.region_id = $1) AND ($2 = '' OR s.id = $2)",
+      {vs.scope.store.empty() ? vs.scope.region : std::string(), vs.scope.store});
+  std::map<std::string, std::pair<int64_t, int64_t>> counts;
+  for (int i = 0; i < r.rows(); ++i) counts[r.text(i, 0)] = {r.integer(i, 1), r.integer(i, 2)};
   std::vector<StoreRow> out;
-  for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.integer(i, 4), r.integer(i, 5)});
+  for (const StoreInfo& s : vs.stores) {
+    const auto n = counts.find(s.id);
+    out.push_back({s, n == counts.end() ? 0 : n->second.first, n == counts.end() ? 0 : n->second.second});
+  }
   return out;
 }
 
@@ -35,10 +41,12 @@ std::string stores_body(Lang l, const std::vector<StoreRow>& rows) {
   b += "<table id=\"stores\"><thead><tr><th>" + esc(tr(l, "col.store")) + "</th><th>" + esc(tr(l, "col.region")) +
        "</th><th class=\"num\">" + esc(tr(l, "col.kiosks")) + "</th><th class=\"num\">" + esc(tr(l, "col.complaints")) +
        "</th></tr></thead><tbody>";
-  for (const StoreRow& r : rows)
+  for (const StoreRow& row : rows) {
+    const StoreInfo& r = row.store;
     b += "<tr data-store=\"" + esc(r.id) + "\"><td>" + store_link(l, r.id, r.name.empty() ? r.id : r.name) + "</td><td>" +
          user_text(r.region_name.empty() ? r.region_id : r.region_name) + "</td><td class=\"num\">" +
-         std::to_string(r.kiosks) + "</td><td class=\"num\">" + std::to_string(r.complaints) + "</td></tr>";
+         std::to_string(row.kiosks) + "</td><td class=\"num\">" + std::to_string(row.complaints) + "</td></tr>";
+  }
   return b + "</tbody></table>";
 }
 
@@ -48,8 +56,7 @@ void get_stores(Context& ctx, const httplib::Request& q, httplib::Response& r) {
   std::vector<StoreRow> rows;
   {
     auto c = ctx.pool.acquire();
-    for (StoreRow& s : all_stores(*c))
-      if (may_see_store(v->viewer, s.id, s.region_id)) rows.push_back(std::move(s));
+    rows = stores_of(*c, v->viewer);
   }
   send_page(r, 200, page(v->lang, tr(v->lang, "home.title"), stores_body(v->lang, rows), nav_for(*v, Place::stores)));
 }

@@ -442,6 +442,41 @@ TEST_F(HubTest, HeartbeatIsStoredAndTheLatestPerKioskIsReadable) {
   EXPECT_EQ(env->count("heartbeats"), 2);
 }
 
+// Held items and their reasons are kept as sent; a list that breaks the
+// rules is a 400 that says which rule, and nothing is stored.
+TEST_F(HubTest, HeartbeatHeldItemsAreKeptAndMalformedOnesRefusedWithWhy) {
+  HubProcess& hub = env->start();
+  odr::Heartbeat h;
+  h.version = "odr-kiosk 0.1.0";
+  h.outbox = {{"gateway", 0, 3}};
+  h.outbox[0].held_items = {{"complaint", "A01-261128-0042", "rejected", "rejected by the gateway: invalid_field 字段", "2026-11-28T10:02:00+08:00"},
+                            {"event", "", "too_large", "larger than 1 MiB", ""}};
+  ASSERT_EQ(env->post(hub, "/heartbeat", odr::to_json_text(h)).status, 200);
+  EXPECT_EQ(env->sql("SELECT (h.outbox->0->'held_items'->0->>'ticket') || '|' || (h.outbox->0->'held_items'->0->>'message') || '|' ||"
+                     " (h.outbox->0->'held_items'->1->>'code') FROM heartbeats h"),
+            "A01-261128-0042|rejected by the gateway: invalid_field 字段|too_large");
+  const std::string head = R"({"version":"v","outbox":[{"destination":"gateway","pending":0,"held":2,"held_items":)";
+  const std::string ok_item = R"({"kind":"complaint","ticket":"A01-1","code":"rejected","message":"m"})";
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"{}", "held_items must be a list of at most 5"},
+      {"[" + ok_item + "," + ok_item + "," + ok_item + "]", "no more than held"},
+      {R"([{"kind":"letter","code":"rejected","message":"m"}])", "needs a kind"},
+      {R"([{"kind":"event","code":"Bad Code","message":"m"}])", "needs a code"},
+      {R"([{"kind":"complaint","ticket":"A01 1","code":"rejected","message":"m"}])", "ticket of 1 to 40"},
+      {R"([{"kind":"event","code":"rejected","message":"a\u0007b"}])", "printable text"},
+      {R"([{"kind":"event","code":"rejected","message":")" + std::string(301, 'x') + R"("}])", "at most 300"},
+      {R"([{"kind":"event","code":"rejected"}])", "needs a message"},
+      {R"([{"kind":"event","code":"rejected","message":"m","held_at":"noon"}])", "held_at must be an RFC 3339 time"},
+      {"[7]", "must be an object"}};
+  for (const auto& [items, why] : bad) {
+    Reply r = env->post(hub, "/heartbeat", head + items + "}]}");
+    EXPECT_EQ(r.status, 400) << items;
+    EXPECT_EQ(error_code(r), "bad_request") << items;
+    EXPECT_NE(r.js()["error"].value("message", "").find(why), std::string::npos) << items << " -> " << r.body;
+  }
+  EXPECT_EQ(env->count("heartbeats"), 1);
+}
+
 // -----------------------------------------------------------------------------
 // [SECTION] Platform updates forwarded by kiosks
 // -----------------------------------------------------------------------------

@@ -77,6 +77,7 @@ std::string quoted(std::string s) {  // for a SQL string literal
 const char* kPeriod = "?period=custom&from=2026-09-28&to=2026-10-09";
 // The shopper-written name the board must show as text (a script tag, quotes, a right-to-left override).
 const std::string kNastyBusiness = "<script>alert('x')</script> \"引号\" \u202E反向";
+const char* const kNastyReason = "rejected by the gateway: invalid_field <script>alert('r')</script> & <b>\"引号\"</b>";
 
 class Pages : public ::testing::Test {
  protected:
@@ -213,6 +214,8 @@ void Pages::SetUpTestSuite() {
   odr::Heartbeat hb;
   hb.version = "odr-kiosk 0.1.0";
   hb.outbox = {{"gateway", 4, 2}, {"hub", 0, 1}};
+  hb.outbox[0].held_items = {{"complaint", "A01-261020-0007", "rejected", kNastyReason, "2026-10-21T10:02:00+08:00"},
+                             {"event", "", "too_large", "larger than 1 MiB", ""}};
   hb.printer = "paper_out";
   hb.disk_free_bytes = 12LL * 1024 * 1024 * 1024;
   ASSERT_EQ(env->post(h, "/heartbeat", odr::to_json_text(hb), "k1").status, 200);
@@ -374,6 +377,7 @@ TEST_F(Pages, EachListDownloadsAsCsvWithABomChineseHeadersAndTheRowsShown) {
   auto [bom3, ks] = download_csv("/kiosks", "kiosks-2026-10-21.csv");
   EXPECT_EQ(bom3, "efbbbf");
   EXPECT_EQ(ks.substr(0, 6), "终端") << ks;
+  EXPECT_NE(ks.find("12315 平台: 投诉 A01-261020-0007 · 接收方拒收此项"), std::string::npos) << ks;
   EXPECT_EQ(env->sql("SELECT string_agg(action, ',' ORDER BY id) FROM dashboard_audit WHERE user_name = 'hq'"
                      " AND action LIKE 'export.%'"),
             "export.deadlines,export.overview,export.kiosks");
@@ -391,10 +395,19 @@ TEST_F(Pages, TheKiosksPageMarksSilentAndHoldingKiosks) {
   EXPECT_TRUE(browser->exists("tr.overdue[data-kiosk=k3]")) << "never heard from";
   EXPECT_NE(browser->text("tr[data-kiosk=k3]").find("从未联系"), std::string::npos);
   EXPECT_EQ(browser->text("#count-silent .value") + " " + browser->text("#count-holding .value"), "1 1");
-  EXPECT_NE(browser->text("#held-reason").find("不带原因"), std::string::npos);
+  // Each held item the heartbeat named says why in plain words, the kiosk's message as text.
+  EXPECT_EQ(list("[...document.querySelectorAll('tr[data-kiosk=k1] ul.held-items[data-destination=gateway] li')]"
+                 ".map(li => li.textContent)"),
+            (std::vector<std::string>{"投诉 A01-261020-0007 · 接收方拒收此项 · 暂扣于 2026-10-21 10:02: " + std::string(kNastyReason),
+                                      "事件 · 内容过大，无法发送: larger than 1 MiB"}));
+  EXPECT_FALSE(browser->exists("tr[data-kiosk=k1] ul.held-items[data-destination=hub]")) << "the heartbeat named none";
+  EXPECT_EQ(browser->eval("document.scripts.length").get<int>(), 0);
+  EXPECT_NE(browser->text("#held-reason").find("最近暂扣的至多 5 项附有原因"), std::string::npos);
   shot("kiosks-zh");
   browser->navigate(base + "/kiosks?lang=en");
   EXPECT_NE(browser->text("tr[data-kiosk=k1]").find("12315 gateway: 4 pending, 2 held"), std::string::npos);
+  EXPECT_NE(browser->text("tr[data-kiosk=k1] ul.held-items").find("Complaint A01-261020-0007 · The receiver rejected this item · held 2026-10-21 10:02: "),
+            std::string::npos);
   shot("kiosks-en");
   browser->navigate(base + "/stores");
   shot("stores-zh");

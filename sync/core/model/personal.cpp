@@ -16,6 +16,23 @@ std::string mask_phone(const std::string& phone) {
   return phone.size() > 4 ? std::string(phone.size() - 4, '*') + phone.substr(phone.size() - 4) : std::string("****");
 }
 
+std::string mask_digit_runs(std::string_view text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i;
+    while (j < text.size() && text[j] >= '0' && text[j] <= '9') ++j;
+    if (j == i) {
+      out += text[i++];
+      continue;
+    }
+    const std::string run(text.substr(i, j - i));
+    out += run.size() >= 7 ? mask_phone(run) : run;
+    i = j;
+  }
+  return out;
+}
+
 std::string mask_name(const std::string& name) {
   if (name.empty()) return "";
   size_t i = 0;

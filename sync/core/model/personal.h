@@ -7,6 +7,7 @@
 #pragma once
 #include <nlohmann/json_fwd.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace odr {
@@ -18,6 +19,11 @@ struct Complaint;
 std::string mask_phone(const std::string& phone);
 // 李** : the first character, then one star for each other (at least one).
 std::string mask_name(const std::string& name);
+// Text from a receiver that may quote what was typed (a rejection's
+// message): every run of 7 or more digits (a phone, an ID number) masked as
+// mask_phone masks it. Names cannot be told from other words: such text
+// still goes only where staff may read it.
+std::string mask_digit_runs(std::string_view text);
 
 // The personal fields: the consumer's name, phone and address, and the free
 // text that may quote them (description, demand text), and the order number

@@ -69,9 +69,9 @@ size_t hold_unreadable_in_tx(sqlite3* db, StatementCache& sc, int64_t now) {
   }
   for (int64_t seq : seqs) {
     Stmt up(db, sc,
-            "UPDATE outbox SET state = 'held', lease_owner = '', lease_until_ms = 0, "
+            "UPDATE outbox SET state = 'held', lease_owner = '', lease_until_ms = 0, held_ms = ?, held_code = ?, "
             "last_error = 'unreadable in the local store (damaged JSON): not sent' WHERE seq = ?");
-    up.bind(1, seq).run();
+    up.bind(1, now).bind(2, held_code::unreadable).bind(3, seq).run();
   }
   if (held.empty()) return 0;
   AuditAppender audit(db, sc);
@@ -198,7 +198,9 @@ void Store::mark_delivered(int64_t seq, std::string_view case_no) {
   mark_delivered(std::vector<DeliveredMark>{{seq, std::string(case_no)}});
 }
 
-void Store::mark_held(int64_t seq, std::string_view reason) { mark_held(std::vector<HeldMark>{{seq, std::string(reason)}}); }
+void Store::mark_held(int64_t seq, std::string_view reason, std::string_view code) {
+  mark_held(std::vector<HeldMark>{{seq, std::string(reason), std::string(code)}});
+}
 
 void Store::release(int64_t seq, std::string_view error, int64_t not_before_ms) {
   release(std::vector<int64_t>{seq}, error, not_before_ms);
@@ -260,8 +262,9 @@ void Store::mark_held(const std::vector<HeldMark>& marks) {
   check_writable();
   mark_each(db_, sc, now, marks, "outbox.held", [&](const HeldMark& m, const OutboxRow& row) {
     Stmt up(db_, sc,
-            "UPDATE outbox SET state = 'held', last_error = ?, lease_owner = '', lease_until_ms = 0 WHERE seq = ?");
-    up.bind(1, m.reason).bind(2, m.seq).run();
+            "UPDATE outbox SET state = 'held', last_error = ?, lease_owner = '', lease_until_ms = 0, held_ms = ?, "
+            "held_code = ? WHERE seq = ?");
+    up.bind(1, m.reason).bind(2, now).bind(3, m.code.empty() ? held_code::other : m.code).bind(4, m.seq).run();
     // The reason may quote what was typed: it stays in the outbox, not in the audit log.
     return "seq=" + std::to_string(m.seq) + " " + row.kind + "=" + row.ref_id;
   });
@@ -331,6 +334,26 @@ int64_t Store::next_due_ms(std::string_view destination) {
   Stmt q(db_, stmts_->cache, "SELECT min(not_before_ms) FROM outbox WHERE destination = ? AND state = 'pending'");
   q.bind(1, destination);
   return q.step() && !q.null(0) ? q.i64(0) : 0;
+}
+
+// Newest held first; a complaint's ticket, never its JSON.
+std::vector<HeldSummary> Store::recent_held(std::string_view destination, size_t limit) {
+  std::vector<HeldSummary> out;
+  Stmt q(db_, stmts_->cache,
+         "SELECT o.kind, coalesce(c.ticket, ''), o.held_code, o.last_error, o.held_ms FROM outbox o "
+         "LEFT JOIN complaints c ON o.kind = 'complaint' AND c.id = o.ref_id "
+         "WHERE o.state = 'held' AND o.destination = ? ORDER BY o.held_ms DESC, o.seq DESC LIMIT ?");
+  q.bind(1, destination).bind(2, static_cast<int64_t>(limit));
+  while (q.step()) {
+    HeldSummary h;
+    h.kind = kind_from(q.text(0));
+    h.ticket = q.text(1);
+    h.code = q.text(2).empty() ? held_code::other : q.text(2);
+    h.reason = q.text(3);
+    h.held_ms = q.i64(4);
+    out.push_back(std::move(h));
+  }
+  return out;
 }
 
 }  // namespace odr

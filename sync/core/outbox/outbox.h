@@ -37,6 +37,28 @@ struct DeliveredMark {
 struct HeldMark {
   int64_t seq = 0;
   std::string reason;  // stays in the outbox for staff; never copied to the audit log
+  std::string code = "";  // held_code; "" other
+};
+
+// Why an item is held, in a word (the hub's heartbeat carries it; its
+// dashboard says it in plain words). The reason text says the rest.
+namespace held_code {
+inline constexpr const char* too_large = "too_large";              // over the body limit alone
+inline constexpr const char* unreadable = "unreadable";            // damaged JSON in the local store
+inline constexpr const char* refused = "refused";                  // the whole request refused (4xx)
+inline constexpr const char* rejected = "rejected";                // the item refused in the answer
+inline constexpr const char* ticket_conflict = "ticket_conflict";  // re-ticketed too often
+inline constexpr const char* other = "other";                      // held before codes were kept
+}  // namespace held_code
+
+// A held item as the heartbeat reports it: nothing personal (the reason
+// text is the receiver's, and may quote what was typed: see heartbeat_send).
+struct HeldSummary {
+  OutboxKind kind = OutboxKind::complaint;
+  std::string ticket;  // complaints: their ticket; otherwise ""
+  std::string code;    // held_code
+  std::string reason;  // OutboxItem::last_error
+  int64_t held_ms = 0; // 0: unknown (held before v7)
 };
 
 struct OutboxCounts {

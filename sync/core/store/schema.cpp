@@ -37,7 +37,7 @@ namespace odr {
 
 namespace {
 
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 constexpr int kApplicationId = 0x4F445231;  // "ODR1": marks the file as ours
 
 // Schema history: kMigrations[n] takes a file from version n to n+1, in one
@@ -193,6 +193,12 @@ DROP TABLE outbox;
 ALTER TABLE outbox_v6 RENAME TO outbox;
 CREATE INDEX outbox_state ON outbox(destination, state, kind, seq);
 CREATE UNIQUE INDEX outbox_item ON outbox(destination, kind, ref_id);
+)sql",
+    // v7: a held item says when it was held and why in a word (outbox.h
+    // held_code), for the hub's heartbeat; items held before say neither.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN held_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN held_code TEXT NOT NULL DEFAULT '';
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);

@@ -146,7 +146,7 @@ class Store {
   std::vector<OutboxItem> claim(OutboxKind kind, size_t max, std::string_view owner, int64_t lease_ms,
                                 std::string_view destination = kGatewayDestination);
   void mark_delivered(int64_t seq, std::string_view case_no);  // complaints: case_no; events: ""
-  void mark_held(int64_t seq, std::string_view reason);
+  void mark_held(int64_t seq, std::string_view reason, std::string_view code = "");
   // Back to pending after a transient failure, not claimable before not_before_ms.
   void release(int64_t seq, std::string_view error, int64_t not_before_ms);
   // The same for a whole batch's answer in ONE transaction, still one audit
@@ -180,6 +180,8 @@ class Store {
   int64_t acknowledge_ticket_changes(std::string_view complaint_id, std::string_view actor);
   std::vector<OutboxItem> outbox_items(OutboxState state, size_t limit = 1000,
                                        std::string_view destination = kGatewayDestination);
+  // destination's held items, the most recently held first (the heartbeat's).
+  std::vector<HeldSummary> recent_held(std::string_view destination, size_t limit);
   // Earliest not_before_ms of destination's pending items (0 if none).
   int64_t next_due_ms(std::string_view destination = kGatewayDestination);
   bool has_destination(std::string_view d) const;

@@ -546,7 +546,8 @@ SyncEngine::Step SyncEngine::send_range(OutboxKind kind, const std::shared_ptr<s
 bool SyncEngine::held_over_protocol_limit(OutboxKind kind, Batch& b, SyncReport& report) {
   if (b.size() != 1 || b.wire <= kMaxBodyBytes) return false;
   store_->mark_held((*b.items)[b.begin].seq, "larger than the protocol's 1 MiB body limit on its own, as sent (" +
-                                                 std::to_string(b.wire) + " bytes)");
+                                                 std::to_string(b.wire) + " bytes)",
+                   held_code::too_large);
   ++report.held;
   raise_alert(sync_alert::held, "an item is too large to send");
   log(std::string("held kind=") + to_string(kind) + " seq=" + std::to_string((*b.items)[b.begin].seq) +
@@ -677,7 +678,7 @@ std::optional<SyncEngine::Step> SyncEngine::hold_unreadable(OutboxKind kind, Bat
   for (size_t i = b.begin; i < b.end; ++i) {
     const OutboxItem& it = (*b.items)[i];
     if (readable_payload(it.payload)) rest->push_back(it);
-    else bad.push_back({it.seq, "unreadable in the local store (damaged JSON): not sent; its batch got " + o.error});
+    else bad.push_back({it.seq, "unreadable in the local store (damaged JSON): not sent; its batch got " + o.error, held_code::unreadable});
   }
   if (bad.empty()) return std::nullopt;
   store_->mark_held(bad);
@@ -743,7 +744,8 @@ SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const Http
       if (n == 1) {
         store_->mark_held(items[b.begin].seq, "the gateway refused it alone as too large (413 " +
                                                   (o.code.empty() ? std::string("no code") : o.code) + ", " +
-                                                  std::to_string(b.wire) + " bytes as sent)");
+                                                  std::to_string(b.wire) + " bytes as sent)",
+                         held_code::too_large);
         ++report.held;
         raise_alert(sync_alert::held, "an item is too large for the gateway (413)");
         log(std::string(what) + " held seq=" + std::to_string(items[b.begin].seq) + " reason=413");
@@ -767,7 +769,7 @@ SyncEngine::Step SyncEngine::handle_answer(OutboxKind kind, Batch& b, const Http
       if (n > 1)
         if (std::optional<Step> s = hold_unreadable(kind, b, o, report)) return *s;
       std::vector<HeldMark> marks;
-      for (size_t i = b.begin; i < b.end; ++i) marks.push_back({items[i].seq, "the gateway refused the request: " + o.error});
+      for (size_t i = b.begin; i < b.end; ++i) marks.push_back({items[i].seq, "the gateway refused the request: " + o.error, held_code::refused});
       store_->mark_held(marks);
       report.held += int64_t(n);
       raise_alert(sync_alert::held, std::to_string(n) + " item(s) held: the gateway answered " + o.error);
@@ -826,7 +828,7 @@ SyncEngine::Step SyncEngine::apply_results(OutboxKind kind, Batch& b, const Batc
       std::string reason = "rejected by the gateway: " + (res->error.code.empty() ? std::string("no code") : res->error.code);
       if (!res->error.field.empty()) reason += " " + res->error.field;
       if (!res->error.message.empty()) reason += ": " + res->error.message.substr(0, 300);
-      held_marks.push_back({it.seq, std::move(reason)});
+      held_marks.push_back({it.seq, std::move(reason), held_code::rejected});
       log(std::string(what) + " held seq=" + std::to_string(it.seq) + " code=" + res->error.code +
           (res->error.field.empty() ? "" : " field=" + res->error.field));
     } else {

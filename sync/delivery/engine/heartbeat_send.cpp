@@ -9,7 +9,10 @@
 
 #include "engine/engine.h"
 #include "engine/sync_state.h"
+#include "model/personal.h"
 #include "protocol/heartbeat.h"
+#include "util/time.h"
+#include "util/utf8.h"
 
 #ifndef ODR_KIOSK_VERSION
 #define ODR_KIOSK_VERSION "0"
@@ -26,6 +29,20 @@ std::optional<int64_t> disk_free_bytes(const std::string& store_path) {
   return int64_t(st.f_bavail) * int64_t(st.f_frsize);
 }
 
+// The reason as the kiosk keeps it may quote what was typed (a receiver's
+// message): printable, bounded and with digit runs masked before it leaves.
+HeartbeatHeld held_of(const HeldSummary& s, int tz_offset_minutes) {
+  HeartbeatHeld h;
+  h.kind = to_string(s.kind);
+  if (s.kind == OutboxKind::complaint) h.ticket = s.ticket;
+  h.code = s.code;
+  h.message = printable_text(mask_digit_runs(printable_text(s.reason, kHeartbeatMessageMax)), kHeartbeatMessageMax);
+  for (char& c : h.message)
+    if (c == '\n' || c == '\r') c = ' ';
+  if (s.held_ms > 0) h.held_at = format_rfc3339(s.held_ms / 1000, tz_offset_minutes);
+  return h;
+}
+
 }  // namespace
 
 // The figures, read from the store now. Pending counts what is not yet
@@ -36,7 +53,11 @@ std::string heartbeat_body(Store& store, const SyncOptions& o) {
   h.version = std::string("odr-kiosk ") + ODR_KIOSK_VERSION;
   for (const std::string& d : store.options().destinations) {
     OutboxCounts c = store.outbox_counts(d);
-    h.outbox.push_back({d, c.pending + c.in_flight, c.held});
+    HeartbeatOutbox out{d, c.pending + c.in_flight, c.held};
+    if (c.held > 0)
+      for (const HeldSummary& held : store.recent_held(d, kHeartbeatHeldItems))
+        out.held_items.push_back(held_of(held, store.options().tz_offset_minutes));
+    h.outbox.push_back(std::move(out));
   }
   h.last_gateway_success = store.state(sync_key::last_success).value_or("");
   try {

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "model/personal.h"
+#include "protocol/heartbeat.h"
 #include "support/fake_gateway.h"
 #include "support/samples.h"
 #include "support/sync.h"
@@ -150,6 +152,46 @@ TEST_F(EngineFake, ErrorTable) {
 // The hub's engine sends what only the kiosk knows: the case numbers the
 // gateway gave and the platform's updates, as {"updates":[...]} to
 // updates:batch after their complaint, and marks them as events are marked.
+// The heartbeat says why items are held, per destination, newest first and at
+// most 5 of them: kind, ticket, code, the reason printable with the phone it
+// quotes masked; never the consumer's name, phone or the complaint's text.
+TEST_F(EngineFake, HeartbeatSaysWhyItemsAreHeldWithoutPersonalData) {
+  submit(7);
+  std::vector<OutboxItem> items = store->claim(OutboxKind::complaint, 10, "t", 30000);
+  ASSERT_EQ(items.size(), 7u);
+  for (size_t i = 0; i + 1 < items.size(); ++i) store->mark_held(items[i].seq, "too large", held_code::too_large);
+  const Complaint quoted = valid_complaint(6);
+  const OutboxItem& last = items.back();
+  store->mark_held(last.seq, "rejected by the gateway: invalid_field consumer.phone: " + quoted.consumer.phone +
+                                 " is not a number\x01\nsee \xe2\x80\xae docs",
+                   held_code::rejected);
+  SyncOptions o;
+  o.store_path = path;
+  const nlohmann::json j = nlohmann::json::parse(heartbeat_body(*store, o));
+  const nlohmann::json& gw = j.at("outbox").at(0);
+  ASSERT_EQ(gw.at("destination"), "gateway");
+  EXPECT_EQ(gw.at("held"), 7);
+  ASSERT_EQ(gw.at("held_items").size(), 5u);
+  const nlohmann::json& newest = gw["held_items"][0];
+  EXPECT_EQ(newest.at("kind"), "complaint");
+  EXPECT_EQ(newest.at("ticket"), store->complaint(last.ref_id)->ticket);
+  EXPECT_EQ(newest.at("code"), "rejected");
+  EXPECT_EQ(newest.at("message"),
+            "rejected by the gateway: invalid_field consumer.phone: " + mask_phone(quoted.consumer.phone) +
+                " is not a number see  docs");
+  EXPECT_TRUE(parse_rfc3339(newest.at("held_at").get<std::string>()));
+  EXPECT_EQ(gw["held_items"][1].at("code"), "too_large");
+  const std::string text = j.dump();
+  for (int i = 0; i < 7; ++i) {
+    const Complaint c = valid_complaint(i);
+    for (const std::string& personal : {c.consumer.name, c.consumer.phone, c.consumer.address, c.description})
+      EXPECT_EQ(text.find(personal), std::string::npos) << personal;
+  }
+  Heartbeat back;
+  std::string why;
+  EXPECT_TRUE(parse_heartbeat(j.dump(), back, why)) << why;
+}
+
 TEST_F(EngineFake, HubEngineForwardsCaseNumbersAndUpdatesAfterTheirComplaint) {
   StoreOptions both = store_options();
   both.destinations = {kGatewayDestination, kHubDestination};
