@@ -79,6 +79,10 @@ void PgCluster::stop() {
     if (p > 1) ::kill(static_cast<pid_t>(p), SIGKILL);
   }
   if (socket_ != dir_) std::filesystem::remove_all(socket_);
+  // The cluster's files go (tens of MB each; a suite of hub tests left
+  // gigabytes); its server.log stays beside them for a failed test's reader.
+  std::error_code ec;
+  std::filesystem::remove_all(dir_ + "/data", ec);
 }
 
 std::string PgCluster::log() const { return read_file(dir_ + "/server.log"); }

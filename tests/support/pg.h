@@ -31,7 +31,8 @@ class PgCluster {
   // CREATE DATABASE name; returns its libpq connection string.
   std::string create_database(const std::string& name);
   std::string conninfo(const std::string& db = "postgres") const;
-  // pg_ctl stop -m fast (bounded), then SIGKILL of the postmaster; idempotent.
+  // pg_ctl stop -m fast (bounded), then SIGKILL of the postmaster, then its
+  // data folder is removed (server.log is kept); idempotent.
   void stop();
   const std::string& dir() const { return dir_; }
   std::string log() const;  // the server's log
