@@ -35,6 +35,7 @@ struct Context {
   ImGuiContext* ctx = ImGui::CreateContext();
   Context() {
     ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // no imgui.ini left in the working folder
     io.DisplaySize = kScreen;
     io.Fonts->AddFontDefault();
     unsigned char* px;
