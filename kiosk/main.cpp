@@ -290,6 +290,7 @@ int open_kiosk(const Args& args, Kiosk& k) {
   keep_composited_under_wayland();  // cage: not black (platform/xwayland.h)
   trace("window and GL context open");
   k.window->clear_color = ImGui::ColorConvertU32ToFloat4(Palette{}.bg);
+  k.window->white_uv = [&k](ImTextureID tex, ImVec2* uv) { return k.fonts->white_uv(tex, uv); };
   k.window->warm_up();
   trace("renderer warmed up");
   try {

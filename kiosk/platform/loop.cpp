@@ -97,6 +97,11 @@ LoopStats run_loop(Window& window, LoopHooks& hooks, const std::atomic<bool>& qu
         build_frame(window, hooks.frame, false);
         window.feed_input();
       }
+      // The last one too: ImGui acts on a tap in the frame that sees it, and
+      // what the tap changed (a field's composition, a new screen) is drawn
+      // by the frame after. Drawn, that first frame would cost a software
+      // renderer a whole frame for a picture a frame late.
+      build_frame(window, hooks.frame, false);
     }
     if (hooks.poll_resources && hooks.poll_resources()) draw = full = changed = true;
     if (window.take_exposed()) draw = full = changed = true;

@@ -77,6 +77,7 @@ std::unique_ptr<Window> Window::open(const WindowOptions& options, std::string* 
 
 Window::~Window() {
   if (!window_) return;
+  release_run_programs();
   ImGui_ImplOpenGL3_Shutdown();
   glfwDestroyWindow(window_);
   glfwTerminate();
@@ -194,6 +195,7 @@ void Window::end_frame(bool swap) {
   glViewport(0, 0, static_cast<int>(s.x), static_cast<int>(s.y));
   glClearColor(clear_color.x, clear_color.y, clear_color.z, clear_color.w);
   glClear(GL_COLOR_BUFFER_BIT);
+  split_solid_runs(ImGui::GetDrawData(), white_uv, prepare_run);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   if (swap) glfwSwapBuffers(window_);
 }
@@ -255,7 +257,11 @@ void Window::warm_up() {
   dl.PushClipRect(ImVec2(0, 0), s);
   dl.PushTextureID(tex);
   // Square corners: the shared data's arc tables are set up only by NewFrame.
-  dl.AddRectFilled(ImVec2(0, 0), ImVec2(64, 64), IM_COL32(255, 255, 255, 255));
+  // One of each kind of run (platform/solid_runs.h): textured, solid opaque,
+  // solid blended, so that each program and state is compiled now.
+  dl.AddImage(tex, ImVec2(0, 0), ImVec2(64, 64), ImVec2(0, 0), ImVec2(1, 1), IM_COL32(255, 255, 255, 255));
+  dl.AddRectFilled(ImVec2(64, 0), ImVec2(128, 64), IM_COL32(255, 255, 255, 255));
+  dl.AddRectFilled(ImVec2(128, 0), ImVec2(192, 64), IM_COL32(255, 255, 255, 128));
   ImDrawList* lists[] = {&dl};
   ImDrawData dd;
   dd.Valid = true;
@@ -269,6 +275,14 @@ void Window::warm_up() {
   glViewport(0, 0, static_cast<int>(s.x), static_cast<int>(s.y));
   glClearColor(0.95f, 0.96f, 0.97f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
+  const ImVec2 white = dl._Data->TexUvWhitePixel;
+  split_solid_runs(
+      &dd,
+      [&](ImTextureID t, ImVec2* uv) {
+        *uv = white;
+        return t == tex;
+      },
+      prepare_run, 0);
   ImGui_ImplOpenGL3_RenderDrawData(&dd);
   glFinish();
   release_texture(tex);
@@ -277,6 +291,7 @@ void Window::warm_up() {
 void Window::end_frame_partial(const std::vector<ImRect>& regions) {
   const ImVec2 s = size();
   ImDrawData* dd = ImGui::GetDrawData();
+  split_solid_runs(dd, white_uv, prepare_run);
   std::vector<ImVec4> saved;
   for (int i = 0; i < dd->CmdListsCount; ++i)
     for (const ImDrawCmd& cmd : dd->CmdLists[i]->CmdBuffer) saved.push_back(cmd.ClipRect);

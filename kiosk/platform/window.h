@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "platform/solid_runs.h"
+
 struct GLFWwindow;
 
 namespace odr::kiosk {
@@ -70,6 +72,9 @@ class Window {
   bool scripted = false;
   // The page background; the app does not paint it again.
   ImVec4 clear_color{0.95f, 0.96f, 0.97f, 1.0f};
+  // Where each font texture's white texel is: shapes there are drawn
+  // without the texture (platform/solid_runs.h). Unset: all drawn as ImGui does.
+  WhiteUv white_uv;
 
  private:
   struct Event {

@@ -710,6 +710,13 @@ bool FontAtlases::full_ready() const { return full_; }
 // [SECTION] Fonts for text: by role, characters asked for
 // -----------------------------------------------------------------------------
 
+bool FontAtlases::white_uv(ImTextureID tex, ImVec2* uv) const {
+  const ImFontAtlas* a = !tex ? nullptr : tex == text_tex_ ? text_.get() : tex == display_tex_ ? display_.get() : nullptr;
+  if (!a) return false;
+  *uv = a->TexUvWhitePixel;
+  return true;
+}
+
 ImFont* FontAtlases::font(FontRole role, bool large) const {
   switch (role) {
     case FontRole::body: return large && fonts_[body_l] ? fonts_[body_l] : fonts_[body];

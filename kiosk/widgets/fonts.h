@@ -110,6 +110,9 @@ class FontAtlases {
   const FontStats& stats() const { return stats_; }
 
   ImFontAtlas* text_atlas() const { return text_.get(); }
+  // Where the white texel of the atlas uploaded as tex is (for drawing
+  // shapes untextured); false when tex is not one of these atlases.
+  bool white_uv(ImTextureID tex, ImVec2* uv) const;
   ImFontAtlas* display_atlas() const { return display_.get(); }
   // The font for a role; large: the large-text mode's (falls back to the
   // normal one until the worker has built it).
