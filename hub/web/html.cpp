@@ -83,7 +83,8 @@ tr.overdue td.days { color: var(--bad); font-weight: 700; } tr.soon td.days { co
 td.nowrap, .tag, td.days, td.num { white-space: nowrap; }
 td.date { white-space: nowrap; font-variant-numeric: tabular-nums; }
 td .held { color: var(--warn); font-weight: 600; }
-td .held-items { margin: 4px 0 0; padding-left: 18px; white-space: normal; min-width: 24em; font-weight: 400; }
+td .held-items { margin: 4px 0 0; padding-left: 18px; white-space: normal; min-width: 18em; font-weight: 400; }
+#kiosks th { white-space: nowrap; }  /* a squeezed column's heading would stand one character a line */
 nav.pager { display: flex; gap: 16px; justify-content: center; margin: 16px 0; }
 @media print {
   body { background: #fff; font-size: 12px; }
