@@ -2,8 +2,10 @@
 // their events and heartbeats, as a kiosk's outbox sends them) against
 // odr-hub processes on their own PostgreSQL cluster, over HTTPS on
 // 127.0.0.1. Prints the intake rate, batch latencies, the database's size,
-// checks exactly once (the database holds what was sent, no more), then
-// times each dashboard query (hub/figures.h) on what was loaded.
+// checks exactly once (the database holds what was sent, no more), that the
+// figures' rollup holds each complaint once and that the dashboard's
+// figures equal its own SQL over the raw rows, then times each dashboard
+// query (hub/figures.h) on what was loaded.
 //
 //   hub_bench --smoke                      a few kiosks, for CI (ctest -L bench)
 //   hub_bench [--kiosks 500] [--complaints 1000000] [--threads 8] [--hubs 2] [--kill] [--no-rollup]
@@ -309,12 +311,16 @@ void time_query(const char* name, F&& f) {
   std::printf("  %-40s %8.1f ms (best of 3)\n", name, best);
 }
 
+// The dashboard's 90 days: whole China-local days, today the last (web/period.h).
+odr::hub::Period dashboard_90_days(int64_t now) {
+  const int64_t tomorrow = (now + 8 * 3600) / 86400 + 1;
+  return {(tomorrow - 90) * 86400 - 8 * 3600, tomorrow * 86400 - 8 * 3600};
+}
+
 void time_figures(HubEnv& env) {
   odr::hub::PgConn db(env.url);
   const int64_t now = odr::now_unix_s();
-  // The dashboard's 90 days: whole China-local days, today the last (web/period.h).
-  const int64_t tomorrow = (now + 8 * 3600) / 86400 + 1;
-  const odr::hub::Period p90{(tomorrow - 90) * 86400 - 8 * 3600, tomorrow * 86400 - 8 * 3600};
+  const odr::hub::Period p90 = dashboard_90_days(now);
   const odr::hub::Period to_the_second{now - 90 * 86400, now + 3600};
   const auto cal = odr::load_workday_calendar(odr::test::env_or("ODR_SOURCE_DIR", ".") + "/config/workdays");
   std::printf("dashboard queries:\n");
@@ -350,6 +356,46 @@ bool rollup_adds_up(HubEnv& env) {
               "%s after compaction (%lld rows folded): %s\n",
               direct.c_str(), before.c_str(), rows.c_str(), after.c_str(), static_cast<long long>(folded),
               same ? "equal" : "DIFFERENT");
+  return same;
+}
+
+// After the load: what the dashboard shows for its 90 days (period_figures,
+// from the rollup; the pages tests tie the page to it) against this
+// program's own count over the raw rows (events and platform updates, not
+// the facts the hub folds into each complaint), chain-wide.
+std::string raw_sql_figures(HubEnv& env, const odr::hub::Period& p) {
+  const std::string ev = "SELECT 1 FROM events e WHERE e.complaint_id = x.id AND e.type = ";
+  return env.sql(
+      "WITH x AS (SELECT id FROM complaints WHERE filed_at >= to_timestamp(" + std::to_string(p.from_s) +
+      ") AND filed_at < to_timestamp(" + std::to_string(p.to_s) + ")),"
+      " last_status AS (SELECT DISTINCT ON (u.complaint_id) u.complaint_id, u.status FROM platform_updates u"
+      "  JOIN x ON x.id = u.complaint_id WHERE u.status IS NOT NULL ORDER BY u.complaint_id, u.at DESC, u.id DESC),"
+      " settled AS (SELECT id FROM x WHERE EXISTS (" + ev + "'settled') OR EXISTS (SELECT 1 FROM last_status l"
+      "  WHERE l.complaint_id = x.id AND l.status = 'settled')),"
+      " not_settled AS (SELECT id FROM x WHERE (EXISTS (" + ev + "'not_settled') OR EXISTS (SELECT 1 FROM last_status l"
+      "  WHERE l.complaint_id = x.id AND l.status = 'not_settled')) AND id NOT IN (SELECT id FROM settled)),"
+      " score AS (SELECT DISTINCT ON (e.complaint_id) (e.payload->'data'->>'score')::int AS s FROM events e"
+      "  JOIN x ON x.id = e.complaint_id WHERE e.type = 'satisfaction' ORDER BY e.complaint_id, e.at DESC),"
+      " comp AS (SELECT count(*) AS n, coalesce(sum((e.payload->'data'->>'amount_fen')::bigint), 0) AS fen FROM events e"
+      "  JOIN x ON x.id = e.complaint_id WHERE e.type = 'compensation_prepaid')"
+      " SELECT (SELECT count(*) FROM x) || '/' || (SELECT count(*) FROM settled) || '/' || (SELECT count(*) FROM not_settled)"
+      " || '/' || (SELECT string_agg((SELECT count(*) FROM score WHERE s = k)::text, ',' ORDER BY k)"
+      " FROM generate_series(1, 5) k) || '/' || (SELECT n FROM comp) || '/' || (SELECT fen FROM comp)");
+}
+
+bool figures_equal_raw_sql(HubEnv& env) {
+  odr::hub::PgConn db(env.url);
+  const int64_t now = odr::now_unix_s();
+  const odr::hub::Period p = dashboard_90_days(now);
+  const odr::hub::Figures f = odr::hub::period_figures(db, {}, p, now).chain;
+  std::string shown = std::to_string(f.received) + "/" + std::to_string(f.settled()) + "/" + std::to_string(f.not_settled) + "/";
+  for (size_t k = 0; k < f.satisfaction.size(); ++k) shown += (k ? "," : "") + std::to_string(f.satisfaction[k]);
+  shown += "/" + std::to_string(f.compensation_count) + "/" + std::to_string(f.compensation_fen);
+  const std::string raw = raw_sql_figures(env, p);
+  const bool same = shown == raw;
+  std::printf("figures, 90 days, chain: received / settled / not settled / scores 1-5 / compensations / fen: dashboard %s, "
+              "raw rows %s: %s\n",
+              shown.c_str(), raw.c_str(), same ? "equal" : "DIFFERENT");
   return same;
 }
 
@@ -467,7 +513,7 @@ int main(int argc, char** argv) {
     std::printf("exactly once: complaints %lld in the database / %lld sent, events %lld / %lld: %s\n",
                 (long long)in_db, (long long)totals.complaints.load(), (long long)ev_db, (long long)totals.events.load(),
                 once ? "equal" : "DIFFERENT");
-    if (o.rollup) once = rollup_adds_up(env) && once;
+    if (o.rollup) once = rollup_adds_up(env) && figures_equal_raw_sql(env) && once;
     print_sizes(env, in_db);
     std::printf("WAL: %s\n", env.sql("SELECT pg_size_pretty(wal_bytes) || ', ' || wal_fpi || ' full pages, ' || wal_sync || "
                                     "' syncs, ' || round(wal_sync_time) || ' ms syncing' FROM pg_stat_wal").c_str());
