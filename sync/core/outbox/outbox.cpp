@@ -13,6 +13,13 @@
 
 namespace odr {
 
+void hold_row(sqlite3* db, StatementCache& sc, int64_t seq, std::string_view reason, std::string_view code, int64_t now_ms) {
+  Stmt up(db, sc,
+          "UPDATE outbox SET state = 'held', last_error = ?, lease_owner = '', lease_until_ms = 0, held_ms = ?, "
+          "held_code = ? WHERE seq = ?");
+  up.bind(1, reason).bind(2, now_ms).bind(3, code).bind(4, seq).run();
+}
+
 namespace {
 
 OutboxState state_from(const std::string& s) {
@@ -67,12 +74,8 @@ size_t hold_unreadable_in_tx(sqlite3* db, StatementCache& sc, int64_t now) {
       held.push_back("seq=" + std::to_string(q.i64(0)) + " " + q.text(1) + "=" + q.text(2));
     }
   }
-  for (int64_t seq : seqs) {
-    Stmt up(db, sc,
-            "UPDATE outbox SET state = 'held', lease_owner = '', lease_until_ms = 0, held_ms = ?, held_code = ?, "
-            "last_error = 'unreadable in the local store (damaged JSON): not sent' WHERE seq = ?");
-    up.bind(1, now).bind(2, held_code::unreadable).bind(3, seq).run();
-  }
+  for (int64_t seq : seqs)
+    hold_row(db, sc, seq, "unreadable in the local store (damaged JSON): not sent", held_code::unreadable, now);
   if (held.empty()) return 0;
   AuditAppender audit(db, sc);
   for (const std::string& d : held) audit.append(now, "sync", "outbox.held", d + " reason=unreadable");
@@ -261,10 +264,7 @@ void Store::mark_held(const std::vector<HeldMark>& marks) {
   StatementCache& sc = stmts_->cache;
   check_writable();
   mark_each(db_, sc, now, marks, "outbox.held", [&](const HeldMark& m, const OutboxRow& row) {
-    Stmt up(db_, sc,
-            "UPDATE outbox SET state = 'held', last_error = ?, lease_owner = '', lease_until_ms = 0, held_ms = ?, "
-            "held_code = ? WHERE seq = ?");
-    up.bind(1, m.reason).bind(2, now).bind(3, m.code.empty() ? held_code::other : m.code).bind(4, m.seq).run();
+    hold_row(db_, sc, m.seq, m.reason, m.code.empty() ? held_code::other : m.code, now);
     // The reason may quote what was typed: it stays in the outbox, not in the audit log.
     return "seq=" + std::to_string(m.seq) + " " + row.kind + "=" + row.ref_id;
   });

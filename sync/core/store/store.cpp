@@ -304,15 +304,10 @@ ReticketResult Store::reticket(int64_t seq, std::string_view sent_ticket, std::s
   AuditAppender audit(db_, sc);
   const std::string who = "seq=" + std::to_string(seq) + " complaint=" + row.ref_id;
   if (r.conflicts > std::max(1, max_conflicts)) {
-    Stmt up(db_, sc,
-            "UPDATE outbox SET state = 'held', last_error = ?, lease_owner = '', lease_until_ms = 0, held_ms = ?, "
-            "held_code = ? WHERE seq = ?");
-    up.bind(1, "rejected by the gateway: ticket_conflict " + std::to_string(r.conflicts) + " times in a row (ticket " +
-                   r.old_ticket + "); not re-ticketed again: check kiosk.id and kiosk.ticket_prefix")
-        .bind(2, now)
-        .bind(3, held_code::ticket_conflict)
-        .bind(4, seq)
-        .run();
+    hold_row(db_, sc, seq,
+             "rejected by the gateway: ticket_conflict " + std::to_string(r.conflicts) + " times in a row (ticket " +
+                 r.old_ticket + "); not re-ticketed again: check kiosk.id and kiosk.ticket_prefix",
+             held_code::ticket_conflict, now);
     audit.append(now, "sync", "outbox.held", who + " reason=ticket_conflict conflicts=" + std::to_string(r.conflicts));
     r.outcome = ReticketResult::Outcome::held;
     tx.commit();

@@ -51,6 +51,9 @@ struct OutboxRow {
 };
 // Inside a transaction: the item, or not_found (which rolls the whole batch back).
 OutboxRow outbox_row(sqlite3* db, StatementCache& sc, int64_t seq);
+// Inside a transaction: the item held (no lease), with why (reason for
+// staff, code a held_code word) and when. The one statement that holds.
+void hold_row(sqlite3* db, StatementCache& sc, int64_t seq, std::string_view reason, std::string_view code, int64_t now_ms);
 
 // --- forward.cpp ------------------------------------------------------------
 // A case number or platform update to forward to the hub (kind 'update').
