@@ -6,6 +6,7 @@
 // Store (store/store.h); the types are in outbox.h.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "store_internal.h"
@@ -37,7 +38,7 @@ OutboxKind kind_from(const std::string& s) {
 
 #define OUTBOX_COLUMNS                                                                                                \
   "o.seq, o.kind, o.ref_id, o.complaint_id, COALESCE(c.json, e.json, o.payload), o.state, o.attempts, "              \
-  "o.not_before_ms, o.lease_owner, o.lease_until_ms, o.case_no, o.last_error, o.destination FROM outbox o "          \
+  "o.not_before_ms, o.lease_owner, o.lease_until_ms, o.case_no, o.last_error, o.destination, o.unanswered FROM outbox o " \
   "LEFT JOIN complaints c ON o.kind = 'complaint' AND c.id = o.ref_id "                                           \
   "LEFT JOIN events e ON o.kind = 'event' AND e.id = o.ref_id "
 
@@ -56,6 +57,7 @@ OutboxItem read_item(Stmt& q) {
   it.case_no = q.text(10);
   it.last_error = q.text(11);
   it.destination = q.text(12);
+  it.unanswered = static_cast<int>(q.i64(13));
   return it;
 }
 
@@ -152,23 +154,33 @@ std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_vi
     "                 AND p.kind = ?4 AND p.complaint_id = o.complaint_id AND p.seq < o.seq) "
       Stmt q(db_, sc,
              kind == OutboxKind::complaint
-                 ? "SELECT seq FROM outbox o WHERE destination = ?3 AND state = 'pending' AND kind = 'complaint' "
-                   "AND not_before_ms <= ?1 AND ?4 = 'complaint' "
+                 ? "SELECT seq, unanswered FROM outbox o WHERE destination = ?3 AND state = 'pending' "
+                   "AND kind = 'complaint' AND not_before_ms <= ?1 AND ?4 = 'complaint' "
                    "UNION ALL "
-                   "SELECT seq FROM outbox o WHERE destination = ?3 AND state = 'in_flight' AND kind = 'complaint' "
+                   "SELECT seq, unanswered + 1 FROM outbox o WHERE destination = ?3 AND state = 'in_flight' "
+                   "AND kind = 'complaint' "
                    "AND lease_until_ms <= ?1 "
                    "ORDER BY seq LIMIT ?2"
-                 : "SELECT seq FROM outbox o WHERE destination = ?3 AND state = 'pending' AND kind = ?4 "
+                 : "SELECT seq, unanswered FROM outbox o WHERE destination = ?3 AND state = 'pending' AND kind = ?4 "
                    "AND not_before_ms <= ?1 "
                    CLAIM_AFTER_COMPLAINT
                    "UNION ALL "
-                   "SELECT seq FROM outbox o WHERE destination = ?3 AND state = 'in_flight' AND kind = ?4 "
+                   "SELECT seq, unanswered + 1 FROM outbox o WHERE destination = ?3 AND state = 'in_flight' AND kind = ?4 "
                    "AND lease_until_ms <= ?1 "
                    CLAIM_AFTER_COMPLAINT
                    "ORDER BY seq LIMIT ?2");
 #undef CLAIM_AFTER_COMPLAINT
       q.bind(1, now).bind(2, static_cast<int64_t>(max)).bind(3, destination).bind(4, to_string(kind));
-      while (q.step()) seqs.push_back(q.i64(0));
+      // Items whose sender died with them in flight, before an answer
+      // (killed, a power cut, a link too slow for the batch), go in a batch
+      // half as large for each such death: a sender that never lives
+      // through a whole batch still gets them through, one at a time at
+      // worst. Items that never died with a sender keep the full size.
+      size_t cap = max;
+      while (q.step() && seqs.size() < cap) {
+        if (seqs.empty()) cap = std::max<size_t>(1, max >> std::min<int64_t>(q.i64(1), 16));
+        seqs.push_back(q.i64(0));
+      }
     }
     if (seqs.empty()) {
       tx.commit();
@@ -180,8 +192,9 @@ std::vector<OutboxItem> Store::claim(OutboxKind kind, size_t max, std::string_vi
     const size_t held = hold_unreadable_in_tx(db_, sc, now);
     {
       Stmt up(db_, sc,
-              "UPDATE outbox SET state = 'in_flight', lease_owner = ?, lease_until_ms = ?, attempts = attempts + 1 "
-              "WHERE seq IN (SELECT seq FROM temp.claim_seqs) AND state != 'held'");
+              "UPDATE outbox SET unanswered = unanswered + (state = 'in_flight'), state = 'in_flight', lease_owner = ?, "
+              "lease_until_ms = ?, attempts = attempts + 1 WHERE seq IN (SELECT seq FROM temp.claim_seqs) "
+              "AND state != 'held'");
       up.bind(1, owner).bind(2, now + lease_ms).run();
     }
     {

@@ -27,6 +27,7 @@ struct OutboxItem {
   int64_t lease_until_ms = 0;
   std::string case_no;     // when delivered (complaints)
   std::string last_error;  // why held, or the last transient failure
+  int unanswered = 0;  // times it was in flight when its sender died before an answer (this claim's included)
 };
 
 // The gateway's answer for one item, for the batched marks below.

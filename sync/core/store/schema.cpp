@@ -37,7 +37,7 @@ namespace odr {
 
 namespace {
 
-constexpr int kSchemaVersion = 7;
+constexpr int kSchemaVersion = 8;
 constexpr int kApplicationId = 0x4F445231;  // "ODR1": marks the file as ours
 
 // Schema history: kMigrations[n] takes a file from version n to n+1, in one
@@ -199,6 +199,11 @@ CREATE UNIQUE INDEX outbox_item ON outbox(destination, kind, ref_id);
     R"sql(
 ALTER TABLE outbox ADD COLUMN held_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN held_code TEXT NOT NULL DEFAULT '';
+)sql",
+    // v8: how many times an item was in flight when its sender died before
+    // an answer (its lease ran out): its next batches are smaller (Store::claim).
+    R"sql(
+ALTER TABLE outbox ADD COLUMN unanswered INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == kSchemaVersion);

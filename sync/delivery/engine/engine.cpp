@@ -594,6 +594,9 @@ SyncEngine::Step SyncEngine::deliver(OutboxKind kind, SyncReport& report) {
       auto items = std::make_shared<std::vector<OutboxItem>>(
           store_->claim(kind, claim_max, options_.owner, options_.lease_ms, options_.destination));
       if (items->empty()) return std::nullopt;
+      if (items->front().unanswered > 0)
+        log(std::string(wire_of(kind).log_word) + " resend items=" + std::to_string(items->size()) + " unanswered=" +
+            std::to_string(items->front().unanswered) + ": their sender died before an answer; a smaller batch");
       std::vector<size_t> sizes;
       sizes.reserve(items->size());
       for (const OutboxItem& it : *items) sizes.push_back(it.payload.size());

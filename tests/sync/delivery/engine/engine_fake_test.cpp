@@ -4,9 +4,11 @@
 // covered end to end against the real platform-sim over HTTPS.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/engine.h"
@@ -101,6 +103,47 @@ TEST_F(EngineFake, SplitsOn413AndLearnsTheLimit) {
   ASSERT_GE(sizes.size(), 3u);
   for (size_t k = sizes.size() - 3; k < sizes.size(); ++k)
     EXPECT_LE(sizes[k], 30u) << "once learned, batches stay under it";
+}
+
+// A sender killed with a batch in flight never marks it: the items come back
+// when their lease runs out, and go in a batch half as large for each time
+// that happened to them (Store::claim), so a kiosk-sync that never lives
+// through a whole batch (a crash loop, a watchdog) still gets them through.
+// Items that never died with a sender keep the full size.
+TEST_F(EngineFake, ItemsWhoseSenderDiedBeforeAnAnswerGoInSmallerBatches) {
+  submit(250);
+  gateway->script = [](const FakeRequest&) -> std::optional<HttpResponse> { return error_answer(503, "unavailable"); };
+  auto die_with_a_batch = [&](const std::string& who) {
+    EXPECT_FALSE(store->claim(OutboxKind::complaint, 100, who, 1).empty());  // a 1 ms lease, never answered
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  };
+  std::vector<size_t> first_batch;
+  for (int death = 0; death < 4; ++death) {
+    die_with_a_batch("killed-" + std::to_string(death));
+    const size_t before = gateway->batches().size();
+    SyncReport r = engine()->deliver_pending();  // a new process each time, answered 503
+    EXPECT_TRUE(r.failed);
+    ASSERT_GT(gateway->batches().size(), before);
+    first_batch.push_back(gateway->batches()[before].ids.size());
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the 503's backoff (1-2 ms) over
+  }
+  EXPECT_EQ(first_batch, (std::vector<size_t>{50, 25, 12, 6}));
+  EXPECT_GE(logs.count_containing("their sender died before an answer"), 4u) << "each resend noted";
+
+  // The gateway answers again: everything arrives once.
+  gateway->script = nullptr;
+  die_with_a_batch("killed-last");
+  const size_t before = gateway->batches().size();
+  SyncReport r = engine()->deliver_pending();
+  EXPECT_EQ(r.complaints_delivered, 250) << r.error;
+  EXPECT_EQ(gateway->distinct_delivered(), 250u);
+  for (const auto& [id, times] : gateway->accepted) EXPECT_EQ(times, 1) << id;
+  const std::vector<FakeRequest> sent = gateway->batches();
+  EXPECT_EQ(sent[before].ids.size(), 3u) << "halved once more for the last death";
+  size_t largest_after = 0;
+  for (size_t k = before; k < sent.size(); ++k) largest_after = std::max(largest_after, sent[k].ids.size());
+  EXPECT_EQ(largest_after, 100u) << "items that never died with a sender go at the full size";
+  EXPECT_EQ(store->outbox_counts().pending, 0);
 }
 
 // Rows of the error table (docs/protocol.md) for one complaint's batch.
