@@ -182,21 +182,31 @@ TEST_F(DeliveryTest, KilledAtRandomDuringADrainIntoBothStillExactlyOnceInEach) {
   Store store(path, both());
   std::mt19937 rng(4242);
   std::uniform_int_distribution<int> pause_ms(20, 300);
+  auto sync = [&](const char* command) {
+    return std::vector<std::string>{bin_path("kiosk-sync"), "--config", config, "--lease-ms", "300",
+                                    "--backoff-base-ms", "20", "--backoff-cap-ms", "200", command};
+  };
+  auto left = [&] { return undelivered(store, kGatewayDestination, true) + undelivered(store, kHubDestination, true); };
   int kills = 0;
-  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (std::chrono::steady_clock::now() < until) {
-    if (undelivered(store, kGatewayDestination, true) == 0 && undelivered(store, kHubDestination, true) == 0) break;
-    pid_t pid = spawn({bin_path("kiosk-sync"), "--config", config, "--lease-ms", "300", "--backoff-base-ms", "20",
-                       "--backoff-cap-ms", "200", "run"},
-                      env->dir + "/kill-run.log");
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < until && left() > 0) {
+    pid_t pid = spawn(sync("run"), env->dir + "/kill-run.log");
     std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(rng)));
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
     ++kills;
   }
-  EXPECT_EQ(undelivered(store, kGatewayDestination, true), 0) << "after " << kills << " kills";
-  EXPECT_EQ(undelivered(store, kHubDestination, true), 0) << "after " << kills << " kills";
   EXPECT_GE(kills, 3) << "the drain must have been cut several times";
+  // On a loaded machine (ASan, CI) a process may never live through 20-300 ms
+  // of start-up and a batch: what the kills left is drained by one pass that
+  // is not killed, after the killed ones' leases ran out. Exactly once is the
+  // point; the smaller re-send batches that get items through a crash loop are
+  // EngineFake.ItemsWhoseSenderDiedBeforeAnAnswerGoInSmallerBatches.
+  const int64_t left_by_kills = left();
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(run_program(sync("once"), env->dir + "/once.log", 120000), 0) << read_file(env->dir + "/once.log");
+  EXPECT_EQ(undelivered(store, kGatewayDestination, true), 0) << "after " << kills << " kills, " << left_by_kills << " left";
+  EXPECT_EQ(undelivered(store, kHubDestination, true), 0) << "after " << kills << " kills, " << left_by_kills << " left";
   EXPECT_EQ(sim.complaints().size(), size_t(n)) << "each complaint exactly once on the gateway";
   EXPECT_EQ(sim.stats()["events"].get<int64_t>(), events);
   EXPECT_EQ(env->count("complaints"), n) << "each complaint exactly once at the hub";
