@@ -39,6 +39,7 @@
 
 #include <memory>
 
+#include "chain_seed.h"
 #include "hub/figures.h"
 #include "hub_env.h"
 #include "hub/pg.h"
@@ -55,36 +56,7 @@ using nlohmann::json;
 using odr::hub::Figures;
 using odr::hub::FigureReport;
 using odr::hub::Scope;
-using odr::test::HubEnv;
-using odr::test::HubProcess;
-using odr::test::statuses;
-
-std::string cn(const std::string& local) { return local + "+08:00"; }  // "2026-09-30T10:00:00"
-int64_t unix_of(const std::string& local) { return *odr::parse_rfc3339(cn(local)); }
-
-json complaint_filed(const std::string& kiosk, int i, const std::string& filed) {
-  json c = odr::test::complaint_json(kiosk, i);
-  c["created_at"] = cn(filed);
-  c["consent"]["accepted_at"] = cn(filed);
-  c["purchase"]["date"] = "2026-09-20";
-  return c;
-}
-
-// n: the amount in fen (settled, compensation_prepaid) or the score (satisfaction).
-json event_at(const std::string& cid, const std::string& type, const std::string& at, int n = 0) {
-  odr::Event e = odr::test::sample_event(cid, type);
-  e.id = odr::uuid_v7();
-  e.at = cn(at);
-  if (type == "compensation_prepaid" || type == "settled") e.data.amount_fen = n;
-  if (type == "satisfaction") e.data.score = n;
-  return json(e);
-}
-
-json update_at(const std::string& cid, const std::string& status, const std::string& at, const std::string& case_no = "") {
-  json u = {{"id", odr::uuid_v7()}, {"complaint_id", cid}, {"status", status}, {"at", cn(at)}};
-  if (!case_no.empty()) u["case_no"] = case_no;
-  return u;
-}
+using namespace odr::test;
 
 class FiguresTest : public ::testing::Test {
  protected:
@@ -93,78 +65,21 @@ class FiguresTest : public ::testing::Test {
     db.reset();
     env.reset();
   }
-  static void seed_s001(HubProcess& h);
-  static void seed_others(HubProcess& h);
-  static void send(HubProcess& h, const std::string& kiosk, const std::vector<json>& cs, const std::vector<json>& evs,
-                   const std::vector<json>& ups);
   static FigureReport report(const Scope& s) {
-    return odr::hub::period_figures(*db, s, {unix_of("2026-09-28T00:00:00"), unix_of("2026-10-10T00:00:00")}, now_s);
+    return odr::hub::period_figures(
+        *db, s, {unix_of_china("2026-09-28T00:00:00"), unix_of_china("2026-10-10T00:00:00")}, now_s);
   }
 
   static inline std::unique_ptr<HubEnv> env;
   static inline std::unique_ptr<odr::hub::PgConn> db;
   static inline std::map<std::string, std::string> id;  // a1 ... -> complaint id
-  static inline const int64_t now_s = unix_of("2026-10-21T12:00:00");
+  static inline const int64_t now_s = unix_of_china("2026-10-21T12:00:00");
 };
-
-void FiguresTest::send(HubProcess& h, const std::string& kiosk, const std::vector<json>& cs,
-                       const std::vector<json>& evs, const std::vector<json>& ups) {
-  ASSERT_EQ(statuses(env->post_complaints(h, cs, kiosk)), std::vector<std::string>(cs.size(), "accepted"));
-  if (!evs.empty()) {
-    ASSERT_EQ(statuses(env->post_events(h, evs, kiosk)), std::vector<std::string>(evs.size(), "accepted"));
-  }
-  if (ups.empty()) return;
-  auto r = env->post(h, "/updates:batch", json{{"updates", ups}}.dump(), kiosk);
-  ASSERT_EQ(statuses(r), std::vector<std::string>(ups.size(), "accepted")) << r.body;
-}
-
-void FiguresTest::seed_s001(HubProcess& h) {
-  std::vector<json> cs;
-  for (int i = 0; i < 5; ++i) cs.push_back(complaint_filed("k1", i, "2026-09-30T10:00:00"));
-  cs.push_back(complaint_filed("k1", 5, "2026-10-10T09:00:00"));
-  cs.push_back(complaint_filed("k1", 6, "2026-09-27T23:59:00"));
-  const char* names[] = {"a1", "a2", "a3", "a4", "a5", "a6", "a7"};
-  for (size_t i = 0; i < cs.size(); ++i) id[names[i]] = cs[i]["id"];
-  send(h, "k1", cs,
-       {event_at(id["a1"], "settled", "2026-09-30T11:00:00", 1200), event_at(id["a1"], "satisfaction", "2026-09-30T11:05:00", 5),
-        event_at(id["a1"], "compensation_prepaid", "2026-09-30T10:30:00", 50000),
-        event_at(id["a2"], "satisfaction", "2026-10-21T10:00:00", 3),
-        event_at(id["a3"], "not_settled", "2026-10-15T15:00:00"), event_at(id["a3"], "satisfaction", "2026-10-15T16:00:00", 1),
-        event_at(id["a3"], "satisfaction", "2026-10-16T09:00:00", 2),
-        event_at(id["a5"], "compensation_prepaid", "2026-09-30T10:10:00", 20000),
-        event_at(id["a5"], "compensation_prepaid", "2026-10-01T10:10:00", 30000),
-        event_at(id["a5"], "withdrawn", "2026-10-02T09:00:00"), event_at(id["a6"], "settled", "2026-10-10T10:00:00", 100)},
-       {update_at(id["a2"], "settled", "2026-10-21T09:00:00"), update_at(id["a2"], "accepted", "2026-10-08T09:00:00"),
-        update_at(id["a2"], "mediating", "2026-10-12T09:00:00"), update_at(id["a3"], "accepted", "2026-10-08T09:00:00"),
-        update_at(id["a4"], "mediating", "2026-10-09T09:00:00", "GZ-4")});
-}
-
-void FiguresTest::seed_others(HubProcess& h) {
-  std::vector<json> b = {complaint_filed("k2", 10, "2026-09-30T10:00:00"), complaint_filed("k2", 11, "2026-10-09T10:00:00")};
-  id["b1"] = b[0]["id"];
-  id["b2"] = b[1]["id"];
-  send(h, "k2", b,
-       {event_at(id["b1"], "settled", "2026-09-30T12:00:00", 500), event_at(id["b1"], "satisfaction", "2026-09-30T12:10:00", 4)},
-       {update_at(id["b1"], "accepted", "2026-09-30T11:30:00")});
-  std::vector<json> c;
-  for (int i = 0; i < 3; ++i) c.push_back(complaint_filed("k3", 20 + i, "2026-09-30T10:00:00"));
-  for (int i = 0; i < 3; ++i) id["c" + std::to_string(i + 1)] = c[i]["id"];
-  send(h, "k3", c,
-       {event_at(id["c1"], "settled", "2026-09-30T11:00:00", 800), event_at(id["c1"], "satisfaction", "2026-09-30T11:10:00", 5),
-        event_at(id["c1"], "compensation_prepaid", "2026-09-30T10:40:00", 99900)},
-       {update_at(id["c2"], "not_settled", "2026-10-12T09:00:00")});
-}
 
 void FiguresTest::SetUpTestSuite() {
   env = std::make_unique<HubEnv>("FiguresTest");
-  env->add_kiosk("k1", "S001", "east");
-  env->add_kiosk("k2", "S002", "east");
-  env->add_kiosk("k3", "S003", "west");
-  env->sql("UPDATE stores SET name = CASE id WHEN 'S001' THEN '南京新街口店' WHEN 'S002' THEN '上海徐汇店' ELSE '成都春熙路店' END");
-  env->sql("UPDATE regions SET name = CASE id WHEN 'east' THEN '华东' ELSE '西南' END");
-  HubProcess& h = env->start();
-  seed_s001(h);
-  seed_others(h);
+  add_three_stores(*env);
+  seed_figures(*env, env->start(), id);
   db = std::make_unique<odr::hub::PgConn>(env->url);
 }
 
@@ -228,7 +143,7 @@ TEST_F(FiguresTest, AStoreOrRegionScopeHoldsNothingOfAnother) {
 // complaint, or a6 (10-10 09:00) and a7 (09-27 23:59) would go missing.
 TEST_F(FiguresTest, APeriodOffDayBoundariesCountsItsPartDays) {
   const auto chain = [](const std::string& from, const std::string& to, const Scope& s = {}) {
-    return shape(odr::hub::period_figures(*db, s, {unix_of(from), unix_of(to)}, now_s).chain);
+    return shape(odr::hub::period_figures(*db, s, {unix_of_china(from), unix_of_china(to)}, now_s).chain);
   };
   // A tail: + a6, settled at the desk on the spot, on time.
   EXPECT_EQ(chain("2026-09-28T00:00:00", "2026-10-10T09:30:00", {"", "S001"}),
@@ -332,14 +247,14 @@ std::string summary(const odr::hub::OpenSummary& s) {
 TEST_F(FiguresTest, OpenSummaryCountsOverdueAndDueSoonByWorkingDays) {
   const odr::WorkdayCalendar cal = odr::load_workday_calendar(std::string(std::getenv("ODR_SOURCE_DIR")) + "/config/workdays");
   EXPECT_EQ(summary(odr::hub::open_summary(*db, {}, cal, now_s)), "4/3/1");
-  EXPECT_EQ(summary(odr::hub::open_summary(*db, {}, cal, unix_of("2026-10-16T12:00:00"))), "4/1/2");
-  EXPECT_EQ(summary(odr::hub::open_summary(*db, {}, cal, unix_of("2026-10-15T09:00:00"))), "4/0/1");
+  EXPECT_EQ(summary(odr::hub::open_summary(*db, {}, cal, unix_of_china("2026-10-16T12:00:00"))), "4/1/2");
+  EXPECT_EQ(summary(odr::hub::open_summary(*db, {}, cal, unix_of_china("2026-10-15T09:00:00"))), "4/0/1");
   EXPECT_EQ(summary(odr::hub::open_summary(*db, {"", "S001"}, cal, now_s)), "2/2/0");
   EXPECT_EQ(summary(odr::hub::open_summary(*db, {"east", ""}, cal, now_s)), "3/2/1");
   EXPECT_EQ(summary(odr::hub::open_summary(*db, {"west", ""}, cal, now_s)), "1/1/0");
   EXPECT_EQ(summary(odr::hub::open_summary(*db, {"", "S404"}, cal, now_s)), "0/0/0");
   // The same counts as the board's own days_left, for each "now" above.
-  for (int64_t t : {now_s, unix_of("2026-10-16T12:00:00"), unix_of("2026-10-15T09:00:00")}) {
+  for (int64_t t : {now_s, unix_of_china("2026-10-16T12:00:00"), unix_of_china("2026-10-15T09:00:00")}) {
     odr::hub::OpenSummary want;
     for (const auto& o : odr::hub::open_complaints(*db, {}, cal, t)) {
       want.open++;

@@ -1,7 +1,7 @@
 // The overview, the deadline board and the kiosks page in a real browser
 // (support/browser.h), served by a real odr-hub over HTTPS from a seeded
 // PostgreSQL of the test's own. The seed is figures_test.cpp's (worked out
-// by hand there, repeated here), sent through the hub as kiosks send it;
+// by hand there; chain_seed.h), sent through the hub as kiosks send it;
 // the hub's pages run at "now" = 2026-10-21 12:00 China time
 // (ODR_HUB_TEST_NOW). Every figure on the page is checked against the hand
 // values and against SQL the test runs itself over the raw events.
@@ -26,6 +26,7 @@
 #include <fstream>
 #include <thread>
 
+#include "chain_seed.h"
 #include "hub/accounts.h"
 #include "hub_env.h"
 #include "model/json.h"
@@ -43,32 +44,6 @@ using odr::hub::web::Role;
 
 namespace {
 
-std::string cn(const std::string& local) { return local + "+08:00"; }
-int64_t unix_of(const std::string& local) { return *odr::parse_rfc3339(cn(local)); }
-
-json complaint_filed(const std::string& kiosk, int i, const std::string& filed) {
-  json c = complaint_json(kiosk, i);
-  c["created_at"] = cn(filed);
-  c["consent"]["accepted_at"] = cn(filed);
-  c["purchase"]["date"] = "2026-09-20";
-  return c;
-}
-
-json event_at(const std::string& cid, const std::string& type, const std::string& at, int n = 0) {
-  odr::Event e = sample_event(cid, type);
-  e.id = odr::uuid_v7();
-  e.at = cn(at);
-  if (type == "compensation_prepaid" || type == "settled") e.data.amount_fen = n;
-  if (type == "satisfaction") e.data.score = n;
-  return json(e);
-}
-
-json update_at(const std::string& cid, const std::string& status, const std::string& at, const std::string& case_no = "") {
-  json u = {{"id", odr::uuid_v7()}, {"complaint_id", cid}, {"status", status}, {"at", cn(at)}};
-  if (!case_no.empty()) u["case_no"] = case_no;
-  return u;
-}
-
 std::string quoted(std::string s) {  // for a SQL string literal
   for (size_t i = s.find('\''); i != std::string::npos; i = s.find('\'', i + 2)) s.insert(i, 1, '\'');
   return s;
@@ -83,9 +58,6 @@ class Pages : public ::testing::Test {
  protected:
   static void SetUpTestSuite();
   static void TearDownTestSuite() { env.reset(); }
-  static void seed(HubProcess& h);
-  static void send(HubProcess& h, const std::string& kiosk, const std::vector<json>& cs, const std::vector<json>& evs,
-                   const std::vector<json>& ups);
 
   void SetUp() override { shots = env->dir + "/shots"; }
 
@@ -148,57 +120,9 @@ class Pages : public ::testing::Test {
   static inline int downloads = 0;  // each download in a folder of its own
 };
 
-void Pages::send(HubProcess& h, const std::string& kiosk, const std::vector<json>& cs, const std::vector<json>& evs,
-                 const std::vector<json>& ups) {
-  ASSERT_EQ(statuses(env->post_complaints(h, cs, kiosk)), std::vector<std::string>(cs.size(), "accepted"));
-  if (!evs.empty()) {
-    ASSERT_EQ(statuses(env->post_events(h, evs, kiosk)), std::vector<std::string>(evs.size(), "accepted"));
-  }
-  if (ups.empty()) return;
-  auto r = env->post(h, "/updates:batch", json{{"updates", ups}}.dump(), kiosk);
-  ASSERT_EQ(statuses(r), std::vector<std::string>(ups.size(), "accepted")) << r.body;
-}
-
-void Pages::seed(HubProcess& h) {
-  std::vector<json> a;
-  for (int i = 0; i < 5; ++i) a.push_back(complaint_filed("k1", i, "2026-09-30T10:00:00"));
-  a.push_back(complaint_filed("k1", 5, "2026-10-10T09:00:00"));
-  a.push_back(complaint_filed("k1", 6, "2026-09-27T23:59:00"));
-  for (size_t i = 0; i < a.size(); ++i) id["a" + std::to_string(i + 1)] = a[i]["id"];
-  send(h, "k1", a,
-       {event_at(id["a1"], "settled", "2026-09-30T11:00:00", 1200), event_at(id["a1"], "satisfaction", "2026-09-30T11:05:00", 5),
-        event_at(id["a1"], "compensation_prepaid", "2026-09-30T10:30:00", 50000),
-        event_at(id["a2"], "satisfaction", "2026-10-21T10:00:00", 3),
-        event_at(id["a3"], "not_settled", "2026-10-15T15:00:00"), event_at(id["a3"], "satisfaction", "2026-10-15T16:00:00", 1),
-        event_at(id["a3"], "satisfaction", "2026-10-16T09:00:00", 2),
-        event_at(id["a5"], "compensation_prepaid", "2026-09-30T10:10:00", 20000),
-        event_at(id["a5"], "compensation_prepaid", "2026-10-01T10:10:00", 30000),
-        event_at(id["a5"], "withdrawn", "2026-10-02T09:00:00"), event_at(id["a6"], "settled", "2026-10-10T10:00:00", 100)},
-       {update_at(id["a2"], "settled", "2026-10-21T09:00:00"), update_at(id["a2"], "accepted", "2026-10-08T09:00:00"),
-        update_at(id["a2"], "mediating", "2026-10-12T09:00:00"), update_at(id["a3"], "accepted", "2026-10-08T09:00:00"),
-        update_at(id["a4"], "mediating", "2026-10-09T09:00:00", "GZ-4")});
-  std::vector<json> b = {complaint_filed("k2", 10, "2026-09-30T10:00:00"), complaint_filed("k2", 11, "2026-10-09T10:00:00")};
-  id["b1"] = b[0]["id"];
-  id["b2"] = b[1]["id"];
-  send(h, "k2", b,
-       {event_at(id["b1"], "settled", "2026-09-30T12:00:00", 500), event_at(id["b1"], "satisfaction", "2026-09-30T12:10:00", 4)},
-       {update_at(id["b1"], "accepted", "2026-09-30T11:30:00")});
-  std::vector<json> c;
-  for (int i = 0; i < 3; ++i) c.push_back(complaint_filed("k3", 20 + i, "2026-09-30T10:00:00"));
-  for (int i = 0; i < 3; ++i) id["c" + std::to_string(i + 1)] = c[i]["id"];
-  send(h, "k3", c,
-       {event_at(id["c1"], "settled", "2026-09-30T11:00:00", 800), event_at(id["c1"], "satisfaction", "2026-09-30T11:10:00", 5),
-        event_at(id["c1"], "compensation_prepaid", "2026-09-30T10:40:00", 99900)},
-       {update_at(id["c2"], "not_settled", "2026-10-12T09:00:00")});
-}
-
 void Pages::SetUpTestSuite() {
   env = std::make_unique<HubEnv>("Pages");
-  env->add_kiosk("k1", "S001", "east");
-  env->add_kiosk("k2", "S002", "east");
-  env->add_kiosk("k3", "S003", "west");
-  env->sql("UPDATE stores SET name = CASE id WHEN 'S001' THEN '南京新街口店' WHEN 'S002' THEN '上海徐汇店' ELSE '成都春熙路店' END");
-  env->sql("UPDATE regions SET name = CASE id WHEN 'east' THEN '华东' ELSE '西南' END");
+  add_three_stores(*env);
   {
     PgConn c(env->url);
     const odr::SecretHashCost cheap{1, 1024, 1};
@@ -206,9 +130,9 @@ void Pages::SetUpTestSuite() {
     odr::hub::put_user(c, {"east", "华东", Role::region, "east", "east password"}, cheap);
     odr::hub::put_user(c, {"m1", "新街口店长", Role::store, "S001", "m1 password"}, cheap);
   }
-  HubProcess& h = env->start({"ODR_HUB_TEST_NOW=" + std::to_string(unix_of("2026-10-21T12:00:00"))});
+  HubProcess& h = env->start({"ODR_HUB_TEST_NOW=" + std::to_string(unix_of_china("2026-10-21T12:00:00"))});
   base = "https://127.0.0.1:" + std::to_string(h.port);
-  seed(h);
+  seed_figures(*env, h, id);
   env->sql("UPDATE complaints SET business_name = '" + quoted(kNastyBusiness) + "' WHERE id = '" +
            id["b2"] + "'");
   odr::Heartbeat hb;
@@ -475,7 +399,7 @@ TEST(PagesBoard, TheBoardIsPagedAHundredAPageInOrder) {
     PgConn c(env.url);
     odr::hub::put_user(c, {"hq", "总部", Role::chain, "", "hq password"}, {1, 1024, 1});
   }
-  HubProcess& h = env.start({"ODR_HUB_TEST_NOW=" + std::to_string(unix_of("2026-10-21T12:00:00"))});
+  HubProcess& h = env.start({"ODR_HUB_TEST_NOW=" + std::to_string(unix_of_china("2026-10-21T12:00:00"))});
   const std::string base = "https://127.0.0.1:" + std::to_string(h.port);
   BrowserOptions o;
   o.extra_args = {"--ignore-certificate-errors-spki-list=" + spki_pin(env.dev + "/server.pem")};

@@ -29,6 +29,7 @@
 #include <fstream>
 #include <regex>
 
+#include "chain_seed.h"
 #include "config/config.h"
 #include "hub/accounts.h"
 #include "hub/config.h"
@@ -49,34 +50,6 @@ using odr::hub::web::Role;
 
 namespace {
 
-std::string cn(const std::string& local) { return local + "+08:00"; }
-
-json complaint_filed(const std::string& kiosk, int i, const std::string& filed) {
-  json c = complaint_json(kiosk, i);
-  c["created_at"] = cn(filed);
-  c["consent"]["accepted_at"] = cn(filed);
-  c["purchase"]["date"] = "2026-09-20";
-  return c;
-}
-
-json event_at(const std::string& cid, const std::string& type, const std::string& at, int n = 0,
-              const std::string& text = "") {
-  odr::Event e = sample_event(cid, type);
-  e.id = odr::uuid_v7();
-  e.at = cn(at);
-  if (type == "compensation_prepaid" || type == "settled") e.data.amount_fen = n;
-  if (type == "satisfaction") e.data.score = n;
-  if (!text.empty()) (type == "not_settled" ? e.data.reason : e.data.note) = text;
-  if (type == "first_response") e.staff_id = "staff-001";
-  return json(e);
-}
-
-json update_at(const std::string& cid, const std::string& status, const std::string& at, const std::string& case_no = "") {
-  json u = {{"id", odr::uuid_v7()}, {"complaint_id", cid}, {"status", status}, {"at", cn(at)}};
-  if (!case_no.empty()) u["case_no"] = case_no;
-  return u;
-}
-
 const char* const kRlo = "\xE2\x80\xAE";
 const std::string kPeriod = "?period=custom&from=2026-09-28&to=2026-10-09";
 
@@ -85,7 +58,9 @@ class StorePages : public ::testing::Test {
   static void SetUpTestSuite();
   static void TearDownTestSuite() { env.reset(); }
   static void send(const std::string& kiosk, const std::vector<json>& cs, const std::vector<json>& evs,
-                   const std::vector<json>& ups);
+                   const std::vector<json>& ups) {
+    send_accepted(*env, *hub, kiosk, cs, evs, ups);
+  }
   static void seed();
 
   void SetUp() override {
@@ -151,17 +126,6 @@ class StorePages : public ::testing::Test {
   std::unique_ptr<Browser> browser;
 };
 
-void StorePages::send(const std::string& kiosk, const std::vector<json>& cs, const std::vector<json>& evs,
-                      const std::vector<json>& ups) {
-  ASSERT_EQ(statuses(env->post_complaints(*hub, cs, kiosk)), std::vector<std::string>(cs.size(), "accepted"));
-  if (!evs.empty()) {
-    ASSERT_EQ(statuses(env->post_events(*hub, evs, kiosk)), std::vector<std::string>(evs.size(), "accepted"));
-  }
-  if (ups.empty()) return;
-  auto r = env->post(*hub, "/updates:batch", json{{"updates", ups}}.dump(), kiosk);
-  ASSERT_EQ(statuses(r), std::vector<std::string>(ups.size(), "accepted")) << r.body;
-}
-
 void StorePages::seed() {
   std::vector<json> cs;
   for (int i = 0; i < 5; ++i) cs.push_back(complaint_filed("k1", i, "2026-09-30T10:00:00"));
@@ -206,11 +170,7 @@ void StorePages::seed() {
 
 void StorePages::SetUpTestSuite() {
   env = std::make_unique<HubEnv>("StorePages");
-  env->add_kiosk("k1", "S001", "east");
-  env->add_kiosk("k2", "S002", "east");
-  env->add_kiosk("k3", "S003", "west");
-  env->sql("UPDATE stores SET name = CASE id WHEN 'S001' THEN '南京新街口店' WHEN 'S002' THEN '上海徐汇店' ELSE '成都春熙路店' END");
-  env->sql("UPDATE regions SET name = CASE id WHEN 'east' THEN '华东' ELSE '西南' END");
+  add_three_stores(*env);
   PgConn c(env->url);
   const odr::SecretHashCost cheap{1, 1024, 1};
   odr::hub::put_user(c, {"hq", "总部", Role::chain, "", "hq password"}, cheap);
