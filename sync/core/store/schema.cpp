@@ -292,10 +292,18 @@ Store::~Store() {
 // read-only connection first: nothing is written before all of it passed, and
 // closing it after a failed check cannot fold a left-over WAL into the file
 // (a read-only connection never checkpoints).
+//
+// But a hot rollback journal can only be rolled back by a writer: a read-only
+// connection is refused (SQLITE_READONLY_ROLLBACK). One is left when a
+// process is killed while it makes the file, in the first write that turns
+// WAL mode on (the only write in rollback mode: the store is WAL from then
+// on). Rolling it back is SQLite's own recovery and puts the file back as it
+// was before that write, so then the checks run on a read-write connection.
 void Store::check_before_writing() {
   struct stat st {};
   if (::stat(path_.c_str(), &st) != 0 || st.st_size == 0) return;  // new: nothing to check
-  db_ = open_store(SQLITE_OPEN_READONLY);
+  const bool hot_journal = ::stat((path_ + "-journal").c_str(), &st) == 0 && st.st_size > 0;
+  db_ = open_store(hot_journal ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY);
   try {
     sqlite3_busy_timeout(db_, options_.busy_timeout_ms);
     check_file();

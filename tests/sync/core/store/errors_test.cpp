@@ -4,6 +4,8 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include "helpers.h"
 
 namespace odr::test {
@@ -64,6 +66,34 @@ TEST_F(StoreErrors, NewerSchemaWithALeftOverWalIsLeftAsItWas) {
   EXPECT_EQ(open_error(), StoreError::Kind::too_new);
   EXPECT_EQ(read_bytes(crashed), db_before);
   EXPECT_EQ(read_bytes(crashed + "-wal"), wal_before);
+}
+
+// A process killed while it made the file (the first write, before WAL mode
+// is on) leaves a hot rollback journal beside a file of a page or more. The
+// next start rolls it back and makes the store: it is not refused as
+// read-only (the crash test's early kills met this in CI).
+TEST_F(StoreErrors, AFileLeftMidWayThroughItsFirstWriteByAKilledProcessOpens) {
+  const std::string making = dir + "/making.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(making.c_str(), &db), SQLITE_OK);
+  // A small cache: the uncommitted pages spill into the file, the journal holds that it was empty.
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 10; BEGIN; CREATE TABLE filler (x);"
+                             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+                             " INSERT INTO filler SELECT randomblob(500) FROM n;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  std::filesystem::copy_file(making, path);  // the files as a kill left them
+  std::filesystem::copy_file(making + "-journal", path + "-journal");
+  sqlite3_close(db);
+  ASSERT_GT(read_bytes(path).size(), 0u);
+  ASSERT_GT(read_bytes(path + "-journal").size(), 0u);
+
+  Store s(path, options_with(clock));
+  EXPECT_EQ(s.submit_complaint(sample_complaint()).ticket.empty(), false);
+  EXPECT_FALSE(std::filesystem::exists(path + "-journal")) << "rolled back";
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM sqlite_master WHERE name = 'filler'"), 0)
+      << "the killed transaction left nothing";
+  EXPECT_EQ(query_int(path, "SELECT count(*) FROM complaints"), 1);
 }
 
 TEST_F(StoreErrors, NotADatabaseIsRefusedAndLeftByteIdentical) {
