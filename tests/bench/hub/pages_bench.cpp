@@ -89,6 +89,7 @@ bool sign_in(Session& s, const std::string& user, const std::string& password) {
 // 20 GETs of path: median and p95 in ms; false when a GET is not 200, or
 // when `received` is given and the page's complaints card does not say it.
 bool time_page(Session& s, const std::string& path, bool optional, const std::string& received = "") {
+  static const std::regex card("id=\"card-received\"><div class=\"label\">[^<]*</div><div class=\"value\">([0-9]+)<");
   std::vector<double> ms;
   for (int i = 0; i < 20; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -99,7 +100,6 @@ bool time_page(Session& s, const std::string& path, bool optional, const std::st
       std::printf("  %-48s HTTP %d\n", path.c_str(), r ? r->status : 0);
       return false;
     }
-    const std::regex card("id=\"card-received\"><div class=\"label\">[^<]*</div><div class=\"value\">([0-9]+)<");
     std::smatch m;
     if (!received.empty() && !(std::regex_search(r->body, m, card) && m[1].str() == received)) {
       std::printf("  %-48s says %s complaints, the SQL %s\n", path.c_str(), m.empty() ? "no" : m[1].str().c_str(),
@@ -145,11 +145,12 @@ int main(int argc, char** argv) {
     if (!sign_in(s, "hq", "bench password")) return std::fprintf(stderr, "pages_bench: cannot sign in\n"), 1;
     std::printf("GET over HTTPS, 20 each (head office: every store):\n");
     const int64_t now = odr::now_unix_s();
-    const std::string days90 = "/?period=custom&from=" + odr::local_date(now - 89 * 86400) + "&to=" + odr::local_date(now);
+    const std::string from90 = odr::local_date(now - 89 * 86400), to90 = odr::local_date(now);
+    const std::string days90 = "/?period=custom&from=" + from90 + "&to=" + to90;
     // The 90 days' count as the page must show it (the rollup is read, not the complaints: it must agree).
-    const std::string received90 = env.sql("SELECT count(*) FROM complaints WHERE filed_at >= '" +
-                                           odr::local_date(now - 89 * 86400) + " 00:00+08' AND filed_at < '" +
-                                           odr::local_date(now) + " 00:00+08'::timestamptz + interval '1 day'");
+    const std::string received90 = env.sql("SELECT count(*) FROM complaints WHERE filed_at >= '" + from90 +
+                                           " 00:00+08' AND filed_at < '" + to90 +
+                                           " 00:00+08'::timestamptz + interval '1 day'");
     bool ok = time_page(s, "/", false) && time_page(s, "/?period=quarter", false) &&
               time_page(s, days90, false, received90) &&
               time_page(s, "/deadlines", false) && time_page(s, "/stores/S3", true);
