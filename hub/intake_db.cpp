@@ -114,22 +114,31 @@ std::optional<std::string> kiosk_key(PgConn& c, const std::string& kiosk) {
   return key;
 }
 
-bool remember_nonce(PgConn& c, const std::string& kiosk, const std::string& nonce, int64_t now_s) {
-  // Committed without waiting for the disk: the request's own commit (its
-  // batch, its heartbeat) comes later in the same WAL and flushes this one
-  // too, so a nonce can be lost in a crash only with a request that stored
-  // nothing, and replaying that one stores nothing twice. One wait per request.
-  PgTx tx(c);
-  c.exec_script("SET LOCAL synchronous_commit = off");
-  // A row comes back when the nonce is new or was last seen before the window.
+namespace {
+
+// In the caller's transaction. A row comes back when the nonce is new or
+// was last seen before the window. Empty: nothing to remember.
+bool nonce_is_new(PgConn& c, const std::string& kiosk, const std::string& nonce, int64_t now_s) {
+  if (nonce.empty()) return true;
   PgResult r = c.exec_prepared(
       "odr_nonce",
       "INSERT INTO nonces (kiosk_id, nonce, seen_at) VALUES ($1, $2, to_timestamp($3)) "
       "ON CONFLICT (kiosk_id, nonce) DO UPDATE SET seen_at = excluded.seen_at "
       "WHERE nonces.seen_at < excluded.seen_at - make_interval(secs => $4) RETURNING 1",
       {kiosk, nonce, std::to_string(now_s), std::to_string(kNonceWindowS)});
-  tx.commit();
   return r.rows() == 1;
+}
+
+}  // namespace
+
+bool remember_nonce(PgConn& c, const std::string& kiosk, const std::string& nonce, int64_t now_s) {
+  // Committed without waiting for the disk: its request stored nothing, so
+  // a nonce lost in a crash lets a replay store nothing either.
+  PgTx tx(c);
+  c.exec_script("SET LOCAL synchronous_commit = off");
+  const bool fresh = nonce_is_new(c, kiosk, nonce, now_s);
+  tx.commit();
+  return fresh;
 }
 
 int64_t forget_old_nonces(PgConn& c, int64_t now_s) {
@@ -208,8 +217,8 @@ std::string last_ticket(PgConn& c, const std::string& kiosk) {
 
 }  // namespace
 
-std::vector<ItemResult> store_complaints(PgConn& c, const std::string& kiosk, const json& items,
-                                         const IntakeRules& rules, int64_t now_s) {
+std::optional<std::vector<ItemResult>> store_complaints(PgConn& c, const std::string& kiosk, const json& items,
+                                                        const IntakeRules& rules, int64_t now_s, const std::string& nonce) {
   ValidationContext ctx;
   ctx.now_unix_s = now_s;
   std::vector<Checked> ks;
@@ -226,6 +235,7 @@ std::vector<ItemResult> store_complaints(PgConn& c, const std::string& kiosk, co
     ks.push_back(std::move(k));
   }
   PgTx tx(c);
+  if (!nonce_is_new(c, kiosk, nonce, now_s)) return std::nullopt;
   std::set<std::string> inserted;
   if (!rows.empty()) inserted = insert_rows(c, "odr_insert_complaints", kInsertComplaints, {kiosk, rows.dump(), to_string(rules.personal)});
   std::vector<ItemResult> out(ks.size());
@@ -312,10 +322,13 @@ namespace {
 // answers each: accepted when inserted now; duplicate or id_conflict when
 // the id is held; the item's rule; else unknown_complaint (the insert joins
 // only complaints this kiosk delivered here).
-std::vector<ItemResult> store_for_complaints(PgConn& c, const std::string& kiosk, const std::vector<Checked>& ks,
-                                             const json& rows, const char* name, const char* sql,
-                                             const char* table, const IntakeRules& rules) {
+std::optional<std::vector<ItemResult>> store_for_complaints(PgConn& c, const std::string& kiosk,
+                                                            const std::vector<Checked>& ks, const json& rows,
+                                                            const char* name, const char* sql, const char* table,
+                                                            const IntakeRules& rules, int64_t now_s,
+                                                            const std::string& nonce) {
   PgTx tx(c);
+  if (!nonce_is_new(c, kiosk, nonce, now_s)) return std::nullopt;
   std::set<std::string> inserted;
   if (!rows.empty()) inserted = insert_rows(c, name, sql, {kiosk, rows.dump()});
   std::vector<ItemResult> out(ks.size());
@@ -335,8 +348,8 @@ std::vector<ItemResult> store_for_complaints(PgConn& c, const std::string& kiosk
 
 }  // namespace
 
-std::vector<ItemResult> store_events(PgConn& c, const std::string& kiosk, const json& items, const IntakeRules& rules,
-                                     int64_t now_s) {
+std::optional<std::vector<ItemResult>> store_events(PgConn& c, const std::string& kiosk, const json& items,
+                                                    const IntakeRules& rules, int64_t now_s, const std::string& nonce) {
   ValidationContext ctx;
   ctx.now_unix_s = now_s;
   std::vector<Checked> ks;
@@ -350,7 +363,7 @@ std::vector<ItemResult> store_events(PgConn& c, const std::string& kiosk, const 
                       {"payload", json(e)}, {"ord", ks.size()}});
     ks.push_back(std::move(k));
   }
-  return store_for_complaints(c, kiosk, ks, rows, "odr_insert_events", kInsertEvents, "events", rules);
+  return store_for_complaints(c, kiosk, ks, rows, "odr_insert_events", kInsertEvents, "events", rules, now_s, nonce);
 }
 
 // -----------------------------------------------------------------------------
@@ -406,7 +419,8 @@ SELECT id::text FROM ins
 
 }  // namespace
 
-std::vector<ItemResult> store_updates(PgConn& c, const std::string& kiosk, const json& items, const IntakeRules& rules) {
+std::optional<std::vector<ItemResult>> store_updates(PgConn& c, const std::string& kiosk, const json& items,
+                                                     const IntakeRules& rules, int64_t now_s, const std::string& nonce) {
   std::vector<Checked> ks;
   json rows = json::array();
   for (const json& item : items) {
@@ -420,14 +434,17 @@ std::vector<ItemResult> store_updates(PgConn& c, const std::string& kiosk, const
                       {"note", u.note.empty() ? json(nullptr) : json(u.note)}, {"ord", ks.size()}});
     ks.push_back(std::move(k));
   }
-  return store_for_complaints(c, kiosk, ks, rows, "odr_insert_updates", kInsertUpdates, "platform_updates", rules);
+  return store_for_complaints(c, kiosk, ks, rows, "odr_insert_updates", kInsertUpdates, "platform_updates", rules,
+                              now_s, nonce);
 }
 
 // -----------------------------------------------------------------------------
 // [SECTION] Heartbeats and the purge
 // -----------------------------------------------------------------------------
 
-void store_heartbeat(PgConn& c, const std::string& kiosk, const Heartbeat& h) {
+bool store_heartbeat(PgConn& c, const std::string& kiosk, const Heartbeat& h, int64_t now_s, const std::string& nonce) {
+  PgTx tx(c);
+  if (!nonce_is_new(c, kiosk, nonce, now_s)) return false;
   c.exec_prepared("odr_heartbeat", R"SQL(
 WITH h AS (
   INSERT INTO heartbeats (kiosk_id, version, outbox, last_gateway_success, clock_offset_s, disk_free_bytes,
@@ -442,6 +459,8 @@ WHERE kiosk_last_heartbeat.received_at <= excluded.received_at
          {kiosk, h.version, outbox_json_text(h), opt_text(h.last_gateway_success), std::to_string(h.clock_offset_s),
           h.disk_free_bytes ? Param(std::to_string(*h.disk_free_bytes)) : Param(), opt_text(h.printer),
           opt_text(h.last_complaint_at)});
+  tx.commit();
+  return true;
 }
 
 int64_t purge_personal(PgConn& c, int retention_days) {

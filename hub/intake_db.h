@@ -24,6 +24,10 @@ std::optional<std::string> kiosk_key(PgConn& c, const std::string& kiosk);
 
 // True when (kiosk, nonce) was not seen within kNonceWindowS before now_s.
 // The primary key makes two processes agree: one of them sees it first.
+// Its own transaction, for a request refused after its signature (nothing
+// stored); a request that stores passes its nonce to the store function
+// below instead, which remembers it in the same transaction: one commit a
+// request, and a nonce is remembered exactly when its request stored.
 bool remember_nonce(PgConn& c, const std::string& kiosk, const std::string& nonce, int64_t now_s);
 // Forgets nonces older than the window (they can no longer be replayed:
 // their timestamps are out of the clock-skew range). Returns how many.
@@ -39,26 +43,31 @@ struct IntakeRules {
   std::function<void()> before_commit;
 };
 
+// The store functions take the request's nonce (and now_s, its time) and
+// remember it first in their transaction: nullopt (false for a heartbeat)
+// when it was seen already, a replay racing its original; nothing stored.
+// An empty nonce is not remembered.
+//
 // One result per item, in order, as the gateway answers (docs/protocol.md):
 // a known id of this kiosk is duplicate whatever its content; a known id of
 // another kiosk id_conflict; then the field rules; then the kiosk's ticket.
 // The hub is not the platform: accepted and duplicate carry no case_no.
-std::vector<ItemResult> store_complaints(PgConn& c, const std::string& kiosk, const nlohmann::json& items,
-                                         const IntakeRules& rules, int64_t now_s);
+std::optional<std::vector<ItemResult>> store_complaints(PgConn& c, const std::string& kiosk, const nlohmann::json& items,
+                                                        const IntakeRules& rules, int64_t now_s, const std::string& nonce);
 // The same for events; an event for a complaint this kiosk never delivered
 // here is rejected unknown_complaint. settled and withdrawn move the
 // complaint's status (settled, closed) unless it has ended already.
-std::vector<ItemResult> store_events(PgConn& c, const std::string& kiosk, const nlohmann::json& items,
-                                     const IntakeRules& rules, int64_t now_s);
+std::optional<std::vector<ItemResult>> store_events(PgConn& c, const std::string& kiosk, const nlohmann::json& items,
+                                                    const IntakeRules& rules, int64_t now_s, const std::string& nonce);
 
 // Platform updates the kiosk forwards (protocol/intake.h ForwardedUpdate):
 // the same answers as events. Each is kept; the complaint takes the case_no
 // and status of the latest by `at` (status_at, case_no_at).
-std::vector<ItemResult> store_updates(PgConn& c, const std::string& kiosk, const nlohmann::json& items,
-                                      const IntakeRules& rules);
+std::optional<std::vector<ItemResult>> store_updates(PgConn& c, const std::string& kiosk, const nlohmann::json& items,
+                                                     const IntakeRules& rules, int64_t now_s, const std::string& nonce);
 
 // Appends to the kiosk's history and makes it the latest.
-void store_heartbeat(PgConn& c, const std::string& kiosk, const Heartbeat& h);
+bool store_heartbeat(PgConn& c, const std::string& kiosk, const Heartbeat& h, int64_t now_s, const std::string& nonce);
 
 // Blanks the personal fields (model/personal.h) of complaints filed more
 // than retention_days ago. Returns how many complaints changed.

@@ -75,6 +75,15 @@ std::string counts_note(const std::vector<ItemResult>& results) {
          std::to_string(d) + " rejected=" + std::to_string(r);
 }
 
+// verify_request's answer to a nonce seen already, for a replay found when
+// its request is stored (Hub::check defers the nonce to that transaction).
+RequestCheck replayed() {
+  RequestCheck c;
+  c.http_status = 401;
+  c.error = ErrorBody{auth_err::replayed_nonce, "nonce was already used", std::nullopt};
+  return c;
+}
+
 int env_ms(const char* name) {
   const char* v = std::getenv(name);
   return v ? std::max(0, std::atoi(v)) : 0;
@@ -102,7 +111,9 @@ class Hub {
   // tried again (the unique keys make that safe), anything else is a 503.
   template <typename F>
   bool with_db(httplib::Response& res, int tries, F&& f);
-  RequestCheck check(const httplib::Request& req, const IntakeLimits* batch, const std::string& array_name);
+  RequestCheck check(const httplib::Request& req, const IntakeLimits* batch, const std::string& array_name,
+                     std::string& nonce);
+  void refuse(httplib::Response& res, const RequestCheck& c);
   enum class Batch { complaints, events, updates };
   void handle_batch(const httplib::Request& req, httplib::Response& res, Batch kind);
   void handle_heartbeat(const httplib::Request& req, httplib::Response& res);
@@ -143,24 +154,33 @@ bool Hub::with_db(httplib::Response& res, int tries, F&& f) {
 // [SECTION] Handlers: batches, heartbeat, health
 // -----------------------------------------------------------------------------
 
-// The request-level checks and the signature (one transaction each: the
-// nonce is remembered even when storing fails later, as at the gateway).
-RequestCheck Hub::check(const httplib::Request& req, const IntakeLimits* batch, const std::string& array_name) {
+// The request-level checks and the signature, on one pooled connection. The
+// nonce of a request that passed them comes back in `nonce`, not yet
+// remembered: the transaction that stores the request remembers it (one
+// commit a request). A request refused after its signature stores nothing:
+// its nonce is remembered here, and a replay of it is refused as one.
+RequestCheck Hub::check(const httplib::Request& req, const IntakeLimits* batch, const std::string& array_name,
+                        std::string& nonce) {
   RequestCheck out;
   httplib::Response unused;
   const int64_t now = now_unix_s();
   bool ok = with_db(unused, 1, [&](PgConn& c) {
+    nonce.clear();
     auto key_for = [&](const std::string& k) { return kiosk_key(c, k); };
-    auto nonce = [&](const std::string& k, const std::string& n) { return remember_nonce(c, k, n, now); };
+    auto later = [&](const std::string&, const std::string& n) {
+      nonce = n;
+      return true;
+    };
     if (!batch) {
-      out = check_signature(signed_request(req), key_for, now, nonce);
+      out = check_signature(signed_request(req), key_for, now, later);
       return;
     }
     IntakeRequest in;
     in.signed_part = signed_request(req);
     in.content_type = req.get_header_value("Content-Type");
     in.content_encoding = req.get_header_value(kStashedEncoding);
-    out = check_batch_request(in, *batch, array_name, key_for, now, nonce);
+    out = check_batch_request(in, *batch, array_name, key_for, now, later);
+    if (!out.ok && !nonce.empty() && !remember_nonce(c, in.signed_part.kiosk, nonce, now)) out = replayed();
   });
   if (!ok) {
     out = RequestCheck{};
@@ -170,27 +190,32 @@ RequestCheck Hub::check(const httplib::Request& req, const IntakeLimits* batch, 
   return out;
 }
 
+void Hub::refuse(httplib::Response& res, const RequestCheck& c) {
+  t_note = c.http_status == 401 ? "auth=" + c.error.code : c.error.code;
+  send_json(res, c.http_status, to_json_text(c.error));
+}
+
 void Hub::handle_batch(const httplib::Request& req, httplib::Response& res, Batch kind) {
   IntakeLimits limits;
   limits.max_items = kind == Batch::complaints ? kMaxComplaintsPerBatch
                      : kind == Batch::events   ? kMaxEventsPerBatch
                                                : kMaxForwardedUpdatesPerBatch;
   const char* array = kind == Batch::complaints ? "complaints" : kind == Batch::events ? "events" : "updates";
-  RequestCheck c = check(req, &limits, array);
-  if (!c.ok) {
-    t_note = c.http_status == 401 ? "auth=" + c.error.code : c.error.code;
-    send_json(res, c.http_status, to_json_text(c.error));
-    return;
-  }
+  std::string nonce;
+  RequestCheck c = check(req, &limits, array, nonce);
+  if (!c.ok) return refuse(res, c);
   t_note = "kiosk=" + c.kiosk;
-  BatchAnswer answer;
+  std::optional<std::vector<ItemResult>> stored;
   const int64_t now = now_unix_s();
   if (!with_db(res, 3, [&](PgConn& db) {
-        answer.results = kind == Batch::complaints ? store_complaints(db, c.kiosk, c.items, rules_, now)
-                         : kind == Batch::events   ? store_events(db, c.kiosk, c.items, rules_, now)
-                                                   : store_updates(db, c.kiosk, c.items, rules_);
+        stored = kind == Batch::complaints ? store_complaints(db, c.kiosk, c.items, rules_, now, nonce)
+                 : kind == Batch::events   ? store_events(db, c.kiosk, c.items, rules_, now, nonce)
+                                           : store_updates(db, c.kiosk, c.items, rules_, now, nonce);
       }))
     return;
+  if (!stored) return refuse(res, replayed());
+  BatchAnswer answer;
+  answer.results = std::move(*stored);
   t_note += counts_note(answer.results);
   if (pause_after_store_ms_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_after_store_ms_));
   send_json(res, 200, to_json_text(answer));
@@ -202,16 +227,20 @@ void Hub::handle_heartbeat(const httplib::Request& req, httplib::Response& res) 
     return send_error(res, 415, wire_err::unsupported_media_type, "a heartbeat is application/json, not compressed");
   if (req.body.size() > kMaxHeartbeatBytes)
     return send_error(res, 413, wire_err::body_too_large, "a heartbeat is at most 64 KiB");
-  RequestCheck c = check(req, nullptr, "");
-  if (!c.ok) {
-    t_note = c.http_status == 401 ? "auth=" + c.error.code : c.error.code;
-    return send_json(res, c.http_status, to_json_text(c.error));
-  }
+  std::string nonce;
+  RequestCheck c = check(req, nullptr, "", nonce);
+  if (!c.ok) return refuse(res, c);
   t_note = "kiosk=" + c.kiosk;
   Heartbeat h;
   std::string why;
-  if (!parse_heartbeat(req.body, h, why)) return send_error(res, 400, wire_err::bad_request, why);
-  if (!with_db(res, 3, [&](PgConn& db) { store_heartbeat(db, c.kiosk, h); })) return;
+  const int64_t now = now_unix_s();
+  bool fresh = true;
+  if (!parse_heartbeat(req.body, h, why)) {
+    if (!with_db(res, 3, [&](PgConn& db) { fresh = remember_nonce(db, c.kiosk, nonce, now); })) return;
+    return fresh ? send_error(res, 400, wire_err::bad_request, why) : refuse(res, replayed());
+  }
+  if (!with_db(res, 3, [&](PgConn& db) { fresh = store_heartbeat(db, c.kiosk, h, now, nonce); })) return;
+  if (!fresh) return refuse(res, replayed());
   send_json(res, 200, nlohmann::json{{"server_time", now_unix_s()}}.dump());
 }
 

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "hub_env.h"
@@ -243,6 +244,43 @@ TEST_F(HubTest, BadSignatureReplayedNonceAndSkewedClockAreRefusedWithTheProtocol
   }
   EXPECT_EQ(env->count("complaints"), 1);
   EXPECT_EQ(env->count("nonces"), 1);
+}
+
+TEST_F(HubTest, OneNonceAtTwoHubsAtOnceIsStoredOnceAndRefusedOnce) {
+  // The nonce is remembered in the transaction that stores the batch, held
+  // open here: the second request waits on the first's key, then is refused.
+  HubProcess& a = env->start({"ODR_HUB_TEST_PAUSE_BEFORE_COMMIT_MS=300"});
+  HubProcess& b = env->start({"ODR_HUB_TEST_PAUSE_BEFORE_COMMIT_MS=300"});
+  const std::string nonce = odr::random_hex(16);
+  const std::string body = json{{"complaints", complaints("k1", 0, 5)}}.dump();
+  auto fa = std::async(std::launch::async, [&] { return env->post(a, "/complaints:batch", body, "k1", 0, nonce); });
+  auto fb = std::async(std::launch::async, [&] { return env->post(b, "/complaints:batch", body, "k1", 0, nonce); });
+  Reply ra = fa.get(), rb = fb.get();
+  std::multiset<int> got = {ra.status, rb.status};
+  EXPECT_EQ(got, (std::multiset<int>{200, 401})) << ra.body << " / " << rb.body;
+  EXPECT_EQ(error_code(ra.status == 401 ? ra : rb), "replayed_nonce");
+  EXPECT_EQ(statuses(ra.status == 200 ? ra : rb), all(5, "accepted"));
+  EXPECT_EQ(env->count("complaints"), 5);
+  EXPECT_EQ(env->count("nonces"), 1);
+}
+
+TEST_F(HubTest, ARequestRefusedAfterItsSignatureStillUsesUpItsNonce) {
+  HubProcess& hub = env->start();
+  const std::string n1 = odr::random_hex(16), n2 = odr::random_hex(16);
+  EXPECT_EQ(error_code(env->post(hub, "/complaints:batch", "not json", "k1", 0, n1)), "bad_request");
+  EXPECT_EQ(error_code(env->post(hub, "/complaints:batch", "not json", "k1", 0, n1)), "replayed_nonce");
+  EXPECT_EQ(error_code(env->post(hub, "/heartbeat", "[1]", "k1", 0, n2)), "bad_request");
+  Reply again = env->post(hub, "/heartbeat", "[1]", "k1", 0, n2);
+  EXPECT_EQ(again.status, 401);
+  EXPECT_EQ(error_code(again), "replayed_nonce");
+  // A stored heartbeat's nonce is remembered with it.
+  odr::Heartbeat h;
+  h.version = "1.0";
+  const std::string n3 = odr::random_hex(16);
+  ASSERT_EQ(env->post(hub, "/heartbeat", odr::to_json_text(h), "k1", 0, n3).status, 200);
+  EXPECT_EQ(error_code(env->post(hub, "/heartbeat", odr::to_json_text(h), "k1", 0, n3)), "replayed_nonce");
+  EXPECT_EQ(env->count("heartbeats"), 1);
+  EXPECT_EQ(env->count("nonces"), 3);
 }
 
 TEST_F(HubTest, GzipBatchIsVerifiedAsSentThenInflated) {
