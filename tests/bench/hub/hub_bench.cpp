@@ -9,7 +9,7 @@
 //
 //   hub_bench --smoke                      a few kiosks, for CI (ctest -L bench)
 //   hub_bench [--kiosks 500] [--complaints 1000000] [--threads 16] [--hubs 2] [--pool 12] [--kill] [--no-rollup]
-//             [--pg "-c name=value ..."]
+//             [--pg "-c name=value ..."] [--hub-env NAME=VALUE]...
 //
 // --no-rollup disables the triggers that keep the period figures' rollup
 // (schema v8) during the load, to measure what they cost intake; the
@@ -83,6 +83,7 @@ struct Options {
   bool smoke = false;
   bool rollup = true;
   std::string pg;  // --pg: more PostgreSQL options, for tuning runs
+  std::vector<std::string> hub_env;  // --hub-env NAME=VALUE: the hubs' environment, for tuning runs
 };
 
 struct Cpu {
@@ -262,7 +263,7 @@ void kill_and_restart(HubEnv& env, Hubs& hubs, const Options& o, const std::stri
   env.kill9(victim);
   std::printf("killed odr-hub (SIGKILL) at %lld complaints\n", (long long)totals.complaints.load());
   std::this_thread::sleep_for(std::chrono::seconds(1));
-  hubs.add(env.start({}, config).port);
+  hubs.add(env.start(o.hub_env, config).port);
   std::printf("odr-hub started again\n");
 }
 
@@ -515,7 +516,7 @@ bool parse(int argc, char** argv, Options& o) {
   for (int i = 1; i < argc; ++i) {
     auto next = [&](int& v) { return i + 1 < argc ? (v = std::atoi(argv[++i]), v > 0) : false; };
     bool ok = true;
-    if (!std::strcmp(argv[i], "--smoke")) o = {4, 800, 2, 2, true, 4, true, true, ""};
+    if (!std::strcmp(argv[i], "--smoke")) o = {4, 800, 2, 2, true, 4, true, true, "", {}};
     else if (!std::strcmp(argv[i], "--kill")) o.kill = true;
     else if (!std::strcmp(argv[i], "--no-rollup")) o.rollup = false;
     else if (!std::strcmp(argv[i], "--pool")) ok = next(o.pool);
@@ -524,6 +525,7 @@ bool parse(int argc, char** argv, Options& o) {
     else if (!std::strcmp(argv[i], "--threads")) ok = next(o.threads);
     else if (!std::strcmp(argv[i], "--hubs")) ok = next(o.hubs);
     else if (!std::strcmp(argv[i], "--pg") && i + 1 < argc) o.pg = argv[++i];
+    else if (!std::strcmp(argv[i], "--hub-env") && i + 1 < argc) o.hub_env.push_back(argv[++i]);
     else ok = false;
     if (!ok) return false;
   }
@@ -536,7 +538,7 @@ int main(int argc, char** argv) {
   Options o;
   if (!parse(argc, argv, o)) {
     std::fprintf(stderr, "usage: hub_bench [--smoke] [--kiosks N] [--complaints N] [--threads N] [--hubs N] [--pool N] [--kill]"
-                 " [--no-rollup] [--pg \"-c name=value ...\"]\n");
+                 " [--no-rollup] [--pg \"-c name=value ...\"] [--hub-env NAME=VALUE]\n");
     return 2;
   }
   if (!std::getenv("ODR_BIN_DIR")) setenv("ODR_BIN_DIR", ODR_BENCH_BIN_DIR, 1);
@@ -552,7 +554,7 @@ int main(int argc, char** argv) {
     const std::string config = hub_config(env, o.pool);
     if (!o.rollup) env.sql("ALTER TABLE complaints DISABLE TRIGGER USER");
     Hubs hubs;
-    for (int i = 0; i < o.hubs; ++i) hubs.add(env.start({}, config).port);
+    for (int i = 0; i < o.hubs; ++i) hubs.add(env.start(o.hub_env, config).port);
     std::printf("hub_bench: %d kiosks, ~%d complaints, %d threads, %d odr-hub processes (pool %d, HTTPS on 127.0.0.1)%s\n",
                 o.kiosks, o.complaints, o.threads, o.hubs, o.pool, o.kill ? ", one killed half-way" : "");
     std::printf("postgres: %s (server says fsync=%s synchronous_commit=%s)\n", pg_options.c_str(),
