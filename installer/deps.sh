@@ -13,7 +13,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libsqlcipher-dev sqlcipher libcurl4-openssl-dev libssl-dev openssl nlohmann-json3-dev
   libtomlplusplus-dev libcpp-httplib-dev zlib1g-dev libargon2-dev
   # the chain's hub (hub/): PostgreSQL's client library, and the server its tests start clusters of
-  libpq-dev postgresql-15 postgresql-client-15
+  libpq-dev postgresql-15 postgresql-client-15 libjemalloc-dev
   # the hub's web pages, tested in a real browser: Chromium headless, driven over its DevTools pipe
   chromium
   # the touch app
