@@ -153,7 +153,7 @@ int64_t forget_old_nonces(PgConn& c, int64_t now_s) {
 
 namespace {
 
-// One complaint as a row for json_to_recordset: the columns, then the
+// One complaint as a row for jsonb_to_recordset: the columns, then the
 // personal policy applied to what is kept (columns and payload alike).
 json complaint_row(Complaint& c, const IntakeRules& rules) {
   const std::optional<int64_t> day = local_day_of(c.created_at, 480);  // the calendar is China's
@@ -191,11 +191,11 @@ SELECT r.id, k.id, k.store_id, r.ticket, r.filed_at, r.channel, r.business_name,
   r.business_region_code, r.category_kind, r.category_code, r.problems, r.purchase_amount_fen, r.demand_types,
   r.demand_amount_fen, r.deadline, r.deadline_estimated, $3, r.consumer_name, r.consumer_phone,
   r.consumer_address, r.payload
-FROM json_to_recordset($2::json) AS r(id uuid, ticket text, filed_at timestamptz, channel text,
+FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, ticket text, filed_at timestamptz, channel text,
   business_name text, business_credit_code text, business_region_code text, category_kind text,
   category_code text, problems text[], purchase_amount_fen bigint, demand_types text[], demand_amount_fen bigint,
   deadline date, deadline_estimated boolean, consumer_name text, consumer_phone text, consumer_address text,
-  payload json, ord bigint)
+  payload jsonb, ord bigint)
 JOIN kiosks k ON k.id = $1
 ORDER BY r.id, r.ord  -- every process takes the rows' locks in one order: no deadlock between hubs
 ON CONFLICT DO NOTHING
@@ -273,8 +273,8 @@ const char* kInsertEvents = R"SQL(
 WITH ins AS (
   INSERT INTO events (id, complaint_id, kiosk_id, type, at, payload)
   SELECT r.id, r.complaint_id, $1, r.type, r.at, r.payload
-  FROM json_to_recordset($2::json) AS r(id uuid, complaint_id uuid, type text,
-    at timestamptz, payload json, ord bigint)
+  FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, complaint_id uuid, type text,
+    at timestamptz, payload jsonb, ord bigint)
   JOIN complaints c ON c.id = r.complaint_id AND c.kiosk_id = $1
   ORDER BY r.id, r.ord
   ON CONFLICT DO NOTHING
@@ -384,7 +384,7 @@ const char* kInsertUpdates = R"SQL(
 WITH ins AS (
   INSERT INTO platform_updates (id, complaint_id, kiosk_id, case_no, status, at, note)
   SELECT r.id, r.complaint_id, $1, r.case_no, r.status, r.at, r.note
-  FROM json_to_recordset($2::json) AS r(id uuid, complaint_id uuid, case_no text, status text,
+  FROM jsonb_to_recordset($2::jsonb) AS r(id uuid, complaint_id uuid, case_no text, status text,
     at timestamptz, note text, ord bigint)
   JOIN complaints c ON c.id = r.complaint_id AND c.kiosk_id = $1
   ORDER BY r.id, r.ord
@@ -465,14 +465,14 @@ WHERE kiosk_last_heartbeat.received_at <= excluded.received_at
 
 int64_t purge_personal(PgConn& c, int retention_days) {
   // The payload's personal fields from the one list (model/personal.h).
-  std::string payload = "payload::jsonb";
+  std::string payload = "payload";
   for (const PersonalJsonField& f : personal_json_fields()) {
     std::string path = *f.object ? std::string("{") + f.object + "," + f.key + "}" : std::string("{") + f.key + "}";
     payload = "jsonb_set(" + payload + ", '" + path + "', '\"\"', false)";
   }
   PgResult r = c.exec(
       "WITH p AS (UPDATE complaints SET consumer_name = NULL, consumer_phone = NULL, consumer_address = NULL, "
-      "personal_policy = 'none', payload = (" + payload + ")::json" +
+      "personal_policy = 'none', payload = " + payload +
           " WHERE filed_at < now() - make_interval(days => $1) AND personal_policy <> 'none' RETURNING 1) "
           "SELECT count(*) FROM p",
       {std::to_string(retention_days)});

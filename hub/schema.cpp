@@ -341,16 +341,6 @@ ALTER TABLE events DROP CONSTRAINT events_kiosk_id_fkey;
 ALTER TABLE platform_updates DROP CONSTRAINT platform_updates_kiosk_id_fkey;
 )SQL";
 
-// The complaint's and the event's payload as json, not jsonb: intake writes
-// each one and the dashboard only shows it (as text), so the binary form
-// bought nothing, and building it (jsonb_in) was ~8 % of the whole machine's
-// CPU under hub_bench. json only checks the text and keeps it as sent. The
-// purge edits a payload through jsonb (jsonb_set) and stores the result.
-const char* kV10 = R"SQL(
-ALTER TABLE complaints ALTER COLUMN payload TYPE json USING payload::json;
-ALTER TABLE events ALTER COLUMN payload TYPE json USING payload::json;
-)SQL";
-
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -362,8 +352,7 @@ const std::vector<Migration>& migrations() {
                                              {6, "dashboard users, sessions and their audit", kAccountsSchemaSql},
                                              {7, "only the indexes a query reads; the open board's counts", kV7},
                                              {8, "the period figures' rollup per store and day", kV8},
-                                             {9, "intake writes no unread index, checks no reference twice", kV9},
-                                             {10, "payloads kept as the json text they came in", kV10}};
+                                             {9, "intake writes no unread index, checks no reference twice", kV9}};
   return all;
 }
 

@@ -156,7 +156,7 @@ void StorePages::seed() {
         update_at(id["a4"], "mediating", "2026-10-09T09:00:00", "GZ-4")});
   // The intake refuses bidi controls (model/validate.cpp); text from elsewhere may still hold them.
   env->sql("UPDATE complaints SET business_name = business_name || E'\\u202E' || 'abc',"
-           " payload = jsonb_set(payload::jsonb, '{description}', to_jsonb(E'\\u202E' || (payload->>'description')))::json"
+           " payload = jsonb_set(payload, '{description}', to_jsonb(E'\\u202E' || (payload->>'description')))"
            " WHERE id = '" + id["a3"] + "'");
   json b1 = complaint_filed("k2", 10, "2026-09-30T10:00:00");
   id["b1"] = b1["id"];

@@ -26,20 +26,20 @@ SELECT id, 'k' || store, 'S' || store, 'A01-' || i, filed_at, 'self_service', 'b
   CASE WHEN roll < 60 THEN 'settled' WHEN roll < 70 THEN 'not_settled' WHEN roll < 75 THEN 'closed' ELSE 'mediating' END,
   filed_at + interval '3 days', CASE WHEN roll >= 60 THEN 'GZ-' || i END,
   (filed_at AT TIME ZONE 'Asia/Shanghai')::date + 14, false, 'none',
-  json_build_object('description', repeat('x', 600))
+  jsonb_build_object('description', repeat('x', 600))
 FROM seed;
 
 INSERT INTO events (id, complaint_id, kiosk_id, type, at, payload)
 SELECT gen_random_uuid(), id, 'k' || store, 'first_response', filed_at + interval '1 hour', '{}' FROM seed;
 INSERT INTO events (id, complaint_id, kiosk_id, type, at, payload)
 SELECT gen_random_uuid(), id, 'k' || store, CASE WHEN roll < 60 THEN 'settled' WHEN roll < 70 THEN 'not_settled' ELSE 'withdrawn' END,
-  filed_at + interval '2 days', json_build_object('data', json_build_object('amount_fen', 1200)) FROM seed WHERE roll < 75;
+  filed_at + interval '2 days', jsonb_build_object('data', jsonb_build_object('amount_fen', 1200)) FROM seed WHERE roll < 75;
 INSERT INTO events (id, complaint_id, kiosk_id, type, at, payload)
 SELECT gen_random_uuid(), id, 'k' || store, 'satisfaction', filed_at + interval '3 days',
-  json_build_object('data', json_build_object('score', 1 + i % 5)) FROM seed WHERE roll % 5 < 2;
+  jsonb_build_object('data', jsonb_build_object('score', 1 + i % 5)) FROM seed WHERE roll % 5 < 2;
 INSERT INTO events (id, complaint_id, kiosk_id, type, at, payload)
 SELECT gen_random_uuid(), id, 'k' || store, 'compensation_prepaid', filed_at + interval '30 minutes',
-  json_build_object('data', json_build_object('amount_fen', 5000)) FROM seed WHERE roll % 20 = 3;
+  jsonb_build_object('data', jsonb_build_object('amount_fen', 5000)) FROM seed WHERE roll % 20 = 3;
 
 INSERT INTO platform_updates (id, complaint_id, kiosk_id, case_no, status, at)
 SELECT gen_random_uuid(), id, 'k' || store, 'GZ-' || i, 'accepted', filed_at + interval '1 day' FROM seed WHERE roll >= 60 OR roll % 5 = 0;
