@@ -291,8 +291,14 @@ int open_kiosk(const Args& args, Kiosk& k) {
   trace("window and GL context open");
   k.window->clear_color = ImGui::ColorConvertU32ToFloat4(Palette{}.bg);
   k.window->white_uv = [&k](ImTextureID tex, ImVec2* uv) { return k.fonts->white_uv(tex, uv); };
-  k.window->warm_up();
-  trace("renderer warmed up");
+  // While the first atlas is still being drawn (no cache yet), compile the
+  // renderer's programs meanwhile; when it came from the cache it is ready,
+  // and the first frame compiles them itself sooner than a separate warm-up
+  // frame (with its own whole-screen clear and glFinish) would.
+  if (!k.fonts->first_built()) {
+    k.window->warm_up();
+    trace("renderer warmed up");
+  }
   try {
     k.fonts->finish_first();
   } catch (const std::exception& e) {
@@ -305,8 +311,7 @@ int open_kiosk(const Args& args, Kiosk& k) {
   k.fonts->set_wake(Window::wake);
   trace("font textures uploaded");
   k.services->start_printer(Window::wake);  // first: the hub's heartbeat reads the printer's state
-  k.services->start_sync_and_staff();
-  trace("input engines and sync started");
+  k.services->start_staff();  // sync starts after the first frame (run_kiosk_mode)
 
   AppEnv env;
   env.config = k.config;
@@ -326,6 +331,7 @@ int run_tour_mode(const Args& args, Kiosk& k) {
   Window& window = *k.window;
   App& app = *k.app;
   window.scripted = true;
+  k.services->start_sync();
   k.services->start_input(app);
   k.fonts->start_full();
   k.fonts->wait_idle();  // screenshots with every character
@@ -464,9 +470,10 @@ int run_kiosk_mode(const Args& args, Kiosk& k, double t_start) {
     first = false;
     trace("first frame on screen");
     if (bench) report.first_frame(t_start, fonts);
-    // What the first frame did not need starts now: GB 2312, the input engines.
+    // What the first frame did not need starts now: GB 2312, the input engines, sync.
     fonts.start_full();
     k.services->start_input(app);
+    k.services->start_sync();
     if (bench) report.start_idle(args, fonts, trimmed);
   };
   watch_frame_loop(hooks);  // systemd: READY, WATCHDOG

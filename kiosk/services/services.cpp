@@ -28,23 +28,25 @@ Services::Services(const KioskConfig& config)
 
 Services::~Services() = default;
 
-void Services::start_sync_and_staff() {
-  std::error_code ec;
-  fs::create_directories(input_options_.log_dir, ec);
+void Services::start_sync() {
   // One sync engine per destination (gateway, hub), each on its own thread
   // with its own store connection: one that is down never delays the other.
-  if (!config_.gateway.base_url.empty()) {
-    try {
-      for (SyncOptions& o : all_sync_options_from_config(config_)) {
-        if (o.destination == kHubDestination) o.printer_state = [this] { return printer_state(); };
-        engines_.push_back(std::make_unique<SyncEngine>(std::move(o)));
-      }
-      for (auto& e : engines_) e->start();
-    } catch (const std::exception& e) {
-      fprintf(stderr, "odr-kiosk: sync off: %s (complaints are kept and sent later)\n", e.what());
-      engines_.clear();
+  if (config_.gateway.base_url.empty() || !engines_.empty()) return;
+  try {
+    for (SyncOptions& o : all_sync_options_from_config(config_)) {
+      if (o.destination == kHubDestination) o.printer_state = [this] { return printer_state(); };
+      engines_.push_back(std::make_unique<SyncEngine>(std::move(o)));
     }
+    for (auto& e : engines_) e->start();
+  } catch (const std::exception& e) {
+    fprintf(stderr, "odr-kiosk: sync off: %s (complaints are kept and sent later)\n", e.what());
+    engines_.clear();
   }
+}
+
+void Services::start_staff() {
+  std::error_code ec;
+  fs::create_directories(input_options_.log_dir, ec);  // the input engines' and staff mode's logs
   // Staff mode: three seconds on the top-left corner open its PIN pad.
   StaffModeEnv staff_env;
   staff_env.store = store_.get();

@@ -38,9 +38,13 @@ class Services {
   Services& operator=(const Services&) = delete;
 
   Store& store() { return *store_; }
-  // The sync engine when a gateway is configured (a failure to start is
-  // logged: complaints are kept and sent later), and staff mode.
-  void start_sync_and_staff();
+  // Staff mode (its PIN pad, the working-day calendar). Before the App is made.
+  void start_staff();
+  // The sync engines when a gateway is configured (a failure to start is
+  // logged: complaints are kept and sent later). The kiosk starts them after
+  // its first frame: their TLS set-up and first queries would share the two
+  // cores with the software renderer's first picture.
+  void start_sync();
   // The app's hooks into these: a submitted complaint wakes the engine, the
   // corner gesture opens staff mode, read-aloud speaks through the speaker
   // ([speech] enabled; its device and voice load at the first word). Call

@@ -636,6 +636,7 @@ void FontAtlases::start_first() {
     } catch (const std::exception& e) {
       first_error_ = e.what();
     }
+    first_built_ = true;
   });
 }
 

@@ -98,6 +98,8 @@ class FontAtlases {
   // builds on a thread, finish_first() waits and installs (on the UI thread).
   void start_first();
   void finish_first();
+  // start_first()'s build is done (finish_first() will not wait).
+  bool first_built() const { return first_built_.load(); }
   // Starts the worker: GB 2312 plus everything asked for so far.
   void start_full();
   // Between frames: swaps in a finished build (uploading its textures).
@@ -171,6 +173,7 @@ class FontAtlases {
   std::thread first_thread_;
   std::unique_ptr<Build> first_;
   std::string first_error_;
+  std::atomic<bool> first_built_{false};
   bool want_full_ = false;
   bool queued_ = false;   // a (re)build is wanted
   bool running_ = false;  // the worker is building
